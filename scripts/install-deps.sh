@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs, with apt, every Debian 12 package IPT Dossiers needs to build, run and test.
+# Only what is missing is installed; nothing is downloaded from anywhere but Debian.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config
+  # libraries
+  libpodofo-dev libssl-dev libcurl4-openssl-dev libtinyxml2-dev libsqlite3-dev
+  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # fonts and colour profile embedded in the PDF/A documents
+  fonts-liberation fonts-dejavu-core icc-profiles-free
+  # independent checkers used by the tests
+  libxml2-utils poppler-utils qpdf libnss3-tools
+  libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: tous les paquets nécessaires sont déjà installés."
+  exit 0
+fi
+
+echo "install-deps: installation de ${#missing[@]} paquet(s) : ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
