@@ -47,8 +47,10 @@ class DossierParser {
   FinIntegration read_fin_integration(const XMLElement* e);
   void read_signataires(const XMLElement* e, std::vector<Signataire>& out);
 
-  // Cross-field checks, run once everything is read.
+  // Cross-field checks, run once everything is read and well formed.
   void check(const Dossier& d, const XMLElement* root);
+  // Who signs; `dates_known` says whether the pupil's age can be judged.
+  void check_roles(const Dossier& d, const XMLElement* root, bool dates_known);
 
   void error(const XMLElement* e, std::string path, std::string reason) {
     sink_.error(e ? e->GetLineNum() : 0, std::move(path), std::move(reason));
@@ -437,9 +439,13 @@ Dossier DossierParser::read(const XMLElement* root) {
   seen_["evenement"] = premiere ? premiere : prolongation ? prolongation : fin;
   seen_["protocole"] = r.child("protocole", Presence::optional);
 
-  read_signataires(r.child("signataires", Presence::required), d.signataires);
+  seen_["signataires"] = r.child("signataires", Presence::required);
+  read_signataires(seen_["signataires"], d.signataires);
   r.finish();
-  if (sink_.diagnostics.empty()) check(d, root);
+  // Checks across elements need sound dates; the roles can be checked in any case.
+  const bool sound = sink_.diagnostics.empty();
+  if (sound) check(d, root);
+  check_roles(d, root, sound);
   return d;
 }
 
@@ -520,19 +526,23 @@ void DossierParser::check(const Dossier& d, const XMLElement* root) {
             "le formulaire « Prolongation IPT » s'introduit après le 30-09");
     }
   }
+}
 
+void DossierParser::check_roles(const Dossier& d, const XMLElement* root, bool dates_known) {
+  const bool majeur = dates_known && d.eleve_majeur();
+  const Date date = d.date_evenement();
   // Who signs: the pole, the ordinary school and the CPMS always; the responsable role is
   // the adult pupil themself, or one of the pupil's responsables.
   for (Role role : {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable}) {
     const auto* s = d.find_signataire(role);
     const std::string code(detail::code_of(detail::role_codes, role));
     if (!s) {
-      error(root, "dossier/signataires",
+      error(seen_["signataires"] ? seen_["signataires"] : root, "dossier/signataires",
             "signataire manquant pour le rôle « " + code + " »" +
                 (role == Role::responsable && majeur ? " (l'élève majeur signe lui-même)" : ""));
       continue;
     }
-    if (role != Role::responsable) continue;
+    if (role != Role::responsable || !dates_known) continue;
     const auto* line = seen_["signataire-responsable"];
     if (majeur && !same_person(s->personne.nom, s->personne.prenom, d.eleve.nom, d.eleve.prenom)) {
       error(line, "dossier/signataires/signataire",
