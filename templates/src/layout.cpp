@@ -149,7 +149,9 @@ class Layout {
   core::Result<LaidOutDocument> run() {
     for (const auto& name : def_.sources)
       if (!fields_.contains(name)) return core::fail("champ du dossier « " + name + " » absent des données");
-    for (const auto& block : def_.blocks) {
+    for (std::size_t i = 0; i < def_.blocks.size(); ++i) {
+      const Block& block = def_.blocks[i];
+      keep_next_ = i + 1 < def_.blocks.size() ? estimate(def_.blocks[i + 1]) : 0;
       auto r = std::visit(
           [this](const auto& b) -> core::Result<void> {
             if constexpr (requires { b.when; })
@@ -174,6 +176,23 @@ class Layout {
   std::string ops_;          // this page's content
   std::vector<std::vector<std::string>> notes_;  // footnote lines on this page
   int page_ = -1;
+
+  double keep_next_ = 0;  // height of the block after the current one, for headings
+
+  // Roughly how tall a block will be: enough to keep a heading with it.
+  double estimate(const Block& block) const {
+    const double w = width_;
+    if (const auto* f = std::get_if<TextField>(&block)) return field_box_height(f->lines) + (f->label_above ? 14 : 0);
+    if (const auto* c = std::get_if<ChoiceField>(&block)) return choice_height(*c, w);
+    if (const auto* r = std::get_if<SignatureRow>(&block)) {
+      double h = 0;
+      const double n = static_cast<double>(r->signatures.size());
+      for (const auto& sig : r->signatures) h = std::max(h, signature_column_height(sig, (w - 16 * (n - 1)) / n));
+      return h;
+    }
+    if (std::holds_alternative<Table>(block)) return 50;
+    return 30;
+  }
 
   bool holds(const Condition& c) const {
     if (c.any_of.empty()) return true;
@@ -271,6 +290,10 @@ class Layout {
     const auto lines = wrap(*text, font(st.bold), st.size, width_ - 2 * pad);
     const double height = static_cast<double>(lines.size()) * st.leading + 2 * pad;
     const double before = t.style == TextStyle::intertitre ? 4 : 0;
+    // A heading stays with what follows it: room for it and a few lines more.
+    const bool heading = t.style == TextStyle::intertitre || t.style == TextStyle::gras;
+    const double keep = std::min(keep_next_, 250.0);
+    if (heading && y_ - (height + before + keep) < bottom_ && y_ < def_.page_height - def_.margin) new_page();
     if (auto r = reserve(height + before, t.line); !r) return r;
     y_ -= before;
     text_at(lines, st, left_ + pad, y_ - pad, width_ - 2 * pad, t.centre);
@@ -453,7 +476,14 @@ class Layout {
       const auto lines = wrap(text ? *text : std::string(), font(ts.bold), ts.size, width - 6);
       h = std::max(h, static_cast<double>(lines.size()) * ts.leading + 6);
     } else if (const auto* f = std::get_if<TextField>(&cell)) {
-      h = std::max(h, field_box_height(f->lines) + 4);
+      double label_h = 0;
+      if (!f->label.empty()) {
+        const double label_w = f->label_width > 0 ? f->label_width * (width - 4) : (width - 4) * 0.55;
+        const auto lines = wrap(label_estimate(f->label), fonts_.regular, st.size, f->label_above ? width - 4 : label_w - 4);
+        label_h = static_cast<double>(lines.size()) * st.leading;
+        if (f->label_above) label_h += field_box_height(f->lines) + 1;
+      }
+      h = std::max(h, std::max(label_h, field_box_height(f->lines)) + 4);
     }
     return h;
   }
@@ -508,8 +538,7 @@ class Layout {
           const Style ts = style_of(t->style);
           text_at(wrap(*text, font(ts.bold), ts.size, widths[i] - 6), ts, x + 3, y_ - 3, widths[i] - 6, t->centre);
         } else if (const auto* f = std::get_if<TextField>(&cell)) {
-          if (auto r = text_widget(*f, {x + 2, y_ - 2 - field_box_height(f->lines), widths[i] - 4, field_box_height(f->lines)}); !r)
-            return r;
+          if (auto r = field_in(*f, x + 2, y_ - 2, widths[i] - 4); !r) return std::unexpected(r.error());
         } else if (const auto* k = std::get_if<Tick>(&cell)) {
           const auto it = fields_.find(k->source);
           if (it == fields_.end()) return core::fail("champ du dossier « " + k->source + " » absent des données");
