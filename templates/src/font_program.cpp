@@ -178,11 +178,11 @@ std::string with_cmap(std::string_view font, const std::string& cmap) {
 
 }  // namespace
 
-std::string deflate(std::string_view bytes) {
+std::string deflate(std::string_view bytes, int level) {
   uLongf size = compressBound(static_cast<uLong>(bytes.size()));
   std::string out(size, '\0');
   compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-            static_cast<uLong>(bytes.size()), Z_BEST_COMPRESSION);
+            static_cast<uLong>(bytes.size()), level);
   out.resize(size);
   return out;
 }
@@ -254,7 +254,7 @@ core::Result<FontProgram> load_font_program(const std::filesystem::path& path) {
   }
   font.base_font = subset_tag(subset) + "+" + postscript_name;
   font.font_file_length = subset.size();
-  font.font_file = deflate(subset);
+  font.font_file = deflate(subset, 9);
   return font;
 }
 

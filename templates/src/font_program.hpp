@@ -36,6 +36,7 @@ struct FontProgram {
 core::Result<FontProgram> load_font_program(const std::filesystem::path& path);
 
 // zlib-compresses bytes (for cached streams written with /FlateDecode as they are).
-std::string deflate(std::string_view bytes);
+// Level 9 for data compressed once per process, the default (6) for each document's pages.
+std::string deflate(std::string_view bytes, int level = 6);
 
 }  // namespace ipt::templates

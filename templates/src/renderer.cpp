@@ -24,8 +24,8 @@ core::Result<Renderer> Renderer::create(TemplateSet templates, const FontFiles& 
   if (profiles.empty()) return core::fail("profil de couleur sRGB absent du programme");
   auto state = std::make_shared<State>(State{
       std::move(templates),
-      SharedResources{std::move(*regular), std::move(*bold), deflate(profiles.front().content),
-                      deflate(win_ansi_to_unicode_cmap())}});
+      SharedResources{std::move(*regular), std::move(*bold), deflate(profiles.front().content, 9),
+                      deflate(win_ansi_to_unicode_cmap(), 9)}});
   return Renderer(std::move(state));
 }
 
