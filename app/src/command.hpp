@@ -1,0 +1,39 @@
+#pragma once
+// One `ipt` subcommand: its specification (usage, options, help) and what it runs.
+#include <iosfwd>
+#include <span>
+
+#include "arguments.hpp"
+
+namespace ipt::app {
+
+// Exit statuses shared by every command.
+enum ExitStatus : int {
+  exit_ok = 0,
+  exit_failure = 1,   // the operation ran and found a problem (e.g. a broken audit chain)
+  exit_bad_input = 2  // unusable input or usage: nothing was done
+};
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+struct Command {
+  CommandSpec spec;
+  int (*run)(const Arguments& args, Io& io);
+};
+
+// The commands, in the order `ipt --help` lists them.
+std::span<const Command> commands();
+
+// Each command file defines one of these.
+Command demo_command();
+Command plan_command();
+Command deadline_command();
+Command import_command();
+Command dossiers_command();
+Command audit_verify_command();
+Command audit_list_command();
+
+}  // namespace ipt::app

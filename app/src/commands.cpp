@@ -1,0 +1,15 @@
+#include <vector>
+
+#include "command.hpp"
+
+namespace ipt::app {
+
+std::span<const Command> commands() {
+  static const std::vector<Command> all = {
+      demo_command(),     plan_command(),         deadline_command(),  import_command(),
+      dossiers_command(), audit_verify_command(), audit_list_command(),
+  };
+  return all;
+}
+
+}  // namespace ipt::app

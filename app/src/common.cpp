@@ -1,0 +1,52 @@
+#include "common.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace ipt::app {
+
+OptionSpec database_option() {
+  return {"--db", "FICHIER",
+          "base de données SQLite (défaut : $IPT_DB, sinon ~/.local/share/ipt-dossiers/ipt.sqlite)"};
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std::string* xml, Io& io,
+                                          const std::string& command) {
+  const auto text = read_file(path);
+  if (!text) {
+    io.err << "ipt " << command << " : " << path.string() << " : fichier illisible ou introuvable\n";
+    return std::nullopt;
+  }
+  auto dossier = core::parse_dossier(*text, path.string());
+  if (!dossier) {
+    io.err << core::format_diagnostics(dossier.error());
+    const auto n = dossier.error().size();
+    io.err << "ipt " << command << " : " << path.string() << " : " << n << (n > 1 ? " problèmes" : " problème")
+           << ", rien n'a été fait\n";
+    return std::nullopt;
+  }
+  if (xml) *xml = *text;
+  return *std::move(dossier);
+}
+
+std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command) {
+  const std::filesystem::path path = args.value("--db").value_or(core::default_database_path().string());
+  auto store = core::Store::open(path);
+  if (!store) {
+    io.err << "ipt " << command << " : " << store.error().message << "\n";
+    return std::nullopt;
+  }
+  return *std::move(store);
+}
+
+}  // namespace ipt::app

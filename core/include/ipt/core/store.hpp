@@ -1,0 +1,109 @@
+#pragma once
+// The embedded state: imported dossiers (every version kept) and the audit trail, in one
+// SQLite file readable by its owner only.
+//
+// Every change and its audit entry are written in one transaction: either both are stored
+// or neither. The audit trail is append-only (SQLite triggers refuse UPDATE and DELETE) and
+// hash-chained: each entry stores the SHA-256 of the previous one, and a head record keeps
+// the last entry's number and hash, so `verify_audit` finds an entry that was edited,
+// removed from the middle or cut from the end by someone bypassing the tool.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ipt/core/dossier.hpp"
+#include "ipt/core/result.hpp"
+
+namespace ipt::core {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+struct AuditEntry {
+  long long seq = 0;
+  std::string at;       // UTC, "2026-11-29T12:04:48.123Z"
+  std::string actor;    // who ran the command (OS user or IPT_ACTOR); never a pupil
+  std::string action;   // "dossier.import", ...
+  std::string dossier;  // the dossier reference; never a pupil's name
+  std::string details;  // non-personal facts: versions, hashes
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The verdict of verify_audit: intact, or the first broken entry and why.
+struct AuditVerdict {
+  bool intact = true;
+  long long entries = 0;
+  std::optional<long long> first_broken_seq;
+  std::string problem;  // French
+};
+
+struct ImportOutcome {
+  std::string reference;
+  int version = 0;
+  bool created = false;    // first import of this reference
+  bool unchanged = false;  // same content as the latest version: nothing stored
+};
+
+struct DossierSummary {
+  std::string reference;
+  int versions = 0;
+  std::string last_imported_at;
+};
+
+struct StoredDossier {
+  std::string reference;
+  int version = 0;
+  std::string sha256;
+  std::string xml;
+};
+
+// The default database path: $IPT_DB, else $XDG_DATA_HOME/ipt-dossiers/ipt.sqlite, else
+// ~/.local/share/ipt-dossiers/ipt.sqlite.
+std::filesystem::path default_database_path();
+
+// Who acts: $IPT_ACTOR, else the OS user name.
+std::string current_actor();
+
+class Store {
+ public:
+  // Opens the database, creating it (directory 0700, file 0600) and its schema when absent.
+  // Fails with the path and SQLite's reason.
+  static Result<Store> open(const std::filesystem::path& path, Clock clock = {});
+  ~Store();
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+
+  const std::filesystem::path& path() const;
+
+  // Stores a validated dossier. A changed dossier becomes a new version; identical content
+  // stores nothing (and writes no audit entry).
+  Result<ImportOutcome> import_dossier(const Dossier& dossier, std::string_view xml,
+                                       const std::string& actor);
+
+  Result<std::vector<DossierSummary>> list_dossiers() const;
+  Result<std::optional<StoredDossier>> find_dossier(std::string_view reference) const;
+  // Entries of one dossier, or all entries when `reference` is empty, in order.
+  Result<std::vector<AuditEntry>> audit_entries(std::string_view reference = {}) const;
+
+  // Re-computes the chain; an I/O failure is an error, a broken chain a verdict.
+  Result<AuditVerdict> verify_audit() const;
+
+  // Appends one audit entry on its own, for actions that change no other table.
+  Result<void> record(const std::string& actor, const std::string& action,
+                      const std::string& dossier, const std::string& details);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// SHA-256 of bytes, lower-case hexadecimal.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace ipt::core

@@ -1,0 +1,22 @@
+#pragma once
+// Text checks shared by the dossier reader and the PDF templates.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ipt::core {
+
+// The PDF forms draw text with a WinAnsi-encoded font (see docs/dossier.md): French is fully
+// covered (é, œ, «», ’, €, no-break space) but a character outside the repertoire would be
+// silently dropped from the page. Returns a French description of the first character that
+// cannot be drawn ("U+202F (espace fine insécable)"), or of invalid UTF-8; nothing when all
+// of `utf8` is printable. Line feeds are accepted.
+std::optional<std::string> find_undrawable_character(std::string_view utf8);
+
+// True when the code point is in Windows-1252 (WinAnsiEncoding) as a printable character.
+bool is_win_ansi(char32_t code_point);
+
+// Decodes UTF-8; nothing on malformed input.
+std::optional<std::u32string> decode_utf8(std::string_view utf8);
+
+}  // namespace ipt::core

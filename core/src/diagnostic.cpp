@@ -1,0 +1,27 @@
+#include "ipt/core/diagnostic.hpp"
+
+namespace ipt::core {
+
+std::string Diagnostic::to_string() const {
+  std::string text = file;
+  text += ':';
+  text += std::to_string(line);
+  text += ": ";
+  if (!path.empty()) {
+    text += path;
+    text += ": ";
+  }
+  text += reason;
+  return text;
+}
+
+std::string format_diagnostics(const Diagnostics& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) {
+    text += d.to_string();
+    text += '\n';
+  }
+  return text;
+}
+
+}  // namespace ipt::core

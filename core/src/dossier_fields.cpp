@@ -1,0 +1,282 @@
+#include "ipt/core/dossier_fields.hpp"
+
+#include "codes.hpp"
+#include "ipt/core/plan.hpp"
+
+namespace ipt::core {
+
+namespace {
+
+// Every key is always emitted (empty when absent) so the set of names never depends on the
+// dossier: templates are checked against it once, at load time.
+class FieldWriter {
+ public:
+  explicit FieldWriter(DossierFields& out) : out_(out) {}
+  void set(const std::string& key, std::string value) { out_[key] = std::move(value); }
+  void date(const std::string& key, std::optional<Date> d) { set(key, d ? d->french() : ""); }
+  void number(const std::string& key, unsigned n) { set(key, n ? std::to_string(n) : ""); }
+  // A choice: its circular wording, and its machine value under `.code`.
+  void choice(const std::string& key, std::string_view code, std::string wording) {
+    set(key, std::move(wording));
+    set(key + ".code", std::string(code));
+  }
+  void etablissement(const std::string& prefix, const Etablissement* e) {
+    set(prefix + ".nom", e ? e->nom : "");
+    set(prefix + ".adresse", e ? e->adresse : "");
+    number(prefix + ".fase", e ? e->fase : 0);
+    number(prefix + ".fase_implantation", e ? e->fase_implantation : 0);
+  }
+  void personne(const std::string& prefix, const Personne* p) {
+    set(prefix + ".nom", p ? p->nom : "");
+    set(prefix + ".prenom", p ? p->prenom : "");
+    set(prefix + ".nom_complet", p ? p->prenom + " " + p->nom : "");
+    set(prefix + ".fonction", p ? p->fonction : "");
+    set(prefix + ".email", p ? p->email : "");
+  }
+
+ private:
+  DossierFields& out_;
+};
+
+std::string wording(TypeIntegration t) {
+  switch (t) {
+    case TypeIntegration::temporaire_partielle: return "Intégration temporaire partielle";
+    case TypeIntegration::permanente_partielle: return "Intégration permanente partielle";
+    case TypeIntegration::permanente_totale: return "Intégration permanente totale";
+  }
+  return "";
+}
+
+std::string wording(TypeActuel t) {
+  switch (t) {
+    case TypeActuel::ipt: return "Intégration permanente totale";
+    case TypeActuel::ipp: return "Intégration permanente partielle";
+    case TypeActuel::itp: return "Intégration temporaire partielle";
+  }
+  return "";
+}
+
+std::string wording(Justification j) {
+  switch (j) {
+    case Justification::continue_ordinaire:
+      return "Arrêt de l’intégration, l’élève continue dans l’enseignement ordinaire sans accompagnement de l’enseignement spécialisé (école ou pôle).";
+    case Justification::retour_specialise:
+      return "Arrêt de l’intégration et inscription, ou retour, dans l’enseignement spécialisé.";
+    case Justification::certificat: return "Arrêt de l’intégration à la suite de l’obtention d’un certificat.";
+    case Justification::autre: return "Arrêt pour une autre raison.";
+  }
+  return "";
+}
+
+std::string wording(MotifDerogation m) {
+  switch (m) {
+    case MotifDerogation::placement:
+      return "Mesure de placement prise soit par un magistrat, soit par le conseiller ou la direction de l’Aide à la jeunesse";
+    case MotifDerogation::changement_domicile: return "Changement de domicile";
+    case MotifDerogation::separation_parents:
+      return "Séparation des parents entraînant un changement de lieu d’hébergement de l’élève";
+    case MotifDerogation::externat_internat:
+      return "Passage de l’élève d’une école à régime d’externat vers un internat et vice versa";
+    case MotifDerogation::accueil_autre_famille:
+      return "Accueil de l’élève, sur l’initiative des parents, dans une autre famille ou dans un centre pour raison de maladie, de voyage";
+    case MotifDerogation::exclusion_definitive: return "Exclusion définitive de l’élève d’une autre école";
+    case MotifDerogation::circonstances_exceptionnelles:
+      return "Circonstances exceptionnelles dûment motivées, dans l’intérêt de l’élève";
+  }
+  return "";
+}
+
+std::string wording(Proposant p) {
+  switch (p) {
+    case Proposant::conseil_de_classe: return "Le conseil de classe de l’école d’enseignement spécialisé";
+    case Proposant::organisme_guidance:
+      return "L’organisme qui assure la guidance des élèves de l’école d’enseignement spécialisé";
+    case Proposant::parents: return "Les parents ou la personne investie de l’autorité parentale";
+    case Proposant::eleve_majeur: return "L’élève majeur";
+  }
+  return "";
+}
+
+std::string wording(Intervenant i) {
+  switch (i) {
+    case Intervenant::ecole_specialisee: return "École d’enseignement spécialisé";
+    case Intervenant::organisme_guidance: return "Organisme assurant la guidance";
+    case Intervenant::ecole_ordinaire: return "École d’enseignement ordinaire";
+    case Intervenant::cpms: return "Centre psycho-médico-social";
+    case Intervenant::pole: return "Pôle territorial";
+    case Intervenant::parents: return "Parents ou personne investie de l’autorité parentale";
+    case Intervenant::eleve_majeur: return "Élève majeur";
+  }
+  return "";
+}
+
+std::string wording(Sexe s) {
+  switch (s) {
+    case Sexe::feminin: return "F";
+    case Sexe::masculin: return "M";
+    case Sexe::x: return "X";
+  }
+  return "";
+}
+
+std::string wording(AvisCpms a) {
+  return a == AvisCpms::favorable ? "AVIS FAVORABLE" : "AVIS DÉFAVORABLE";
+}
+
+std::string wording(Reseau r) {
+  switch (r) {
+    case Reseau::wbe: return "Wallonie-Bruxelles Enseignement";
+    case Reseau::officiel_subventionne: return "Enseignement officiel subventionné";
+    case Reseau::libre_subventionne: return "Enseignement libre subventionné";
+  }
+  return "";
+}
+
+void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter& w) {
+  using namespace detail;
+  w.set("reference", d.reference);
+  w.set("annee_scolaire", d.annee_scolaire.start_year() ? d.annee_scolaire.label() : "");
+  w.set("annee_scolaire_courte", d.annee_scolaire.start_year() ? d.annee_scolaire.short_label() : "");
+  const auto* year = calendar.find_year(d.annee_scolaire);
+  w.set("calendrier.premier_jour", year ? year->first_school_day.day_month() : "");
+  w.set("calendrier.dernier_jour", year ? year->last_school_day.day_month() : "");
+  w.date("limite_30_09", d.annee_scolaire.start_year() ? std::optional(d.annee_scolaire.thirtieth_september()) : std::nullopt);
+
+  const auto& e = d.eleve;
+  w.set("eleve.nom", e.nom);
+  w.set("eleve.prenom", e.prenom);
+  w.set("eleve.nom_prenom", e.nom.empty() ? "" : e.nom + " " + e.prenom);
+  w.date("eleve.date_naissance", e.date_naissance);
+  w.choice("eleve.sexe", code_of(sexe_codes, e.sexe), wording(e.sexe));
+  w.date("eleve.date_inscription_specialise", e.date_inscription_specialise);
+  w.set("eleve.numero_national", e.numero_national.value_or(""));
+  w.set("eleve.majeur", d.eleve_majeur() ? "oui" : "non");
+
+  for (int i = 0; i < max_rows; ++i) {
+    const auto* r = static_cast<size_t>(i) < d.responsables.size() ? &d.responsables[static_cast<size_t>(i)] : nullptr;
+    const std::string p = "responsables." + std::to_string(i);
+    w.set(p + ".nom", r ? r->nom : "");
+    w.set(p + ".prenom", r ? r->prenom : "");
+    w.set(p + ".qualite", r ? r->qualite : "");
+    w.set(p + ".email", r ? r->email : "");
+  }
+
+  w.etablissement("ecole_specialisee", &d.ecole_specialisee);
+  w.choice("ecole_specialisee.reseau", code_of(reseau_codes, d.ecole_specialisee.reseau), wording(d.ecole_specialisee.reseau));
+  w.etablissement("pole", &d.pole);
+  w.set("pole.ecole_siege", d.pole.ecole_siege);
+  w.personne("coordonnateur", &d.coordonnateur);
+  w.etablissement("ecole_ordinaire", &d.ecole_ordinaire);
+  const EcolePartenaire* partenaire = d.ecole_partenaire ? &*d.ecole_partenaire : nullptr;
+  w.etablissement("ecole_partenaire", partenaire);
+  w.choice("ecole_partenaire.type", partenaire ? code_of(partenaire_codes, partenaire->kind) : "",
+           !partenaire ? "" : partenaire->kind == KindPartenaire::partenaire ? "École partenaire" : "École partenaire spécifique");
+  w.set("cpms.nom", d.cpms.nom);
+  w.set("cpms.adresse", d.cpms.adresse);
+  w.choice("cpms.avis", d.cpms.avis ? code_of(avis_codes, *d.cpms.avis) : "", d.cpms.avis ? wording(*d.cpms.avis) : "");
+
+  for (int i = 0; i < max_rows; ++i) {
+    const auto* r = static_cast<size_t>(i) < d.historique.size() ? &d.historique[static_cast<size_t>(i)] : nullptr;
+    const std::string p = "historique." + std::to_string(i);
+    w.set(p + ".annee_scolaire", r ? r->annee_scolaire.label() : "");
+    w.choice(p + ".type", r ? code_of(type_integration_codes, r->type) : "", r ? wording(r->type) : "");
+    w.set(p + ".annee_etude", r ? r->annee_etude : "");
+    w.date(p + ".date_debut", r ? std::optional(r->date_debut) : std::nullopt);
+    // Annexe 3 puts "année d'étude et date de début" in the column of the integration's type.
+    const std::string cell = r ? r->annee_etude + ", depuis le " + r->date_debut.french() : "";
+    w.set(p + ".temporaire_partielle", r && r->type == TypeIntegration::temporaire_partielle ? cell : "");
+    w.set(p + ".permanente_partielle", r && r->type == TypeIntegration::permanente_partielle ? cell : "");
+    w.set(p + ".permanente_totale", r && r->type == TypeIntegration::permanente_totale ? cell : "");
+    w.set(p + ".fin", r && r->fin ? *r->fin : "");
+  }
+
+  const auto& p = d.protocole;
+  const bool has_protocole = p.date != Date{};
+  w.date("protocole.date", has_protocole ? std::optional(p.date) : std::nullopt);
+  w.set("protocole.synthese", p.synthese);
+  w.set("protocole.objectifs", p.objectifs);
+  w.set("protocole.equipements", p.equipements);
+  w.set("protocole.transport", p.transport);
+  w.set("protocole.dispositif_relation", p.dispositif_relation);
+  w.set("protocole.modalites_accompagnement", p.modalites_accompagnement);
+  w.set("protocole.evaluation_interne", p.evaluation_interne);
+  w.set("protocole.presence_registre", p.presence_registre);
+
+  const auto* a = std::get_if<PremiereIpt>(&d.evenement);
+  w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? wording(a->proposant) : "");
+  w.date("premiere_ipt.date_proposition", a ? std::optional(a->date_proposition) : std::nullopt);
+  w.date("premiere_ipt.concertation.date", a ? std::optional(a->concertation.date) : std::nullopt);
+  w.choice("premiere_ipt.concertation.avis", a ? (a->concertation.favorable ? "favorable" : "defavorable") : "",
+           a ? (a->concertation.favorable ? "Avis favorable" : "Avis défavorable") : "");
+  for (int i = 0; i < max_rows; ++i) {
+    const auto* x = a && static_cast<size_t>(i) < a->concertation.desaccords.size()
+                        ? &a->concertation.desaccords[static_cast<size_t>(i)] : nullptr;
+    const std::string k = "desaccords." + std::to_string(i);
+    w.choice(k + ".intervenant", x ? code_of(intervenant_codes, x->intervenant) : "", x ? wording(x->intervenant) : "");
+    w.personne(k + ".auteur", x ? &x->auteur : nullptr);
+    w.set(k + ".motivation", x ? x->motivation : "");
+  }
+  w.set("ecole_specialisee.destinataire_motivations",
+        d.ecole_specialisee.reseau == Reseau::wbe ? "au directeur de l’école d’enseignement spécialisé"
+                                                  : "au pouvoir organisateur de l’école d’enseignement spécialisé");
+
+  const auto* b = std::get_if<Prolongation>(&d.evenement);
+  w.choice("prolongation.motif", b ? code_of(motif_codes, b->motif) : "", b ? wording(b->motif) : "");
+  w.set("prolongation.motivation", b ? b->motivation : "");
+  w.date("prolongation.date_envoi", b ? std::optional(b->date_envoi) : std::nullopt);
+  w.date("prolongation.date_reception", b ? b->date_reception : std::nullopt);
+  w.etablissement("prolongation.pole_precedent", b ? &b->pole_precedent : nullptr);
+  w.etablissement("prolongation.ecole_ordinaire_precedente", b ? &b->ecole_ordinaire_precedente : nullptr);
+  w.set("prolongation.changement_pole", !b ? "" : b->pole_precedent.fase != d.pole.fase ? "oui" : "non");
+
+  const auto* c = std::get_if<FinIntegration>(&d.evenement);
+  w.date("fin.date_conseil_classe", c ? std::optional(c->date_conseil_classe) : std::nullopt);
+  w.choice("fin.type_actuel", c ? code_of(type_actuel_codes, c->type_actuel) : "", c ? wording(c->type_actuel) : "");
+  w.choice("fin.orientation", c && c->orientation ? code_of(type_integration_codes, *c->orientation) : "",
+           c && c->orientation ? wording(*c->orientation) : "");
+  const auto* hp = c && c->hors_pole ? &*c->hors_pole : nullptr;
+  w.number("fin.hors_pole.type", hp ? hp->type_enseignement : 0);
+  w.set("fin.hors_pole.annee_etude", hp ? hp->annee_etude : "");
+  w.set("fin.hors_pole.maturite", hp ? hp->maturite : "");
+  w.set("fin.hors_pole.forme", hp ? hp->forme : "");
+  w.set("fin.hors_pole.phase", hp ? hp->phase : "");
+  w.date("fin.periode_debut", c ? c->periode_debut : std::nullopt);
+  w.date("fin.periode_fin", c ? c->periode_fin : std::nullopt);
+  w.date("fin.date_arret", c ? std::optional(c->date_arret) : std::nullopt);
+  w.choice("fin.justification", c ? code_of(justification_codes, c->justification) : "", c ? wording(c->justification) : "");
+  w.set("fin.autre_raison", c ? c->autre_raison : "");
+  w.set("fin.motivation", c ? c->motivation : "");
+
+  for (Role role : {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable}) {
+    const auto* s = d.find_signataire(role);
+    std::string key = "signataire." + std::string(field_name(role)).substr(4);  // "signataire.pole"
+    w.personne(key, s ? &s->personne : nullptr);
+  }
+  // What Annexes 2c and 4 print for the responsable: "Nom, prénom et qualité" or the adult pupil.
+  const auto* resp = d.find_signataire(Role::responsable);
+  w.set("signataire.responsable.nom_prenom_qualite",
+        !resp ? "" : d.eleve_majeur() ? resp->personne.nom + " " + resp->personne.prenom + ", élève majeur"
+                   : resp->personne.nom + " " + resp->personne.prenom + ", " + resp->personne.fonction);
+}
+
+}  // namespace
+
+DossierFields dossier_fields(const Dossier& dossier, const SchoolCalendar& calendar) {
+  DossierFields fields;
+  FieldWriter writer(fields);
+  write_fields(dossier, calendar, writer);
+  return fields;
+}
+
+const std::set<std::string, std::less<>>& dossier_field_names() {
+  static const std::set<std::string, std::less<>> names = [] {
+    std::set<std::string, std::less<>> out;
+    static const SchoolCalendar empty_calendar;
+    Dossier empty{};
+    for (const auto& [key, value] : dossier_fields(empty, empty_calendar)) out.insert(key);
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace ipt::core

@@ -1,0 +1,276 @@
+#include "ipt/core/plan.hpp"
+
+#include <algorithm>
+
+namespace ipt::core {
+
+namespace {
+
+constexpr std::string_view adresse_administration = "poles.territoriaux@cfwb.be";
+
+std::vector<SignatureStep> signatures_of(const Dossier& d, std::initializer_list<Role> roles) {
+  std::vector<SignatureStep> steps;
+  for (Role role : roles) {
+    const auto* s = d.find_signataire(role);
+    SignatureStep step{role, std::string(field_name(role)), "", "", "", role == Role::cpms};
+    if (s) {
+      step.signataire = s->personne.prenom + " " + s->personne.nom;
+      step.qualite = s->personne.fonction;
+      step.email = s->personne.email;
+    }
+    if (role == Role::responsable && d.eleve_majeur()) step.qualite = "élève majeur";
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+// Every partner signs the protocol and Annexe 4 in this order: the pole certifies first.
+constexpr std::initializer_list<Role> all_partners = {Role::pole, Role::ecole_ordinaire, Role::cpms,
+                                                      Role::responsable};
+
+std::vector<Lieu> protocol_copies(const Dossier& d) {
+  std::vector<Lieu> copies{Lieu::ecole_ordinaire};
+  if (d.ecole_partenaire) copies.push_back(Lieu::ecole_partenaire);
+  return copies;
+}
+
+DocumentPlan unsigned_document(const Dossier& d, Document doc) {
+  return {doc, {}, Lieu::pole, protocol_copies(d)};
+}
+
+DocumentPlan signed_by_all(const Dossier& d, Document doc) {
+  return {doc, signatures_of(d, all_partners), Lieu::pole, protocol_copies(d)};
+}
+
+std::optional<Role> role_of(Intervenant i) {
+  switch (i) {
+    case Intervenant::pole: return Role::pole;
+    case Intervenant::ecole_ordinaire: return Role::ecole_ordinaire;
+    case Intervenant::cpms: return Role::cpms;
+    case Intervenant::parents:
+    case Intervenant::eleve_majeur: return Role::responsable;
+    case Intervenant::ecole_specialisee:
+    case Intervenant::organisme_guidance: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void plan_premiere_ipt(const Dossier& d, const PremiereIpt& a, Plan& plan) {
+  const Date boundary = d.annee_scolaire.thirtieth_september();
+  plan.procedure = d.protocole.date <= boundary ? Procedure::premiere_ipt_liste_30_09
+                                                : Procedure::premiere_ipt_apres_30_09;
+  if (!a.concertation.favorable) {
+    plan.poursuivie = false;
+    DocumentPlan motivations{Document::motivations, {}, Lieu::ecole_specialisee, {}};
+    for (const auto& desaccord : a.concertation.desaccords) {
+      const auto role = role_of(desaccord.intervenant);
+      if (!role) continue;
+      const bool already = std::any_of(motivations.signatures.begin(), motivations.signatures.end(),
+                                       [&](const SignatureStep& s) { return s.role == *role; });
+      if (!already) {
+        auto steps = signatures_of(d, {*role});
+        motivations.signatures.push_back(steps.front());
+      }
+    }
+    plan.documents.push_back(std::move(motivations));
+    const bool wbe = d.ecole_specialisee.reseau == Reseau::wbe;
+    plan.condition_debut = "La procédure ne se poursuit pas : la concertation du " +
+                           a.concertation.date.french() + " a débouché sur un avis défavorable.";
+    plan.remarques.push_back(
+        std::string("Chaque partenaire ayant marqué son désaccord motive sa position par écrit ") +
+        (wbe ? "au directeur de l'école d'enseignement spécialisé (école organisée par la Fédération Wallonie-Bruxelles)."
+             : "au pouvoir organisateur de l'école d'enseignement spécialisé (école subventionnée)."));
+    plan.remarques.push_back("Les motivations sont conservées dans l'école d'enseignement spécialisé.");
+    return;
+  }
+
+  plan.documents.push_back(unsigned_document(d, Document::annexe_1));
+  plan.documents.push_back(unsigned_document(d, Document::annexe_2b));
+  plan.documents.push_back(signed_by_all(d, Document::annexe_2c));
+  plan.documents.push_back(unsigned_document(d, Document::annexe_3));
+  const std::string start = "L'intégration débute le " + d.protocole.date.french() +
+                            " (date prévue sur le protocole), pour autant ";
+  if (plan.procedure == Procedure::premiere_ipt_liste_30_09) {
+    plan.envois.push_back({"liste des élèves en intégration permanente totale (décret du 3 mars 2004)",
+                           {Destinataire::administration},
+                           "par le coordonnateur du pôle territorial",
+                           boundary});
+    plan.condition_debut = start + "que l'élève figure sur la liste transmise à l'Administration pour le " +
+                           boundary.french() + ".";
+    plan.remarques.push_back("Les moyens sont établis sur la base de la liste du 30/09 ; "
+                             "le formulaire « Première IPT » après le 30-09 n'est pas nécessaire.");
+  } else {
+    DocumentPlan declaration{Document::declaration_premiere_ipt, signatures_of(d, {Role::pole}),
+                             Lieu::pole, protocol_copies(d)};
+    plan.documents.push_back(std::move(declaration));
+    plan.envois.push_back({"formulaire électronique « Première IPT » après le 30-09 (remplace l'Annexe 10)",
+                           {Destinataire::administration},
+                           "formulaire électronique, transmis automatiquement à la Cellule des pôles territoriaux",
+                           std::nullopt});
+    plan.moyens_budget_c = true;
+    plan.encodage_e_poles = true;
+    plan.condition_debut = start + "qu'elle ait été signalée à l'Administration.";
+    plan.remarques.push_back("Imprimer le formulaire et le joindre au protocole d'intégration dans le dossier de l'élève.");
+    plan.remarques.push_back("Les moyens sont encodés dans le budget C de l'application « e-pôles » par la Cellule des pôles territoriaux.");
+  }
+}
+
+void plan_prolongation(const Dossier& d, const Prolongation& b, const SchoolCalendar& calendar,
+                       Plan& plan, Result<void>& status) {
+  const bool autre_pole = b.pole_precedent.fase != d.pole.fase;
+  plan.procedure = autre_pole ? Procedure::prolongation_autre_pole : Procedure::prolongation_meme_pole;
+  plan.documents.push_back(unsigned_document(d, Document::annexe_2b));
+  plan.documents.push_back(signed_by_all(d, Document::annexe_2c));
+  plan.documents.push_back({Document::declaration_prolongation_ipt, signatures_of(d, {Role::pole}),
+                            Lieu::pole, protocol_copies(d)});
+  plan.envois.push_back({"formulaire électronique « Prolongation IPT » après le 30-09 (demande de dérogation, remplace l'Annexe 10)",
+                         {Destinataire::ministre, Destinataire::administration},
+                         "formulaire électronique, transmis automatiquement",
+                         std::nullopt});
+  plan.condition_debut = "L'intégration débute le " + d.protocole.date.french() +
+                         " (date prévue sur le protocole), pour autant qu'elle ait été validée par le Ministre.";
+  const Date received = b.date_reception.value_or(b.date_envoi);
+  if (!b.date_reception) {
+    plan.remarques.push_back("Date de réception non précisée : le formulaire électronique est réputé reçu le jour de son envoi (" +
+                             b.date_envoi.french() + ").");
+  }
+  auto deadline = minister_decision_deadline(calendar, received);
+  if (!deadline) {
+    status = std::unexpected(deadline.error());
+    return;
+  }
+  plan.decision_ministre = *deadline;
+  if (autre_pole) {
+    plan.moyens_budget_c = true;
+    plan.encodage_e_poles = true;
+    plan.remarques.push_back("Pôle précédent (" + b.pole_precedent.nom +
+                             ") : aucun changement dans « e-pôles » (budget validé au 30-09) et pas d'Annexe 4.");
+    plan.remarques.push_back("Les moyens sont encodés dans le budget C de l'application « e-pôles » par la Cellule des pôles territoriaux.");
+  } else {
+    plan.remarques.push_back("Pour l'année scolaire en cours, l'IPT ne génère pas de nouveaux moyens : elle reste dans le pôle initial.");
+    plan.remarques.push_back("Aucun encodage dans l'application « e-pôles » ; pas d'Annexe 4.");
+  }
+}
+
+void plan_fin(const Dossier& d, const FinIntegration& c, Plan& plan) {
+  plan.procedure = Procedure::fin_ipt;
+  plan.documents.push_back(signed_by_all(d, Document::annexe_4));
+  plan.envois.push_back({"Annexe 4 (bilan d'intégration) signée",
+                         {Destinataire::administration},
+                         "courriel à " + std::string(adresse_administration),
+                         std::nullopt});
+  plan.condition_debut = "L'intégration prend fin le " + c.date_arret.french() + ".";
+  plan.remarques.push_back("Aucun changement dans l'application « e-pôles » : le budget est validé au 30-09.");
+  plan.remarques.push_back("L'Annexe 4 est insérée dans le protocole d'intégration (Annexe 1, élément « Bilan(s) de l'intégration »).");
+}
+
+}  // namespace
+
+Result<Plan> make_plan(const Dossier& d, const SchoolCalendar& calendar) {
+  Plan plan{};
+  plan.limite_30_09 = d.annee_scolaire.thirtieth_september();
+  Result<void> status;
+  if (const auto* a = std::get_if<PremiereIpt>(&d.evenement)) plan_premiere_ipt(d, *a, plan);
+  else if (const auto* b = std::get_if<Prolongation>(&d.evenement)) plan_prolongation(d, *b, calendar, plan, status);
+  else plan_fin(d, std::get<FinIntegration>(d.evenement), plan);
+  if (!status) return std::unexpected(status.error().with_context("dossier " + d.reference));
+
+  if (d.cpms.avis == AvisCpms::defavorable && plan.poursuivie) {
+    plan.remarques.push_back("Le CPMS a remis un AVIS DÉFAVORABLE : il donne un avis et ne marque pas son accord ; "
+                             "l'avis figure au document signé et n'arrête pas la procédure.");
+  }
+  if (d.eleve_majeur() && plan.poursuivie) {
+    plan.remarques.push_back("L'élève est majeur : il signe lui-même à la place du responsable.");
+  }
+  return plan;
+}
+
+std::string_view code(Procedure p) {
+  switch (p) {
+    case Procedure::premiere_ipt_liste_30_09: return "A-liste-30-09";
+    case Procedure::premiere_ipt_apres_30_09: return "A";
+    case Procedure::prolongation_autre_pole: return "B1";
+    case Procedure::prolongation_meme_pole: return "B2";
+    case Procedure::fin_ipt: return "C";
+  }
+  return "";
+}
+
+std::string_view french_title(Procedure p) {
+  switch (p) {
+    case Procedure::premiere_ipt_liste_30_09: return "Première IPT, liste du 30/09";
+    case Procedure::premiere_ipt_apres_30_09: return "Première IPT après le 30-09";
+    case Procedure::prolongation_autre_pole: return "Prolongation d'IPT avec changement de partenaire vers un autre pôle (dérogation)";
+    case Procedure::prolongation_meme_pole: return "Prolongation d'IPT avec changement de partenaire sans changement de pôle (dérogation)";
+    case Procedure::fin_ipt: return "Fin d'IPT en cours d'année scolaire";
+  }
+  return "";
+}
+
+std::string_view file_stem(Document d) {
+  switch (d) {
+    case Document::annexe_1: return "annexe-1";
+    case Document::annexe_2b: return "annexe-2b";
+    case Document::annexe_2c: return "annexe-2c";
+    case Document::annexe_3: return "annexe-3";
+    case Document::annexe_4: return "annexe-4";
+    case Document::declaration_premiere_ipt: return "declaration-premiere-ipt";
+    case Document::declaration_prolongation_ipt: return "declaration-prolongation-ipt";
+    case Document::motivations: return "motivations";
+  }
+  return "";
+}
+
+std::string_view french_title(Document d) {
+  switch (d) {
+    case Document::annexe_1: return "Annexe 1 - Éléments constitutifs du protocole d’intégration";
+    case Document::annexe_2b: return "Annexe 2b - Protocole d’intégration - Suivi de l’élève";
+    case Document::annexe_2c: return "Annexe 2c - Protocole d’intégration - Signatures des nouveaux partenaires";
+    case Document::annexe_3: return "Annexe 3 - Tableau synoptique de l’évolution de l’intégration";
+    case Document::annexe_4: return "Annexe 4 – Bilan d’intégration";
+    case Document::declaration_premiere_ipt: return "Déclaration « Première IPT » après le 30-09";
+    case Document::declaration_prolongation_ipt: return "Déclaration « Prolongation IPT » après le 30-09";
+    case Document::motivations: return "Motivations écrites des partenaires en désaccord";
+  }
+  return "";
+}
+
+std::string_view french_name(Destinataire d) {
+  switch (d) {
+    case Destinataire::administration: return "l'Administration (DGEO, Cellule des pôles territoriaux)";
+    case Destinataire::ministre: return "le Ministre qui a l'Enseignement dans ses attributions";
+  }
+  return "";
+}
+
+std::string_view french_name(Lieu l) {
+  switch (l) {
+    case Lieu::pole: return "le pôle territorial (école siège)";
+    case Lieu::ecole_ordinaire: return "l'école d'enseignement ordinaire";
+    case Lieu::ecole_partenaire: return "l'école partenaire";
+    case Lieu::ecole_specialisee: return "l'école d'enseignement spécialisé";
+  }
+  return "";
+}
+
+std::string_view field_name(Role r) {
+  switch (r) {
+    case Role::pole: return "sig_pole";
+    case Role::ecole_ordinaire: return "sig_ecole_ordinaire";
+    case Role::cpms: return "sig_cpms";
+    case Role::responsable: return "sig_responsable";
+  }
+  return "";
+}
+
+std::string_view code(Role r) {
+  switch (r) {
+    case Role::pole: return "pole";
+    case Role::ecole_ordinaire: return "ecole-ordinaire";
+    case Role::cpms: return "cpms";
+    case Role::responsable: return "responsable";
+  }
+  return "";
+}
+
+}  // namespace ipt::core

@@ -1,0 +1,331 @@
+#include "ipt/core/store.hpp"
+
+#include <openssl/evp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "sqlite.hpp"
+
+namespace ipt::core {
+
+using detail::Database;
+using detail::Statement;
+using detail::Transaction;
+
+namespace {
+
+constexpr int schema_version = 1;
+const std::string genesis_hash(64, '0');
+
+// Append-only by construction: triggers refuse UPDATE and DELETE on the trail and its head
+// except through the one statement that advances the head.
+constexpr const char* schema_sql = R"sql(
+CREATE TABLE dossier (
+  reference   TEXT PRIMARY KEY,
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE dossier_version (
+  reference   TEXT NOT NULL REFERENCES dossier(reference),
+  version     INTEGER NOT NULL,
+  imported_at TEXT NOT NULL,
+  sha256      TEXT NOT NULL,
+  xml         TEXT NOT NULL,
+  PRIMARY KEY (reference, version)
+);
+CREATE TABLE audit (
+  seq       INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  dossier   TEXT NOT NULL,
+  details   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX audit_by_dossier ON audit(dossier, seq);
+CREATE TABLE audit_head (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seq  INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'le journal d''audit est en ajout seul'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'le journal d''audit est en ajout seul'); END;
+CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head
+  WHEN NEW.seq <> OLD.seq + 1
+  BEGIN SELECT RAISE(ABORT, 'le journal d''audit est en ajout seul'); END;
+CREATE TRIGGER dossier_version_no_update BEFORE UPDATE ON dossier_version
+  BEGIN SELECT RAISE(ABORT, 'les versions de dossier sont conservées telles quelles'); END;
+)sql";
+
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buffer;
+}
+
+// The chained hash covers every field of the entry and the previous hash, separated by a
+// unit separator that cannot occur in them.
+std::string entry_hash(const AuditEntry& e) {
+  std::string canonical = std::to_string(e.seq);
+  for (const std::string* field : {&e.at, &e.actor, &e.action, &e.dossier, &e.details, &e.prev_hash}) {
+    canonical += '\x1f';
+    canonical += *field;
+  }
+  return sha256_hex(canonical);
+}
+
+// Appends one entry inside the caller's transaction.
+Result<void> append_audit(sqlite3* db, const std::string& at, const std::string& actor,
+                          const std::string& action, const std::string& dossier,
+                          const std::string& details) {
+  auto head = Statement::prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1");
+  if (!head) return std::unexpected(head.error());
+  auto found = head->step();
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return fail("base de données : tête du journal d'audit absente");
+  AuditEntry e{head->integer(0) + 1, at, actor, action, dossier, details, head->text(1), ""};
+  e.hash = entry_hash(e);
+  auto insert = Statement::prepare(db, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.dossier)
+      .bind(6, e.details).bind(7, e.prev_hash).bind(8, e.hash);
+  if (auto r = insert->run(); !r) return r;
+  auto advance = Statement::prepare(db, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+  if (!advance) return std::unexpected(advance.error());
+  advance->bind(1, e.seq).bind(2, e.hash);
+  return advance->run();
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+std::filesystem::path default_database_path() {
+  if (const char* env = std::getenv("IPT_DB"); env && *env) return env;
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::filesystem::path(home) / ".local" / "share";
+  } else {
+    base = ".";
+  }
+  return base / "ipt-dossiers" / "ipt.sqlite";
+}
+
+std::string current_actor() {
+  if (const char* env = std::getenv("IPT_ACTOR"); env && *env) return env;
+  if (const auto* pw = getpwuid(geteuid())) return pw->pw_name;
+  return "uid:" + std::to_string(geteuid());
+}
+
+struct Store::Impl {
+  std::filesystem::path path;
+  Database db;
+  Clock clock;
+  std::string now() const { return utc_timestamp(clock ? clock() : std::chrono::system_clock::now()); }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+const std::filesystem::path& Store::path() const { return impl_->path; }
+
+Result<Store> Store::open(const std::filesystem::path& path, Clock clock) {
+  const auto where = "base de données " + path.string();
+  std::error_code ec;
+  if (path.has_parent_path() && !std::filesystem::exists(path.parent_path())) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return fail(where + " : création du dossier impossible (" + ec.message() + ")");
+    std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, ec);
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Database db(raw);
+  if (rc != SQLITE_OK) {
+    return fail(where + " : ouverture impossible (" + (raw ? sqlite3_errmsg(raw) : "mémoire") + ")");
+  }
+  // Owner only: the database holds pupils' personal data. SQLite gives its -wal and -shm
+  // files the database file's permissions.
+  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
+  sqlite3_busy_timeout(db.get(), 5000);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+    if (auto r = detail::execute(db.get(), pragma); !r) return std::unexpected(r.error().with_context(where));
+  }
+  auto version = Statement::prepare(db.get(), "PRAGMA user_version");
+  if (!version) return std::unexpected(version.error().with_context(where));
+  if (auto row = version->step(); !row) return std::unexpected(row.error().with_context(where));
+  const long long current = version->integer(0);
+  if (current == 0) {
+    auto tx = Transaction::begin(db.get());
+    if (!tx) return std::unexpected(tx.error().with_context(where));
+    if (auto r = detail::execute(db.get(), schema_sql); !r) return std::unexpected(r.error().with_context(where));
+    if (auto r = detail::execute(db.get(), "PRAGMA user_version = 1"); !r) return std::unexpected(r.error().with_context(where));
+    if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
+  } else if (current != schema_version) {
+    return fail(where + " : version de schéma " + std::to_string(current) +
+                " inconnue (cette version d'ipt connaît la version " + std::to_string(schema_version) + ")");
+  }
+  return Store(std::make_unique<Impl>(Impl{path, std::move(db), std::move(clock)}));
+}
+
+Result<ImportOutcome> Store::import_dossier(const Dossier& dossier, std::string_view xml,
+                                           const std::string& actor) {
+  sqlite3* db = impl_->db.get();
+  const std::string hash = sha256_hex(xml);
+  auto tx = Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  auto latest = Statement::prepare(db,
+      "SELECT version, sha256 FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1");
+  if (!latest) return std::unexpected(latest.error());
+  latest->bind(1, dossier.reference);
+  auto found = latest->step();
+  if (!found) return std::unexpected(found.error());
+  ImportOutcome outcome{dossier.reference, 1, !*found, false};
+  if (*found) {
+    if (latest->text(1) == hash) {
+      outcome.version = static_cast<int>(latest->integer(0));
+      outcome.unchanged = true;
+      return outcome;  // the transaction rolls back: nothing was written
+    }
+    outcome.version = static_cast<int>(latest->integer(0)) + 1;
+  }
+  const std::string now = impl_->now();
+  if (outcome.created) {
+    auto insert = Statement::prepare(db, "INSERT INTO dossier VALUES (?, ?)");
+    if (!insert) return std::unexpected(insert.error());
+    insert->bind(1, dossier.reference).bind(2, now);
+    if (auto r = insert->run(); !r) return std::unexpected(r.error());
+  }
+  auto insert = Statement::prepare(db, "INSERT INTO dossier_version VALUES (?, ?, ?, ?, ?)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, dossier.reference).bind(2, outcome.version).bind(3, now).bind(4, hash).bind(5, xml);
+  if (auto r = insert->run(); !r) return std::unexpected(r.error());
+  const std::string details = "version " + std::to_string(outcome.version) + ", sha256 " + hash;
+  if (auto r = append_audit(db, now, actor, "dossier.import", dossier.reference, details); !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return outcome;
+}
+
+Result<std::vector<DossierSummary>> Store::list_dossiers() const {
+  auto q = Statement::prepare(impl_->db.get(),
+      "SELECT reference, COUNT(*), MAX(imported_at) FROM dossier_version GROUP BY reference ORDER BY reference");
+  if (!q) return std::unexpected(q.error());
+  std::vector<DossierSummary> out;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    out.push_back({q->text(0), static_cast<int>(q->integer(1)), q->text(2)});
+  }
+  return out;
+}
+
+Result<std::optional<StoredDossier>> Store::find_dossier(std::string_view reference) const {
+  auto q = Statement::prepare(impl_->db.get(),
+      "SELECT version, sha256, xml FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, reference);
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<StoredDossier>{};
+  return StoredDossier{std::string(reference), static_cast<int>(q->integer(0)), q->text(1), q->text(2)};
+}
+
+Result<std::vector<AuditEntry>> Store::audit_entries(std::string_view reference) const {
+  auto q = Statement::prepare(impl_->db.get(),
+      reference.empty() ? "SELECT * FROM audit ORDER BY seq"
+                        : "SELECT * FROM audit WHERE dossier = ? ORDER BY seq");
+  if (!q) return std::unexpected(q.error());
+  if (!reference.empty()) q->bind(1, reference);
+  std::vector<AuditEntry> out;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
+                   q->text(6), q->text(7)});
+  }
+  return out;
+}
+
+Result<AuditVerdict> Store::verify_audit() const {
+  auto entries = audit_entries();
+  if (!entries) return std::unexpected(entries.error());
+  AuditVerdict verdict;
+  verdict.entries = static_cast<long long>(entries->size());
+  auto broken = [&](long long seq, std::string problem) {
+    verdict.intact = false;
+    verdict.first_broken_seq = seq;
+    verdict.problem = std::move(problem);
+    return verdict;
+  };
+  std::string previous = genesis_hash;
+  long long expected = 1;
+  for (const auto& e : *entries) {
+    if (e.seq != expected) {
+      return broken(expected, "entrée n° " + std::to_string(expected) + " supprimée (la suivante est la n° " +
+                                  std::to_string(e.seq) + ")");
+    }
+    if (e.prev_hash != previous) {
+      return broken(e.seq, "entrée n° " + std::to_string(e.seq) +
+                               " : le lien vers l'entrée précédente est rompu (entrée précédente modifiée ou supprimée)");
+    }
+    if (entry_hash(e) != e.hash) {
+      return broken(e.seq, "entrée n° " + std::to_string(e.seq) + " modifiée (son empreinte ne correspond plus)");
+    }
+    previous = e.hash;
+    ++expected;
+  }
+  auto head = Statement::prepare(impl_->db.get(), "SELECT seq, hash FROM audit_head WHERE id = 1");
+  if (!head) return std::unexpected(head.error());
+  auto row = head->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return broken(expected, "tête du journal absente");
+  if (head->integer(0) != expected - 1 || head->text(1) != previous) {
+    return broken(expected, "entrée(s) n° " + std::to_string(expected) + " à " + std::to_string(head->integer(0)) +
+                                " supprimée(s) en fin de journal");
+  }
+  return verdict;
+}
+
+Result<void> Store::record(const std::string& actor, const std::string& action,
+                           const std::string& dossier, const std::string& details) {
+  sqlite3* db = impl_->db.get();
+  auto tx = Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
+  return tx->commit();
+}
+
+}  // namespace ipt::core

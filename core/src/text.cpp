@@ -1,0 +1,84 @@
+#include "ipt/core/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace ipt::core {
+
+namespace {
+
+// The code points Windows-1252 puts at 0x80-0x9F (the five unassigned slots excluded).
+constexpr std::array<char32_t, 27> win_ansi_extras = {
+    0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030,
+    0x0160, 0x2039, 0x0152, 0x017D, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x017E, 0x0178};
+
+std::string describe(char32_t cp) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
+  std::string text = buffer;
+  switch (cp) {
+    case 0x202F: text += " (espace fine insécable ; utilisez une espace insécable U+00A0)"; break;
+    case 0x2009: text += " (espace fine ; utilisez une espace ou une espace insécable)"; break;
+    case 0x0133: text += " (ligature ĳ ; écrivez « ij »)"; break;
+    case 0x1E9E: text += " (eszett majuscule ; écrivez « SS »)"; break;
+    case 0x2212: text += " (signe moins ; utilisez « - »)"; break;
+    case 0x2032: text += " (prime ; utilisez l'apostrophe ’)"; break;
+    case 0x0009: text += " (tabulation)"; break;
+    default:
+      if (cp >= 0x1F000) text += " (émoji ou symbole)";
+      else if (cp < 0x20) text += " (caractère de contrôle)";
+      break;
+  }
+  return text;
+}
+
+}  // namespace
+
+bool is_win_ansi(char32_t cp) {
+  if (cp >= 0x20 && cp <= 0x7E) return true;
+  if (cp >= 0xA0 && cp <= 0xFF) return true;
+  return std::find(win_ansi_extras.begin(), win_ansi_extras.end(), cp) != win_ansi_extras.end();
+}
+
+std::optional<std::u32string> decode_utf8(std::string_view utf8) {
+  std::u32string out;
+  out.reserve(utf8.size());
+  for (size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    int extra = 0;
+    char32_t cp = 0;
+    if (lead < 0x80) { cp = lead; }
+    else if ((lead & 0xE0) == 0xC0) { cp = lead & 0x1Fu; extra = 1; }
+    else if ((lead & 0xF0) == 0xE0) { cp = lead & 0x0Fu; extra = 2; }
+    else if ((lead & 0xF8) == 0xF0) { cp = lead & 0x07u; extra = 3; }
+    else return std::nullopt;
+    if (i + static_cast<size_t>(extra) >= utf8.size()) return std::nullopt;  // truncated
+    for (int k = 1; k <= extra; ++k) {
+      const auto c = static_cast<unsigned char>(utf8[i + static_cast<size_t>(k)]);
+      if ((c & 0xC0) != 0x80) return std::nullopt;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    // Reject overlong forms, surrogates and values past U+10FFFF.
+    static constexpr char32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_length[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return std::nullopt;
+    }
+    out.push_back(cp);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> find_undrawable_character(std::string_view utf8) {
+  const auto decoded = decode_utf8(utf8);
+  if (!decoded) return std::string("texte UTF-8 invalide");
+  for (char32_t cp : *decoded) {
+    if (cp == U'\n') continue;
+    if (!is_win_ansi(cp)) return "caractère non représentable dans les formulaires PDF : " + describe(cp);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ipt::core

@@ -1,0 +1,213 @@
+// The `ipt` command as a user runs it: exit statuses, French output, JSON for programs.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/dossier_xml.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::test {
+namespace {
+
+std::string example_path(const std::string& name) { return std::string(IPT_EXAMPLES_DIR) + "/" + name + ".xml"; }
+
+std::string write(const TempDir& dir, const std::string& name, const std::string& text) {
+  const auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+TEST(Cli, EveryCommandHasFrenchHelp) {
+  const auto overview = run_ipt({"--help"});
+  EXPECT_EQ(overview.status, 0);
+  for (const char* command : {"demo", "plan", "deadline", "import", "dossiers", "audit verify", "audit list"}) {
+    EXPECT_NE(overview.out.find(command), std::string::npos) << command;
+    std::vector<std::string> args;
+    std::string word;
+    std::istringstream words(command);
+    while (words >> word) args.push_back(word);
+    args.push_back("--help");
+    const auto help = run_ipt(args);
+    EXPECT_EQ(help.status, 0) << command;
+    EXPECT_EQ(help.out.rfind("Usage : ipt " + std::string(command), 0), 0u) << help.out;
+    EXPECT_NE(help.out.find("affiche cette aide"), std::string::npos) << command;
+  }
+}
+
+TEST(Cli, UsageErrorsExitWithStatusTwo) {
+  auto r = run_ipt({"planifier"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("commande inconnue « planifier »"), std::string::npos) << r.err;
+  r = run_ipt({"plan"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("argument manquant"), std::string::npos) << r.err;
+  r = run_ipt({"plan", example_path("c-fin-integration"), "--jsn"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("option inconnue « --jsn »"), std::string::npos) << r.err;
+}
+
+TEST(Cli, PlanForAPerson) {
+  const auto r = run_ipt({"plan", example_path("b1-changement-de-pole")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Procédure B1 : Prolongation d'IPT avec changement de partenaire vers un autre pôle"), std::string::npos);
+  EXPECT_NE(r.out.find("1. Pôle territorial — Marie Lambert"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("au plus tard le 04/01/2027"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("vacances d'hiver 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
+  // The pupil's name is not needed to plan and is not printed.
+  EXPECT_EQ(r.out.find("Nguyen Théo"), std::string::npos);
+  EXPECT_EQ(r.out.find("Théo"), std::string::npos);
+}
+
+TEST(Cli, PlanForAProgram) {
+  const auto r = run_ipt({"plan", example_path("c-eleve-majeur"), "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["procedure"]["code"], "C");
+  EXPECT_EQ(j["eleve_majeur"], true);
+  ASSERT_EQ(j["documents"].size(), 1u);
+  EXPECT_EQ(j["documents"][0]["fichier"], "annexe-4.pdf");
+  const auto& signatures = j["documents"][0]["signatures"];
+  ASSERT_EQ(signatures.size(), 4u);
+  EXPECT_EQ(signatures[0]["champ"], "sig_pole");
+  EXPECT_EQ(signatures[2]["avis"], true);
+  EXPECT_EQ(signatures[3]["qualite"], "élève majeur");
+  EXPECT_EQ(j["envois"][0]["destinataires"][0], "administration");
+  EXPECT_EQ(j["moyens_budget_c"], false);
+  EXPECT_EQ(j["echeances"]["limite_30_09"], "2026-09-30");
+}
+
+TEST(Cli, InvalidDossierListsEveryProblemAndExitsTwo) {
+  TempDir dir;
+  const auto path = write(dir, "dossier.xml",
+                          DossierXml("a-premiere-ipt-apres-30-09")
+                              .set_text("eleve/date-naissance", "2015-02-30")
+                              .set_attribute("pole", "fase", "-4")
+                              .remove("signataires/signataire[3]")
+                              .str());
+  const auto r = run_ipt({"plan", path});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find(path + ":"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dossier/eleve/date-naissance: date invalide « 2015-02-30 »"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dossier/pole/@fase: numéro FASE invalide « -4 »"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 problèmes, rien n'a été fait"), std::string::npos) << r.err;
+}
+
+TEST(Cli, DeadlineFirstLineIsTheDueDate) {
+  auto r = run_ipt({"deadline", "--received", "2026-10-15"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "2026-11-30");
+  EXPECT_NE(r.out.find("2026-10-17 → 2026-11-01 : congé d'automne 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
+
+  r = run_ipt({"deadline", "--received", "2027-02-01", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["echeance"], "2027-03-19");
+  EXPECT_EQ(j["jours_non_comptes"][0]["motif"], "congé de détente");
+  EXPECT_EQ(j["jours_non_comptes"][0]["jours"], 16);
+
+  r = run_ipt({"deadline", "--received", "2027-06-20"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("2027-2028 n'est pas connu"), std::string::npos) << r.err;
+
+  r = run_ipt({"deadline", "--received", "20/10/2026"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("date invalide « 20/10/2026 »"), std::string::npos) << r.err;
+}
+
+TEST(Cli, DeadlineWithAnotherCalendar) {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "cal");
+  std::ofstream(dir / "cal" / "2027-2028.xml") << R"(<calendrier annee-scolaire="2027-2028">
+  <premier-jour>2027-08-30</premier-jour><dernier-jour>2028-07-07</dernier-jour>
+  <conge type="conge-automne" du="2027-10-25" au="2027-11-05"/>
+  <conge type="vacances-hiver" du="2027-12-27" au="2028-01-07"/>
+  <conge type="conge-detente" du="2028-02-21" au="2028-03-03"/>
+  <conge type="vacances-printemps" du="2028-05-01" au="2028-05-12"/>
+</calendrier>)";
+  std::ofstream(dir / "cal" / "2026-2027.xml") << R"(<calendrier annee-scolaire="2026-2027">
+  <premier-jour>2026-08-24</premier-jour><dernier-jour>2027-07-02</dernier-jour>
+  <conge type="conge-automne" du="2026-10-19" au="2026-10-30"/>
+  <conge type="vacances-hiver" du="2026-12-21" au="2027-01-01"/>
+  <conge type="conge-detente" du="2027-02-22" au="2027-03-05"/>
+  <conge type="vacances-printemps" du="2027-04-26" au="2027-05-07"/>
+</calendrier>)";
+  const auto r = run_ipt({"deadline", "--received", "2027-06-20", "--calendar", (dir / "cal").string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 12 days to 02/07, summer 03/07–29/08 skipped, then 18 more days from 30/08.
+  EXPECT_EQ(r.out.substr(0, 10), "2027-09-16");
+}
+
+TEST(Cli, ImportKeepsHistoryAndAuditVerifies) {
+  TempDir dir;
+  const std::string db = (dir / "data" / "ipt.sqlite").string();
+  auto r = run_ipt({"import", example_path("c-fin-integration"), example_path("b1-changement-de-pole"), "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("dossier PT-LIEGE-2026-0002 : importé (version 1)"), std::string::npos) << r.out;
+
+  const auto changed = write(dir, "c.xml", DossierXml("c-fin-integration").set_text("protocole/transport", "Bus.").str());
+  r = run_ipt({"import", changed, "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("nouvelle version 2"), std::string::npos) << r.out;
+  r = run_ipt({"import", changed, "--db", db});
+  EXPECT_NE(r.out.find("inchangé, version 2 conservée"), std::string::npos) << r.out;
+
+  // One invalid file among several: nothing is stored.
+  const auto bad = write(dir, "bad.xml", "<dossier>");
+  r = run_ipt({"import", example_path("a-premiere-ipt-apres-30-09"), bad, "--db", db});
+  EXPECT_EQ(r.status, 2);
+  r = run_ipt({"dossiers", "--db", db, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto list = nlohmann::json::parse(r.out);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["reference"], "PT-LIEGE-2026-0002");
+  EXPECT_EQ(list[0]["versions"], 2);
+
+  r = run_ipt({"audit", "verify", "--db", db});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("journal d'audit intact : 3 entrée(s)"), std::string::npos) << r.out;
+  r = run_ipt({"audit", "list", "PT-LIEGE-2026-0002", "--db", db, "--json"}, {"IPT_ACTOR=test-coordinatrice"});
+  const auto entries = nlohmann::json::parse(r.out);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1]["action"], "dossier.import");
+
+  struct stat st {};
+  ASSERT_EQ(::stat(db.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Cli, ImportActorComesFromTheEnvironment) {
+  TempDir dir;
+  const std::string db = (dir / "ipt.sqlite").string();
+  ASSERT_EQ(run_ipt({"import", example_path("c-fin-integration"), "--db", db}, {"IPT_ACTOR=marie.lambert"}).status, 0);
+  const auto r = run_ipt({"audit", "list", "--db", db, "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)[0]["acteur"], "marie.lambert");
+}
+
+TEST(Cli, DemoImportsAndPlansEveryExample) {
+  TempDir dir;
+  const auto out = (dir / "demo").string();
+  auto r = run_ipt({"demo", "--out", out});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Terminé : 8 dossiers importés et planifiés ; journal d'audit intact (8 entrées)"), std::string::npos) << r.out;
+  for (const char* code : {"Procédure A-liste-30-09", "Procédure A :", "Procédure B1", "Procédure B2", "Procédure C"}) {
+    EXPECT_NE(r.out.find(code), std::string::npos) << code;
+  }
+  // A second run starts again from a fresh database.
+  r = run_ipt({"demo", "--out", out});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("(8 entrées)"), std::string::npos);
+  // It never takes over a folder it did not make.
+  std::filesystem::create_directory(dir / "autre");
+  std::ofstream(dir / "autre" / "notes.txt") << "à garder";
+  r = run_ipt({"demo", "--out", (dir / "autre").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("n'a pas été créé par « ipt demo »"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "autre" / "notes.txt"));
+}
+
+}  // namespace
+}  // namespace ipt::test

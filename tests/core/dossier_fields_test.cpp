@@ -1,0 +1,54 @@
+#include "ipt/core/dossier_fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/dossier_xml.hpp"
+
+namespace ipt::core {
+namespace {
+
+TEST(DossierFields, FrenchValuesReadyToPrint) {
+  const auto f = dossier_fields(test::example_dossier("c-eleve-majeur"), SchoolCalendar::official());
+  EXPECT_EQ(f.at("eleve.nom_prenom"), "Bekkali Yasmine");
+  EXPECT_EQ(f.at("eleve.date_naissance"), "15/02/2007");
+  EXPECT_EQ(f.at("annee_scolaire_courte"), "2026-27");
+  EXPECT_EQ(f.at("calendrier.premier_jour"), "24/08");
+  EXPECT_EQ(f.at("calendrier.dernier_jour"), "02/07");
+  EXPECT_EQ(f.at("fin.justification.code"), "retour-specialise");
+  EXPECT_EQ(f.at("fin.justification"), "Arrêt de l’intégration et inscription, ou retour, dans l’enseignement spécialisé.");
+  EXPECT_EQ(f.at("fin.hors_pole.type"), "1");
+  EXPECT_EQ(f.at("fin.orientation"), "Intégration permanente partielle");
+  EXPECT_EQ(f.at("pole.fase"), "7801");
+  EXPECT_EQ(f.at("signataire.responsable.nom_prenom_qualite"), "Bekkali Yasmine, élève majeur");
+  EXPECT_EQ(f.at("historique.1.permanente_totale"), "6e secondaire professionnelle, depuis le 24/08/2026");
+  EXPECT_EQ(f.at("historique.1.permanente_partielle"), "");
+  EXPECT_EQ(f.at("historique.2.annee_scolaire"), "");
+  EXPECT_EQ(f.at("prolongation.motif"), "");
+}
+
+TEST(DossierFields, SameNamesWhateverTheProcedure) {
+  const auto& names = dossier_field_names();
+  for (const char* example : {"a-premiere-ipt-apres-30-09", "a-concertation-defavorable", "b1-changement-de-pole",
+                              "c-fin-integration"}) {
+    const auto f = dossier_fields(test::example_dossier(example), SchoolCalendar::official());
+    ASSERT_EQ(f.size(), names.size()) << example;
+    for (const auto& [key, value] : f) EXPECT_TRUE(names.contains(key)) << key;
+  }
+  EXPECT_TRUE(names.contains("desaccords.7.motivation"));
+  EXPECT_TRUE(names.contains("cpms.avis.code"));
+  EXPECT_FALSE(names.contains("desaccords.8.motivation"));
+}
+
+TEST(DossierFields, DerogationAndDisagreements) {
+  auto f = dossier_fields(test::example_dossier("b2-changement-de-partenaire"), SchoolCalendar::official());
+  EXPECT_EQ(f.at("prolongation.motif.code"), "circonstances-exceptionnelles");
+  EXPECT_EQ(f.at("prolongation.changement_pole"), "non");
+  EXPECT_EQ(f.at("prolongation.ecole_ordinaire_precedente.nom"), "Institut Saint-Louis");
+  f = dossier_fields(test::example_dossier("a-concertation-defavorable"), SchoolCalendar::official());
+  EXPECT_EQ(f.at("desaccords.1.intervenant"), "Centre psycho-médico-social");
+  EXPECT_EQ(f.at("desaccords.1.auteur.nom_complet"), "Sophie Martin");
+  EXPECT_EQ(f.at("ecole_specialisee.destinataire_motivations"), "au directeur de l’école d’enseignement spécialisé");
+}
+
+}  // namespace
+}  // namespace ipt::core
