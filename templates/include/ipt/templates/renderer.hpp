@@ -34,7 +34,8 @@ struct FontFiles {
 
 // Holds what does not change between dossiers: the parsed definitions, the font programs
 // (subset and compressed once), their metrics, the ICC profile. Cheap to copy (shared,
-// immutable state); `render` may be called from several threads at once.
+// immutable state). Concurrent renders have not been checked against PoDoFo's lazily built
+// globals (encodings): render from one thread at a time, or one process per core.
 class Renderer {
  public:
   // Fails when a font cannot be read or lacks a WinAnsi character.
