@@ -89,7 +89,8 @@ core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const Signat
   spec.location = options.location;
   spec.certify = options.certify;
   spec.lock_fields = locks;
-  spec.reserved_bytes = options.reserved_bytes;
+  spec.reserved_bytes = options.reserved_bytes ? options.reserved_bytes
+                       : options.level == Level::b_b ? 8192 : 16384;
   const std::string organisation =
       options.organisation.empty() ? subject_field(cert->get(), NID_organizationName) : options.organisation;
   spec.appearance_lines = {"Signé électroniquement par", spec.name};

@@ -49,7 +49,8 @@ struct SignatureOptions {
   std::string signer_name;
   std::string organisation;
   std::chrono::system_clock::time_point signing_time = std::chrono::system_clock::now();
-  size_t reserved_bytes = 16384;      // room for the CMS (certificates and timestamp included)
+  // Room for the CMS; 0 chooses by level (8 KiB for B-B, 16 KiB with a timestamp token).
+  size_t reserved_bytes = 0;
 };
 
 // The state between stages 1 and 3. Serialisable, so that the process may stop between them.
