@@ -1,6 +1,7 @@
 #include "http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -74,6 +75,12 @@ LoopbackHttpServer::LoopbackHttpServer(Handler handler) : impl_(std::make_unique
   impl_->server.set_read_timeout(5, 0);
   impl_->server.set_keep_alive_timeout(2);
   impl_->server.set_payload_max_length(1 << 20);
+  // httplib's default also sets SO_REUSEPORT, which would let a second server share (and
+  // silently split) a port that is in use. SO_REUSEADDR alone still allows a quick restart.
+  impl_->server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 }
 
 LoopbackHttpServer::~LoopbackHttpServer() { stop(); }
