@@ -166,3 +166,41 @@ TEST(OcspResponderLifeCycle, AnswersTryLaterBeforeServingAndCanFail) {
 
 }  // namespace
 }  // namespace ipt::localpki
+
+namespace ipt::localpki {
+namespace {
+
+using namespace ipt::localpki::test;
+using ipt::test::TempDir;
+
+// NSS is what pdfsig validates with: it must follow the AIA URL to our responder, accept
+// the delegated responder's signature and see the revocation.
+TEST_F(OcspResponderTest, NssFollowsTheRevocationUrlsAndAcceptsTheAnswers) {
+  const auto db = dir / "nss";
+  std::filesystem::create_directories(db);
+  ASSERT_EQ(ipt::test::run_process({"certutil", "-N", "--empty-password", "-d", db}).status, 0);
+  ASSERT_EQ(ipt::test::run_process({"certutil", "-A", "-d", db, "-n", "root", "-t", "C,C,C", "-a", "-i", dir / "root.pem"}).status, 0);
+  const std::vector<std::string> verify = {"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "ocsp",
+                                           "-s", "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"};
+  auto good = ipt::test::run_process(verify);
+  EXPECT_EQ(good.status, 0) << good.out << good.err;
+  EXPECT_TRUE(contains(good.out + good.err, "Chain is good!")) << good.out << good.err;
+  EXPECT_GE(responder.ocsp_requests(), 1u);  // it did ask us
+  ASSERT_TRUE(responder.revoke("pole", Clock::now() - std::chrono::minutes(5)));
+  auto revoked = ipt::test::run_process(verify);
+  EXPECT_NE(revoked.status, 0);
+  EXPECT_TRUE(contains(revoked.out + revoked.err, "ERROR -8180: Peer's Certificate has been revoked."))
+      << revoked.out << revoked.err;
+
+  // The same through the CRL distribution point only.
+  auto by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+                                        "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"});
+  EXPECT_TRUE(contains(by_crl.out + by_crl.err, "ERROR -8180: Peer's Certificate has been revoked."))
+      << by_crl.out << by_crl.err;
+  auto cpms_by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+                                             "failIfNoInfo", "-a", dir / "cpms.pem", "-a", dir / "intermediate.pem"});
+  EXPECT_TRUE(contains(cpms_by_crl.out + cpms_by_crl.err, "Chain is good!")) << cpms_by_crl.out << cpms_by_crl.err;
+}
+
+}  // namespace
+}  // namespace ipt::localpki
