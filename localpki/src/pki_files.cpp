@@ -146,6 +146,31 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
   return pki;
 }
 
+core::Result<Pki> Pki::load_or_make(const fs::path& folder, const PkiRecipe& recipe) {
+  std::error_code ec;
+  if (fs::exists(folder / manifest_name, ec)) return load(folder);
+  auto made = make(recipe);
+  if (!made) return made;
+  if (auto saved = made->save(folder); !saved) return std::unexpected(saved.error().with_context("PKI de test"));
+  return made;
+}
+
+std::optional<std::uint16_t> parse_loopback_port(std::string_view base_url) {
+  for (std::string_view prefix : {"http://127.0.0.1:", "http://localhost:"}) {
+    if (!base_url.starts_with(prefix)) continue;
+    const std::string_view digits = base_url.substr(prefix.size());
+    if (digits.empty() || digits.size() > 5) return std::nullopt;
+    unsigned value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value == 0 || value > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+  }
+  return std::nullopt;
+}
+
 core::Result<void> Pki::write_pkcs12(const fs::path& path, std::string_view id, std::string_view password) const {
   const Credential* c = find(id);
   if (!c) return core::fail("PKCS#12 : certificat « " + std::string(id) + " » inconnu");

@@ -52,6 +52,8 @@ core::Result<TimestampReply> make_timestamp_reply(std::string_view query_der, co
       TS_RESP_CTX_set_accuracy(ctx.get(), static_cast<int>(ms / 1000), static_cast<int>(ms % 1000), 0) != 1) {
     return openssl_failure("horodatage : configuration refusée");
   }
+  // The TSA's name in the token (GeneralName), as most public TSAs do.
+  TS_RESP_CTX_add_flags(ctx.get(), TS_TSA_NAME);
   // OpenSSL takes non-const user data; the callbacks only read it.
   auto* data = const_cast<TimestampParameters*>(&parameters);
   TS_RESP_CTX_set_time_cb(ctx.get(), time_callback, data);

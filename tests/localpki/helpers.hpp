@@ -38,9 +38,10 @@ inline void write_ca_files(const Pki& pki, const std::filesystem::path& dir) {
   write_text(dir / "chain.pem", pki.intermediate().certificate_pem() + pki.root().certificate_pem());
 }
 
-inline ipt::test::ProcessResult openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "openssl");
-  return ipt::test::run_process(args);
+inline ipt::test::ProcessResult openssl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return ipt::test::run_process(argv);
 }
 
 // curl with a short timeout; prints the HTTP status on stdout ("%{http_code}").

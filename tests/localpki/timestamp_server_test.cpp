@@ -71,9 +71,8 @@ TEST_F(TimestampServerTest, TokensVerifyWithOpensslAndCarryWhatWasAskedFor) {
   EXPECT_TRUE(contains(text, "Serial number: 0x01")) << text;
   EXPECT_TRUE(contains(text, "Time stamp: Sep  1 08:30:00 2026 GMT")) << text;
   EXPECT_TRUE(contains(text, "Accuracy: 0x01 seconds, unspecified millis, unspecified micros")) << text;
-  EXPECT_TRUE(contains(text, "TSA: DirName:/C=BE/O=IPT Dossiers (PKI de test)/CN=IPT Dossiers Horodatage de test") ||
-              contains(text, "TSA: unspecified"))
-      << text;
+  EXPECT_TRUE(contains(text, "TSA: DirName:")) << text;
+  EXPECT_TRUE(contains(text, "CN=IPT Dossiers Horodatage de test")) << text;
 
   // The nonce of the query comes back.
   const auto query_text = openssl({"ts", "-query", "-in", dir / "a.tsq", "-text"}).out;

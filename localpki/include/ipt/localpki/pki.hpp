@@ -132,8 +132,11 @@ class Pki {
   // A folder written by `save`: manifest.txt + <id>.crt.pem + <id>.key.pem. Fails when a
   // file is missing or damaged, or a key does not match its certificate.
   static core::Result<Pki> load(const std::filesystem::path& folder);
-  // Writes the folder (created 0700; keys 0600), each file through a temporary + rename.
+  // Writes the folder (created 0700; every file 0600), each file through a temporary + rename.
   core::Result<void> save(const std::filesystem::path& folder) const;
+  // "On first run": loads `folder` when it holds a saved Pki, else makes one from `recipe`
+  // and saves it there. A loaded Pki keeps the URLs (and so the port) it was made with.
+  static core::Result<Pki> load_or_make(const std::filesystem::path& folder, const PkiRecipe& recipe);
 
   const Credential& root() const;
   const Credential& intermediate() const;
@@ -172,6 +175,9 @@ class Pki {
 
   std::shared_ptr<const State> state_;
 };
+
+// The port of "http://127.0.0.1:PORT" (also "http://localhost:PORT"); nullopt otherwise.
+std::optional<std::uint16_t> parse_loopback_port(std::string_view base_url);
 
 // The URLs the certificates carry for a given base URL; the responder serves these paths.
 std::string ocsp_url(std::string_view base_url);                              // <base>/ocsp
