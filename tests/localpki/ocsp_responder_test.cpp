@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cctype>
+#include <thread>
+
 #include "helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -137,6 +141,38 @@ TEST_F(OcspResponderTest, ServesSignedCrlsListingRevokedSerials) {
   auto fine = openssl({"verify", "-crl_download", "-crl_check", "-CAfile", dir / "root.pem", "-untrusted",
                        dir / "intermediate.pem", dir / "pole.pem"});
   EXPECT_EQ(fine.status, 0) << fine.out << fine.err;
+}
+
+TEST_F(OcspResponderTest, RevokesBySerialNumber) {
+  std::string serial = pki->signer(Role::responsable).serial_hex();
+  for (char& c : serial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  ASSERT_TRUE(responder.revoke_serial("intermediate", "0x" + serial, Clock::now(), RevocationReason::affiliation_changed));
+  ASSERT_TRUE(responder.revoke_serial("intermediate", "abc", Clock::now()));  // never issued
+  EXPECT_TRUE(contains(ask("responsable").out, "Reason: affiliationChanged"));
+  EXPECT_EQ(curl({"-o", dir / "intermediate.crl", crl_url(responder.url(), "intermediate")}).out, "200");
+  const auto crl = openssl({"crl", "-inform", "DER", "-in", dir / "intermediate.crl", "-noout", "-text"}).out;
+  EXPECT_TRUE(contains(crl, "Serial Number: " + pki->signer(Role::responsable).serial_hex())) << crl;
+  EXPECT_TRUE(contains(crl, "Serial Number: 0ABC")) << crl;
+  EXPECT_FALSE(responder.revoke_serial("intermediate", "xyz", Clock::now()));
+  EXPECT_FALSE(responder.revoke_serial("pole", "01", Clock::now()));
+}
+
+// Validators ask for several certificates at once (and pdfsig in parallel): answers must
+// stay right while revocations change.
+TEST_F(OcspResponderTest, AnswersConcurrentRequests) {
+  std::vector<std::thread> clients;
+  std::atomic<int> good{0};
+  for (const char* id : {"pole", "ecole-ordinaire", "cpms", "tsa"}) {
+    clients.emplace_back([&, id] {
+      for (int i = 0; i < 3; ++i) {
+        if (contains(ask(id).out, ": good")) ++good;
+      }
+    });
+  }
+  ASSERT_TRUE(responder.revoke("responsable", Clock::now()));
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), 12);
+  EXPECT_TRUE(contains(ask("responsable").out, ": revoked"));
 }
 
 TEST_F(OcspResponderTest, ServesTheCaCertificatesNamedInCaIssuers) {
