@@ -212,5 +212,28 @@ TEST(Pki, SavedFolderLoadsBackIdentical) {
   EXPECT_FALSE(Pki::load(dir / "nowhere"));
 }
 
+TEST(Pki, LoadRefusesManifestsThatLie) {
+  TempDir dir;
+  const Pki& pki = shared_pki();
+  const auto folder = dir / "pki";
+  ASSERT_TRUE(pki.save(folder));
+  const std::string manifest = read_text(folder / "manifest.txt");
+  auto load_with = [&](const std::string& text) {
+    write_text(folder / "manifest.txt", text);
+    auto loaded = Pki::load(folder);
+    return loaded ? std::string("chargé") : loaded.error().message;
+  };
+  // A file name outside the folder.
+  EXPECT_TRUE(contains(load_with(manifest + "credential ../pole signer pole intermediate\n"), ": ligne illisible"));
+  // The same id twice.
+  EXPECT_TRUE(contains(load_with(manifest + "credential pole signer pole intermediate\n"), "« pole » en double"));
+  // An issuer that did not sign it.
+  std::string wrong_issuer = manifest;
+  const std::string line = "credential pole signer pole intermediate";
+  wrong_issuer.replace(wrong_issuer.find(line), line.size(), "credential pole signer pole root");
+  EXPECT_TRUE(contains(load_with(wrong_issuer), "pole.crt.pem : certificat non émis par « root »"));
+  EXPECT_EQ(load_with(manifest), "chargé");
+}
+
 }  // namespace
 }  // namespace ipt::localpki
