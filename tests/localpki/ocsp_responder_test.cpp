@@ -214,9 +214,9 @@ using ipt::test::TempDir;
 TEST_F(OcspResponderTest, NssFollowsTheRevocationUrlsAndAcceptsTheAnswers) {
   const auto db = dir / "nss";
   std::filesystem::create_directories(db);
-  ASSERT_EQ(ipt::test::run_process({"certutil", "-N", "--empty-password", "-d", db}).status, 0);
-  ASSERT_EQ(ipt::test::run_process({"certutil", "-A", "-d", db, "-n", "root", "-t", "C,C,C", "-a", "-i", dir / "root.pem"}).status, 0);
-  const std::vector<std::string> verify = {"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "ocsp",
+  ASSERT_EQ(ipt::test::run_process({IPT_CERTUTIL, "-N", "--empty-password", "-d", db}).status, 0);
+  ASSERT_EQ(ipt::test::run_process({IPT_CERTUTIL, "-A", "-d", db, "-n", "root", "-t", "C,C,C", "-a", "-i", dir / "root.pem"}).status, 0);
+  const std::vector<std::string> verify = {IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "ocsp",
                                            "-s", "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"};
   auto good = ipt::test::run_process(verify);
   EXPECT_EQ(good.status, 0) << good.out << good.err;
@@ -229,11 +229,11 @@ TEST_F(OcspResponderTest, NssFollowsTheRevocationUrlsAndAcceptsTheAnswers) {
       << revoked.out << revoked.err;
 
   // The same through the CRL distribution point only.
-  auto by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+  auto by_crl = ipt::test::run_process({IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
                                         "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"});
   EXPECT_TRUE(contains(by_crl.out + by_crl.err, "ERROR -8180: Peer's Certificate has been revoked."))
       << by_crl.out << by_crl.err;
-  auto cpms_by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+  auto cpms_by_crl = ipt::test::run_process({IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
                                              "failIfNoInfo", "-a", dir / "cpms.pem", "-a", dir / "intermediate.pem"});
   EXPECT_TRUE(contains(cpms_by_crl.out + cpms_by_crl.err, "Chain is good!")) << cpms_by_crl.out << cpms_by_crl.err;
 }
