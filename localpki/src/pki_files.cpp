@@ -1,7 +1,6 @@
 // The PKI on disk (save/load, for `ipt demo`'s "make once, reuse") and the files other
 // programs read: PKCS#12 and PEM bundles.
 #include <openssl/pem.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <sstream>
