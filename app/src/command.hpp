@@ -34,6 +34,8 @@ Command render_command();
 Command sign_command();
 Command verify_command();
 Command status_command();
+Command archive_command();
+Command archive_verify_command();
 Command deadline_command();
 Command import_command();
 Command dossiers_command();

@@ -112,6 +112,8 @@ Result<void> append_audit(sqlite3* db, const std::string& at, const std::string&
 
 }  // namespace
 
+std::string audit_entry_hash(const AuditEntry& entry) { return entry_hash(entry); }
+
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

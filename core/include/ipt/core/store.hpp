@@ -114,6 +114,9 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// The hash an audit entry must carry: SHA-256 over its fields and the previous hash.
+std::string audit_entry_hash(const AuditEntry& entry);
+
 // SHA-256 of bytes, lower-case hexadecimal.
 std::string sha256_hex(std::string_view bytes);
 

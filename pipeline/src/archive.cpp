@@ -1,0 +1,279 @@
+#include "ipt/pipeline/archive.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include "ipt/core/dossier_reader.hpp"
+#include "ipt/core/embedded_file.hpp"
+#include "ipt/signing/verifier.hpp"
+#include "ipt/templates/renderer.hpp"
+
+namespace ipt::pipeline {
+
+std::span<const EmbeddedFile> embedded_certificate_definitions();  // generated from definitions/
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int max_signatures = 16, max_dispatches = 4, max_files = 24;
+
+std::string now_utc(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, format, &utc);
+  return buffer;
+}
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  const std::time_t s = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&s, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%d/%m/%Y %H:%M", &utc);
+  return buffer;
+}
+
+// "0123…" in four groups of sixteen, so that the PDF can wrap it.
+std::string grouped(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 16) out += (out.empty() ? "" : " ") + hex.substr(i, 16);
+  return out;
+}
+
+core::DossierFields certificate_fields() {
+  core::DossierFields f;
+  for (const char* key : {"archive.reference", "archive.version", "archive.date", "archive.procedure", "envois.aucun"}) f[key] = "";
+  for (int i = 0; i < max_signatures; ++i) {
+    for (const char* k : {"document", "champ", "signataire", "date", "verification"}) f["signatures." + std::to_string(i) + "." + k] = "";
+  }
+  for (int i = 0; i < max_dispatches; ++i) {
+    for (const char* k : {"objet", "destinataires", "etat"}) f["envois." + std::to_string(i) + "." + k] = "";
+  }
+  for (int i = 0; i < max_files; ++i) {
+    for (const char* k : {"nom", "sha256"}) f["fichiers." + std::to_string(i) + "." + k] = "";
+  }
+  return f;
+}
+
+core::Result<templates::Renderer> certificate_renderer() {
+  templates::FieldNames names;
+  for (const auto& [k, v] : certificate_fields()) names.insert(k);
+  auto set = templates::TemplateSet::parse(embedded_certificate_definitions(), names);
+  if (!set) return std::unexpected(set.error());
+  return templates::Renderer::create(*std::move(set));
+}
+
+struct FileToWrite {
+  std::string relative;
+  signing::Bytes bytes;
+};
+
+std::string place_name(core::Lieu l) {
+  switch (l) {
+    case core::Lieu::pole: return "pole";
+    case core::Lieu::ecole_ordinaire: return "ecole-ordinaire";
+    case core::Lieu::ecole_partenaire: return "ecole-partenaire";
+    case core::Lieu::ecole_specialisee: return "ecole-specialisee";
+  }
+  return "autre";
+}
+
+}  // namespace
+
+core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDocuments& documents,
+                                             const std::string& reference, const fs::path& out,
+                                             const std::vector<signing::Bytes>& trust,
+                                             const std::vector<DispatchRecord>& dispatches, const std::string& actor) {
+  auto stored = store.find_dossier(reference);
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return core::fail("dossier « " + reference + " » inconnu");
+  auto dossier = core::parse_dossier((*stored)->xml, reference);
+  if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible");
+  auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
+  if (!plan) return std::unexpected(plan.error());
+
+  // Everything is produced in memory first: a failure writes nothing.
+  std::vector<FileToWrite> files;
+  auto fields = certificate_fields();
+  int signature_row = 0;
+  for (const auto& d : plan->documents) {
+    const std::string name(core::file_stem(d.document));
+    const fs::path source = documents.folder(reference) / (name + ".pdf");
+    auto bytes = signing::read_file(source);
+    if (!bytes) return core::fail(name + " : absent du magasin de documents (ipt render --dossier " + reference + ")");
+    files.push_back({"originaux/" + name + ".pdf", *bytes});
+    for (auto place : d.copies) files.push_back({"copies/" + place_name(place) + "/" + name + ".pdf", *bytes});
+    signing::VerifyOptions options;
+    options.trust_anchors = trust;
+    auto report = signing::verify_pdf(*bytes, options);
+    if (!report) return std::unexpected(report.error().with_context(name));
+    for (const auto& step : d.signatures) {
+      const bool present = std::any_of(report->signatures.begin(), report->signatures.end(),
+                                       [&](const auto& s) { return s.field == step.field; });
+      if (!present) return core::fail(name + " : la signature « " + step.field + " » (" + step.signataire + ") manque encore");
+    }
+    if (!d.signatures.empty() && !report->ok) {
+      return core::fail(name + " : les signatures ne se vérifient pas (voir ipt verify) ; rien n'a été archivé");
+    }
+    if (!d.signatures.empty()) files.push_back({"rapports/" + name + ".json", signing::to_bytes(signing::report_json(*report))});
+    for (const auto& s : report->signatures) {
+      if (signature_row >= max_signatures) break;
+      const std::string row = "signatures." + std::to_string(signature_row++) + ".";
+      fields[row + "document"] = name;
+      fields[row + "champ"] = s.document_timestamp ? "horodatage" : s.field;
+      fields[row + "signataire"] = s.signer + (s.organisation.empty() ? "" : ", " + s.organisation);
+      fields[row + "date"] = s.timestamp_time ? iso(*s.timestamp_time) : s.claimed_time ? iso(*s.claimed_time) : "";
+      fields[row + "verification"] = s.ok ? "valide" : "non valide";
+    }
+  }
+  auto entries = store.audit_entries(reference);
+  if (!entries) return std::unexpected(entries.error());
+  json journal = json::array();
+  for (const auto& e : *entries) {
+    journal.push_back({{"n", e.seq}, {"date", e.at}, {"acteur", e.actor}, {"action", e.action}, {"dossier", e.dossier},
+                       {"details", e.details}, {"empreinte_precedente", e.prev_hash}, {"empreinte", e.hash}});
+  }
+  files.push_back({"journal-audit.json", signing::to_bytes(journal.dump(2))});
+
+  // The version: the next free v<N>.
+  const fs::path base = out / reference;
+  int version = 1;
+  while (fs::exists(base / ("v" + std::to_string(version)))) ++version;
+
+  fields["archive.reference"] = reference;
+  fields["archive.version"] = std::to_string(version);
+  fields["archive.date"] = now_utc("%d/%m/%Y à %H:%M (UTC)");
+  fields["archive.procedure"] = std::string(core::code(plan->procedure)) + " – " + std::string(core::french_title(plan->procedure));
+  fields["envois.aucun"] = dispatches.empty() ? "oui" : "";
+  for (size_t i = 0; i < dispatches.size() && i < static_cast<size_t>(max_dispatches); ++i) {
+    const std::string row = "envois." + std::to_string(i) + ".";
+    fields[row + "objet"] = dispatches[i].subject;
+    fields[row + "destinataires"] = dispatches[i].recipients;
+    fields[row + "etat"] = dispatches[i].state;
+  }
+  for (size_t i = 0; i < files.size() && i < static_cast<size_t>(max_files); ++i) {
+    const std::string row = "fichiers." + std::to_string(i) + ".";
+    fields[row + "nom"] = files[i].relative;
+    fields[row + "sha256"] = grouped(core::sha256_hex(signing::as_text(files[i].bytes)));
+  }
+  auto renderer = certificate_renderer();
+  if (!renderer) return std::unexpected(renderer.error().with_context("certificat d'achèvement"));
+  const auto* definition = renderer->templates().find("certificat-achevement");
+  if (!definition) return core::fail("certificat d'achèvement : définition absente");
+  auto certificate = renderer->render(*definition, fields);
+  if (!certificate) return std::unexpected(certificate.error().with_context("certificat d'achèvement"));
+  files.push_back({"certificat-achevement.pdf", signing::Bytes(certificate->begin(), certificate->end())});
+
+  json manifest_files = json::array();
+  for (const auto& f : files) {
+    manifest_files.push_back({{"fichier", f.relative}, {"octets", f.bytes.size()}, {"sha256", core::sha256_hex(signing::as_text(f.bytes))}});
+  }
+  const json manifest{{"format", "ipt-archive-1"},
+                      {"reference", reference},
+                      {"version", version},
+                      {"date", now_utc("%Y-%m-%dT%H:%M:%SZ")},
+                      {"version_dossier", (*stored)->version},
+                      {"fichiers", manifest_files}};
+
+  // Written under a temporary name, then renamed: a version is complete or absent.
+  const fs::path temp = base / (".v" + std::to_string(version) + ".en-cours");
+  std::error_code ec;
+  fs::remove_all(temp, ec);
+  for (const auto& f : files) {
+    fs::create_directories((temp / f.relative).parent_path(), ec);
+    if (ec) return core::fail((temp / f.relative).parent_path().string() + " : création impossible (" + ec.message() + ")");
+    if (auto ok = signing::write_file_atomically(temp / f.relative, f.bytes); !ok) return std::unexpected(ok.error());
+  }
+  if (auto ok = signing::write_file_atomically(temp / "manifest.json", signing::to_bytes(manifest.dump(2))); !ok) {
+    return std::unexpected(ok.error());
+  }
+  const fs::path final_folder = base / ("v" + std::to_string(version));
+  fs::rename(temp, final_folder, ec);
+  if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l'archive (" + ec.message() + ")");
+  if (auto ok = store.record(actor, "dossier.archive", reference,
+                             "version " + std::to_string(version) + ", manifeste sha256 " + core::sha256_hex(manifest.dump(2)));
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  return ArchiveOutcome{final_folder, version, files.size() + 1};
+}
+
+core::Result<ArchiveCheck> verify_archive(const fs::path& folder, const std::vector<signing::Bytes>& trust,
+                                          bool online_revocation) {
+  auto manifest_bytes = signing::read_file(folder / "manifest.json", 16u << 20);
+  if (!manifest_bytes) return core::fail(folder.string() + " : manifest.json absent ou illisible : ce n'est pas une archive");
+  json manifest;
+  try {
+    manifest = json::parse(signing::as_text(*manifest_bytes));
+    if (manifest.at("format") != "ipt-archive-1") return core::fail(folder.string() + " : format d'archive inconnu");
+  } catch (const json::exception&) {
+    return core::fail(folder.string() + "/manifest.json : illisible");
+  }
+  ArchiveCheck check;
+  std::set<std::string> listed{"manifest.json"};
+  try {
+    for (const auto& entry : manifest.at("fichiers")) {
+      const std::string relative = entry.at("fichier");
+      listed.insert(relative);
+      if (relative.find("..") != std::string::npos || (!relative.empty() && relative[0] == '/')) {
+        check.problems.push_back(relative + " : chemin refusé");
+        continue;
+      }
+      auto bytes = signing::read_file(folder / relative);
+      ++check.files_checked;
+      if (!bytes) {
+        check.problems.push_back(relative + " : manquant");
+        continue;
+      }
+      if (core::sha256_hex(signing::as_text(*bytes)) != entry.at("sha256").get<std::string>()) {
+        check.problems.push_back(relative + " : modifié (empreinte différente de celle du manifeste)");
+        continue;
+      }
+      if (relative.rfind("originaux/", 0) == 0) {
+        signing::VerifyOptions options;
+        options.trust_anchors = trust;
+        options.online_revocation = online_revocation;
+        auto report = signing::verify_pdf(*bytes, options);
+        if (!report) {
+          check.problems.push_back(relative + " : illisible (" + report.error().message + ")");
+        } else if (!report->signatures.empty() && !report->ok) {
+          for (const auto& s : report->signatures) {
+            for (const auto& p : s.problems) check.problems.push_back(relative + " : " + s.field + " : " + p);
+          }
+        }
+      }
+      if (relative == "journal-audit.json") {
+        const auto journal = json::parse(signing::as_text(*bytes));
+        long long previous_seq = 0;
+        for (const auto& e : journal) {
+          core::AuditEntry a{e.at("n"), e.at("date"), e.at("acteur"), e.at("action"), e.at("dossier"),
+                             e.at("details"), e.at("empreinte_precedente"), e.at("empreinte")};
+          if (core::audit_entry_hash(a) != a.hash) {
+            check.problems.push_back("journal-audit.json : entrée n° " + std::to_string(a.seq) + " modifiée");
+          }
+          if (a.seq <= previous_seq) check.problems.push_back("journal-audit.json : entrées dans le désordre");
+          previous_seq = a.seq;
+        }
+      }
+    }
+  } catch (const json::exception&) {
+    check.problems.push_back("manifest.json ou journal-audit.json : structure inattendue");
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string relative = fs::relative(it->path(), folder).string();
+    if (!listed.contains(relative)) check.problems.push_back(relative + " : fichier ajouté, absent du manifeste");
+  }
+  check.ok = check.problems.empty();
+  return check;
+}
+
+}  // namespace ipt::pipeline

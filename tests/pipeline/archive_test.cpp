@@ -1,0 +1,172 @@
+// Filing for the Inspection, and what `archive verify` catches.
+#include "ipt/pipeline/archive.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ipt/localpki/trust_services.hpp"
+#include "support/dossier_xml.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ArchiveTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+    ASSERT_TRUE(services) << services.error().message;
+    services_ = std::move(*services).release();
+    auto set = templates::TemplateSet::load_embedded();
+    ASSERT_TRUE(set);
+    auto renderer = templates::Renderer::create(*std::move(set));
+    ASSERT_TRUE(renderer);
+    renderer_ = new templates::Renderer(*std::move(renderer));
+  }
+  static void TearDownTestSuite() {
+    delete services_;
+    delete renderer_;
+  }
+
+  // A procedure-C dossier imported, rendered and signed by its four partners at B-LT (its
+  // validation data travels with it, so the archive verifies offline).
+  void SetUp() override {
+    auto store = core::Store::open(dir_ / "ipt.sqlite");
+    ASSERT_TRUE(store);
+    store_.emplace(*std::move(store));
+    ASSERT_TRUE(store_->import_dossier(test::example_dossier("c-fin-integration"), test::example_text("c-fin-integration"), "test"));
+    documents_.emplace(*store_, *renderer_);
+    ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "test"));
+    signing::HttpTimestampClient tsa(services_->timestamps().url());
+    for (auto role : localpki::all_roles) {
+      const auto p12 = dir_ / (std::string(localpki::role_id(role)) + ".p12");
+      ASSERT_TRUE(services_->pki().write_pkcs12(p12, role, "mdp"));
+      auto key = signing::load_pkcs12(p12, "mdp");
+      ASSERT_TRUE(key);
+      SignRequest request;
+      request.reference = "PT-LIEGE-2026-0002";
+      request.document = "annexe-4";
+      static const char* fields[] = {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"};
+      request.options.field = fields[static_cast<int>(role)];
+      request.options.level = signing::Level::b_lt;
+      if (role == localpki::Role::cpms) request.options.fills = {{"avis_cpms", "favorable"}};
+      request.key = key->get();
+      request.timestamps = &tsa;
+      request.trust_anchors = trust();
+      request.actor = "test";
+      auto outcome = documents_->sign(request);
+      ASSERT_TRUE(outcome) << outcome.error().message;
+    }
+  }
+
+  std::vector<signing::Bytes> trust() const { return {services_->pki().root().certificate_der()}; }
+
+  core::Result<ArchiveOutcome> archive() {
+    return archive_dossier(*store_, *documents_, "PT-LIEGE-2026-0002", dir_ / "archives", trust(),
+                           {{"Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002", "poles.territoriaux@cfwb.be", "envoyé"}},
+                           "test");
+  }
+
+  static localpki::TrustServices* services_;
+  static templates::Renderer* renderer_;
+  test::TempDir dir_;
+  std::optional<core::Store> store_;
+  std::optional<DossierDocuments> documents_;
+};
+
+localpki::TrustServices* ArchiveTest::services_ = nullptr;
+templates::Renderer* ArchiveTest::renderer_ = nullptr;
+
+TEST_F(ArchiveTest, WritesOnceAndVerifies) {
+  auto first = archive();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->version, 1);
+  const fs::path v1 = first->folder;
+  for (const char* f : {"originaux/annexe-4.pdf", "copies/ecole-ordinaire/annexe-4.pdf", "rapports/annexe-4.json",
+                        "journal-audit.json", "certificat-achevement.pdf", "manifest.json"}) {
+    EXPECT_TRUE(fs::exists(v1 / f)) << f;
+  }
+  // The certificate of completion: PDF/A, names who signed and what was sent.
+  const auto text = test::run_process({"pdftotext", "-enc", "UTF-8", (v1 / "certificat-achevement.pdf").string(), "-"});
+  EXPECT_NE(text.out.find("Certificat d’achèvement du dossier PT-LIEGE-2026-0002"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Sophie Renard"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("poles.territoriaux@cfwb.be"), std::string::npos) << text.out;
+  EXPECT_EQ(test::run_process({"qpdf", "--check", (v1 / "certificat-achevement.pdf").string()}).status, 0);
+
+  auto check = verify_archive(v1, trust(), false);
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_TRUE(check->ok) << (check->problems.empty() ? "" : check->problems.front());
+
+  // Filing again never overwrites: a new version beside the first.
+  auto second = archive();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->version, 2);
+  EXPECT_TRUE(fs::exists(v1 / "manifest.json"));
+  auto entries = store_->audit_entries("PT-LIEGE-2026-0002");
+  EXPECT_EQ(entries->back().action, "dossier.archive");
+}
+
+bool mentions(const ArchiveCheck& c, const std::string& part) {
+  return std::any_of(c.problems.begin(), c.problems.end(), [&](const auto& p) { return p.find(part) != std::string::npos; });
+}
+
+TEST_F(ArchiveTest, NamesWhatWasChangedOrRemoved) {
+  auto outcome = archive();
+  ASSERT_TRUE(outcome);
+  const fs::path v1 = outcome->folder;
+  {  // A byte changed in a signed original.
+    std::fstream f(v1 / "originaux" / "annexe-4.pdf", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(3000);
+    f.put('#');
+  }
+  fs::remove(v1 / "copies" / "ecole-ordinaire" / "annexe-4.pdf");
+  std::ofstream(v1 / "notes.txt") << "ajouté";
+  auto check = verify_archive(v1, trust(), false);
+  ASSERT_TRUE(check);
+  EXPECT_FALSE(check->ok);
+  EXPECT_TRUE(mentions(*check, "originaux/annexe-4.pdf : modifié")) << check->problems.front();
+  EXPECT_TRUE(mentions(*check, "copies/ecole-ordinaire/annexe-4.pdf : manquant"));
+  EXPECT_TRUE(mentions(*check, "notes.txt : fichier ajouté"));
+}
+
+TEST_F(ArchiveTest, CatchesAnEditedAuditEntryEvenWithTheManifestRewritten) {
+  auto outcome = archive();
+  ASSERT_TRUE(outcome);
+  const fs::path v1 = outcome->folder;
+  auto journal = nlohmann::json::parse(std::ifstream(v1 / "journal-audit.json"));
+  journal[1]["acteur"] = "quelqu'un d'autre";
+  const std::string edited = journal.dump(2);
+  std::ofstream(v1 / "journal-audit.json") << edited;
+  // Someone who also fixes the manifest's hash: the entry's own hash still gives it away.
+  auto manifest = nlohmann::json::parse(std::ifstream(v1 / "manifest.json"));
+  for (auto& f : manifest["fichiers"]) {
+    if (f["fichier"] == "journal-audit.json") f["sha256"] = core::sha256_hex(edited);
+  }
+  std::ofstream(v1 / "manifest.json") << manifest.dump(2);
+  auto check = verify_archive(v1, trust(), false);
+  ASSERT_TRUE(check);
+  EXPECT_FALSE(check->ok);
+  EXPECT_TRUE(mentions(*check, "journal-audit.json : entrée n° " + std::to_string(journal[1]["n"].get<long long>()) + " modifiée"))
+      << (check->problems.empty() ? "" : check->problems.front());
+}
+
+TEST_F(ArchiveTest, RefusesAnIncompleteDossier) {
+  core::Store::open(dir_ / "autre.sqlite");
+  auto store = core::Store::open(dir_ / "autre" / "ipt.sqlite");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->import_dossier(test::example_dossier("c-fin-integration"), test::example_text("c-fin-integration"), "test"));
+  DossierDocuments documents(*store, *renderer_);
+  ASSERT_TRUE(documents.render("PT-LIEGE-2026-0002", "test"));
+  auto outcome = archive_dossier(*store, documents, "PT-LIEGE-2026-0002", dir_ / "autre-archives", trust(), {}, "test");
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("la signature « sig_pole »"), std::string::npos) << outcome.error().message;
+  EXPECT_FALSE(fs::exists(dir_ / "autre-archives" / "PT-LIEGE-2026-0002" / "v1"));
+}
+
+}  // namespace
+}  // namespace ipt::pipeline
