@@ -5,6 +5,8 @@
 
 #include "common.hpp"
 #include "demo_signing.hpp"
+#include "dispatches.hpp"
+#include "ipt/pipeline/archive.hpp"
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/embedded_file.hpp"
 #include "ipt/signing/bytes.hpp"
@@ -14,6 +16,9 @@
 namespace ipt::app {
 
 std::span<const EmbeddedFile> embedded_examples();  // generated from examples/*.xml
+
+// What runs when an Annexe 4 is complete (the outbox, once mail/ is wired in).
+pipeline::CompletionHook completion_hook() { return {}; }
 
 namespace {
 
@@ -35,43 +40,40 @@ std::optional<std::string> prepare_folder(const fs::path& dir) {
   fs::create_directories(dir, ec);
   if (ec) return dir.string() + " : création impossible (" + ec.message() + ")";
   std::ofstream(dir / marker_name) << "Dossier de démonstration créé par ipt demo.\n";
+  // A fresh database, so fresh documents: the archives (written once) and the PKI stay.
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(dir / (std::string("ipt.sqlite") + suffix), ec);
+  fs::remove_all(dir / "documents", ec);
   return std::nullopt;
 }
 
-// Renders, signs and verifies one dossier's documents into DIR/<reference>/; prints a line
-// per document. Fails on the first problem.
+// Renders the dossier's documents into the store, has them signed in the plan's order
+// (each new revision verified before it replaces the previous), then files the dossier and
+// checks the archive. Prints a line per step; fails on the first problem.
 core::Result<void> produce_documents(const core::Dossier& dossier, const core::Plan& plan,
-                                     const templates::Renderer& renderer, const DemoSigning& signer,
-                                     const fs::path& dir, Io& io) {
-  const auto fields = core::dossier_fields(dossier, core::SchoolCalendar::official());
-  const fs::path folder = dir / dossier.reference;
-  std::error_code ec;
-  fs::create_directories(folder / "rapports", ec);
-  if (ec) return core::fail(folder.string() + " : création impossible (" + ec.message() + ")");
-  io.out << "\nDocuments (" << folder.string() << ") :\n";
+                                     pipeline::DossierDocuments& documents, const DemoSigning& signer,
+                                     core::Store& store, const fs::path& dir, Io& io) {
+  auto rendered = documents.render(dossier.reference, core::current_actor());
+  if (!rendered) return std::unexpected(rendered.error());
+  io.out << "\nDocuments (" << documents.folder(dossier.reference).string() << ") :\n";
   for (const auto& document : plan.documents) {
     const std::string stem(core::file_stem(document.document));
-    auto pdf = renderer.render_document(document.document, fields);
-    if (!pdf) return std::unexpected(pdf.error().with_context(stem));
-    signing::Bytes bytes(pdf->begin(), pdf->end());
-    if (auto ok = signing::write_file_atomically(folder / (stem + ".pdf"), bytes); !ok) return ok;
     if (document.signatures.empty()) {
-      io.out << "  " << stem << ".pdf : rendu (sans signature)\n";
+      io.out << "  " << stem << ".pdf : produit (sans signature)\n";
       continue;
     }
-    auto signed_pdf = signer.sign(dossier, document, bytes);
-    if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(stem));
-    if (auto ok = signing::write_file_atomically(folder / (stem + "-signe.pdf"), *signed_pdf); !ok) return ok;
-    auto report = signer.verify(*signed_pdf);
-    if (!report) return std::unexpected(report.error().with_context(stem + " (vérification)"));
-    const std::string json = signing::report_json(*report);
-    if (auto ok = signing::write_file_atomically(folder / "rapports" / (stem + ".json"), signing::to_bytes(json)); !ok) return ok;
-    io.out << "  " << stem << "-signe.pdf : " << document.signatures.size()
-           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), vérifié : "
-           << (report->ok ? "valide" : "NON VALIDE") << "\n";
-    if (!report->ok) return core::fail(stem + " : la vérification a échoué (voir " + (folder / "rapports").string() + ")");
+    if (auto ok = signer.sign_document(documents, dossier, document, completion_hook()); !ok) {
+      return std::unexpected(ok.error().with_context(stem));
+    }
+    io.out << "  " << stem << ".pdf : " << document.signatures.size()
+           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), chacune vérifiée\n";
   }
+  auto archived = pipeline::archive_dossier(store, documents, dossier.reference, dir / "archives", signer.trust(),
+                                            dispatches_of(store.path(), dossier.reference), core::current_actor());
+  if (!archived) return std::unexpected(archived.error().with_context("archivage"));
+  auto check = pipeline::verify_archive(archived->folder, signer.trust());
+  if (!check) return std::unexpected(check.error().with_context("vérification de l'archive"));
+  if (!check->ok) return core::fail("archive " + archived->folder.string() + " : " + check->problems.front());
+  io.out << "Archive : " << archived->folder.string() << " (" << archived->files << " fichiers), vérifiée : intacte\n";
   return {};
 }
 
@@ -104,6 +106,7 @@ int run(const Arguments& args, Io& io) {
     return exit_failure;
   }
   io.out << "PKI de démonstration : " << (dir / "pki").string() << " ; horodatage : " << (*signer)->timestamp_url() << "\n";
+  pipeline::DossierDocuments documents(*store, *renderer);
   const auto examples = embedded_examples();
   io.out << "ipt demo : " << examples.size() << " dossiers d'exemple, base de données " << store->path().string() << "\n";
   int index = 0;
@@ -129,7 +132,7 @@ int run(const Arguments& args, Io& io) {
            << imported->version << ")\n"
            << std::string(72, '-') << "\n"
            << plan_text(*dossier, *plan);
-    if (auto ok = produce_documents(*dossier, *plan, *renderer, **signer, dir, io); !ok) {
+    if (auto ok = produce_documents(*dossier, *plan, documents, **signer, *store, dir, io); !ok) {
       io.err << "ipt demo : " << name << " : " << ok.error().message << "\n";
       return exit_failure;
     }
@@ -143,7 +146,8 @@ int run(const Arguments& args, Io& io) {
          << "Terminé : " << examples.size() << " dossiers importés, planifiés, rendus, signés et vérifiés ; "
          << "journal d'audit intact (" << verdict->entries << " entrées).\n"
          << "Base de données : " << store->path().string() << "\n"
-         << "Documents et rapports de validation : " << dir.string() << "/<référence>/ et <référence>/rapports/\n"
+         << "Documents : " << (dir / "documents").string() << "/<référence>/ ; archives (originaux, copies, rapports de\n"
+         << "validation, journal d'audit, certificat d'achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
          << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
          << "(Le répondeur OCSP de démonstration ne tourne que pendant « ipt demo » : une vérification\n"
          << "ultérieure de ces signatures B-T ne peut plus contrôler la révocation ; les signatures\n"

@@ -64,39 +64,36 @@ core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesys
   return std::unique_ptr<DemoSigning>(new DemoSigning(std::move(impl)));
 }
 
-core::Result<signing::Bytes> DemoSigning::sign(const core::Dossier& dossier, const core::DocumentPlan& document,
-                                               const signing::Bytes& pdf) const {
-  signing::Bytes current = pdf;
+core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& documents, const core::Dossier& dossier,
+                                              const core::DocumentPlan& document,
+                                              const pipeline::CompletionHook& on_complete) const {
   signing::HttpTimestampClient tsa(impl_->services->timestamps().url());
-  const std::vector<signing::Bytes> anchors{impl_->services->pki().root().certificate_der()};
-  bool first = true;
   for (const auto& step : document.signatures) {
     const auto p12 = impl_->pki_dir / (std::string(localpki::role_id(pki_role(step.role))) + ".p12");
     auto key = signing::load_pkcs12(p12, demo_password);
     if (!key) return std::unexpected(key.error());
-    signing::SignatureOptions options;
-    options.field = step.field;
-    options.level = signing::Level::b_t;
-    options.certify = first;
-    options.reason = step.avis ? "Avis du CPMS" : "Accord sur le document";
+    pipeline::SignRequest request;
+    request.reference = dossier.reference;
+    request.document = std::string(core::file_stem(document.document));
+    request.options.field = step.field;
+    request.options.level = signing::Level::b_t;
+    request.options.reason = step.avis ? "Avis du CPMS" : "Accord sur le document";
     const bool has_opinion = document.document == core::Document::annexe_2c || document.document == core::Document::annexe_4;
     if (step.role == core::Role::cpms && has_opinion) {
       const bool unfavourable = dossier.cpms.avis == core::AvisCpms::defavorable;
-      options.fills.push_back({"avis_cpms", unfavourable ? "defavorable" : "favorable"});
+      request.options.fills.push_back({"avis_cpms", unfavourable ? "defavorable" : "favorable"});
     }
-    auto signed_pdf = signing::sign_pdf(current, options, **key, &tsa, anchors);
-    if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(step.field));
-    current = *std::move(signed_pdf);
-    first = false;
+    request.key = key->get();
+    request.timestamps = &tsa;
+    request.trust_anchors = trust();
+    request.actor = "ipt-demo (" + step.signataire + ")";
+    auto outcome = documents.sign(request, on_complete);
+    if (!outcome) return std::unexpected(outcome.error());
   }
-  return current;
+  return {};
 }
 
-core::Result<signing::VerificationReport> DemoSigning::verify(const signing::Bytes& pdf) const {
-  signing::VerifyOptions options;
-  options.trust_anchors = {impl_->services->pki().root().certificate_der()};
-  return signing::verify_pdf(pdf, options);
-}
+std::vector<signing::Bytes> DemoSigning::trust() const { return {impl_->services->pki().root().certificate_der()}; }
 
 std::string DemoSigning::timestamp_url() const { return impl_->services->timestamps().url(); }
 const std::filesystem::path& DemoSigning::root_certificate() const { return impl_->root_pem; }

@@ -11,6 +11,7 @@
 #include "ipt/core/plan.hpp"
 #include "ipt/core/result.hpp"
 #include "ipt/signing/bytes.hpp"
+#include "ipt/pipeline/dossier_documents.hpp"
 #include "ipt/signing/verifier.hpp"
 
 namespace ipt::app {
@@ -22,11 +23,11 @@ class DemoSigning {
   static core::Result<std::unique_ptr<DemoSigning>> start(const std::filesystem::path& dir);
   ~DemoSigning();
 
-  // Signs `pdf` by every signatory of `document` in order (the first certifies); the CPMS
-  // fills its opinion on the annexes that carry one.
-  core::Result<signing::Bytes> sign(const core::Dossier& dossier, const core::DocumentPlan& document,
-                                    const signing::Bytes& pdf) const;
-  core::Result<signing::VerificationReport> verify(const signing::Bytes& pdf) const;
+  // Signs the stored `document` by each of its signatories in the plan's order (the first
+  // certifies); the CPMS fills its opinion on the annexes that carry one.
+  core::Result<void> sign_document(pipeline::DossierDocuments& documents, const core::Dossier& dossier,
+                                   const core::DocumentPlan& document, const pipeline::CompletionHook& on_complete) const;
+  std::vector<signing::Bytes> trust() const;
 
   std::string timestamp_url() const;
   const std::filesystem::path& root_certificate() const;

@@ -202,12 +202,17 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, rendus, signés et vérifiés ; journal d'audit intact (8 entrées)"),
             std::string::npos) << r.out;
-  // Every signed document of every plan: 12 of them, each verified.
-  size_t verified = 0;
-  for (size_t at = r.out.find("vérifié : valide"); at != std::string::npos; at = r.out.find("vérifié : valide", at + 1)) ++verified;
+  // Every signed document of every plan (12 of them), each revision verified; every dossier
+  // archived and its archive checked.
+  size_t verified = 0, archived = 0;
+  for (size_t at = r.out.find("chacune vérifiée"); at != std::string::npos; at = r.out.find("chacune vérifiée", at + 1)) ++verified;
+  for (size_t at = r.out.find("vérifiée : intacte"); at != std::string::npos; at = r.out.find("vérifiée : intacte", at + 1)) ++archived;
   EXPECT_EQ(verified, 12u) << r.out;
-  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "PT-LIEGE-2026-0002" / "annexe-4-signe.pdf"));
-  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "PT-LIEGE-2026-0002" / "rapports" / "annexe-4.json"));
+  EXPECT_EQ(archived, 8u) << r.out;
+  const std::filesystem::path c_archive = std::filesystem::path(out) / "archives" / "PT-LIEGE-2026-0002" / "v1";
+  EXPECT_TRUE(std::filesystem::exists(c_archive / "originaux" / "annexe-4.pdf"));
+  EXPECT_TRUE(std::filesystem::exists(c_archive / "rapports" / "annexe-4.json"));
+  EXPECT_TRUE(std::filesystem::exists(c_archive / "certificat-achevement.pdf"));
   EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "pki" / "manifest.txt"));
   for (const char* code : {"Procédure A-liste-30-09", "Procédure A :", "Procédure B1", "Procédure B2", "Procédure C"}) {
     EXPECT_NE(r.out.find(code), std::string::npos) << code;
@@ -217,6 +222,8 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   r = run_ipt({"demo", "--out", out});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(signing_manifest(out), manifest);
+  // Archives are written once: the second run files version 2 beside version 1.
+  EXPECT_TRUE(std::filesystem::exists(c_archive.parent_path() / "v2" / "manifest.json"));
   EXPECT_NE(r.out.find("(8 entrées)"), std::string::npos);
   // It never takes over a folder it did not make.
   std::filesystem::create_directory(dir / "autre");
