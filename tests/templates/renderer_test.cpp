@@ -57,6 +57,16 @@ TEST(Renderer, CharacterOutsideTheFontsIsAnErrorNamingTheField) {
   EXPECT_NE(pdf.error().message.find("U+202F"), std::string::npos) << pdf.error().message;
 }
 
+TEST(Renderer, TabsBecomeSpacesAndControlCharactersAreRefused) {
+  auto fields = fixture_fields();
+  fields["fin.motivation"] = "CEB obtenu\tle 28/06.\r\nSuite en 1re commune.";
+  EXPECT_TRUE(render("annexe-4", fields));
+  fields["fin.motivation"] = "CEB obtenu\a";
+  const auto pdf = render("annexe-4", fields);
+  ASSERT_FALSE(pdf);
+  EXPECT_NE(pdf.error().message.find("U+0007"), std::string::npos) << pdf.error().message;
+}
+
 TEST(Renderer, MissingDossierFieldIsAnError) {
   auto fields = fixture_fields();
   fields.erase("calendrier.dernier_jour");
