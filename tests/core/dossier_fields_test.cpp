@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 #include "support/dossier_xml.hpp"
 
 namespace ipt::core {
@@ -48,6 +52,26 @@ TEST(DossierFields, DerogationAndDisagreements) {
   EXPECT_EQ(f.at("desaccords.1.intervenant"), "Centre psycho-médico-social");
   EXPECT_EQ(f.at("desaccords.1.auteur.nom_complet"), "Sophie Martin");
   EXPECT_EQ(f.at("ecole_specialisee.destinataire_motivations"), "au directeur de l’école d’enseignement spécialisé");
+}
+
+}  // namespace
+}  // namespace ipt::core
+
+namespace ipt::core {
+namespace {
+
+// docs/champs-dossier.md is the template author's reference: it must name every field.
+TEST(DossierFields, DocumentedInDocs) {
+  std::ifstream in(std::string(IPT_SOURCE_DIR) + "/docs/champs-dossier.md");
+  ASSERT_TRUE(in);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const std::regex row_index(R"(\.[0-9]+\.)");
+  for (const auto& name : dossier_field_names()) {
+    const std::string generic = std::regex_replace(name, row_index, ".N.");
+    EXPECT_NE(doc.find("`" + generic + "`"), std::string::npos) << generic << " is not in docs/champs-dossier.md";
+  }
 }
 
 }  // namespace

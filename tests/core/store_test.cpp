@@ -47,6 +47,17 @@ class StoreTest : public ::testing::Test {
   }
   std::filesystem::path db_path() const { return dir_ / "etat" / "ipt.sqlite"; }
 
+  // Closes the store, tampers with the file, reopens it and verifies the trail.
+  AuditVerdict verdict_after(const std::string& sql) {
+    store_.reset();
+    tamper(db_path(), sql);
+    auto store = Store::open(db_path());
+    if (!store) throw std::runtime_error(store.error().message);
+    auto verdict = store->verify_audit();
+    if (!verdict) throw std::runtime_error(verdict.error().message);
+    return *verdict;
+  }
+
   test::TempDir dir_;
   std::optional<Store> store_;
 };
@@ -123,51 +134,31 @@ TEST_F(StoreTest, TheToolCannotRewriteTheTrail) {
 }
 
 TEST_F(StoreTest, VerifyCatchesAnEditedEntry) {
-  store_.reset();
-  tamper(db_path(), "UPDATE audit SET details = 'version 9' WHERE seq = 2;");
-  auto store = Store::open(db_path());
-  ASSERT_TRUE(store);
-  const auto verdict = store->verify_audit();
-  ASSERT_TRUE(verdict);
-  EXPECT_FALSE(verdict->intact);
-  EXPECT_EQ(verdict->first_broken_seq, 2);
-  EXPECT_NE(verdict->problem.find("entrée n° 2 modifiée"), std::string::npos) << verdict->problem;
+  const auto verdict = verdict_after("UPDATE audit SET details = 'version 9' WHERE seq = 2;");
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_broken_seq, 2);
+  EXPECT_NE(verdict.problem.find("entrée n° 2 modifiée"), std::string::npos) << verdict.problem;
 }
 
 TEST_F(StoreTest, VerifyCatchesADeletedEntry) {
-  store_.reset();
-  tamper(db_path(), "DELETE FROM audit WHERE seq = 2;");
-  auto store = Store::open(db_path());
-  ASSERT_TRUE(store);
-  const auto verdict = store->verify_audit();
-  ASSERT_TRUE(verdict);
-  EXPECT_FALSE(verdict->intact);
-  EXPECT_EQ(verdict->first_broken_seq, 2);
-  EXPECT_NE(verdict->problem.find("entrée n° 2 supprimée"), std::string::npos) << verdict->problem;
+  const auto verdict = verdict_after("DELETE FROM audit WHERE seq = 2;");
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_broken_seq, 2);
+  EXPECT_NE(verdict.problem.find("entrée n° 2 supprimée"), std::string::npos) << verdict.problem;
 }
 
 TEST_F(StoreTest, VerifyCatchesEntriesCutFromTheEnd) {
-  store_.reset();
-  tamper(db_path(), "DELETE FROM audit WHERE seq = 3;");
-  auto store = Store::open(db_path());
-  ASSERT_TRUE(store);
-  const auto verdict = store->verify_audit();
-  ASSERT_TRUE(verdict);
-  EXPECT_FALSE(verdict->intact);
-  EXPECT_EQ(verdict->first_broken_seq, 3);
-  EXPECT_NE(verdict->problem.find("fin de journal"), std::string::npos) << verdict->problem;
+  const auto verdict = verdict_after("DELETE FROM audit WHERE seq = 3;");
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_broken_seq, 3);
+  EXPECT_NE(verdict.problem.find("fin de journal"), std::string::npos) << verdict.problem;
 }
 
 TEST_F(StoreTest, VerifyCatchesARecomputedButRelinkedEntry) {
   // Changing an entry and its own hash still breaks the next entry's link.
-  store_.reset();
-  tamper(db_path(), "UPDATE audit SET details = 'x', hash = 'abc' WHERE seq = 1;");
-  auto store = Store::open(db_path());
-  ASSERT_TRUE(store);
-  const auto verdict = store->verify_audit();
-  ASSERT_TRUE(verdict);
-  EXPECT_FALSE(verdict->intact);
-  EXPECT_EQ(verdict->first_broken_seq, 1);
+  const auto verdict = verdict_after("UPDATE audit SET details = 'x', hash = 'abc' WHERE seq = 1;");
+  EXPECT_FALSE(verdict.intact);
+  EXPECT_EQ(verdict.first_broken_seq, 1);
 }
 
 TEST(Store, ReportsAnUnusablePath) {
