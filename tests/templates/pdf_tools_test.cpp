@@ -125,7 +125,8 @@ TEST_F(PdfTools, TextExtractsBackToTheCircularsWordsAndTheDossiersValues) {
         "Modalités de l’accompagnement et choix du personnel accompagnant¹",
         "¹ Article 142 al 2 Le membre du personnel de l’enseignement spécialisé chargé de l’accompagnement reste "
         "placé sous la seule autorité de la direction de l’école d’enseignement spécialisé dont il relève.",
-        "accompagnement « sur mesure »", "sa sœur à l’école « Les Tilleuls »", "Règles de présence et registre"}},
+        "accompagnement « sur mesure »", "sa sœur à l’école « Les Tilleuls »", "Règles de présence et registre",
+        "(« covoiturage » de 35 € par mois)"}},  // poppler prints the no-break spaces as spaces
       {"annexe-2c",
        {"Annexe 2c - Protocole d’intégration - Signatures des nouveaux partenaires",
         "LES PARTENAIRES SUIVANTS (à l’exception du CPMS) MARQUENT LEUR ACCORD SUR LE PROJET", "AVIS FAVORABLE",
