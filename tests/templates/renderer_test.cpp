@@ -35,7 +35,7 @@ TEST(Renderer, TextTooLongForItsBoxNamesTheField) {
   fields["protocole.synthese"] = synthese;
   const auto pdf = render("annexe-2b", fields);
   ASSERT_FALSE(pdf);
-  EXPECT_NE(pdf.error().message.find("annexe-2b : champ « protocole_synthese » : le texte ne tient pas dans la case"),
+  EXPECT_NE(pdf.error().message.find("champ « protocole_synthese » : le texte ne tient pas dans la case"),
             std::string::npos)
       << pdf.error().message;
 }
