@@ -4,7 +4,11 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "demo_signing.hpp"
+#include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/embedded_file.hpp"
+#include "ipt/signing/bytes.hpp"
+#include "ipt/templates/renderer.hpp"
 #include "output.hpp"
 
 namespace ipt::app {
@@ -35,6 +39,42 @@ std::optional<std::string> prepare_folder(const fs::path& dir) {
   return std::nullopt;
 }
 
+// Renders, signs and verifies one dossier's documents into DIR/<reference>/; prints a line
+// per document. Fails on the first problem.
+core::Result<void> produce_documents(const core::Dossier& dossier, const core::Plan& plan,
+                                     const templates::Renderer& renderer, const DemoSigning& signer,
+                                     const fs::path& dir, Io& io) {
+  const auto fields = core::dossier_fields(dossier, core::SchoolCalendar::official());
+  const fs::path folder = dir / dossier.reference;
+  std::error_code ec;
+  fs::create_directories(folder / "rapports", ec);
+  if (ec) return core::fail(folder.string() + " : création impossible (" + ec.message() + ")");
+  io.out << "\nDocuments (" << folder.string() << ") :\n";
+  for (const auto& document : plan.documents) {
+    const std::string stem(core::file_stem(document.document));
+    auto pdf = renderer.render_document(document.document, fields);
+    if (!pdf) return std::unexpected(pdf.error().with_context(stem));
+    signing::Bytes bytes(pdf->begin(), pdf->end());
+    if (auto ok = signing::write_file_atomically(folder / (stem + ".pdf"), bytes); !ok) return ok;
+    if (document.signatures.empty()) {
+      io.out << "  " << stem << ".pdf : rendu (sans signature)\n";
+      continue;
+    }
+    auto signed_pdf = signer.sign(dossier, document, bytes);
+    if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(stem));
+    if (auto ok = signing::write_file_atomically(folder / (stem + "-signe.pdf"), *signed_pdf); !ok) return ok;
+    auto report = signer.verify(*signed_pdf);
+    if (!report) return std::unexpected(report.error().with_context(stem + " (vérification)"));
+    const std::string json = signing::report_json(*report);
+    if (auto ok = signing::write_file_atomically(folder / "rapports" / (stem + ".json"), signing::to_bytes(json)); !ok) return ok;
+    io.out << "  " << stem << "-signe.pdf : " << document.signatures.size()
+           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), vérifié : "
+           << (report->ok ? "valide" : "NON VALIDE") << "\n";
+    if (!report->ok) return core::fail(stem + " : la vérification a échoué (voir " + (folder / "rapports").string() + ")");
+  }
+  return {};
+}
+
 int run(const Arguments& args, Io& io) {
   const fs::path dir = args.value("--out").value_or("ipt-demo");
   if (auto problem = prepare_folder(dir)) {
@@ -48,6 +88,22 @@ int run(const Arguments& args, Io& io) {
   }
   const auto& calendar = core::SchoolCalendar::official();
   const std::string actor = core::current_actor();
+  auto templates_set = templates::TemplateSet::load_embedded();
+  if (!templates_set) {
+    io.err << "ipt demo : " << templates_set.error().message << "\n";
+    return exit_failure;
+  }
+  auto renderer = templates::Renderer::create(*std::move(templates_set));
+  if (!renderer) {
+    io.err << "ipt demo : " << renderer.error().message << "\n";
+    return exit_failure;
+  }
+  auto signer = DemoSigning::start(dir);
+  if (!signer) {
+    io.err << "ipt demo : " << signer.error().message << "\n";
+    return exit_failure;
+  }
+  io.out << "PKI de démonstration : " << (dir / "pki").string() << " ; horodatage : " << (*signer)->timestamp_url() << "\n";
   const auto examples = embedded_examples();
   io.out << "ipt demo : " << examples.size() << " dossiers d'exemple, base de données " << store->path().string() << "\n";
   int index = 0;
@@ -73,6 +129,10 @@ int run(const Arguments& args, Io& io) {
            << imported->version << ")\n"
            << std::string(72, '-') << "\n"
            << plan_text(*dossier, *plan);
+    if (auto ok = produce_documents(*dossier, *plan, *renderer, **signer, dir, io); !ok) {
+      io.err << "ipt demo : " << name << " : " << ok.error().message << "\n";
+      return exit_failure;
+    }
   }
   const auto verdict = store->verify_audit();
   if (!verdict || !verdict->intact) {
@@ -80,9 +140,14 @@ int run(const Arguments& args, Io& io) {
     return exit_failure;
   }
   io.out << "\n" << std::string(72, '=') << "\n"
-         << "Terminé : " << examples.size() << " dossiers importés et planifiés ; journal d'audit intact ("
-         << verdict->entries << " entrées).\n"
-         << "Base de données : " << store->path().string() << "\n";
+         << "Terminé : " << examples.size() << " dossiers importés, planifiés, rendus, signés et vérifiés ; "
+         << "journal d'audit intact (" << verdict->entries << " entrées).\n"
+         << "Base de données : " << store->path().string() << "\n"
+         << "Documents et rapports de validation : " << dir.string() << "/<référence>/ et <référence>/rapports/\n"
+         << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
+         << "(Le répondeur OCSP de démonstration ne tourne que pendant « ipt demo » : une vérification\n"
+         << "ultérieure de ces signatures B-T ne peut plus contrôler la révocation ; les signatures\n"
+         << "B-LT et B-LTA emportent leurs données de validation et se vérifient hors ligne.)\n";
   return exit_ok;
 }
 
@@ -91,9 +156,12 @@ int run(const Arguments& args, Io& io) {
 Command demo_command() {
   return {{"demo", "ipt demo [--out DOSSIER]",
            "démonstration de bout en bout sur les dossiers d'exemple",
-           "Importe les dossiers d'exemple livrés avec ipt dans une base de données neuve,\n"
-           "affiche le plan de chacun et vérifie le journal d'audit. Tout est écrit dans le\n"
-           "dossier de démonstration (défaut : ./ipt-demo), recréé à chaque exécution.",
+           "Importe les dossiers d'exemple livrés avec ipt dans une base de données neuve, affiche\n"
+           "le plan de chacun, produit ses documents en PDF/A, les fait signer dans l'ordre du plan\n"
+           "(PAdES B-T) par une PKI de démonstration créée à la première exécution, avec un serveur\n"
+           "d'horodatage et un répondeur OCSP lancés sur 127.0.0.1 le temps de la démonstration,\n"
+           "vérifie chaque signature et le journal d'audit. Tout est écrit dans le dossier de\n"
+           "démonstration (défaut : ./ipt-demo) ; la base est recréée à chaque exécution.",
            {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"}},
            0, 0},
           run};

@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/plan.hpp"
+#include "ipt/pipeline/dossier_documents.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/templates/renderer.hpp"
 
@@ -13,7 +14,47 @@ namespace ipt::app {
 
 namespace {
 
+// ipt render --dossier REF: into the data store, recorded in the audit trail.
+int run_stored(const Arguments& args, Io& io, const std::string& reference) {
+  auto store = open_store(args, io, "render");
+  if (!store) return exit_failure;
+  auto set = templates::TemplateSet::load_embedded();
+  if (!set) {
+    io.err << "ipt render : " << set.error().message << "\n";
+    return exit_failure;
+  }
+  auto renderer = templates::Renderer::create(*std::move(set));
+  if (!renderer) {
+    io.err << "ipt render : " << renderer.error().message << "\n";
+    return exit_failure;
+  }
+  pipeline::DossierDocuments documents(*store, *renderer);
+  auto written = documents.render(reference, core::current_actor());
+  if (!written) {
+    io.err << "ipt render : dossier " << reference << " : " << written.error().message << "\n";
+    return exit_failure;
+  }
+  auto out = nlohmann::json::array();
+  for (const auto& d : *written) {
+    if (args.flag("--json")) out.push_back({{"document", d.name}, {"fichier", d.path.string()}, {"octets", d.bytes}, {"sha256", d.sha256}});
+    else io.out << "écrit " << d.path.string() << " (" << d.bytes / 1024 << " Kio)\n";
+  }
+  if (args.flag("--json")) io.out << out.dump(2) << "\n";
+  return exit_ok;
+}
+
 int run(const Arguments& args, Io& io) {
+  if (const auto reference = args.value("--dossier")) {
+    if (!args.positionals().empty() || args.value("--out")) {
+      io.err << "ipt render : --dossier produit dans le magasin de documents ; ne donnez ni fichier ni --out\n";
+      return exit_bad_input;
+    }
+    return run_stored(args, io, *reference);
+  }
+  if (args.positionals().empty()) {
+    io.err << "ipt render : argument manquant — usage : ipt render DOSSIER.xml --out DOSSIER, ou ipt render --dossier RÉFÉRENCE\n";
+    return exit_bad_input;
+  }
   const auto dossier = read_dossier(args.positionals()[0], nullptr, io, "render");
   if (!dossier) return exit_bad_input;
   const auto out_dir = args.value("--out");
@@ -94,18 +135,22 @@ int run(const Arguments& args, Io& io) {
 }  // namespace
 
 Command render_command() {
-  return {{"render", "ipt render DOSSIER.xml --out DOSSIER [--only NOM] [--pdfa 2u|1b] [--json]",
+  return {{"render", "ipt render DOSSIER.xml --out DOSSIER [--only NOM] [--pdfa 2u|1b] [--json] | ipt render --dossier RÉFÉRENCE [--db FICHIER]",
            "produit les documents du plan d'un dossier en formulaires PDF/A",
            "Écrit chaque document que le plan du dossier prévoit (annexe-1.pdf, annexe-2b.pdf,\n"
            "annexe-2c.pdf, annexe-3.pdf, annexe-4.pdf, declaration-premiere-ipt.pdf,\n"
            "declaration-prolongation-ipt.pdf, motivations.pdf), avec des champs de signature vides\n"
            "(sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable). Tout est produit avant\n"
-           "d'écrire quoi que ce soit ; chaque fichier est écrit sous un nom temporaire puis renommé.",
+           "d'écrire quoi que ce soit ; chaque fichier est écrit sous un nom temporaire puis renommé.\n"
+           "Avec --dossier, les documents du dossier importé sont produits dans le magasin de\n"
+           "documents (à côté de la base de données) et l'opération est inscrite au journal d'audit.",
            {{"--out", "DOSSIER", "dossier de sortie"},
             {"--only", "NOM", "un seul document, par exemple annexe-4"},
             {"--pdfa", "2u|1b", "niveau PDF/A (défaut 2u ; 1b pour les validateurs PDF/A-1)"},
+            {"--dossier", "RÉFÉRENCE", "produit les documents d'un dossier importé dans le magasin"},
+            database_option(),
             {"--json", "", "sortie JSON pour un programme"}},
-           1, 1},
+           0, 1},
           run};
 }
 

@@ -6,6 +6,8 @@
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
+#include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/templates/renderer.hpp"
 
 namespace ipt::app {
 
@@ -13,10 +15,9 @@ namespace {
 
 using signing::Bytes;
 
-struct Failure {
-  int status;
-  std::string message;
-};
+// What runs when an Annexe 4's last signature lands (the mail to the Administration is
+// queued there once mail/ is wired in; until then, nothing).
+pipeline::CompletionHook completion_hook(const Arguments&, Io&) { return {}; }
 
 std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {
   const std::string secret_file = args.value("--password-file").value_or(args.value("--pin-file").value_or(""));
@@ -189,7 +190,64 @@ int run_complete(const Arguments& args, Io& io) {
   return write_output(args, io, *signed_pdf, "signature terminée (" + prepared->options.field + ")");
 }
 
+// ipt sign --dossier REF --doc NAME --field ...: the stored copy, in place, in the plan's order.
+int run_stored(const Arguments& args, Io& io, const std::string& reference) {
+  const auto document = args.value("--doc");
+  if (!document) {
+    io.err << "ipt sign : --dossier demande --doc DOCUMENT (par exemple annexe-4)\n";
+    return exit_bad_input;
+  }
+  auto options = read_options(args, io);
+  if (!options) return exit_bad_input;
+  if (!args.value("--p12") && !args.value("--token")) {
+    io.err << "ipt sign : donnez la clé : --p12 FICHIER ou --token LIBELLÉ (PKCS#11)\n";
+    return exit_bad_input;
+  }
+  const auto anchors = read_trust(args, io);
+  if (!anchors) return exit_bad_input;
+  auto store = open_store(args, io, "sign");
+  if (!store) return exit_failure;
+  auto key = open_key(args, io);
+  if (!key) return exit_failure;
+  std::unique_ptr<signing::HttpTimestampClient> tsa;
+  if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
+  auto set = templates::TemplateSet::load_embedded();
+  auto renderer = set ? templates::Renderer::create(*std::move(set)) : std::unexpected(set.error());
+  if (!renderer) {
+    io.err << "ipt sign : " << renderer.error().message << "\n";
+    return exit_failure;
+  }
+  pipeline::DossierDocuments documents(*store, *renderer);
+  pipeline::SignRequest request{reference, *document, *options, key->get(), tsa.get(), *anchors, core::current_actor()};
+  auto outcome = documents.sign(request, completion_hook(args, io));
+  if (!outcome) {
+    io.err << "ipt sign : dossier " << reference << " : " << outcome.error().message << "\n";
+    return exit_failure;
+  }
+  if (args.flag("--json")) {
+    io.out << nlohmann::json{{"fichier", outcome->document.path.string()},
+                             {"sha256", outcome->document.sha256},
+                             {"signatures_completes", outcome->complete},
+                             {"message_en_file", outcome->hook_ran}}
+                  .dump(2)
+           << "\n";
+  } else {
+    io.out << "signé (" << options->field << ", " << signing::code(options->level) << ") et vérifié : "
+           << outcome->document.path.string() << "\n";
+    if (outcome->complete) io.out << "toutes les signatures prévues par le plan sont présentes\n";
+    if (outcome->hook_ran) io.out << "l'Annexe 4 signée est mise en file d'envoi vers l'Administration\n";
+  }
+  return exit_ok;
+}
+
 int run(const Arguments& args, Io& io) {
+  if (const auto reference = args.value("--dossier")) {
+    if (!args.positionals().empty() || args.value("-o")) {
+      io.err << "ipt sign : --dossier signe la copie du magasin ; ne donnez ni fichier ni -o\n";
+      return exit_bad_input;
+    }
+    return run_stored(args, io, *reference);
+  }
   if (args.value("--complete")) {
     if (!args.positionals().empty()) {
       io.err << "ipt sign --complete : le document vient de l'état préparé ; ne donnez pas de fichier d'entrée\n";
@@ -251,7 +309,11 @@ Command sign_command() {
            "Signature en deux temps (signataire distant) :\n"
            "  ipt sign ENTREE.pdf --prepare ETAT --field CHAMP --cert CERT.pem [--chain CHAINE.pem]\n"
            "      [--data-to-sign DTBS.der]   prépare et donne les données à signer\n"
-           "  ipt sign --complete ETAT -o SORTIE.pdf (--signature-value SIG.bin | --cms CMS.der) [--tsa URL]",
+           "  ipt sign --complete ETAT -o SORTIE.pdf (--signature-value SIG.bin | --cms CMS.der) [--tsa URL]\n\n"
+           "Document d'un dossier importé (magasin de documents, dans l'ordre du plan) :\n"
+           "  ipt sign --dossier RÉFÉRENCE --doc annexe-4 --field sig_cpms --p12 ... --fill avis_cpms=favorable\n"
+           "  La nouvelle révision ne remplace la précédente qu'une fois vérifiée ; chaque signature est\n"
+           "  inscrite au journal d'audit.",
            {{"-o", "SORTIE.pdf", "document signé (écrit sous un nom temporaire puis renommé)"},
             {"--field", "CHAMP", "champ de signature : sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable"},
             {"--p12", "FICHIER", "clé et certificat PKCS#12"},
@@ -276,6 +338,9 @@ Command sign_command() {
             {"--complete", "ETAT", "signature en deux temps : termine à partir de l'état"},
             {"--signature-value", "FICHIER", "valeur de signature brute (avec --complete)"},
             {"--cms", "FICHIER", "signature CMS détachée complète (avec --complete)"},
+            {"--dossier", "RÉFÉRENCE", "signe le document d'un dossier dans le magasin (avec --doc)"},
+            {"--doc", "DOCUMENT", "document du dossier à signer, par exemple annexe-4"},
+            database_option(),
             {"--json", "", "sortie JSON pour un programme"}},
            0, 1},
           run};

@@ -33,6 +33,7 @@ Command plan_command();
 Command render_command();
 Command sign_command();
 Command verify_command();
+Command status_command();
 Command deadline_command();
 Command import_command();
 Command dossiers_command();

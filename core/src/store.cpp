@@ -319,6 +319,20 @@ Result<AuditVerdict> Store::verify_audit() const {
   return verdict;
 }
 
+Result<void> Store::record_with(const std::string& actor, const std::string& action, const std::string& dossier,
+                               const std::string& details, const std::function<Result<void>(sqlite3*)>& change) {
+  sqlite3* db = impl_->db.get();
+  auto tx = Transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto r = change(db); !r) return r;
+  if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
+  return tx->commit();
+}
+
+std::filesystem::path Store::data_folder() const {
+  return impl_->path.has_parent_path() ? impl_->path.parent_path() : std::filesystem::path(".");
+}
+
 Result<void> Store::record(const std::string& actor, const std::string& action,
                            const std::string& dossier, const std::string& details) {
   sqlite3* db = impl_->db.get();

@@ -172,6 +172,29 @@ core::Result<void> OcspResponder::revoke(const X509* certificate, Clock::time_po
   return revoke(id, when, reason);
 }
 
+core::Result<void> OcspResponder::revoke_serial(std::string_view ca_id, std::string_view serial_hex,
+                                                Clock::time_point when, RevocationReason reason) {
+  if (serial_hex.starts_with("0x") || serial_hex.starts_with("0X")) serial_hex.remove_prefix(2);
+  while (serial_hex.size() > 1 && serial_hex.front() == '0') serial_hex.remove_prefix(1);
+  std::string serial;
+  for (char c : serial_hex) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return core::fail("révocation : numéro de série invalide « " + std::string(serial_hex) + " »");
+    serial += static_cast<char>(c >= 'a' ? c - 'a' + 'A' : c);
+  }
+  if (serial.empty()) return core::fail("révocation : numéro de série vide");
+  // BN_bn2hex writes an even number of digits: match its spelling so lookups agree.
+  if (serial.size() % 2 != 0) serial.insert(serial.begin(), '0');
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->pki) return core::fail("révocation : aucune PKI servie");
+  const Credential* ca = impl_->pki->find(ca_id);
+  if (!ca || (ca->kind() != CredentialKind::root_ca && ca->kind() != CredentialKind::intermediate_ca)) {
+    return core::fail("révocation : autorité « " + std::string(ca_id) + " » inconnue");
+  }
+  impl_->revoked[{ca->id(), serial}] = Revocation{when, reason};
+  return {};
+}
+
 void OcspResponder::set_behaviour(ServiceBehaviour behaviour) { impl_->http.set_behaviour(behaviour); }
 std::uint64_t OcspResponder::ocsp_requests() const { return impl_->ocsp_requests.load(); }
 

@@ -31,7 +31,6 @@ struct Free {
 using UniqueBio = std::unique_ptr<BIO, Free<BIO_free_all>>;
 using UniqueX509 = std::unique_ptr<X509, Free<X509_free>>;
 using UniqueKey = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using UniqueName = std::unique_ptr<X509_NAME, Free<X509_NAME_free>>;
 using UniqueExtension = std::unique_ptr<X509_EXTENSION, Free<X509_EXTENSION_free>>;
 using UniqueInteger = std::unique_ptr<ASN1_INTEGER, Free<ASN1_INTEGER_free>>;
 using UniqueTime = std::unique_ptr<ASN1_TIME, Free<ASN1_TIME_free>>;

@@ -1,8 +1,8 @@
 // The PKI on disk (save/load, for `ipt demo`'s "make once, reuse") and the files other
 // programs read: PKCS#12 and PEM bundles.
 #include <openssl/pem.h>
-#include <sys/stat.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "files.hpp"
@@ -114,6 +114,9 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
     if (keyword != "credential" || !(fields >> id >> kind_text >> role_text >> issuer)) {
       return core::fail(at + "ligne illisible");
     }
+    if (std::any_of(state->credentials.begin(), state->credentials.end(), [&](const Credential& c) { return c.id() == id; })) {
+      return core::fail(at + "certificat « " + id + " » en double");
+    }
     const auto kind = parse_kind(kind_text);
     const auto role = parse_role(role_text);
     if (!is_safe_id(id) || !kind || (role_text != "-" && !role)) return core::fail(at + "ligne illisible");
@@ -139,8 +142,16 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
     if (!pki.find(id)) return core::fail(where(manifest_name) + " : certificat « " + id + " » manquant");
   }
   for (const auto& c : pki.credentials()) {
-    if (!c.issuer_id().empty() && !pki.find(c.issuer_id())) {
+    if (c.issuer_id().empty()) continue;
+    const Credential* issuer = pki.find(c.issuer_id());
+    if (!issuer) {
       return core::fail(where(manifest_name) + " : émetteur « " + c.issuer_id() + " » de « " + c.id() + " » manquant");
+    }
+    // The manifest names the issuer; the signature must agree.
+    if (X509_check_issued(issuer->certificate(), c.certificate()) != X509_V_OK ||
+        X509_verify(c.certificate(), X509_get0_pubkey(issuer->certificate())) != 1) {
+      openssl_errors();
+      return core::fail(where(c.id() + ".crt.pem") + " : certificat non émis par « " + c.issuer_id() + " »");
     }
   }
   return pki;

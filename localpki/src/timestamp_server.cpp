@@ -1,6 +1,5 @@
 #include "ipt/localpki/timestamp_server.hpp"
 
-#include <atomic>
 #include <mutex>
 
 #include "http_server.hpp"

@@ -117,7 +117,8 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
       }
       const auto changed = changed_keys(old_object, new_object);
       const std::string ft = name_of(new_object, "FT");
-      const bool is_widget_or_field = !ft.empty() || subtype == "Widget" || new_object->GetDictionary().HasKey(PdfName("Parent"));
+      const bool is_widget_or_field = type != "Page" && type != "Pages" &&
+                                      (!ft.empty() || subtype == "Widget" || new_object->GetDictionary().HasKey(PdfName("Parent")));
       if (type == "Catalog") {
         if (only(changed, {"DSS"})) {
           changes.push_back({"donnees-validation", "données de validation (DSS) ajoutées au catalogue", true});
@@ -156,7 +157,9 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
             changes.push_back({"remplissage", "champ « " + group + " » rempli", true});
           }
         } else {
-          changes.push_back({"interdit", "champ « " + name + " » modifié hors remplissage", false});
+          std::string keys;
+          for (const auto& k : changed) keys += (keys.empty() ? "" : ", ") + k;
+          changes.push_back({"interdit", "champ « " + name + " » modifié hors remplissage (" + keys + ")", false});
         }
       } else if (type == "Page") {
         // Only new annotations that are signature fields (document timestamps) may be added.

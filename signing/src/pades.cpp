@@ -52,6 +52,26 @@ core::Result<void> check_signing_certificate(X509* cert, std::chrono::system_clo
   if (X509_cmp_time(X509_get0_notAfter(cert), const_cast<std::time_t*>(&t)) < 0) {
     return core::fail(who + " : expiré à la date de signature");
   }
+  // An extended key usage that names other purposes only (timestamping, OCSP, TLS) rules
+  // out document signing.
+  if (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) {
+    const uint32_t xku = X509_get_extended_key_usage(cert);
+    const bool documents = (xku & (XKU_SMIME | XKU_ANYEKU | XKU_CODE_SIGN)) != 0;
+    auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+    bool document_signing = false;
+    for (int i = 0; ekus && i < sk_ASN1_OBJECT_num(ekus); ++i) {
+      char oid[64];
+      OBJ_obj2txt(oid, sizeof oid, sk_ASN1_OBJECT_value(ekus, i), 1);
+      // id-kp-documentSigning (RFC 9336) and Adobe's Authentic Documents Trust.
+      if (std::string_view(oid) == "1.3.6.1.5.5.7.3.36" || std::string_view(oid) == "1.2.840.113583.1.1.5") {
+        document_signing = true;
+      }
+    }
+    sk_ASN1_OBJECT_pop_free(ekus, ASN1_OBJECT_free);
+    if (!documents && !document_signing) {
+      return core::fail(who + " : inutilisable pour signer des documents (usage étendu réservé à un autre service)");
+    }
+  }
   const uint32_t usage = X509_get_key_usage(cert);
   if (usage != UINT32_MAX && !(usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
     return core::fail(who + " : inutilisable pour signer (usage de clé sans signature numérique)");
@@ -293,8 +313,7 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
       if (!der) return core::fail("état de signature : chaîne illisible");
       p.chain.push_back(*der);
     }
-    if (p.contents_offset + p.contents_length > p.pdf.size() ||
-        sha256(p.pdf.data(), p.contents_offset) .empty()) {
+    if (p.contents_offset + p.contents_length > p.pdf.size()) {
       return core::fail("état de signature : incohérent");
     }
     // The document digest must still match the prepared file (nothing edited it since).
@@ -307,6 +326,11 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx.get(), digest_now.data(), &n);
     if (digest_now != p.document_digest) return core::fail("état de signature : le document préparé a été modifié");
+    // The data to be signed must be what this document and certificate give.
+    auto skeleton = build_cms(p.document_digest, p.certificate, p.chain);
+    if (!skeleton || skeleton->signed_attributes != p.signed_attributes) {
+      return core::fail("état de signature : les données à signer ne correspondent pas au document");
+    }
     return p;
   } catch (const nlohmann::json::exception&) {
     return core::fail("état de signature illisible");

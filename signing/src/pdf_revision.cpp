@@ -223,7 +223,18 @@ PdfRevision::~PdfRevision() = default;
 PdfRevision::PdfRevision(PdfRevision&&) noexcept = default;
 PdfRevision& PdfRevision::operator=(PdfRevision&&) noexcept = default;
 
+void silence_podofo() {
+  // PoDoFo prints parser details (trailers) on stdout by default.
+  static const bool once = [] {
+    PdfError::EnableLogging(false);
+    PdfError::EnableDebug(false);
+    return true;
+  }();
+  (void)once;
+}
+
 core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
+  silence_podofo();
   auto impl = std::make_unique<Impl>();
   auto revisions = scan_revisions(pdf);
   if (!revisions) return std::unexpected(revisions.error().with_context("document non pris en charge"));
@@ -294,6 +305,8 @@ core::Result<void> PdfRevision::fill(const FieldFill& fill) {
         }
       }
       if (!known) {
+        std::sort(states.begin(), states.end());
+        states.erase(std::unique(states.begin(), states.end()), states.end());
         std::string allowed;
         for (const auto& s : states) allowed += (allowed.empty() ? "" : ", ") + s;
         return core::fail("champ « " + fill.field + " » : valeur « " + fill.value + " » impossible (valeurs : " + allowed + ")");

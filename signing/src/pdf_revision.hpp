@@ -61,6 +61,9 @@ class PdfRevision {
   std::unique_ptr<Impl> impl_;
 };
 
+// Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
+void silence_podofo();
+
 // Writes the hex of `cms` into the placeholder; fails when it does not fit.
 core::Result<Bytes> inject_contents(const WrittenRevision& revision, const Bytes& cms);
 

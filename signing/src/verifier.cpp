@@ -11,6 +11,7 @@
 #include "diff_analysis.hpp"
 #include "http_client.hpp"
 #include "openssl_util.hpp"
+#include "pdf_revision.hpp"
 #include "pdf_structure.hpp"
 #include "revocation.hpp"
 
@@ -350,7 +351,27 @@ std::string iso(TimePoint t) {
 
 }  // namespace
 
+namespace {
+
+core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options);
+
+}  // namespace
+
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options) {
+  silence_podofo();
+  // Hostile input: whatever PoDoFo or the standard library throws on it is an unreadable file.
+  try {
+    return verify_unchecked(pdf, options);
+  } catch (const PdfError& e) {
+    return core::fail("PDF illisible (" + std::string(PdfError::ErrorName(e.GetError())) + ")");
+  } catch (const std::exception& e) {
+    return core::fail(std::string("PDF illisible (") + e.what() + ")");
+  }
+}
+
+namespace {
+
+core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options) {
   if (pdf.size() > options.max_bytes) return core::fail("fichier trop volumineux pour être vérifié");
   auto revisions = scan_revisions(pdf);
   if (!revisions) return std::unexpected(revisions.error());
@@ -376,19 +397,20 @@ core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOption
     if (!c) return std::unexpected(c.error());
     anchors.push_back(std::move(*c));
   }
-  // The DSS revision and the document timestamps' revisions decide LT and LTA.
-  size_t dss_revision = 0;
-  for (size_t i = 0; i < revisions->size(); ++i) {
-    if ((*revisions)[i].trailer.find("/Root") != std::string::npos) {
-      // A revision that rewrote the catalog with a /DSS key.
-      for (const auto& [number, offset] : (*revisions)[i].objects) {
-        if (const auto text = object_text(pdf, offset, number); text && text->find("/DSS") != std::string::npos &&
-                                                                   text->find("/Catalog") != std::string::npos) {
-          dss_revision = i + 1;
-        }
-      }
+  // The revisions that wrote the /DSS decide LT, and document timestamps after them LTA.
+  std::vector<size_t> dss_revisions;  // 1-based
+  if (const PdfObject* d = doc.GetCatalog()->GetDictionary().GetKey(PdfName("DSS")); d && d->IsReference()) {
+    const int number = static_cast<int>(d->GetReference().ObjectNumber());
+    for (size_t i = 0; i < revisions->size(); ++i) {
+      if ((*revisions)[i].objects.contains(number)) dss_revisions.push_back(i + 1);
     }
   }
+  auto first_dss_after = [&](size_t revision) -> size_t {
+    for (size_t r : dss_revisions) {
+      if (r > revision) return r;
+    }
+    return 0;
+  };
 
   for (const auto& e : entries) {
     SignatureVerdict v;
@@ -545,7 +567,7 @@ core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOption
       if (cades && has_signing_cert_v2 && !has_signing_time) {
         v.level = "B-B";
         if (v.timestamp_valid) v.level = "B-T";
-        if (v.level == "B-T" && all_from_dss && revocation_ok && dss_revision > v.revision) v.level = "B-LT";
+        if (v.level == "B-T" && all_from_dss && revocation_ok && first_dss_after(v.revision) != 0) v.level = "B-LT";
       } else if (!cades) {
         problem("signature non PAdES (SubFilter " + e.subfilter + ")");
       }
@@ -567,8 +589,9 @@ core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOption
   // B-LTA: a valid document timestamp added after the DSS that made the signature B-LT.
   for (auto& v : report.signatures) {
     if (v.level != "B-LT") continue;
+    const size_t dss_at = first_dss_after(v.revision);
     for (const auto& t : report.signatures) {
-      if (t.document_timestamp && t.timestamp_valid && t.revision > dss_revision) v.level = "B-LTA";
+      if (t.document_timestamp && t.timestamp_valid && t.revision > dss_at) v.level = "B-LTA";
     }
   }
   // A document timestamp protects earlier revisions' signatures; doc timestamps get no level.
@@ -577,6 +600,8 @@ core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOption
               std::all_of(report.signatures.begin(), report.signatures.end(), [](const auto& s) { return s.ok; });
   return report;
 }
+
+}  // namespace
 
 std::string report_json(const VerificationReport& report) {
   nlohmann::json signatures = nlohmann::json::array();

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "support/dossier_xml.hpp"
@@ -187,18 +188,35 @@ TEST(Cli, ImportActorComesFromTheEnvironment) {
   EXPECT_EQ(nlohmann::json::parse(r.out)[0]["acteur"], "marie.lambert");
 }
 
-TEST(Cli, DemoImportsAndPlansEveryExample) {
+std::string signing_manifest(const std::string& demo_dir) {
+  std::ifstream in(std::filesystem::path(demo_dir) / "pki" / "manifest.txt");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   TempDir dir;
   const auto out = (dir / "demo").string();
   auto r = run_ipt({"demo", "--out", out});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("Terminé : 8 dossiers importés et planifiés ; journal d'audit intact (8 entrées)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, rendus, signés et vérifiés ; journal d'audit intact (8 entrées)"),
+            std::string::npos) << r.out;
+  // Every signed document of every plan: 12 of them, each verified.
+  size_t verified = 0;
+  for (size_t at = r.out.find("vérifié : valide"); at != std::string::npos; at = r.out.find("vérifié : valide", at + 1)) ++verified;
+  EXPECT_EQ(verified, 12u) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "PT-LIEGE-2026-0002" / "annexe-4-signe.pdf"));
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "PT-LIEGE-2026-0002" / "rapports" / "annexe-4.json"));
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "pki" / "manifest.txt"));
   for (const char* code : {"Procédure A-liste-30-09", "Procédure A :", "Procédure B1", "Procédure B2", "Procédure C"}) {
     EXPECT_NE(r.out.find(code), std::string::npos) << code;
   }
-  // A second run starts again from a fresh database.
+  // A second run starts again from a fresh database and reuses the demo PKI.
+  const auto manifest = signing_manifest(out);
   r = run_ipt({"demo", "--out", out});
   ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(signing_manifest(out), manifest);
   EXPECT_NE(r.out.find("(8 entrées)"), std::string::npos);
   // It never takes over a folder it did not make.
   std::filesystem::create_directory(dir / "autre");
@@ -207,6 +225,41 @@ TEST(Cli, DemoImportsAndPlansEveryExample) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("n'a pas été créé par « ipt demo »"), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "autre" / "notes.txt"));
+}
+
+}  // namespace
+}  // namespace ipt::test
+
+namespace ipt::test {
+namespace {
+
+TEST(Cli, RenderWritesThePlansDocuments) {
+  TempDir dir;
+  const auto out = (dir / "docs").string();
+  auto r = run_ipt({"render", example_path("b1-changement-de-pole"), "--out", out});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"annexe-2b.pdf", "annexe-2c.pdf", "declaration-prolongation-ipt.pdf"}) {
+    const auto path = std::filesystem::path(out) / name;
+    ASSERT_TRUE(std::filesystem::exists(path)) << name;
+    EXPECT_NE(r.out.find(path.string()), std::string::npos) << r.out;
+    EXPECT_EQ(run_process({"qpdf", "--check", path.string()}).status, 0) << name;
+  }
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(out) / "annexe-4.pdf"));
+
+  r = run_ipt({"render", example_path("b1-changement-de-pole"), "--out", out, "--only", "annexe-4"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("« annexe-4 » ne fait pas partie du plan"), std::string::npos) << r.err;
+
+  r = run_ipt({"render", example_path("c-eleve-majeur"), "--out", out, "--only", "annexe-4", "--pdfa", "1b", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("annexe-4.pdf"), std::string::npos);
+  const auto text = run_process({"pdftotext", "-enc", "UTF-8", (std::filesystem::path(out) / "annexe-4.pdf").string(), "-"});
+  EXPECT_NE(text.out.find("Bilan d’intégration"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Bekkali"), std::string::npos);
+
+  r = run_ipt({"render", example_path("c-eleve-majeur")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--out"), std::string::npos);
 }
 
 }  // namespace

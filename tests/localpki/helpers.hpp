@@ -39,14 +39,14 @@ inline void write_ca_files(const Pki& pki, const std::filesystem::path& dir) {
 }
 
 inline ipt::test::ProcessResult openssl(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"openssl"};
+  std::vector<std::string> argv = {IPT_OPENSSL_CLI};
   argv.insert(argv.end(), args.begin(), args.end());
   return ipt::test::run_process(argv);
 }
 
 // curl with a short timeout; prints the HTTP status on stdout ("%{http_code}").
 inline ipt::test::ProcessResult curl(std::vector<std::string> args) {
-  std::vector<std::string> argv = {"curl", "--silent", "--max-time", "5", "--write-out", "%{http_code}"};
+  std::vector<std::string> argv = {IPT_CURL, "--silent", "--max-time", "5", "--write-out", "%{http_code}"};
   argv.insert(argv.end(), args.begin(), args.end());
   return ipt::test::run_process(argv);
 }

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cctype>
+#include <thread>
+
 #include "helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -139,6 +143,38 @@ TEST_F(OcspResponderTest, ServesSignedCrlsListingRevokedSerials) {
   EXPECT_EQ(fine.status, 0) << fine.out << fine.err;
 }
 
+TEST_F(OcspResponderTest, RevokesBySerialNumber) {
+  std::string serial = pki->signer(Role::responsable).serial_hex();
+  for (char& c : serial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  ASSERT_TRUE(responder.revoke_serial("intermediate", "0x" + serial, Clock::now(), RevocationReason::affiliation_changed));
+  ASSERT_TRUE(responder.revoke_serial("intermediate", "abc", Clock::now()));  // never issued
+  EXPECT_TRUE(contains(ask("responsable").out, "Reason: affiliationChanged"));
+  EXPECT_EQ(curl({"-o", dir / "intermediate.crl", crl_url(responder.url(), "intermediate")}).out, "200");
+  const auto crl = openssl({"crl", "-inform", "DER", "-in", dir / "intermediate.crl", "-noout", "-text"}).out;
+  EXPECT_TRUE(contains(crl, "Serial Number: " + pki->signer(Role::responsable).serial_hex())) << crl;
+  EXPECT_TRUE(contains(crl, "Serial Number: 0ABC")) << crl;
+  EXPECT_FALSE(responder.revoke_serial("intermediate", "xyz", Clock::now()));
+  EXPECT_FALSE(responder.revoke_serial("pole", "01", Clock::now()));
+}
+
+// Validators ask for several certificates at once (and pdfsig in parallel): answers must
+// stay right while revocations change.
+TEST_F(OcspResponderTest, AnswersConcurrentRequests) {
+  std::vector<std::thread> clients;
+  std::atomic<int> good{0};
+  for (const char* id : {"pole", "ecole-ordinaire", "cpms", "tsa"}) {
+    clients.emplace_back([&, id] {
+      for (int i = 0; i < 3; ++i) {
+        if (contains(ask(id).out, ": good")) ++good;
+      }
+    });
+  }
+  ASSERT_TRUE(responder.revoke("responsable", Clock::now()));
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), 12);
+  EXPECT_TRUE(contains(ask("responsable").out, ": revoked"));
+}
+
 TEST_F(OcspResponderTest, ServesTheCaCertificatesNamedInCaIssuers) {
   EXPECT_EQ(curl({"-o", dir / "intermediate.der", ca_issuers_url(responder.url(), "intermediate")}).out, "200");
   const Bytes der = pki->intermediate().certificate_der();
@@ -178,9 +214,9 @@ using ipt::test::TempDir;
 TEST_F(OcspResponderTest, NssFollowsTheRevocationUrlsAndAcceptsTheAnswers) {
   const auto db = dir / "nss";
   std::filesystem::create_directories(db);
-  ASSERT_EQ(ipt::test::run_process({"certutil", "-N", "--empty-password", "-d", db}).status, 0);
-  ASSERT_EQ(ipt::test::run_process({"certutil", "-A", "-d", db, "-n", "root", "-t", "C,C,C", "-a", "-i", dir / "root.pem"}).status, 0);
-  const std::vector<std::string> verify = {"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "ocsp",
+  ASSERT_EQ(ipt::test::run_process({IPT_CERTUTIL, "-N", "--empty-password", "-d", db}).status, 0);
+  ASSERT_EQ(ipt::test::run_process({IPT_CERTUTIL, "-A", "-d", db, "-n", "root", "-t", "C,C,C", "-a", "-i", dir / "root.pem"}).status, 0);
+  const std::vector<std::string> verify = {IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "ocsp",
                                            "-s", "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"};
   auto good = ipt::test::run_process(verify);
   EXPECT_EQ(good.status, 0) << good.out << good.err;
@@ -193,11 +229,11 @@ TEST_F(OcspResponderTest, NssFollowsTheRevocationUrlsAndAcceptsTheAnswers) {
       << revoked.out << revoked.err;
 
   // The same through the CRL distribution point only.
-  auto by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+  auto by_crl = ipt::test::run_process({IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
                                         "failIfNoInfo", "-a", dir / "pole.pem", "-a", dir / "intermediate.pem"});
   EXPECT_TRUE(contains(by_crl.out + by_crl.err, "ERROR -8180: Peer's Certificate has been revoked."))
       << by_crl.out << by_crl.err;
-  auto cpms_by_crl = ipt::test::run_process({"vfychain", "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
+  auto cpms_by_crl = ipt::test::run_process({IPT_VFYCHAIN, "-d", db, "-pp", "-u", "4", "-g", "leaf", "-m", "crl", "-s",
                                              "failIfNoInfo", "-a", dir / "cpms.pem", "-a", dir / "intermediate.pem"});
   EXPECT_TRUE(contains(cpms_by_crl.out + cpms_by_crl.err, "Chain is good!")) << cpms_by_crl.out << cpms_by_crl.err;
 }

@@ -16,12 +16,12 @@ using ipt::test::TempDir;
 
 constexpr const char* base_url = "http://127.0.0.1:18999";
 
-// One PKI for the suite, with every optional certificate: keys take time to make.
+// One PKI for the suite, with every optional certificate. ECDSA only: ctest runs each test
+// in its own process, and RSA keys take a while to make (see RsaKeysOnRequest).
 const Pki& shared_pki() {
   static const Pki pki = [] {
     PkiRecipe recipe;
     recipe.revocation_base_url = base_url;
-    recipe.signers[Role::cpms].key_type = KeyType::rsa_2048;
     recipe.defective = {{Role::pole, Defect::expired},
                         {Role::pole, Defect::not_yet_valid},
                         {Role::cpms, Defect::no_digital_signature}};
@@ -89,11 +89,23 @@ TEST(Pki, SigningCertificatesNameThePersonAndCarryRevocationUrls) {
   EXPECT_TRUE(contains(text, "CA Issuers - URI:http://127.0.0.1:18999/ca/intermediate.crt")) << text;
   EXPECT_TRUE(contains(text, "URI:http://127.0.0.1:18999/crl/intermediate.crl")) << text;
   EXPECT_TRUE(contains(text, "ASN1 OID: prime256v1")) << text;
-  EXPECT_TRUE(contains(x509_text(pki.signer(Role::cpms), dir), "Public-Key: (2048 bit)"));
   EXPECT_EQ(pki.signer(Role::ecole_ordinaire).subject(),
             "CN=Marc Dubois,O=École fondamentale communale de Jambes,C=BE");
   // The intermediate's own status is the root's business.
   EXPECT_TRUE(contains(x509_text(pki.intermediate(), dir), "URI:http://127.0.0.1:18999/crl/root.crl"));
+}
+
+TEST(Pki, RsaKeysOnRequest) {
+  PkiRecipe recipe;
+  recipe.signers[Role::cpms].key_type = KeyType::rsa_2048;
+  auto pki = Pki::make(recipe);
+  ASSERT_TRUE(pki) << pki.error().message;
+  TempDir dir;
+  EXPECT_TRUE(contains(x509_text(pki->signer(Role::cpms), dir), "Public-Key: (2048 bit)"));
+  EXPECT_TRUE(contains(x509_text(pki->signer(Role::pole), dir), "ASN1 OID: prime256v1"));
+  write_ca_files(*pki, dir.path());
+  const auto r = openssl({"verify", "-CAfile", dir / "root.pem", "-untrusted", dir / "intermediate.pem", dir / "cpms.pem"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 
 TEST(Pki, ServiceCertificatesHaveTheExtensionsValidatorsRequire) {
@@ -198,6 +210,29 @@ TEST(Pki, SavedFolderLoadsBackIdentical) {
   EXPECT_TRUE(contains(damaged.error().message, "pole.key.pem : la clé ne correspond pas au certificat"))
       << damaged.error().message;
   EXPECT_FALSE(Pki::load(dir / "nowhere"));
+}
+
+TEST(Pki, LoadRefusesManifestsThatLie) {
+  TempDir dir;
+  const Pki& pki = shared_pki();
+  const auto folder = dir / "pki";
+  ASSERT_TRUE(pki.save(folder));
+  const std::string manifest = read_text(folder / "manifest.txt");
+  auto load_with = [&](const std::string& text) {
+    write_text(folder / "manifest.txt", text);
+    auto loaded = Pki::load(folder);
+    return loaded ? std::string("chargé") : loaded.error().message;
+  };
+  // A file name outside the folder.
+  EXPECT_TRUE(contains(load_with(manifest + "credential ../pole signer pole intermediate\n"), ": ligne illisible"));
+  // The same id twice.
+  EXPECT_TRUE(contains(load_with(manifest + "credential pole signer pole intermediate\n"), "« pole » en double"));
+  // An issuer that did not sign it.
+  std::string wrong_issuer = manifest;
+  const std::string line = "credential pole signer pole intermediate";
+  wrong_issuer.replace(wrong_issuer.find(line), line.size(), "credential pole signer pole root");
+  EXPECT_TRUE(contains(load_with(wrong_issuer), "pole.crt.pem : certificat non émis par « root »"));
+  EXPECT_EQ(load_with(manifest), "chargé");
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ SigningWorld* make_world() {
   w->services = must(localpki::TrustServices::start(recipe), "trust services");
   const auto& pki = w->services->pki();
   for (const auto& c : pki.credentials()) {
-    if (c.kind() == localpki::CredentialKind::signer) must(pki.write_pkcs12(w->p12(c.id()), c.id(), "mot de passe"), "p12");
+    if (c.kind() == localpki::CredentialKind::signer || c.kind() == localpki::CredentialKind::timestamp_authority) must(pki.write_pkcs12(w->p12(c.id()), c.id(), "mot de passe"), "p12");
   }
   w->password_file = w->dir / "mot-de-passe.txt";
   std::ofstream(w->password_file) << "mot de passe\n";

@@ -1,6 +1,8 @@
 // Keys on a PKCS#11 token (SoftHSM2) and outside the process (two-step signing).
 #include <gtest/gtest.h>
 
+#include <openssl/x509.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -28,10 +30,19 @@ class Pkcs11Token : public ::testing::Test {
     ASSERT_EQ(run_process({"openssl", "pkcs8", "-topk8", "-nocrypt", "-in", key.string(), "-outform", "DER", "-out",
                            key_der.string()}).status, 0);
     const auto cert_der = write_temp("cpms-token.der", credential.certificate_der());
-    for (const auto& [file, type] : {std::pair{key_der, "privkey"}, std::pair{cert_der, "cert"}}) {
+    // The intermediate CA sits on the token too, as on a real card.
+    const auto inter_der = write_temp("intermediate-token.der", world().services->pki().intermediate().certificate_der());
+    struct Item {
+      std::filesystem::path file;
+      const char* type;
+      const char* id;
+      const char* label;
+    };
+    for (const auto& item : {Item{key_der, "privkey", "01", "cpms"}, Item{cert_der, "cert", "01", "cpms"},
+                             Item{inter_der, "cert", "02", "intermediaire"}}) {
       const auto r = run_process({IPT_PKCS11_TOOL, "--module", "/usr/lib/softhsm/libsofthsm2.so", "--token-label",
-                                  "cpms-token", "--login", "--pin", "1234", "--write-object", file.string(), "--type",
-                                  type, "--id", "01", "--label", "cpms"});
+                                  "cpms-token", "--login", "--pin", "1234", "--write-object", item.file.string(),
+                                  "--type", item.type, "--id", item.id, "--label", item.label});
       ASSERT_EQ(r.status, 0) << r.err;
     }
   }
@@ -75,10 +86,12 @@ TEST(TwoStepSigning, PreparedStateSurvivesARestartAndCompletes) {
     OPENSSL_free(der);
   }
   chain.pop_back();  // not the root
-  auto prepared = signing::prepare_signature(world().annexe_4, options, credential.certificate_der(), chain);
-  ASSERT_TRUE(prepared) << prepared.error().message;
-  const auto state_file = write_temp("etat-signature.json", prepared->serialize());
-  prepared.reset();  // "restart": nothing kept in memory
+  std::filesystem::path state_file;
+  {  // The first process: prepares, writes its state and stops.
+    auto prepared = signing::prepare_signature(world().annexe_4, options, credential.certificate_der(), chain);
+    ASSERT_TRUE(prepared) << prepared.error().message;
+    state_file = write_temp("etat-signature.json", prepared->serialize());
+  }
 
   auto state = signing::read_file(state_file);
   ASSERT_TRUE(state);

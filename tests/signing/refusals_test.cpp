@@ -46,7 +46,10 @@ TEST(Refusals, WrongPassword) {
 
 TEST(Refusals, ExpiredOrUnusableCertificate) {
   expect_refused(sign_as(world().annexe_4, "cpms-expired", field("sig_cpms")), "expiré à la date de signature");
-  expect_refused(sign_as(world().annexe_4, "cpms-no-digital-signature", field("sig_cpms")), "inutilisable pour signer");
+  // The timestamp authority's certificate is for timestamps only (critical extended key usage).
+  expect_refused(sign_as(world().annexe_4, "tsa", field("sig_cpms")), "inutilisable pour signer des documents");
+  // A certificate with non-repudiation only is what the Belgian eID's signature key has: accepted.
+  EXPECT_TRUE(sign_as(world().annexe_4, "cpms-no-digital-signature", field("sig_cpms")));
 }
 
 TEST(Refusals, DocumentsPodofoCannotContinueSafely) {

@@ -1,6 +1,7 @@
 // `ipt sign` and `ipt verify` as a coordinator runs them.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "fixture.hpp"

@@ -149,7 +149,9 @@ TEST(Tampering, HostileInputNeverCrashes) {
       damaged[at] = static_cast<unsigned char>(random() | 0x80);  // never the byte it replaces
     }
     auto r = signing::verify_pdf(damaged, options);
-    if (r) EXPECT_FALSE(r->ok && damaged != pdf) << "round " << round;
+    if (r) {
+      EXPECT_FALSE(r->ok) << "round " << round;
+    }
   }
 }
 

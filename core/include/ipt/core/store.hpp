@@ -19,6 +19,8 @@
 #include "ipt/core/dossier.hpp"
 #include "ipt/core/result.hpp"
 
+struct sqlite3;
+
 namespace ipt::core {
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
@@ -96,6 +98,15 @@ class Store {
   // Appends one audit entry on its own, for actions that change no other table.
   Result<void> record(const std::string& actor, const std::string& action,
                       const std::string& dossier, const std::string& details);
+
+  // Appends one audit entry and runs `change` on the same connection, in one transaction:
+  // both are stored or neither (e.g. a signature recorded and the mail it causes queued).
+  // `change` runs first; its failure rolls everything back.
+  Result<void> record_with(const std::string& actor, const std::string& action, const std::string& dossier,
+                           const std::string& details, const std::function<Result<void>(sqlite3*)>& change);
+
+  // The folder beside the database where dossiers' documents are kept.
+  std::filesystem::path data_folder() const;
 
  private:
   struct Impl;

@@ -80,6 +80,11 @@ class OcspResponder {
                             RevocationReason reason = RevocationReason::key_compromise);
   core::Result<void> revoke(const X509* certificate, Clock::time_point when,
                             RevocationReason reason = RevocationReason::key_compromise);
+  // By issuer ("root" or "intermediate") and serial number (hex, any case, optional "0x"),
+  // for certificates made outside the Pki with its CA keys. A serial the Pki did not issue
+  // is still answered "unknown" by OCSP, but is listed in the CRL.
+  core::Result<void> revoke_serial(std::string_view ca_id, std::string_view serial_hex, Clock::time_point when,
+                                   RevocationReason reason = RevocationReason::key_compromise);
 
   void set_behaviour(ServiceBehaviour behaviour);
   std::uint64_t ocsp_requests() const;  // OCSP requests answered so far

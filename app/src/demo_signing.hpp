@@ -1,0 +1,40 @@
+#pragma once
+// The demo's signing stage: a demo PKI made on first run and kept in the demo folder, its
+// OCSP responder and timestamp server on 127.0.0.1 for the run, and each rendered document
+// signed in the plan's order at B-T, then verified.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ipt/core/dossier.hpp"
+#include "ipt/core/plan.hpp"
+#include "ipt/core/result.hpp"
+#include "ipt/signing/bytes.hpp"
+#include "ipt/signing/verifier.hpp"
+
+namespace ipt::app {
+
+class DemoSigning {
+ public:
+  // Loads DIR/pki or makes it (and the PKCS#12 files, password in DIR/pki/mot-de-passe.txt),
+  // then starts the responder and the timestamp server.
+  static core::Result<std::unique_ptr<DemoSigning>> start(const std::filesystem::path& dir);
+  ~DemoSigning();
+
+  // Signs `pdf` by every signatory of `document` in order (the first certifies); the CPMS
+  // fills its opinion on the annexes that carry one.
+  core::Result<signing::Bytes> sign(const core::Dossier& dossier, const core::DocumentPlan& document,
+                                    const signing::Bytes& pdf) const;
+  core::Result<signing::VerificationReport> verify(const signing::Bytes& pdf) const;
+
+  std::string timestamp_url() const;
+  const std::filesystem::path& root_certificate() const;
+
+ private:
+  struct Impl;
+  explicit DemoSigning(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ipt::app

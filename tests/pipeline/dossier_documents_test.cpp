@@ -1,0 +1,155 @@
+// A dossier's documents in the store: rendered, signed in the plan's order, the completion
+// of an Annexe 4 recorded with what it causes in one transaction.
+#include "ipt/pipeline/dossier_documents.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "ipt/localpki/trust_services.hpp"
+#include "support/dossier_xml.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::pipeline {
+namespace {
+
+class DossierDocumentsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+    ASSERT_TRUE(services) << services.error().message;
+    services_ = std::move(*services).release();
+    auto set = templates::TemplateSet::load_embedded();
+    ASSERT_TRUE(set);
+    auto renderer = templates::Renderer::create(*std::move(set));
+    ASSERT_TRUE(renderer);
+    renderer_ = new templates::Renderer(*std::move(renderer));
+  }
+  static void TearDownTestSuite() {
+    delete services_;
+    delete renderer_;
+  }
+
+  void SetUp() override {
+    auto store = core::Store::open(dir_ / "ipt.sqlite");
+    ASSERT_TRUE(store);
+    store_.emplace(*std::move(store));
+    const auto dossier = test::example_dossier("c-fin-integration");
+    ASSERT_TRUE(store_->import_dossier(dossier, test::example_text("c-fin-integration"), "test"));
+    documents_.emplace(*store_, *renderer_);
+    for (auto role : localpki::all_roles) {
+      ASSERT_TRUE(services_->pki().write_pkcs12(dir_ / (std::string(localpki::role_id(role)) + ".p12"), role, "mdp"));
+    }
+  }
+
+  core::Result<SignOutcome> sign(const std::string& field, const std::string& credential, const CompletionHook& hook = {},
+                                 std::vector<signing::FieldFill> fills = {}) {
+    auto key = signing::load_pkcs12(dir_ / (credential + ".p12"), "mdp");
+    if (!key) return std::unexpected(key.error());
+    signing::HttpTimestampClient tsa(services_->timestamps().url());
+    SignRequest request;
+    request.reference = "PT-LIEGE-2026-0002";
+    request.document = "annexe-4";
+    request.options.field = field;
+    request.options.level = signing::Level::b_t;
+    request.options.fills = std::move(fills);
+    request.key = key->get();
+    request.timestamps = &tsa;
+    request.trust_anchors = {services_->pki().root().certificate_der()};
+    request.actor = "coordinatrice";
+    return documents_->sign(request, hook);
+  }
+
+  static localpki::TrustServices* services_;
+  static templates::Renderer* renderer_;
+  test::TempDir dir_;
+  std::optional<core::Store> store_;
+  std::optional<DossierDocuments> documents_;
+};
+
+localpki::TrustServices* DossierDocumentsTest::services_ = nullptr;
+templates::Renderer* DossierDocumentsTest::renderer_ = nullptr;
+
+TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
+  auto rendered = documents_->render("PT-LIEGE-2026-0002", "coordinatrice");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  ASSERT_EQ(rendered->size(), 1u);
+  EXPECT_EQ((*rendered)[0].path, dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf");
+
+  // Out of the plan's order, or a field the plan does not give this document: refused.
+  auto early = sign("sig_cpms", "cpms");
+  ASSERT_FALSE(early);
+  EXPECT_NE(early.error().message.find("ce n'est pas encore le tour de « sig_cpms »"), std::string::npos) << early.error().message;
+  auto stranger = sign("sig_directeur", "pole");
+  ASSERT_FALSE(stranger);
+  EXPECT_NE(stranger.error().message.find("n'est pas prévu par le plan"), std::string::npos) << stranger.error().message;
+
+  int hook_calls = 0;
+  CompletionHook hook = [&](sqlite3*, const std::string& reference, const signing::Bytes& pdf) -> core::Result<void> {
+    ++hook_calls;
+    EXPECT_EQ(reference, "PT-LIEGE-2026-0002");
+    EXPECT_GT(pdf.size(), 100000u);
+    return {};
+  };
+  for (const auto& [field, credential] : std::vector<std::pair<std::string, std::string>>{
+           {"sig_pole", "pole"}, {"sig_ecole_ordinaire", "ecole-ordinaire"}, {"sig_cpms", "cpms"}, {"sig_responsable", "responsable"}}) {
+    auto outcome = sign(field, credential, hook, field == "sig_cpms" ? std::vector<signing::FieldFill>{{"avis_cpms", "favorable"}}
+                                                                     : std::vector<signing::FieldFill>{});
+    ASSERT_TRUE(outcome) << field << ": " << outcome.error().message;
+    EXPECT_EQ(outcome->complete, field == "sig_responsable");
+  }
+  EXPECT_EQ(hook_calls, 1);
+
+  auto status = documents_->status("PT-LIEGE-2026-0002", {services_->pki().root().certificate_der()});
+  ASSERT_TRUE(status) << status.error().message;
+  ASSERT_EQ(status->documents.size(), 1u);
+  EXPECT_TRUE(status->documents[0].complete);
+  for (const auto& s : status->documents[0].signatures) EXPECT_TRUE(s.signed_ && s.valid) << s.field;
+  EXPECT_EQ(status->documents[0].signatures[2].signer, "Sophie Renard");
+
+  // Each step is in the audit trail, and the chain holds.
+  auto entries = store_->audit_entries("PT-LIEGE-2026-0002");
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 6u);  // import, render, four signatures
+  EXPECT_EQ((*entries)[1].action, "document.render");
+  EXPECT_EQ((*entries)[5].action, "document.sign");
+  EXPECT_NE((*entries)[5].details.find("signatures complètes"), std::string::npos);
+  EXPECT_TRUE(store_->verify_audit()->intact);
+
+  // A signed document is never rendered over.
+  auto again = documents_->render("PT-LIEGE-2026-0002", "coordinatrice");
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("déjà signé"), std::string::npos);
+}
+
+TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
+  ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
+  for (const auto& [field, credential] : std::vector<std::pair<std::string, std::string>>{
+           {"sig_pole", "pole"}, {"sig_ecole_ordinaire", "ecole-ordinaire"}, {"sig_cpms", "cpms"}}) {
+    ASSERT_TRUE(sign(field, credential));
+  }
+  const auto path = dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
+  const auto before = signing::read_file(path);
+  const auto entries_before = store_->audit_entries()->size();
+  // The last signature's consequence cannot be stored: the signature is not recorded either.
+  auto outcome = sign("sig_responsable", "responsable", [](sqlite3*, const std::string&, const signing::Bytes&) {
+    return core::Result<void>(core::fail("file d'envoi indisponible"));
+  });
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("file d'envoi indisponible"), std::string::npos);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(*signing::read_file(path), *before);
+  EXPECT_EQ(store_->audit_entries()->size(), entries_before);
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".nouveau"));
+}
+
+TEST_F(DossierDocumentsTest, UnknownDossierOrDocument) {
+  auto r = documents_->render("PT-INCONNU", "coordinatrice");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("dossier « PT-INCONNU » inconnu"), std::string::npos);
+  auto s = sign("sig_pole", "pole");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("document absent du dossier"), std::string::npos) << s.error().message;
+}
+
+}  // namespace
+}  // namespace ipt::pipeline
