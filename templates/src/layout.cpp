@@ -494,7 +494,6 @@ class Layout {
     std::vector<double> widths;
     for (const auto& c : table.columns) widths.push_back(width_ * c.width / total);
     const Style head = style_of(TextStyle::gras);
-    const Style st = style_of(TextStyle::normal);
     bool has_heading = false;
     for (const auto& c : table.columns) has_heading = has_heading || !c.heading.empty();
 
@@ -549,7 +548,6 @@ class Layout {
       }
       y_ -= h;
     }
-    (void)st;
     y_ -= block_gap + 3;
     return {};
   }

@@ -88,8 +88,8 @@ std::string xmp_packet(const PdfMetadata& m) {
          "<?xpacket end=\"w\"?>";
 }
 
-PdfObject* add_font(PdfVecObjects& objects, const FontProgram& font, const SharedResources& shared,
-                    PdfObject* to_unicode) {
+// A simple TrueType font with WinAnsiEncoding over the cached, already compressed program.
+PdfObject* add_font(PdfVecObjects& objects, const FontProgram& font, PdfObject* to_unicode) {
   PdfObject* file = objects.CreateObject();
   set_raw_deflated(file, font.font_file);
   file->GetDictionary().AddKey("Length1", PdfVariant(static_cast<pdf_int64>(font.font_file_length)));
@@ -120,7 +120,6 @@ PdfObject* add_font(PdfVecObjects& objects, const FontProgram& font, const Share
   f.AddKey("Encoding", PdfName("WinAnsiEncoding"));
   f.AddKey("FontDescriptor", descriptor->Reference());
   f.AddKey("ToUnicode", to_unicode->Reference());
-  (void)shared;
   return dict;
 }
 
@@ -171,8 +170,8 @@ core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& documen
 
     PdfObject* to_unicode = objects.CreateObject();
     set_raw_deflated(to_unicode, shared.to_unicode_deflated);
-    PdfObject* regular = add_font(objects, shared.regular, shared, to_unicode);
-    PdfObject* bold = add_font(objects, shared.bold, shared, to_unicode);
+    PdfObject* regular = add_font(objects, shared.regular, to_unicode);
+    PdfObject* bold = add_font(objects, shared.bold, to_unicode);
     PdfDictionary font_dict;
     font_dict.AddKey("F1", regular->Reference());
     font_dict.AddKey("F2", bold->Reference());

@@ -38,14 +38,14 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
     return core::fail("PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
   const Fonts fonts{state_->shared.regular, state_->shared.bold};
   auto laid_out = layout(definition, fields, fonts);
-  if (!laid_out) return std::unexpected(laid_out.error().with_context(definition.id));
+  if (!laid_out) return std::unexpected(laid_out.error());
   PdfMetadata metadata;
   metadata.title = definition.title;
   metadata.pdfa_part = options.pdfa_part;
   metadata.created = options.creation_date.value_or(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   auto pdf = write_pdf(*laid_out, state_->shared, metadata);
-  if (!pdf) return std::unexpected(pdf.error().with_context(definition.id));
+  if (!pdf) return std::unexpected(pdf.error());
   return pdf;
 }
 

@@ -28,7 +28,7 @@ const std::array<char32_t, 256>& code_points() {
 }
 
 std::optional<std::uint8_t> encode(char32_t code_point) {
-  if (code_point == U'\t' || code_point == U'\n') return static_cast<std::uint8_t>(code_point);
+  if (code_point == U'\n') return static_cast<std::uint8_t>(code_point);
   if ((code_point >= 0x20 && code_point < 0x7F) || (code_point >= 0xA0 && code_point <= 0xFF))
     return static_cast<std::uint8_t>(code_point);
   const auto& table = code_points();
@@ -77,6 +77,7 @@ Encoded encode_utf8(std::string_view utf8) {
     }
     i += extra + 1;
     if (cp == U'\r') continue;  // CR LF and CR alone both end a line: keep the LF only
+    if (cp == U'\t') cp = U' ';  // the fonts have no glyph for a tab: it is a space on paper
     const auto byte = encode(cp);
     if (!byte) {
       Encoded failed;

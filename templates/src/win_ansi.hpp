@@ -22,7 +22,8 @@ struct Encoded {
   bool bad_utf8 = false;
 };
 
-// Decodes UTF-8 and encodes to WinAnsi. Tabs and line feeds are kept as bytes 9 and 10.
+// Decodes UTF-8 and encodes to WinAnsi. Line feeds are kept (byte 10), carriage returns
+// dropped, tabs become spaces; any other control character is unsupported.
 Encoded encode_utf8(std::string_view utf8);
 
 // "U+202F" and, when printable, the character in « »: for error messages.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
+#include "preflight.hpp"
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/dossier_reader.hpp"
 #include "ipt/core/plan.hpp"
@@ -60,6 +61,7 @@ TEST(Examples, EveryPlannedDocumentRendersAndChecks) {
   ASSERT_FALSE(paths.empty());
   test::TempDir tmp;
   int documents = 0;
+  std::vector<fs::path> a1b;  // the same documents as PDF/A-1b, for one Preflight run
   for (const auto& path : paths) {
     SCOPED_TRACE(path.filename().string());
     const auto dossier = core::load_dossier(path);
@@ -78,6 +80,11 @@ TEST(Examples, EveryPlannedDocumentRendersAndChecks) {
       std::ofstream(file, std::ios::binary)
           .write(reinterpret_cast<const char*>(pdf->data()), static_cast<std::streamsize>(pdf->size()));
       ++documents;
+      const auto pdf1 = embedded_renderer().render_document(planned.document, fields, testing::fixed_options(1));
+      ASSERT_TRUE(pdf1) << pdf1.error().message;
+      a1b.push_back(tmp / (path.stem().string() + "-" + stem + "-a1b.pdf"));
+      std::ofstream(a1b.back(), std::ios::binary)
+          .write(reinterpret_cast<const char*>(pdf1->data()), static_cast<std::streamsize>(pdf1->size()));
 
       const auto check = test::run_process({IPT_QPDF, "--check", file.string()});
       EXPECT_EQ(check.status, 0) << check.out << check.err;
@@ -105,6 +112,15 @@ TEST(Examples, EveryPlannedDocumentRendersAndChecks) {
     }
   }
   EXPECT_GT(documents, 10);
+
+  if (!testing::preflight_available()) GTEST_SKIP() << "java or PDFBox Preflight absent";
+  std::string output;
+  const auto verdicts = testing::preflight_a1b(a1b, tmp.path(), &output);
+  for (const auto& f : a1b) {
+    const auto name = f.filename().string();
+    ASSERT_TRUE(verdicts.contains(name)) << name << "\n" << output;
+    EXPECT_TRUE(testing::preflight_valid(verdicts.at(name))) << verdicts.at(name);
+  }
 }
 
 }  // namespace

@@ -95,7 +95,9 @@ core::DossierFields fixture_fields() {
                              "participation aux activités de la classe et à la vie de l’école.";
   f["protocole.equipements"] = "Ordinateur portable avec logiciel de dictée vocale ; plan incliné ; règle "
                                "antidérapante.";
-  f["protocole.transport"] = "Aucun besoin particulier : Léa est conduite à l’école par ses parents.";
+  // A no-break space inside the guillemets and a euro sign: both WinAnsi, both must survive.
+  f["protocole.transport"] = "Aucun besoin particulier : Léa est conduite à l’école par ses parents "
+                             "(«\u00A0covoiturage\u00A0» de 35\u00A0€ par mois).";
   f["protocole.dispositif_relation"] = "Réunion mensuelle entre l’enseignante, l’accompagnatrice du pôle et le CPMS ; "
                                        "cahier de liaison hebdomadaire avec les parents.";
   f["protocole.modalites_accompagnement"] = "Quatre périodes par semaine d’accompagnement en classe par une "

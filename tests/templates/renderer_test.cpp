@@ -35,7 +35,7 @@ TEST(Renderer, TextTooLongForItsBoxNamesTheField) {
   fields["protocole.synthese"] = synthese;
   const auto pdf = render("annexe-2b", fields);
   ASSERT_FALSE(pdf);
-  EXPECT_NE(pdf.error().message.find("annexe-2b : champ « protocole_synthese » : le texte ne tient pas dans la case"),
+  EXPECT_NE(pdf.error().message.find("champ « protocole_synthese » : le texte ne tient pas dans la case"),
             std::string::npos)
       << pdf.error().message;
 }
@@ -55,6 +55,16 @@ TEST(Renderer, CharacterOutsideTheFontsIsAnErrorNamingTheField) {
   ASSERT_FALSE(pdf);
   EXPECT_NE(pdf.error().message.find("champ « fin_motivation »"), std::string::npos) << pdf.error().message;
   EXPECT_NE(pdf.error().message.find("U+202F"), std::string::npos) << pdf.error().message;
+}
+
+TEST(Renderer, TabsBecomeSpacesAndControlCharactersAreRefused) {
+  auto fields = fixture_fields();
+  fields["fin.motivation"] = "CEB obtenu\tle 28/06.\r\nSuite en 1re commune.";
+  EXPECT_TRUE(render("annexe-4", fields));
+  fields["fin.motivation"] = "CEB obtenu\a";
+  const auto pdf = render("annexe-4", fields);
+  ASSERT_FALSE(pdf);
+  EXPECT_NE(pdf.error().message.find("U+0007"), std::string::npos) << pdf.error().message;
 }
 
 TEST(Renderer, MissingDossierFieldIsAnError) {

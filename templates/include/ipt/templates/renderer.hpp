@@ -42,7 +42,9 @@ class Renderer {
   static core::Result<Renderer> create(TemplateSet templates, const FontFiles& fonts = {});
 
   // Fails, naming the field, when a dossier value does not fit its box or holds a character
-  // the font cannot draw, or when a field the definition names is absent from `fields`.
+  // the font cannot draw, or when a field the definition names is absent from `fields`
+  // ("champ « protocole_synthese » : le texte ne tient pas dans la case (14 lignes pour 10)").
+  // The message does not repeat the document's name: the caller adds it as context.
   core::Result<std::vector<std::uint8_t>> render(const TemplateDefinition& definition,
                                                  const core::DossierFields& fields,
                                                  const RenderOptions& options = {}) const;
