@@ -143,7 +143,7 @@ int run(const Arguments& args, Io& io) {
     return exit_failure;
   }
   io.out << "\n" << std::string(72, '=') << "\n"
-         << "Terminé : " << examples.size() << " dossiers importés, planifiés, rendus, signés et vérifiés ; "
+         << "Terminé : " << examples.size() << " dossiers importés, planifiés, produits, signés et archivés ; "
          << "journal d'audit intact (" << verdict->entries << " entrées).\n"
          << "Base de données : " << store->path().string() << "\n"
          << "Documents : " << (dir / "documents").string() << "/<référence>/ ; archives (originaux, copies, rapports de\n"
