@@ -1,9 +1,13 @@
 // The file transport: the message goes through the very SMTP client the SMTP transport uses,
-// but to an in-process capture on the other end of a socket pair, and what arrives as DATA
-// is written to a file. So the .eml is what a server would have received.
+// but to an in-process capture listening on a Unix socket in a fresh owner-only folder, and
+// what arrives as DATA is written to a file. So the .eml is what a server would have
+// received. (A socket pair handed to libcurl through CURLOPT_OPENSOCKETFUNCTION would avoid
+// the folder, but libcurl 7.88 ignores CURL_SOCKOPT_ALREADY_CONNECTED and tries to connect
+// it.)
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,14 +24,17 @@ namespace {
 // A minimal SMTP server for one connection: accepts everything, keeps the DATA.
 class Capture {
  public:
-  explicit Capture(int fd) : fd_(fd) {}
+  explicit Capture(int listener) : listener_(listener) {}
   ~Capture() {
     if (fd_ >= 0) ::close(fd_);
+    if (listener_ >= 0) ::close(listener_);
   }
   Capture(const Capture&) = delete;
   Capture& operator=(const Capture&) = delete;
 
   void serve() {
+    fd_ = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd_ < 0) return;
     if (!say("220 ipt-capture ESMTP")) return;
     std::string line;
     while (read_line(line)) {
@@ -90,7 +97,8 @@ class Capture {
     }
   }
 
-  int fd_;
+  int listener_;
+  int fd_ = -1;
   std::string buffer_;
   size_t start_ = 0;
   std::string captured_;
@@ -140,26 +148,47 @@ Result<void> write_private_file(const std::filesystem::path& path, std::string_v
 
 Result<std::string> render_message(const MailMessage& message) {
   if (auto valid = validate(message); !valid) return std::unexpected(valid.error());
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    return core::fail(std::string("capture du message : socketpair impossible (") + std::strerror(errno) + ")");
+  // mkdtemp makes the folder 0700: no other user can reach the socket inside.
+  std::string folder = (std::filesystem::temp_directory_path() / "ipt-mail-XXXXXX").string();
+  if (!::mkdtemp(folder.data())) {
+    return core::fail(std::string("capture du message : dossier temporaire impossible (") + std::strerror(errno) + ")");
   }
-  Capture capture(pair[1]);
+  const std::string socket_path = folder + "/smtp";
+  struct Cleanup {
+    const std::string& folder;
+    const std::string& socket_path;
+    ~Cleanup() {
+      ::unlink(socket_path.c_str());
+      ::rmdir(folder.c_str());
+    }
+  } cleanup{folder, socket_path};
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof address.sun_path) return core::fail("capture du message : chemin de socket trop long");
+  std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0) return core::fail(std::string("capture du message : socket impossible (") + std::strerror(errno) + ")");
+  Capture capture(listener);
+  if (::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(listener, 1) != 0) {
+    return core::fail(std::string("capture du message : écoute impossible (") + std::strerror(errno) + ")");
+  }
   std::thread server([&capture] { capture.serve(); });
   DeliveryOutcome outcome;
   {
     detail::SmtpEndpoint endpoint;
-    endpoint.url = "smtp://127.0.0.1";  // never connected to: libcurl gets pair[0]
+    endpoint.url = "smtp://localhost";  // the host is not used: libcurl connects to the socket
     endpoint.tls = TlsMode::none;
-    endpoint.connected_socket = pair[0];
+    endpoint.unix_socket = socket_path;
     auto client = detail::SmtpClient::create(std::move(endpoint));
     if (client) {
       outcome = client->send(message);
     } else {
-      ::close(pair[0]);
       outcome.reply = client.error().message;
     }
-  }  // the client's end closes here (after QUIT): the capture thread sees it and ends
+  }  // the client closes here (QUIT): the capture thread sees it and ends
+  // If libcurl failed before connecting, accept() still waits: wake it. (An accepted
+  // connection is not affected.)
+  ::shutdown(listener, SHUT_RDWR);
   server.join();
   if (outcome.status != DeliveryStatus::sent || !capture.got_data()) {
     return core::fail("capture du message : " + outcome.reply);

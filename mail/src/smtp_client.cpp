@@ -1,7 +1,5 @@
 #include "smtp_client.hpp"
 
-#include <unistd.h>
-
 #include <array>
 #include <cstring>
 
@@ -45,19 +43,13 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   if (line.size() <= 3 || line[3] == ' ') {
     c.reply = std::move(c.partial);
     c.partial.clear();
+    if (c.error_reply.empty() && (c.reply.starts_with('4') || c.reply.starts_with('5'))) {
+      c.error_command = c.last_command;
+      c.error_reply = c.reply;
+    }
   }
   return 0;
 }
-
-// The file transport's capture hands libcurl an already connected socket.
-curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*) {
-  auto& c = *static_cast<Conversation*>(user);
-  const int s = c.connected_socket;
-  c.connected_socket = -1;  // once: libcurl owns and closes it
-  return s >= 0 ? s : CURL_SOCKET_BAD;
-}
-
-int on_socket_options(void*, curl_socket_t, curlsocktype) { return CURL_SOCKOPT_ALREADY_CONNECTED; }
 
 bool is_connection_error(CURLcode code) {
   switch (code) {
@@ -112,10 +104,7 @@ bool is_loopback_url(const std::string& url) {
 
 SmtpClient::SmtpClient(SmtpClient&&) noexcept = default;
 SmtpClient& SmtpClient::operator=(SmtpClient&&) noexcept = default;
-SmtpClient::~SmtpClient() {
-  // A socket handed over but never taken by libcurl (no transfer happened) is still ours.
-  if (conversation_ && conversation_->connected_socket >= 0) ::close(conversation_->connected_socket);
-}
+SmtpClient::~SmtpClient() = default;
 
 Result<SmtpClient> SmtpClient::create(SmtpEndpoint endpoint) {
   ensure_curl_initialised();
@@ -123,7 +112,7 @@ Result<SmtpClient> SmtpClient::create(SmtpEndpoint endpoint) {
   if (!implicit_tls && endpoint.url.rfind("smtp://", 0) != 0) {
     return core::fail("smtp_url « " + endpoint.url + " » : smtp:// ou smtps:// attendu");
   }
-  if (endpoint.tls == TlsMode::none && !implicit_tls && endpoint.connected_socket < 0 &&
+  if (endpoint.tls == TlsMode::none && !implicit_tls && endpoint.unix_socket.empty() &&
       !is_loopback_url(endpoint.url)) {
     return core::fail("tls = none n'est permis que vers un serveur local (127.0.0.1, ::1, localhost) : "
                       "ailleurs, le message et le mot de passe passeraient en clair");
@@ -131,7 +120,6 @@ Result<SmtpClient> SmtpClient::create(SmtpEndpoint endpoint) {
   SmtpClient client;
   client.endpoint_ = std::move(endpoint);
   client.conversation_ = std::make_unique<Conversation>();
-  client.conversation_->connected_socket = client.endpoint_.connected_socket;
   auto easy = client.new_handle(*client.conversation_);
   if (!easy) return std::unexpected(easy.error());
   client.easy_ = std::move(*easy);
@@ -161,11 +149,7 @@ Result<EasyHandle> SmtpClient::new_handle(Conversation& conversation) const {
   curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
   curl_easy_setopt(h, CURLOPT_DEBUGDATA, &conversation);
   curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-  if (conversation.connected_socket >= 0) {
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &conversation);
-    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, on_socket_options);
-  }
+  if (!endpoint_.unix_socket.empty()) curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, endpoint_.unix_socket.c_str());
   return easy;
 }
 
@@ -191,8 +175,6 @@ DeliveryOutcome SmtpClient::send(const MailMessage& message) {
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, parts->headers.get());
   curl_easy_setopt(h, CURLOPT_MIMEPOST, parts->mime.get());
   const CURLcode code = curl_easy_perform(h);
-  long response = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response);
   // The handle must not point at the parts freed when this function returns.
   curl_easy_setopt(h, CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
@@ -204,13 +186,13 @@ DeliveryOutcome SmtpClient::send(const MailMessage& message) {
     outcome.reply = c.reply;
     return outcome;
   }
-  const bool message_phase = c.last_command == "MAIL" || c.last_command == "RCPT" || c.last_command == "DATA";
+  const bool message_phase = c.error_command == "MAIL" || c.error_command == "RCPT" || c.error_command == "DATA";
   const std::string server_said =
-      c.reply.empty() ? std::string() : (c.last_command.empty() ? "" : c.last_command + " : ") + c.reply;
-  if (message_phase && response >= 400 && response < 600) {
+      c.error_reply.empty() ? std::string() : (c.error_command.empty() ? "" : c.error_command + " : ") + c.error_reply;
+  if (message_phase) {
     // The server read the message's envelope or content and answered: 5xx is its final
     // word on this message, 4xx asks to come back later.
-    outcome.status = response >= 500 ? DeliveryStatus::permanent_failure : DeliveryStatus::temporary_failure;
+    outcome.status = c.error_reply.starts_with('5') ? DeliveryStatus::permanent_failure : DeliveryStatus::temporary_failure;
     outcome.reply = server_said;
     return outcome;
   }
@@ -233,7 +215,9 @@ Result<std::string> SmtpClient::check() {
   const CURLcode code = curl_easy_perform(easy->get());
   if (code != CURLE_OK) {
     std::string why = describe_failure(code, error_buffer);
-    if (!c.reply.empty()) why += " ; réponse du serveur : " + (c.last_command.empty() ? "" : c.last_command + " : ") + c.reply;
+    if (!c.error_reply.empty()) {
+      why += " ; réponse du serveur : " + (c.error_command.empty() ? "" : c.error_command + " : ") + c.error_reply;
+    }
     return core::fail(endpoint_.url + " : " + why);
   }
   std::string summary = "connexion à " + endpoint_.url + " réussie";

@@ -18,9 +18,9 @@ struct SmtpEndpoint {
   std::string username;
   std::string password;  // never logged, never in a reply
   std::chrono::seconds timeout{30};
-  // When >= 0: an already connected socket to use instead of connecting to `url` (the
-  // in-process capture of the file transport). libcurl closes it.
-  int connected_socket = -1;
+  // When set: connect to this Unix socket instead of the host in `url` (the in-process
+  // capture of the file transport, in a folder only its owner can enter).
+  std::string unix_socket;
 };
 
 // A server reply as libcurl saw it, and the SMTP command it answered (the verb only: the
@@ -28,13 +28,16 @@ struct SmtpEndpoint {
 struct Conversation {
   std::string last_command;
   std::string reply;           // the last complete reply, lines joined by " / "
+  std::string error_command;   // the command that got the first 4xx/5xx reply...
+  std::string error_reply;     // ... and that reply (libcurl QUITs after it)
   std::string partial;         // lines of a multi-line reply being read
   bool secret_follows = false; // the client is inside AUTH: its lines are credentials
-  int connected_socket = -1;   // handed to libcurl once (see SmtpEndpoint)
 
   void clear_replies() {
     last_command.clear();
     reply.clear();
+    error_command.clear();
+    error_reply.clear();
     partial.clear();
     secret_follows = false;
   }

@@ -16,7 +16,7 @@ Options:
   --delay-count N        ... for the first N messages only (default: all)
 """
 import argparse
-import warnings
+import logging
 import asyncio
 import json
 import os
@@ -76,8 +76,8 @@ class Handler:
 
 
 def main():
-    # aiosmtpd 1.4 warns about its own legacy attribute on every login.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    # aiosmtpd 1.4 logs a warning about its own legacy attribute on every login.
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
     args = parse_args()
     os.makedirs(args.spool, exist_ok=True)
     tls = None
@@ -97,8 +97,10 @@ def main():
 
     class CountingSMTP(SMTP):
         def connection_made(self, transport):
-            with open(log_path, "a") as f:
-                f.write("connection\n")
+            # aiosmtpd calls this again on the same connection after STARTTLS.
+            if getattr(self, "_original_transport", None) is None:
+                with open(log_path, "a") as f:
+                    f.write("connection\n")
             super().connection_made(transport)
 
     def factory():
