@@ -12,6 +12,7 @@ Options:
   --user/--password      require AUTH (PLAIN or LOGIN) with these credentials
   --reject ADDR          answer 550 to RCPT TO:<ADDR> (repeatable)
   --defer ADDR           answer 451 to RCPT TO:<ADDR> (repeatable)
+  --discard              keep nothing (benchmarks: measure the sending, not the disk)
   --data-delay S         wait S seconds after saving a message before answering 250,
   --delay-count N        ... for the first N messages only (default: all)
 """
@@ -39,6 +40,7 @@ def parse_args():
     p.add_argument("--password")
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--defer", action="append", default=[])
+    p.add_argument("--discard", action="store_true")
     p.add_argument("--data-delay", type=float, default=0.0)
     p.add_argument("--delay-count", type=int, default=-1)
     return p.parse_args()
@@ -60,6 +62,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
+        if self.args.discard:
+            return "250 2.0.0 Ok: queued as T%d" % self.count
         base = os.path.join(self.args.spool, str(self.count))
         # Written to a temporary name, then renamed: a test polling the folder never sees
         # half a message.
