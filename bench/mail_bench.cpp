@@ -132,6 +132,26 @@ void BM_OutboxSend1000(benchmark::State& state) {
 }
 BENCHMARK(BM_OutboxSend1000)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The outbox's own work per message (claim and record: two transactions, each synced to
+// disk; loading the 100 KB attachment), with a transport that does nothing.
+void BM_OutboxPassNoTransport1000(benchmark::State& state) {
+  struct Nothing final : Transport {
+    DeliveryOutcome deliver(const MailMessage&) override { return {DeliveryStatus::sent, "250", false}; }
+    std::string describe() const override { return "rien"; }
+  } nothing;
+  const std::string pdf = attachment();
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto outbox = Outbox::open(fresh_database());
+    fill(*outbox, pdf);
+    state.ResumeTiming();
+    auto report = outbox->send_due(nothing);
+    if (!report || report->sent != batch) state.SkipWithError("not every message was sent");
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_OutboxPassNoTransport1000)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // Queuing alone: one transaction (fsync) per message, 100 KB stored as a BLOB.
 void BM_OutboxEnqueue1000(benchmark::State& state) {
   const std::string pdf = attachment();
