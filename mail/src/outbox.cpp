@@ -374,7 +374,9 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
       break;
     case DeliveryStatus::temporary_failure:
       attempt_outcome = "temporary";
-      if (attempts >= policy.max_attempts) {
+      // An unreachable server, a refused login or a TLS problem says nothing about the
+      // message: it waits, however long, rather than fail for our server's sake.
+      if (attempts >= policy.max_attempts && !outcome.server_unavailable) {
         status = "failed";
         reply += " (abandon après " + std::to_string(attempts) + " tentatives)";
         ++report.failed;

@@ -119,10 +119,13 @@ TEST(Outbox, ServerDownAtFirstThenUpDeliversOnce) {
   MailConfig config = file_config();
   config.smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
   config.tls = TlsMode::none;
-  auto outbox = Outbox::open(dir / "ipt.sqlite", {.initial = 60s, .max = 3600s, .max_attempts = 5}, clock.function());
+  // One attempt allowed: an unreachable server must not use it up.
+  auto outbox = Outbox::open(dir / "ipt.sqlite", {.initial = 60s, .max = 3600s, .max_attempts = 1}, clock.function());
   ASSERT_TRUE(outbox);
   auto queued = outbox->enqueue(*make_annexe4_message(config, "PT-1", "%PDF"), "PT-1");
   ASSERT_TRUE(queued);
+  auto later = outbox->enqueue(*make_annexe4_message(config, "PT-2", "%PDF"), "PT-2");
+  ASSERT_TRUE(later);
   {
     auto transport = SmtpTransport::create(config);
     ASSERT_TRUE(transport);
@@ -134,18 +137,22 @@ TEST(Outbox, ServerDownAtFirstThenUpDeliversOnce) {
     auto entry = outbox->find(queued->id);
     EXPECT_EQ((*entry)->status, OutboxStatus::queued);
     EXPECT_EQ((*entry)->history.at(0).outcome, "temporary");
+    // The pass stopped at the first message: the second was not tried.
+    EXPECT_EQ((*outbox->find(later->id))->attempts, 0);
     // Not due again before the delay.
     clock.now += 30s;
-    EXPECT_EQ(outbox->send_due(**transport)->retried, 0);
+    auto early = outbox->send_due(**transport);
+    EXPECT_EQ(early->retried, 1);  // the second message, now first in line, meets the same wall
+    EXPECT_EQ((*outbox->find(queued->id))->attempts, 1);
   }
   SmtpTestServer server(dir.path(), {.port = port});
-  clock.now += 31s;
+  clock.now += 60s;  // both due again (first at +60 s, second at +90 s)
   auto transport = SmtpTransport::create(config);
   auto pass = outbox->send_due(**transport);
   ASSERT_TRUE(pass) << pass.error().message;
-  EXPECT_EQ(pass->sent, 1);
+  EXPECT_EQ(pass->sent, 2);
   EXPECT_EQ(outbox->send_due(**transport)->sent, 0);
-  EXPECT_EQ(server.received().size(), 1u);
+  EXPECT_EQ(server.received().size(), 2u);
   auto entry = outbox->find(queued->id);
   EXPECT_EQ((*entry)->status, OutboxStatus::sent);
   EXPECT_EQ((*entry)->attempts, 2);

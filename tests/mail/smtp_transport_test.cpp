@@ -68,6 +68,8 @@ void send_and_check(const SmtpServerOptions& options) {
 
 TEST(SmtpTransport, DeliversToALoopbackServerWithoutTlsNorLogin) { send_and_check({}); }
 
+TEST(SmtpTransport, DeliversWithLoginToAPlainLoopbackServer) { send_and_check({.user = "u", .password = "p"}); }
+
 TEST(SmtpTransport, DeliversWithStartTlsRequired) { send_and_check({.starttls = true}); }
 
 TEST(SmtpTransport, DeliversWithStartTlsAndLogin) {

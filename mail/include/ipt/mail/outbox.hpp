@@ -82,7 +82,9 @@ struct OutboxEntry {
 struct RetryPolicy {
   std::chrono::seconds initial{60};  // after the first temporary failure; doubles each time
   std::chrono::seconds max{3600};
-  int max_attempts = 12;             // the last temporary failure makes the message failed
+  // The last temporary failure from the server about this message (4xx) makes it failed;
+  // an unavailable server (connection, TLS, login) never does: the message keeps waiting.
+  int max_attempts = 12;
 };
 
 struct PassReport {
