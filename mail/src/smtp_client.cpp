@@ -29,7 +29,6 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
     for (const char* v : verbs) {
       if (verb == v) {
         c.last_command = verb;
-        c.secret_follows = verb == "AUTH";
         return 0;
       }
     }
@@ -132,6 +131,8 @@ Result<EasyHandle> SmtpClient::new_handle(Conversation& conversation) const {
   CURL* h = easy.get();
   const long timeout = static_cast<long>(endpoint_.timeout.count());
   curl_easy_setopt(h, CURLOPT_URL, endpoint_.url.c_str());
+  // Whatever the configuration says, this handle speaks SMTP only.
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
   curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);

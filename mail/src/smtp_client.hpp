@@ -31,7 +31,6 @@ struct Conversation {
   std::string error_command;   // the command that got the first 4xx/5xx reply...
   std::string error_reply;     // ... and that reply (libcurl QUITs after it)
   std::string partial;         // lines of a multi-line reply being read
-  bool secret_follows = false; // the client is inside AUTH: its lines are credentials
 
   void clear_replies() {
     last_command.clear();
@@ -39,7 +38,6 @@ struct Conversation {
     error_command.clear();
     error_reply.clear();
     partial.clear();
-    secret_follows = false;
   }
 };
 
