@@ -30,6 +30,9 @@ std::span<const Command> commands();
 // Each command file defines one of these.
 Command demo_command();
 Command plan_command();
+Command render_command();
+Command sign_command();
+Command verify_command();
 Command deadline_command();
 Command import_command();
 Command dossiers_command();

@@ -82,3 +82,31 @@ std::optional<std::string> find_undrawable_character(std::string_view utf8) {
 }
 
 }  // namespace ipt::core
+
+namespace ipt::core {
+
+std::optional<std::string> encode_win_ansi(std::string_view utf8) {
+  static constexpr char32_t extras_at_0x80[32] = {
+      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+  const auto decoded = decode_utf8(utf8);
+  if (!decoded) return std::nullopt;
+  std::string out;
+  out.reserve(decoded->size());
+  for (char32_t cp : *decoded) {
+    if (cp == U'\n' || (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xFF)) {
+      out += static_cast<char>(static_cast<unsigned char>(cp));
+      continue;
+    }
+    int found = -1;
+    for (int i = 0; i < 32; ++i) {
+      if (extras_at_0x80[i] == cp && cp != 0) found = i;
+    }
+    if (found < 0) return std::nullopt;
+    out += static_cast<char>(0x80 + found);
+  }
+  return out;
+}
+
+}  // namespace ipt::core

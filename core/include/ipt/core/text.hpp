@@ -20,3 +20,11 @@ bool is_win_ansi(char32_t code_point);
 std::optional<std::u32string> decode_utf8(std::string_view utf8);
 
 }  // namespace ipt::core
+
+namespace ipt::core {
+
+// Windows-1252 (WinAnsiEncoding) bytes for `utf8`; nothing when a character is outside it
+// or the UTF-8 is invalid. Line feeds are kept as 0x0A.
+std::optional<std::string> encode_win_ansi(std::string_view utf8);
+
+}  // namespace ipt::core

@@ -1,0 +1,284 @@
+// ipt sign: one signatory's PAdES signature, in its own incremental revision.
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "common.hpp"
+#include "ipt/signing/certificates.hpp"
+#include "ipt/signing/key_source.hpp"
+#include "ipt/signing/pades.hpp"
+
+namespace ipt::app {
+
+namespace {
+
+using signing::Bytes;
+
+struct Failure {
+  int status;
+  std::string message;
+};
+
+std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {
+  const std::string secret_file = args.value("--password-file").value_or(args.value("--pin-file").value_or(""));
+  const std::string secret_env = args.value("--password-env").value_or(args.value("--pin-env").value_or(""));
+  auto secret = signing::read_secret(secret_file, secret_env);
+  if (!secret) {
+    io.err << "ipt sign : " << secret.error().message << "\n";
+    return std::nullopt;
+  }
+  core::Result<std::unique_ptr<signing::KeySource>> key = core::fail("");
+  if (const auto p12 = args.value("--p12")) {
+    key = signing::load_pkcs12(*p12, *secret);
+  } else {
+    key = signing::open_pkcs11({args.value("--pkcs11-module").value_or("/usr/lib/softhsm/libsofthsm2.so"),
+                                args.value("--token").value_or(""), args.value("--key").value_or("")},
+                               *secret);
+  }
+  if (!key) {
+    io.err << "ipt sign : " << key.error().message << "\n";
+    return std::nullopt;
+  }
+  return *std::move(key);
+}
+
+std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io& io) {
+  signing::SignatureOptions options;
+  options.field = args.value("--field").value_or("");
+  if (options.field.empty()) {
+    io.err << "ipt sign : l'option --field CHAMP est obligatoire (sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable)\n";
+    return std::nullopt;
+  }
+  const auto level = signing::parse_level(args.value("--level").value_or("B-B"));
+  if (!level) {
+    io.err << "ipt sign : --level : niveau inconnu (B-B, B-T, B-LT ou B-LTA)\n";
+    return std::nullopt;
+  }
+  options.level = *level;
+  options.certify = args.flag("--certify");
+  for (const auto& fill : args.values("--fill")) {
+    const auto eq = fill.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      io.err << "ipt sign : --fill : « " << fill << " » n'a pas la forme NOM=VALEUR\n";
+      return std::nullopt;
+    }
+    options.fills.push_back({fill.substr(0, eq), fill.substr(eq + 1)});
+  }
+  options.reason = args.value("--reason").value_or("");
+  options.location = args.value("--location").value_or("");
+  return options;
+}
+
+std::optional<std::vector<Bytes>> read_trust(const Arguments& args, Io& io) {
+  std::vector<Bytes> anchors;
+  for (const auto& path : args.values("--trust")) {
+    auto certs = signing::load_certificates(path);
+    if (!certs) {
+      io.err << "ipt sign : " << certs.error().message << "\n";
+      return std::nullopt;
+    }
+    anchors.insert(anchors.end(), certs->begin(), certs->end());
+  }
+  return anchors;
+}
+
+int write_output(const Arguments& args, Io& io, const Bytes& pdf, const std::string& what) {
+  const auto out = args.value("-o");
+  if (!out) {
+    io.err << "ipt sign : l'option -o SORTIE.pdf est obligatoire\n";
+    return exit_bad_input;
+  }
+  if (auto ok = signing::write_file_atomically(*out, pdf); !ok) {
+    io.err << "ipt sign : " << ok.error().message << "\n";
+    return exit_failure;
+  }
+  if (args.flag("--json")) {
+    io.out << nlohmann::json{{"fichier", *out}, {"octets", pdf.size()}, {"resultat", what}}.dump(2) << "\n";
+  } else {
+    io.out << what << " : " << *out << "\n";
+  }
+  return exit_ok;
+}
+
+int run_prepare(const Arguments& args, Io& io, const Bytes& pdf) {
+  auto options = read_options(args, io);
+  if (!options) return exit_bad_input;
+  const auto cert_path = args.value("--cert");
+  if (!cert_path) {
+    io.err << "ipt sign --prepare : l'option --cert CERTIFICAT.pem (du signataire distant) est obligatoire\n";
+    return exit_bad_input;
+  }
+  auto cert = signing::load_certificates(*cert_path);
+  if (!cert) {
+    io.err << "ipt sign : " << cert.error().message << "\n";
+    return exit_bad_input;
+  }
+  std::vector<Bytes> chain(cert->begin() + 1, cert->end());
+  if (const auto chain_path = args.value("--chain")) {
+    auto more = signing::load_certificates(*chain_path);
+    if (!more) {
+      io.err << "ipt sign : " << more.error().message << "\n";
+      return exit_bad_input;
+    }
+    chain.insert(chain.end(), more->begin(), more->end());
+  }
+  auto prepared = signing::prepare_signature(pdf, *options, cert->front(), chain);
+  if (!prepared) {
+    io.err << "ipt sign : " << prepared.error().message << "\n";
+    return exit_failure;
+  }
+  const std::string state = *args.value("--prepare");
+  if (auto ok = signing::write_file_atomically(state, prepared->serialize()); !ok) {
+    io.err << "ipt sign : " << ok.error().message << "\n";
+    return exit_failure;
+  }
+  if (const auto dtbs = args.value("--data-to-sign")) {
+    if (auto ok = signing::write_file_atomically(*dtbs, prepared->signed_attributes); !ok) {
+      io.err << "ipt sign : " << ok.error().message << "\n";
+      return exit_failure;
+    }
+  }
+  if (args.flag("--json")) {
+    io.out << nlohmann::json{{"etat", state},
+                             {"donnees_a_signer", signing::to_hex(prepared->signed_attributes)},
+                             {"algorithme", "SHA-256"}}
+                  .dump(2)
+           << "\n";
+  } else {
+    io.out << "signature préparée : " << state << "\n"
+           << "données à signer (DER, SHA-256 puis signature) : " << signing::to_hex(prepared->signed_attributes) << "\n";
+  }
+  return exit_ok;
+}
+
+int run_complete(const Arguments& args, Io& io) {
+  auto state = signing::read_file(*args.value("--complete"));
+  if (!state) {
+    io.err << "ipt sign : " << state.error().message << "\n";
+    return exit_bad_input;
+  }
+  auto prepared = signing::PreparedSignature::deserialize(*state);
+  if (!prepared) {
+    io.err << "ipt sign : " << *args.value("--complete") << " : " << prepared.error().message << "\n";
+    return exit_bad_input;
+  }
+  core::Result<Bytes> signed_pdf = core::fail("");
+  if (const auto cms = args.value("--cms")) {
+    auto der = signing::read_file(*cms);
+    if (!der) {
+      io.err << "ipt sign : " << der.error().message << "\n";
+      return exit_bad_input;
+    }
+    signed_pdf = signing::complete_signature_with_cms(*prepared, *der);
+  } else if (const auto value = args.value("--signature-value")) {
+    auto raw = signing::read_file(*value);
+    if (!raw) {
+      io.err << "ipt sign : " << raw.error().message << "\n";
+      return exit_bad_input;
+    }
+    std::unique_ptr<signing::HttpTimestampClient> tsa;
+    if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
+    signed_pdf = signing::complete_signature(*prepared, *raw, tsa.get());
+  } else {
+    io.err << "ipt sign --complete : donnez --signature-value FICHIER ou --cms FICHIER\n";
+    return exit_bad_input;
+  }
+  if (!signed_pdf) {
+    io.err << "ipt sign : " << signed_pdf.error().message << "\n";
+    return exit_failure;
+  }
+  return write_output(args, io, *signed_pdf, "signature terminée (" + prepared->options.field + ")");
+}
+
+int run(const Arguments& args, Io& io) {
+  if (args.value("--complete")) {
+    if (!args.positionals().empty()) {
+      io.err << "ipt sign --complete : le document vient de l'état préparé ; ne donnez pas de fichier d'entrée\n";
+      return exit_bad_input;
+    }
+    return run_complete(args, io);
+  }
+  if (args.positionals().empty()) {
+    io.err << "ipt sign : argument manquant — usage : ipt sign ENTREE.pdf -o SORTIE.pdf --field CHAMP ...\n";
+    return exit_bad_input;
+  }
+  const std::string input = args.positionals()[0];
+  auto pdf = signing::read_file(input);
+  if (!pdf) {
+    io.err << "ipt sign : " << pdf.error().message << "\n";
+    return exit_bad_input;
+  }
+  if (args.value("--prepare")) return run_prepare(args, io, *pdf);
+
+  auto options = read_options(args, io);
+  if (!options) return exit_bad_input;
+  if (!args.value("-o")) {
+    io.err << "ipt sign : l'option -o SORTIE.pdf est obligatoire\n";
+    return exit_bad_input;
+  }
+  if (!args.value("--p12") && !args.value("--token")) {
+    io.err << "ipt sign : donnez la clé : --p12 FICHIER, ou --token LIBELLÉ (PKCS#11), ou --prepare ÉTAT (signature en deux temps)\n";
+    return exit_bad_input;
+  }
+  const auto anchors = read_trust(args, io);
+  if (!anchors) return exit_bad_input;
+  auto key = open_key(args, io);
+  if (!key) return exit_failure;
+  std::unique_ptr<signing::HttpTimestampClient> tsa;
+  if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
+  auto signed_pdf = signing::sign_pdf(*pdf, *options, **key, tsa.get(), *anchors);
+  if (!signed_pdf) {
+    io.err << "ipt sign : " << input << " : " << signed_pdf.error().message << " — rien n'a été écrit\n";
+    return exit_failure;
+  }
+  return write_output(args, io, *signed_pdf,
+                      "signé (" + options->field + ", " + std::string(signing::code(options->level)) + ")");
+}
+
+}  // namespace
+
+Command sign_command() {
+  return {{"sign",
+           "ipt sign ENTREE.pdf -o SORTIE.pdf --field CHAMP (--p12 FICHIER | --token LIBELLÉ) "
+           "(--password-file F | --password-env VAR) [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] "
+           "[--certify] [--fill NOM=VALEUR]...",
+           "signe un document pour un partenaire (PAdES), dans une révision incrémentale",
+           "Chaque signataire signe dans sa propre révision : les signatures précédentes restent\n"
+           "valides. Les champs remplis (--fill, par exemple avis_cpms=favorable) le sont dans la\n"
+           "même révision et sont verrouillés par la signature. --certify (premier signataire)\n"
+           "certifie le document : seuls le remplissage et les signatures restent permis.\n"
+           "Le mot de passe ou le PIN se lit dans un fichier ou une variable d'environnement,\n"
+           "jamais sur la ligne de commande. En cas d'erreur, rien n'est écrit.\n\n"
+           "Signature en deux temps (signataire distant) :\n"
+           "  ipt sign ENTREE.pdf --prepare ETAT --field CHAMP --cert CERT.pem [--chain CHAINE.pem]\n"
+           "      [--data-to-sign DTBS.der]   prépare et donne les données à signer\n"
+           "  ipt sign --complete ETAT -o SORTIE.pdf (--signature-value SIG.bin | --cms CMS.der) [--tsa URL]",
+           {{"-o", "SORTIE.pdf", "document signé (écrit sous un nom temporaire puis renommé)"},
+            {"--field", "CHAMP", "champ de signature : sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable"},
+            {"--p12", "FICHIER", "clé et certificat PKCS#12"},
+            {"--password-file", "FICHIER", "mot de passe du PKCS#12 (première ligne du fichier)"},
+            {"--password-env", "VARIABLE", "mot de passe du PKCS#12 dans une variable d'environnement"},
+            {"--token", "LIBELLÉ", "jeton PKCS#11 (carte eID, HSM) désigné par son libellé"},
+            {"--pkcs11-module", "FICHIER", "module PKCS#11 (défaut : SoftHSM2)"},
+            {"--key", "LIBELLÉ", "libellé de la clé sur le jeton"},
+            {"--pin-file", "FICHIER", "PIN du jeton (première ligne du fichier)"},
+            {"--pin-env", "VARIABLE", "PIN du jeton dans une variable d'environnement"},
+            {"--level", "NIVEAU", "B-B (défaut), B-T, B-LT ou B-LTA"},
+            {"--tsa", "URL", "serveur d'horodatage RFC 3161 (requis dès B-T)"},
+            {"--trust", "CA.pem", "certificat racine de confiance (pour B-LT/B-LTA), répétable", true},
+            {"--certify", "", "certification (DocMDP) : remplissage et signatures permis ensuite"},
+            {"--fill", "NOM=VALEUR", "remplit un champ dans la révision signée, répétable", true},
+            {"--reason", "TEXTE", "motif affiché par les lecteurs PDF"},
+            {"--location", "TEXTE", "lieu de signature"},
+            {"--prepare", "ETAT", "signature en deux temps : prépare et écrit l'état"},
+            {"--cert", "CERT.pem", "certificat du signataire distant (avec --prepare)"},
+            {"--chain", "CHAINE.pem", "certificats intermédiaires (avec --prepare)"},
+            {"--data-to-sign", "FICHIER", "écrit les données à signer (avec --prepare)"},
+            {"--complete", "ETAT", "signature en deux temps : termine à partir de l'état"},
+            {"--signature-value", "FICHIER", "valeur de signature brute (avec --complete)"},
+            {"--cms", "FICHIER", "signature CMS détachée complète (avec --complete)"},
+            {"--json", "", "sortie JSON pour un programme"}},
+           0, 1},
+          run};
+}
+
+}  // namespace ipt::app

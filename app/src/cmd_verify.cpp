@@ -1,0 +1,93 @@
+// ipt verify FILE.pdf [--trust CA.pem]... [--json]: every signature's verdict.
+#include <ctime>
+#include <ostream>
+
+#include "common.hpp"
+#include "ipt/signing/certificates.hpp"
+#include "ipt/signing/verifier.hpp"
+
+namespace ipt::app {
+
+namespace {
+
+std::string french_time(std::chrono::system_clock::time_point t) {
+  const std::time_t s = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&s, &utc);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%d/%m/%Y %H:%M:%S UTC", &utc);
+  return buffer;
+}
+
+const char* yes_no(bool b) { return b ? "oui" : "NON"; }
+
+int run(const Arguments& args, Io& io) {
+  const std::string path = args.positionals()[0];
+  signing::VerifyOptions options;
+  for (const auto& trust : args.values("--trust")) {
+    auto certs = signing::load_certificates(trust);
+    if (!certs) {
+      io.err << "ipt verify : " << certs.error().message << "\n";
+      return exit_bad_input;
+    }
+    options.trust_anchors.insert(options.trust_anchors.end(), certs->begin(), certs->end());
+  }
+  options.online_revocation = !args.flag("--offline");
+  auto pdf = signing::read_file(path, options.max_bytes);
+  if (!pdf) {
+    io.err << "ipt verify : " << pdf.error().message << "\n";
+    return exit_bad_input;
+  }
+  auto report = signing::verify_pdf(*pdf, options);
+  if (!report) {
+    io.err << "ipt verify : " << path << " : " << report.error().message << "\n";
+    return exit_bad_input;
+  }
+  if (args.flag("--json")) {
+    io.out << signing::report_json(*report) << "\n";
+    return report->ok ? exit_ok : exit_failure;
+  }
+  io.out << path << " : " << report->signatures.size() << " signature(s), " << report->revisions << " révision(s)\n";
+  for (const auto& s : report->signatures) {
+    io.out << "\n" << (s.document_timestamp ? "Horodatage du document" : "Signature") << " « " << s.field << " » — "
+           << (s.ok ? "VALIDE" : "NON VALIDE") << "\n";
+    io.out << "  " << (s.document_timestamp ? "autorité" : "signataire") << " : " << s.signer
+           << (s.organisation.empty() ? "" : " (" + s.organisation + ")") << "\n";
+    if (s.claimed_time) io.out << "  date déclarée : " << french_time(*s.claimed_time) << "\n";
+    if (s.timestamp_time) io.out << "  horodatage : " << french_time(*s.timestamp_time) << (s.timestamp_valid ? "" : " (invalide)") << "\n";
+    io.out << "  intègre : " << yes_no(s.intact) << " ; signature valide : " << yes_no(s.signature_valid)
+           << " ; chaîne de confiance : " << yes_no(s.chain_trusted) << "\n";
+    if (!s.document_timestamp) {
+      io.out << "  révocation : " << s.revocation << (s.revocation_source.empty() ? "" : " (" + s.revocation_source + ")")
+             << " ; niveau PAdES : " << (s.level.empty() ? "aucun" : s.level)
+             << (s.certification ? " ; certification (remplissage et signatures permis)" : "") << "\n";
+    }
+    io.out << "  révision " << s.revision << (s.covers_whole_file ? ", couvre tout le fichier" : ", suivie d'autres révisions") << "\n";
+    for (const auto& c : s.later_changes) {
+      io.out << "    après : " << c.detail << (c.allowed ? "" : " — INTERDIT") << "\n";
+    }
+    for (const auto& p : s.problems) io.out << "  problème : " << p << "\n";
+  }
+  io.out << "\n" << (report->ok ? "Toutes les signatures sont valides." : "Au moins une vérification a échoué.") << "\n";
+  return report->ok ? exit_ok : exit_failure;
+}
+
+}  // namespace
+
+Command verify_command() {
+  return {{"verify", "ipt verify FICHIER.pdf [--trust CA.pem]... [--json] [--offline]",
+           "vérifie chaque signature et horodatage d'un PDF",
+           "Pour chaque signature : intégrité des octets signés, valeur de signature, chaîne de\n"
+           "certificats jusqu'à une autorité de confiance à la date de signature (celle de\n"
+           "l'horodatage s'il y en a un), révocation (données du document, sinon en ligne),\n"
+           "horodatage, niveau PAdES, couverture, et ce que les révisions suivantes ont changé.\n"
+           "Statut 0 si tout est valide, 1 si une vérification échoue, 2 si le fichier est illisible.\n"
+           "La sortie --json est le rapport de validation classé aux archives.",
+           {{"--trust", "CA.pem", "certificat(s) racine de confiance, répétable", true},
+            {"--offline", "", "n'interroge aucun répondeur OCSP en ligne"},
+            {"--json", "", "rapport de validation JSON"}},
+           1, 1},
+          run};
+}
+
+}  // namespace ipt::app

@@ -1,0 +1,93 @@
+#include <openssl/pkcs12.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "ipt/signing/key_source.hpp"
+#include "openssl_util.hpp"
+
+namespace ipt::signing {
+
+namespace {
+
+using namespace detail;
+
+class Pkcs12KeySource final : public KeySource {
+ public:
+  Pkcs12KeySource(EvpPkeyPtr key, Bytes certificate, std::vector<Bytes> chain)
+      : key_(std::move(key)), certificate_(std::move(certificate)), chain_(std::move(chain)) {}
+
+  const Bytes& certificate() const override { return certificate_; }
+  const std::vector<Bytes>& chain() const override { return chain_; }
+
+  core::Result<Bytes> sign(const Bytes& data) override {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    size_t length = 0;
+    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
+        EVP_DigestSign(ctx.get(), nullptr, &length, data.data(), data.size()) != 1) {
+      return core::fail("signature impossible (" + openssl_errors() + ")");
+    }
+    Bytes signature(length);
+    if (EVP_DigestSign(ctx.get(), signature.data(), &length, data.data(), data.size()) != 1) {
+      return core::fail("signature impossible (" + openssl_errors() + ")");
+    }
+    signature.resize(length);
+    return signature;
+  }
+
+ private:
+  EvpPkeyPtr key_;
+  Bytes certificate_;
+  std::vector<Bytes> chain_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path& path,
+                                                     const std::string& password) {
+  auto bytes = read_file(path, 1u << 20);
+  if (!bytes) return std::unexpected(bytes.error());
+  const unsigned char* p = bytes->data();
+  Handle<PKCS12, PKCS12_free> p12(d2i_PKCS12(nullptr, &p, static_cast<long>(bytes->size())));
+  if (!p12) return core::fail(path.string() + " : fichier PKCS#12 illisible");
+  if (PKCS12_verify_mac(p12.get(), password.c_str(), static_cast<int>(password.size())) != 1) {
+    ERR_clear_error();
+    return core::fail(path.string() + " : mot de passe incorrect");
+  }
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* ca = nullptr;
+  if (PKCS12_parse(p12.get(), password.c_str(), &key, &cert, &ca) != 1) {
+    return core::fail(path.string() + " : lecture du PKCS#12 impossible (" + openssl_errors() + ")");
+  }
+  EvpPkeyPtr key_holder(key);
+  X509Ptr cert_holder(cert);
+  X509StackPtr ca_holder(ca);
+  if (!key || !cert) return core::fail(path.string() + " : le PKCS#12 ne contient pas de clé et de certificat");
+  if (X509_check_private_key(cert, key) != 1) {
+    ERR_clear_error();
+    return core::fail(path.string() + " : la clé ne correspond pas au certificat");
+  }
+  std::vector<Bytes> chain;
+  for (int i = 0; ca && i < sk_X509_num(ca); ++i) chain.push_back(der_of(sk_X509_value(ca, i)));
+  return std::make_unique<Pkcs12KeySource>(std::move(key_holder), der_of(cert), std::move(chain));
+}
+
+core::Result<std::string> read_secret(const std::string& file, const std::string& environment_variable) {
+  if (file.empty() == environment_variable.empty()) {
+    return core::fail("donnez le secret par un fichier ou par une variable d'environnement (un seul des deux)");
+  }
+  if (!environment_variable.empty()) {
+    const char* value = std::getenv(environment_variable.c_str());
+    if (!value) return core::fail("variable d'environnement " + environment_variable + " absente");
+    return std::string(value);
+  }
+  std::ifstream in(file);
+  if (!in) return core::fail(file + " : fichier de mot de passe illisible");
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace ipt::signing

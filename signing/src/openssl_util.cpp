@@ -1,0 +1,68 @@
+#include "openssl_util.hpp"
+
+#include <openssl/asn1.h>
+
+namespace ipt::signing::detail {
+
+std::string openssl_errors() {
+  std::string text;
+  unsigned long code = 0;
+  while ((code = ERR_get_error()) != 0) {
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    if (!text.empty()) text += " ; ";
+    text += buffer;
+  }
+  return text.empty() ? "erreur OpenSSL inconnue" : text;
+}
+
+Bytes der_of(X509* cert) {
+  unsigned char* out = nullptr;
+  const int n = i2d_X509(cert, &out);
+  if (n <= 0) return {};
+  Bytes der(out, out + n);
+  OPENSSL_free(out);
+  return der;
+}
+
+core::Result<X509Ptr> parse_certificate(const Bytes& der) {
+  const unsigned char* p = der.data();
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert) return core::fail("certificat illisible (" + openssl_errors() + ")");
+  return cert;
+}
+
+core::Result<CmsPtr> parse_cms(const Bytes& der) {
+  const unsigned char* p = der.data();
+  CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+  if (!cms) return core::fail("structure CMS illisible (" + openssl_errors() + ")");
+  return cms;
+}
+
+Bytes sha256(const unsigned char* data, size_t size) {
+  Bytes digest(32);
+  unsigned int n = 0;
+  EVP_Digest(data, size, digest.data(), &n, EVP_sha256(), nullptr);
+  return digest;
+}
+
+std::string subject_field(X509* cert, int nid) {
+  X509_NAME* name = X509_get_subject_name(cert);
+  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (index < 0) return {};
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+  unsigned char* utf8 = nullptr;
+  const int n = ASN1_STRING_to_UTF8(&utf8, data);
+  if (n < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace ipt::signing::detail

@@ -1,0 +1,340 @@
+#include "ipt/signing/pades.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+
+#include "cms_builder.hpp"
+#include "openssl_util.hpp"
+#include "pdf_revision.hpp"
+#include "revocation.hpp"
+
+namespace ipt::signing {
+
+using namespace detail;
+
+std::string_view code(Level level) {
+  switch (level) {
+    case Level::b_b: return "B-B";
+    case Level::b_t: return "B-T";
+    case Level::b_lt: return "B-LT";
+    case Level::b_lta: return "B-LTA";
+  }
+  return "";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (Level l : {Level::b_b, Level::b_t, Level::b_lt, Level::b_lta}) {
+    if (code(l) == text) return l;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string french_time(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "le %d/%m/%Y à %H:%M (UTC)", &utc);
+  return buffer;
+}
+
+// A certificate that cannot sign now is refused before any work.
+core::Result<void> check_signing_certificate(X509* cert, std::chrono::system_clock::time_point at) {
+  const std::string who = "certificat « " + subject_field(cert, NID_commonName) + " »";
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  if (X509_cmp_time(X509_get0_notBefore(cert), const_cast<std::time_t*>(&t)) > 0) {
+    return core::fail(who + " : pas encore valide à la date de signature");
+  }
+  if (X509_cmp_time(X509_get0_notAfter(cert), const_cast<std::time_t*>(&t)) < 0) {
+    return core::fail(who + " : expiré à la date de signature");
+  }
+  // An extended key usage that names other purposes only (timestamping, OCSP, TLS) rules
+  // out document signing.
+  if (X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) {
+    const uint32_t xku = X509_get_extended_key_usage(cert);
+    const bool documents = (xku & (XKU_SMIME | XKU_ANYEKU | XKU_CODE_SIGN)) != 0;
+    auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+    bool document_signing = false;
+    for (int i = 0; ekus && i < sk_ASN1_OBJECT_num(ekus); ++i) {
+      char oid[64];
+      OBJ_obj2txt(oid, sizeof oid, sk_ASN1_OBJECT_value(ekus, i), 1);
+      // id-kp-documentSigning (RFC 9336) and Adobe's Authentic Documents Trust.
+      if (std::string_view(oid) == "1.3.6.1.5.5.7.3.36" || std::string_view(oid) == "1.2.840.113583.1.1.5") {
+        document_signing = true;
+      }
+    }
+    sk_ASN1_OBJECT_pop_free(ekus, ASN1_OBJECT_free);
+    if (!documents && !document_signing) {
+      return core::fail(who + " : inutilisable pour signer des documents (usage étendu réservé à un autre service)");
+    }
+  }
+  const uint32_t usage = X509_get_key_usage(cert);
+  if (usage != UINT32_MAX && !(usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+    return core::fail(who + " : inutilisable pour signer (usage de clé sans signature numérique)");
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const SignatureOptions& options,
+                                                  const Bytes& certificate, const std::vector<Bytes>& chain) {
+  auto cert = parse_certificate(certificate);
+  if (!cert) return std::unexpected(cert.error());
+  if (auto ok = check_signing_certificate(cert->get(), options.signing_time); !ok) return std::unexpected(ok.error());
+
+  auto revision = PdfRevision::open(pdf);
+  if (!revision) return std::unexpected(revision.error());
+  for (const auto& fill : options.fills) {
+    if (auto ok = revision->fill(fill); !ok) return std::unexpected(ok.error());
+  }
+  // This signature locks what its signatory filled; a certification also locks every value
+  // the document already carries (the dossier's data).
+  std::vector<std::string> locks;
+  for (const auto& fill : options.fills) locks.push_back(fill.field);
+  if (options.certify) {
+    for (const auto& f : revision->filled_fields()) {
+      if (std::find(locks.begin(), locks.end(), f) == locks.end()) locks.push_back(f);
+    }
+  }
+  SignatureSpec spec;
+  spec.field = options.field;
+  spec.time = options.signing_time;
+  spec.name = options.signer_name.empty() ? subject_field(cert->get(), NID_commonName) : options.signer_name;
+  spec.reason = options.reason;
+  spec.location = options.location;
+  spec.certify = options.certify;
+  spec.lock_fields = locks;
+  spec.reserved_bytes = options.reserved_bytes ? options.reserved_bytes
+                       : options.level == Level::b_b ? 8192 : 16384;
+  const std::string organisation =
+      options.organisation.empty() ? subject_field(cert->get(), NID_organizationName) : options.organisation;
+  spec.appearance_lines = {"Signé électroniquement par", spec.name};
+  if (!organisation.empty()) spec.appearance_lines.push_back("pour " + organisation);
+  spec.appearance_lines.push_back(french_time(options.signing_time));
+  if (auto ok = revision->add_signature(spec); !ok) return std::unexpected(ok.error());
+  auto written = revision->write();
+  if (!written) return std::unexpected(written.error());
+
+  auto skeleton = build_cms(written->digest, certificate, chain);
+  if (!skeleton) return std::unexpected(skeleton.error());
+  PreparedSignature prepared;
+  prepared.options = options;
+  prepared.pdf = std::move(written->pdf);
+  prepared.contents_offset = written->contents_offset;
+  prepared.contents_length = written->contents_length;
+  prepared.document_digest = written->digest;
+  prepared.signed_attributes = skeleton->signed_attributes;
+  prepared.certificate = certificate;
+  prepared.chain = chain;
+  return prepared;
+}
+
+namespace {
+
+WrittenRevision as_written(const PreparedSignature& p) {
+  return {p.pdf, p.contents_offset, p.contents_length, p.document_digest};
+}
+
+}  // namespace
+
+core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const Bytes& signature_value,
+                                       TimestampSource* timestamps) {
+  auto skeleton = build_cms(prepared.document_digest, prepared.certificate, prepared.chain);
+  if (!skeleton) return std::unexpected(skeleton.error());
+  if (skeleton->signed_attributes != prepared.signed_attributes) {
+    return core::fail("état de signature incohérent : les données à signer ont changé");
+  }
+  std::optional<Bytes> token;
+  if (prepared.options.level != Level::b_b) {
+    if (!timestamps) return core::fail("niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    auto t = timestamps->timestamp(sha256(signature_value));
+    if (!t) return std::unexpected(t.error());
+    token = *std::move(t);
+  }
+  auto cms = finish_cms(*skeleton, signature_value, token);
+  if (!cms) return std::unexpected(cms.error());
+  return inject_contents(as_written(prepared), *cms);
+}
+
+core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepared, const Bytes& cms_der) {
+  auto cms = parse_cms(cms_der);
+  if (!cms) return std::unexpected(cms.error());
+  // The CMS must sign this revision: its message-digest attribute is the document digest.
+  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms->get());
+  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return core::fail("CMS : un seul signataire attendu");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
+  const int index = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
+  ASN1_TYPE* value = index >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, index), 0) : nullptr;
+  if (!value || value->type != V_ASN1_OCTET_STRING ||
+      Bytes(ASN1_STRING_get0_data(value->value.octet_string),
+            ASN1_STRING_get0_data(value->value.octet_string) + ASN1_STRING_length(value->value.octet_string)) !=
+          prepared.document_digest) {
+    return core::fail("CMS : il ne signe pas ce document (empreinte différente)");
+  }
+  return inject_contents(as_written(prepared), cms_der);
+}
+
+core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& data) {
+  auto revision = PdfRevision::open(pdf);
+  if (!revision) return std::unexpected(revision.error());
+  if (auto ok = revision->add_validation_data(data); !ok) return std::unexpected(ok.error());
+  auto written = revision->write();
+  if (!written) return std::unexpected(written.error());
+  return std::move(written->pdf);
+}
+
+core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& timestamps, size_t reserved_bytes) {
+  auto revisions = PdfRevision::open(pdf);
+  if (!revisions) return std::unexpected(revisions.error());
+  SignatureSpec spec;
+  spec.document_timestamp = true;
+  // A fresh name for each document timestamp.
+  spec.field = "horodatage_" + std::to_string(pdf.size());
+  spec.reserved_bytes = reserved_bytes;
+  if (auto ok = revisions->add_signature(spec); !ok) return std::unexpected(ok.error());
+  auto written = revisions->write();
+  if (!written) return std::unexpected(written.error());
+  auto token = timestamps.timestamp(written->digest);
+  if (!token) return std::unexpected(token.error());
+  return inject_contents(*written, *token);
+}
+
+core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
+                             TimestampSource* timestamps, const std::vector<Bytes>& trust_anchors) {
+  if (options.level != Level::b_b && !timestamps) {
+    return core::fail("niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+  }
+  auto prepared = prepare_signature(pdf, options, key.certificate(), key.chain());
+  if (!prepared) return std::unexpected(prepared.error());
+  auto value = key.sign(prepared->signed_attributes);
+  if (!value) return std::unexpected(value.error());
+  auto signed_pdf = complete_signature(*prepared, *value, timestamps);
+  if (!signed_pdf) return std::unexpected(signed_pdf.error());
+  if (options.level == Level::b_b || options.level == Level::b_t) return signed_pdf;
+
+  // B-LT: validation data for the signer's chain and for the timestamp authority's.
+  std::vector<Bytes> chain{key.certificate()};
+  chain.insert(chain.end(), key.chain().begin(), key.chain().end());
+  const Bytes cms_der(signed_pdf->begin() + static_cast<long>(prepared->contents_offset + 1),
+                      signed_pdf->begin() + static_cast<long>(prepared->contents_offset + prepared->contents_length - 1));
+  auto cms_bytes = from_hex(as_text(cms_der));
+  if (!cms_bytes) return std::unexpected(cms_bytes.error());
+  // The timestamp token's certificates sit in the unsigned attribute; take them from there.
+  if (auto cms = parse_cms(*cms_bytes)) {
+    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms->get()), 0);
+    const int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    if (index >= 0) {
+      ASN1_TYPE* value_type = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, index), 0);
+      if (value_type && value_type->type == V_ASN1_SEQUENCE) {
+        const Bytes token(ASN1_STRING_get0_data(value_type->value.sequence),
+                          ASN1_STRING_get0_data(value_type->value.sequence) + ASN1_STRING_length(value_type->value.sequence));
+        if (auto tst = parse_cms(token)) {
+          for (auto& c : certificates_in(tst->get())) {
+            if (std::find(chain.begin(), chain.end(), c) == chain.end()) chain.push_back(c);
+          }
+        }
+      }
+    }
+  }
+  auto data = fetch_validation_data(chain, trust_anchors);
+  if (!data) return std::unexpected(data.error().with_context("niveau B-LT"));
+  auto with_dss = add_validation_data(*signed_pdf, *data);
+  if (!with_dss) return std::unexpected(with_dss.error());
+  if (options.level == Level::b_lt) return with_dss;
+  return add_document_timestamp(*with_dss, *timestamps);
+}
+
+// ---- The prepared state, as JSON with hexadecimal binaries ----------------------------
+
+Bytes PreparedSignature::serialize() const {
+  nlohmann::json fills = nlohmann::json::array();
+  for (const auto& f : options.fills) fills.push_back({{"field", f.field}, {"value", f.value}});
+  nlohmann::json chain_hex = nlohmann::json::array();
+  for (const auto& c : chain) chain_hex.push_back(to_hex(c));
+  const nlohmann::json j = {
+      {"format", "ipt-prepared-signature-1"},
+      {"field", options.field},
+      {"level", code(options.level)},
+      {"certify", options.certify},
+      {"fills", fills},
+      {"reason", options.reason},
+      {"location", options.location},
+      {"signer_name", options.signer_name},
+      {"organisation", options.organisation},
+      {"signing_time", std::chrono::duration_cast<std::chrono::seconds>(options.signing_time.time_since_epoch()).count()},
+      {"reserved_bytes", options.reserved_bytes},
+      {"contents_offset", contents_offset},
+      {"contents_length", contents_length},
+      {"document_digest", to_hex(document_digest)},
+      {"signed_attributes", to_hex(signed_attributes)},
+      {"certificate", to_hex(certificate)},
+      {"chain", chain_hex},
+      {"pdf", to_hex(pdf)},
+  };
+  return to_bytes(j.dump());
+}
+
+core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& bytes) {
+  try {
+    const auto j = nlohmann::json::parse(as_text(bytes));
+    if (j.at("format") != "ipt-prepared-signature-1") return core::fail("état de signature : format inconnu");
+    PreparedSignature p;
+    p.options.field = j.at("field");
+    const auto level = parse_level(j.at("level").get<std::string>());
+    if (!level) return core::fail("état de signature : niveau inconnu");
+    p.options.level = *level;
+    p.options.certify = j.at("certify");
+    for (const auto& f : j.at("fills")) p.options.fills.push_back({f.at("field"), f.at("value")});
+    p.options.reason = j.at("reason");
+    p.options.location = j.at("location");
+    p.options.signer_name = j.at("signer_name");
+    p.options.organisation = j.at("organisation");
+    p.options.signing_time = std::chrono::system_clock::time_point(std::chrono::seconds(j.at("signing_time").get<long long>()));
+    p.options.reserved_bytes = j.at("reserved_bytes");
+    p.contents_offset = j.at("contents_offset");
+    p.contents_length = j.at("contents_length");
+    auto hex = [&](const char* key) -> core::Result<Bytes> { return from_hex(j.at(key).get<std::string>()); };
+    auto digest = hex("document_digest");
+    auto attributes = hex("signed_attributes");
+    auto certificate = hex("certificate");
+    auto pdf = hex("pdf");
+    if (!digest || !attributes || !certificate || !pdf) return core::fail("état de signature : données illisibles");
+    p.document_digest = *digest;
+    p.signed_attributes = *attributes;
+    p.certificate = *certificate;
+    p.pdf = *pdf;
+    for (const auto& c : j.at("chain")) {
+      auto der = from_hex(c.get<std::string>());
+      if (!der) return core::fail("état de signature : chaîne illisible");
+      p.chain.push_back(*der);
+    }
+    if (p.contents_offset + p.contents_length > p.pdf.size()) {
+      return core::fail("état de signature : incohérent");
+    }
+    // The document digest must still match the prepared file (nothing edited it since).
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx.get(), p.pdf.data(), p.contents_offset);
+    const size_t after = p.contents_offset + p.contents_length;
+    EVP_DigestUpdate(ctx.get(), p.pdf.data() + after, p.pdf.size() - after);
+    Bytes digest_now(32);
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest_now.data(), &n);
+    if (digest_now != p.document_digest) return core::fail("état de signature : le document préparé a été modifié");
+    // The data to be signed must be what this document and certificate give.
+    auto skeleton = build_cms(p.document_digest, p.certificate, p.chain);
+    if (!skeleton || skeleton->signed_attributes != p.signed_attributes) {
+      return core::fail("état de signature : les données à signer ne correspondent pas au document");
+    }
+    return p;
+  } catch (const nlohmann::json::exception&) {
+    return core::fail("état de signature illisible");
+  }
+}
+
+}  // namespace ipt::signing

@@ -1,0 +1,570 @@
+#include "pdf_revision.hpp"
+
+#include <podofo/podofo.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "ipt/core/text.hpp"
+#include "openssl_util.hpp"
+#include "pdf_structure.hpp"
+
+namespace ipt::signing::detail {
+
+using namespace PoDoFo;
+
+namespace {
+
+constexpr const char* byte_range_placeholder = "[ 0 1234567890 1234567890 1234567890]";
+
+std::string pdf_error(const PdfError& e) {
+  const char* name = PdfError::ErrorName(e.GetError());
+  return std::string("erreur PDF (") + (name ? name : "inconnue") + ")";
+}
+
+// Reads without marking objects dirty: PoDoFo rewrites, in the update, any object reached
+// through a non-const accessor.
+const PdfObject* resolve(PdfVecObjects& objects, const PdfObject* o) {
+  if (o && o->IsReference()) return objects.GetObject(o->GetReference());
+  return o;
+}
+
+const PdfObject* key_of(PdfVecObjects& objects, const PdfObject* dict, const char* key) {
+  if (!dict || !dict->IsDictionary()) return nullptr;
+  return resolve(objects, dict->GetDictionary().GetKey(PdfName(key)));
+}
+
+std::string utf8_of(const PdfObject* o) {
+  if (!o || !o->IsString()) return {};
+  return o->GetString().GetStringUtf8();
+}
+
+PdfString pdf_text(const std::string& utf8) {
+  return PdfString(reinterpret_cast<const pdf_utf8*>(utf8.c_str()));
+}
+
+// Escapes a Windows-1252 string for a content stream's literal string.
+std::string literal(const std::string& win_ansi) {
+  std::string out = "(";
+  for (char c : win_ansi) {
+    if (c == '(' || c == ')' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + ")";
+}
+
+struct Field {
+  PdfObject* object;  // the terminal field (merged with its widget, or a radio group)
+  std::string name;
+  std::string type;   // "Tx", "Btn", "Sig", "Ch"
+};
+
+}  // namespace
+
+std::string pdf_date(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "D:%04d%02d%02d%02d%02d%02d+00'00'", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  return buffer;
+}
+
+struct PdfRevision::Impl {
+  Bytes original;
+  std::vector<Revision> revisions;
+  PdfMemDocument doc;
+  bool signature_added = false;
+  size_t reserved_bytes = 0;
+
+  PdfVecObjects& objects() { return doc.GetObjects(); }
+
+  PdfObject* acroform() {
+    const PdfObject* catalog = doc.GetCatalog();
+    const PdfObject* form = key_of(objects(), catalog, "AcroForm");
+    return const_cast<PdfObject*>(form);
+  }
+
+  void collect(PdfObject* field, const std::string& prefix, std::vector<Field>& out, int depth) {
+    if (!field || !field->IsDictionary() || depth > 16 || out.size() > 10000) return;
+    const PdfObject* cfield = field;
+    const std::string partial = utf8_of(key_of(objects(), cfield, "T"));
+    const std::string name = partial.empty() ? prefix : prefix.empty() ? partial : prefix + "." + partial;
+    const PdfObject* kids = key_of(objects(), cfield, "Kids");
+    const PdfObject* ft = key_of(objects(), cfield, "FT");
+    // A field whose kids have no /T of their own is terminal (its kids are widgets).
+    bool kids_are_fields = false;
+    if (kids && kids->IsArray()) {
+      for (const auto& kid : kids->GetArray()) {
+        if (key_of(objects(), resolve(objects(), &kid), "T")) kids_are_fields = true;
+      }
+    }
+    if (kids_are_fields) {
+      for (const auto& kid : kids->GetArray()) collect(const_cast<PdfObject*>(resolve(objects(), &kid)), name, out, depth + 1);
+      return;
+    }
+    out.push_back({field, name, ft && ft->IsName() ? ft->GetName().GetName() : ""});
+  }
+
+  std::vector<Field> fields() {
+    std::vector<Field> out;
+    const PdfObject* list = key_of(objects(), acroform(), "Fields");
+    if (!list || !list->IsArray()) return out;
+    for (const auto& f : list->GetArray()) collect(const_cast<PdfObject*>(resolve(objects(), &f)), "", out, 0);
+    return out;
+  }
+
+  std::optional<Field> find_field(const std::string& name) {
+    for (auto& f : fields()) {
+      if (f.name == name) return f;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<PdfObject*> widgets_of(const Field& f) {
+    std::vector<PdfObject*> out;
+    const PdfObject* kids = key_of(objects(), f.object, "Kids");
+    if (kids && kids->IsArray()) {
+      for (const auto& kid : kids->GetArray()) out.push_back(const_cast<PdfObject*>(resolve(objects(), &kid)));
+    } else {
+      out.push_back(f.object);
+    }
+    return out;
+  }
+
+  // The AcroForm's default resources font named in a /DA string ("/F1 10 Tf 0 g").
+  struct FontChoice {
+    std::string name;
+    double size = 10;
+    const PdfObject* font = nullptr;
+    PdfReference reference;
+  };
+
+  std::optional<FontChoice> form_font(const std::string& da) {
+    FontChoice choice;
+    std::istringstream tokens(da);
+    std::string previous, token, before_previous;
+    while (tokens >> token) {
+      if (token == "Tf" && !before_previous.empty() && before_previous[0] == '/') {
+        choice.name = before_previous.substr(1);
+        choice.size = std::atof(previous.c_str());
+      }
+      before_previous = previous;
+      previous = token;
+    }
+    const PdfObject* fonts = key_of(objects(), key_of(objects(), acroform(), "DR"), "Font");
+    if (!fonts || !fonts->IsDictionary()) return std::nullopt;
+    if (choice.name.empty()) {
+      // No /DA: the first font of the form's resources.
+      const auto& keys = fonts->GetDictionary().GetKeys();
+      if (keys.empty()) return std::nullopt;
+      choice.name = keys.begin()->first.GetName();
+    }
+    const PdfObject* entry = fonts->GetDictionary().GetKey(PdfName(choice.name));
+    if (!entry || !entry->IsReference()) return std::nullopt;
+    choice.reference = entry->GetReference();
+    choice.font = resolve(objects(), entry);
+    if (choice.size <= 0) choice.size = 10;
+    return choice;
+  }
+
+  // Width in text space units (1/1000 em) of Windows-1252 text, from the font's /Widths.
+  static double text_width(PdfVecObjects& objects, const PdfObject* font, const std::string& win_ansi) {
+    const PdfObject* widths = key_of(objects, font, "Widths");
+    const PdfObject* first = key_of(objects, font, "FirstChar");
+    if (!widths || !widths->IsArray() || !first || !first->IsNumber()) return 600.0 * static_cast<double>(win_ansi.size());
+    const auto& array = widths->GetArray();
+    const long first_char = static_cast<long>(first->GetNumber());
+    double total = 0;
+    for (char ch : win_ansi) {
+      const long index = static_cast<long>(static_cast<unsigned char>(ch)) - first_char;
+      const bool known = index >= 0 && static_cast<size_t>(index) < array.size();
+      const PdfObject* w = known ? &array[static_cast<size_t>(index)] : nullptr;
+      total += w && (w->IsNumber() || w->IsReal()) ? w->GetReal() : 500.0;
+    }
+    return total;
+  }
+
+  static PdfRect rect_of(const PdfObject* widget) {
+    const PdfObject* r = widget->GetDictionary().GetKey(PdfName("Rect"));
+    if (!r || !r->IsArray() || r->GetArray().size() != 4) return PdfRect();
+    PdfRect rect;
+    rect.FromArray(r->GetArray());
+    return rect;
+  }
+
+  PdfObject* form_xobject(double w, double h, const std::string& content, const FontChoice* font) {
+    PdfObject* x = objects().CreateObject("XObject");
+    auto& d = x->GetDictionary();
+    d.AddKey("Subtype", PdfName("Form"));
+    PdfArray bbox;
+    bbox.push_back(PdfVariant(0.0));
+    bbox.push_back(PdfVariant(0.0));
+    bbox.push_back(PdfVariant(w));
+    bbox.push_back(PdfVariant(h));
+    d.AddKey("BBox", bbox);
+    PdfDictionary resources;
+    if (font) {
+      PdfDictionary fonts;
+      fonts.AddKey(PdfName(font->name), font->reference);
+      resources.AddKey("Font", fonts);
+    }
+    d.AddKey("Resources", resources);
+    x->GetStream()->Set(content.data(), static_cast<pdf_long>(content.size()));
+    return x;
+  }
+};
+
+PdfRevision::PdfRevision(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfRevision::~PdfRevision() = default;
+PdfRevision::PdfRevision(PdfRevision&&) noexcept = default;
+PdfRevision& PdfRevision::operator=(PdfRevision&&) noexcept = default;
+
+void silence_podofo() {
+  // PoDoFo prints parser details (trailers) on stdout by default.
+  static const bool once = [] {
+    PdfError::EnableLogging(false);
+    PdfError::EnableDebug(false);
+    return true;
+  }();
+  (void)once;
+}
+
+core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
+  silence_podofo();
+  auto impl = std::make_unique<Impl>();
+  auto revisions = scan_revisions(pdf);
+  if (!revisions) return std::unexpected(revisions.error().with_context("document non pris en charge"));
+  impl->revisions = std::move(*revisions);
+  if (impl->revisions.back().end != pdf.size()) {
+    return core::fail("document non pris en charge : des données suivent la dernière révision");
+  }
+  impl->original = pdf;
+  try {
+    impl->doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
+    // Loading rewrites Info's /ModDate to "now": put back the value the file has, so that
+    // Info still agrees with the XMP metadata (PDF/A) and the revision changes only what it must.
+    const PdfObject* trailer = impl->doc.GetTrailer();
+    const PdfObject* info_ref = trailer->GetDictionary().GetKey(PdfName("Info"));
+    if (info_ref && info_ref->IsReference()) {
+      const int number = static_cast<int>(info_ref->GetReference().ObjectNumber());
+      std::optional<std::string> original_date;
+      for (auto it = impl->revisions.rbegin(); it != impl->revisions.rend() && !original_date; ++it) {
+        const auto at = it->objects.find(number);
+        if (at == it->objects.end()) continue;
+        if (const auto text = object_text(pdf, at->second, number)) original_date = string_value(*text, "ModDate");
+        break;
+      }
+      PdfObject* info = impl->objects().GetObject(info_ref->GetReference());
+      if (info && info->IsDictionary()) {
+        if (original_date && original_date->size() > 2 && original_date->front() == '(') {
+          info->GetDictionary().AddKey("ModDate", PdfString(original_date->substr(1, original_date->size() - 2)));
+        } else {
+          info->GetDictionary().RemoveKey("ModDate");
+        }
+      }
+    }
+  } catch (const PdfError& e) {
+    return core::fail("document illisible : " + pdf_error(e));
+  }
+  if (!impl->acroform()) return core::fail("le document n'a pas de formulaire (AcroForm)");
+  return PdfRevision(std::move(impl));
+}
+
+std::vector<std::string> PdfRevision::filled_fields() const {
+  std::vector<std::string> out;
+  for (const auto& f : impl_->fields()) {
+    const PdfObject* v = key_of(impl_->objects(), f.object, "V");
+    if (!v || f.type == "Sig") continue;
+    if (v->IsName() && v->GetName().GetName() == "Off") continue;
+    if (v->IsString() && v->GetString().GetStringUtf8().empty()) continue;
+    out.push_back(f.name);
+  }
+  return out;
+}
+
+core::Result<void> PdfRevision::fill(const FieldFill& fill) {
+  const auto field = impl_->find_field(fill.field);
+  if (!field) return core::fail("champ « " + fill.field + " » inexistant");
+  try {
+    if (field->type == "Btn") {
+      // A choice: the value must be one of the widgets' appearance states.
+      std::vector<std::string> states;
+      bool known = false;
+      const auto widgets = impl_->widgets_of(*field);
+      for (const PdfObject* w : widgets) {
+        const PdfObject* normal = key_of(impl_->objects(), key_of(impl_->objects(), w, "AP"), "N");
+        if (!normal || !normal->IsDictionary()) continue;
+        for (const auto& [state, value] : normal->GetDictionary().GetKeys()) {
+          if (state.GetName() == "Off") continue;
+          states.push_back(state.GetName());
+          known = known || state.GetName() == fill.value;
+        }
+      }
+      if (!known) {
+        std::sort(states.begin(), states.end());
+        states.erase(std::unique(states.begin(), states.end()), states.end());
+        std::string allowed;
+        for (const auto& s : states) allowed += (allowed.empty() ? "" : ", ") + s;
+        return core::fail("champ « " + fill.field + " » : valeur « " + fill.value + " » impossible (valeurs : " + allowed + ")");
+      }
+      field->object->GetDictionary().AddKey("V", PdfName(fill.value));
+      for (PdfObject* w : widgets) {
+        const PdfObject* normal = key_of(impl_->objects(), key_of(impl_->objects(), w, "AP"), "N");
+        const bool has = normal && normal->IsDictionary() && normal->GetDictionary().HasKey(PdfName(fill.value));
+        w->GetDictionary().AddKey("AS", PdfName(has ? fill.value : "Off"));
+      }
+      return {};
+    }
+    if (field->type == "Tx") {
+      const auto encoded = core::encode_win_ansi(fill.value);
+      if (!encoded) {
+        return core::fail("champ « " + fill.field + " » : " +
+                          core::find_undrawable_character(fill.value).value_or("texte non représentable"));
+      }
+      if (encoded->find('\n') != std::string::npos) {
+        return core::fail("champ « " + fill.field + " » : une seule ligne attendue");
+      }
+      const PdfObject* da = key_of(impl_->objects(), field->object, "DA");
+      const auto font = impl_->form_font(da && da->IsString() ? da->GetString().GetString() : "");
+      if (!font) return core::fail("champ « " + fill.field + " » : police du formulaire introuvable");
+      const PdfRect rect = Impl::rect_of(field->object);
+      const double width = Impl::text_width(impl_->objects(), font->font, *encoded) * font->size / 1000.0;
+      if (width > rect.GetWidth() - 4) {
+        return core::fail("champ « " + fill.field + " » : le texte ne tient pas dans la case (" +
+                          std::to_string(static_cast<int>(width)) + " pt pour " +
+                          std::to_string(static_cast<int>(rect.GetWidth() - 4)) + " pt)");
+      }
+      std::ostringstream content;
+      content.imbue(std::locale::classic());
+      content << "/Tx BMC\nq BT /" << font->name << ' ' << font->size << " Tf 0 g 2 "
+              << std::max(2.0, (rect.GetHeight() - font->size) / 2 + 2) << " Td " << literal(*encoded)
+              << " Tj ET Q\nEMC\n";
+      PdfObject* appearance = impl_->form_xobject(rect.GetWidth(), rect.GetHeight(), content.str(), &*font);
+      field->object->GetDictionary().AddKey("V", pdf_text(fill.value));
+      PdfDictionary ap;
+      ap.AddKey("N", appearance->Reference());
+      field->object->GetDictionary().AddKey("AP", ap);
+      return {};
+    }
+    return core::fail("champ « " + fill.field + " » : ce type de champ (" + field->type + ") ne se remplit pas à la signature");
+  } catch (const PdfError& e) {
+    return core::fail("champ « " + fill.field + " » : " + pdf_error(e));
+  }
+}
+
+core::Result<void> PdfRevision::add_signature(const SignatureSpec& spec) {
+  try {
+    PdfVecObjects& objects = impl_->objects();
+    PdfObject* field_object = nullptr;
+    if (spec.document_timestamp) {
+      // A new invisible field: zero-size rectangle, printable (PDF/A forbids hidden annotations).
+      PdfPage* page = impl_->doc.GetPage(0);
+      if (!page) return core::fail("le document n'a pas de page");
+      field_object = objects.CreateObject("Annot");
+      auto& d = field_object->GetDictionary();
+      d.AddKey("Subtype", PdfName("Widget"));
+      d.AddKey("FT", PdfName("Sig"));
+      d.AddKey("T", pdf_text(spec.field));
+      d.AddKey("F", PdfVariant(static_cast<pdf_int64>(4)));
+      PdfArray zero;
+      for (int i = 0; i < 4; ++i) zero.push_back(PdfVariant(static_cast<pdf_int64>(0)));
+      d.AddKey("Rect", zero);
+      d.AddKey("P", page->GetObject()->Reference());
+      PdfObject* page_object = page->GetObject();
+      if (!page_object->GetDictionary().HasKey("Annots")) page_object->GetDictionary().AddKey("Annots", PdfArray());
+      PdfObject* annots = page_object->GetDictionary().GetKey("Annots");
+      if (annots->IsReference()) annots = objects.GetObject(annots->GetReference());
+      annots->GetArray().push_back(field_object->Reference());
+      PdfObject* fields = impl_->acroform()->GetDictionary().GetKey("Fields");
+      if (fields->IsReference()) fields = objects.GetObject(fields->GetReference());
+      fields->GetArray().push_back(field_object->Reference());
+    } else {
+      const auto field = impl_->find_field(spec.field);
+      if (!field) return core::fail("champ de signature « " + spec.field + " » inexistant");
+      if (field->type != "Sig") return core::fail("« " + spec.field + " » n'est pas un champ de signature");
+      if (key_of(objects, field->object, "V")) return core::fail("le champ « " + spec.field + " » est déjà signé");
+      field_object = field->object;
+    }
+
+    PdfObject* sig = objects.CreateObject(spec.document_timestamp ? "DocTimeStamp" : "Sig");
+    auto& s = sig->GetDictionary();
+    s.AddKey("Filter", PdfName("Adobe.PPKLite"));
+    s.AddKey("SubFilter", PdfName(spec.document_timestamp ? "ETSI.RFC3161" : "ETSI.CAdES.detached"));
+    // /ByteRange is written right before /Contents (keys are sorted): nothing may sort between them.
+    s.AddKey("ByteRange", PdfVariant(PdfData(byte_range_placeholder)));
+    s.AddKey("Contents", PdfVariant(PdfData(("<" + std::string(spec.reserved_bytes * 2, '0') + ">").c_str())));
+    if (!spec.document_timestamp) {
+      s.AddKey("M", PdfString(pdf_date(spec.time)));
+      if (!spec.name.empty()) s.AddKey("Name", pdf_text(spec.name));
+      if (!spec.reason.empty()) s.AddKey("Reason", pdf_text(spec.reason));
+      if (!spec.location.empty()) s.AddKey("Location", pdf_text(spec.location));
+      PdfArray references;
+      PdfObject* catalog = impl_->doc.GetCatalog();
+      if (spec.certify) {
+        PdfDictionary params;
+        params.AddKey("Type", PdfName("TransformParams"));
+        params.AddKey("P", PdfVariant(static_cast<pdf_int64>(2)));
+        params.AddKey("V", PdfName("1.2"));
+        PdfDictionary ref;
+        ref.AddKey("Type", PdfName("SigRef"));
+        ref.AddKey("TransformMethod", PdfName("DocMDP"));
+        ref.AddKey("TransformParams", params);
+        references.push_back(ref);
+        PdfDictionary perms;
+        perms.AddKey("DocMDP", sig->Reference());
+        catalog->GetDictionary().AddKey("Perms", perms);
+      }
+      if (!spec.lock_fields.empty()) {
+        PdfArray names;
+        for (const auto& f : spec.lock_fields) names.push_back(pdf_text(f));
+        PdfDictionary params;
+        params.AddKey("Type", PdfName("TransformParams"));
+        params.AddKey("Action", PdfName("Include"));
+        params.AddKey("Fields", names);
+        params.AddKey("V", PdfName("1.2"));
+        PdfDictionary ref;
+        ref.AddKey("Type", PdfName("SigRef"));
+        ref.AddKey("TransformMethod", PdfName("FieldMDP"));
+        ref.AddKey("TransformParams", params);
+        ref.AddKey("Data", catalog->Reference());
+        references.push_back(ref);
+      }
+      if (!references.empty()) s.AddKey("Reference", references);
+    }
+    field_object->GetDictionary().AddKey("V", sig->Reference());
+
+    if (!spec.appearance_lines.empty()) {
+      const PdfRect rect = Impl::rect_of(field_object);
+      const auto font = impl_->form_font("");
+      if (font && rect.GetWidth() > 8 && rect.GetHeight() > 8) {
+        std::vector<std::string> lines;
+        double widest = 0;
+        for (const auto& line : spec.appearance_lines) {
+          const auto encoded = core::encode_win_ansi(line);
+          if (!encoded) return core::fail("apparence de signature : " + core::find_undrawable_character(line).value_or("texte non représentable"));
+          lines.push_back(*encoded);
+          widest = std::max(widest, Impl::text_width(objects, font->font, *encoded));
+        }
+        // The largest size, up to 9 pt, at which every line fits the box.
+        const double by_width = (rect.GetWidth() - 8) * 1000.0 / std::max(widest, 1.0);
+        const double by_height = (rect.GetHeight() - 6) / (static_cast<double>(lines.size()) * 1.25);
+        const double size = std::max(4.0, std::min({9.0, by_width, by_height}));
+        std::ostringstream c;
+        c.imbue(std::locale::classic());
+        c << "q 0.94 0.96 1 rg 0 0 " << rect.GetWidth() << ' ' << rect.GetHeight() << " re f Q\n";
+        c << "q 0.16 0.27 0.55 RG 0.8 w 0.4 0.4 " << rect.GetWidth() - 0.8 << ' ' << rect.GetHeight() - 0.8 << " re S Q\n";
+        c << "BT /" << font->name << ' ' << size << " Tf 0.1 0.1 0.2 rg " << size * 1.25 << " TL 4 "
+          << rect.GetHeight() - 3 - size << " Td\n";
+        for (size_t i = 0; i < lines.size(); ++i) c << (i ? "T* " : "") << literal(lines[i]) << " Tj\n";
+        c << "ET\n";
+        PdfObject* appearance = impl_->form_xobject(rect.GetWidth(), rect.GetHeight(), c.str(), &*font);
+        PdfDictionary ap;
+        ap.AddKey("N", appearance->Reference());
+        field_object->GetDictionary().AddKey("AP", ap);
+      }
+    }
+    PdfObject* form = impl_->acroform();
+    form->GetDictionary().AddKey("SigFlags", PdfVariant(static_cast<pdf_int64>(3)));
+    impl_->signature_added = true;
+    impl_->reserved_bytes = spec.reserved_bytes;
+    return {};
+  } catch (const PdfError& e) {
+    return core::fail("signature : " + pdf_error(e));
+  }
+}
+
+core::Result<void> PdfRevision::add_validation_data(const ValidationData& data) {
+  try {
+    PdfVecObjects& objects = impl_->objects();
+    PdfObject* catalog = impl_->doc.GetCatalog();
+    PdfObject* dss = nullptr;
+    if (PdfObject* existing = catalog->GetDictionary().GetKey("DSS")) {
+      dss = existing->IsReference() ? objects.GetObject(existing->GetReference()) : nullptr;
+    }
+    if (!dss) {
+      dss = objects.CreateObject();
+      dss->GetDictionary().AddKey("Type", PdfName("DSS"));
+      catalog->GetDictionary().AddKey("DSS", dss->Reference());
+    }
+    auto add_streams = [&](const char* key, const std::vector<Bytes>& items) {
+      if (items.empty()) return;
+      if (!dss->GetDictionary().HasKey(key)) dss->GetDictionary().AddKey(key, PdfArray());
+      PdfArray& array = dss->GetDictionary().GetKey(key)->GetArray();
+      for (const auto& item : items) {
+        PdfObject* stream = objects.CreateObject();
+        stream->GetStream()->Set(reinterpret_cast<const char*>(item.data()), static_cast<pdf_long>(item.size()));
+        array.push_back(stream->Reference());
+      }
+    };
+    add_streams("Certs", data.certificates);
+    add_streams("OCSPs", data.ocsp_responses);
+    add_streams("CRLs", data.crls);
+    return {};
+  } catch (const PdfError& e) {
+    return core::fail("données de validation : " + pdf_error(e));
+  }
+}
+
+core::Result<WrittenRevision> PdfRevision::write() {
+  WrittenRevision out;
+  try {
+    impl_->doc.SetWriteMode(ePdfWriteMode_Clean);
+    PdfRefCountedBuffer buffer(impl_->original.size() + 65536);
+    PdfOutputDevice device(&buffer);
+    impl_->doc.WriteUpdate(&device, true);
+    const auto* data = reinterpret_cast<const unsigned char*>(buffer.GetBuffer());
+    out.pdf.assign(data, data + device.GetLength());
+  } catch (const PdfError& e) {
+    return core::fail("écriture de la révision : " + pdf_error(e));
+  }
+  const size_t appended = impl_->original.size();
+  if (out.pdf.size() < appended || !std::equal(impl_->original.begin(), impl_->original.end(), out.pdf.begin())) {
+    return core::fail("écriture de la révision : les révisions précédentes ont été modifiées");
+  }
+  if (!impl_->signature_added) return out;
+
+  const std::string_view text(reinterpret_cast<const char*>(out.pdf.data()), out.pdf.size());
+  const std::string contents = "<" + std::string(impl_->reserved_bytes * 2, '0') + ">";
+  const size_t contents_at = text.find(contents, appended);
+  const size_t range_at = text.rfind(byte_range_placeholder, contents_at);
+  if (contents_at == std::string_view::npos || range_at == std::string_view::npos || range_at < appended) {
+    return core::fail("écriture de la révision : emplacement de la signature introuvable");
+  }
+  out.contents_offset = contents_at;
+  out.contents_length = contents.size();
+  const size_t after = contents_at + contents.size();
+  char range[64];
+  const int n = std::snprintf(range, sizeof range, "[0 %zu %zu %zu", contents_at, after, out.pdf.size() - after);
+  const size_t placeholder_length = std::char_traits<char>::length(byte_range_placeholder);
+  if (n <= 0 || static_cast<size_t>(n) + 1 > placeholder_length) return core::fail("document trop volumineux");
+  std::string patched(range, static_cast<size_t>(n));
+  patched.append(placeholder_length - patched.size() - 1, ' ');
+  patched += ']';
+  std::copy(patched.begin(), patched.end(), out.pdf.begin() + static_cast<long>(range_at));
+
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), out.pdf.data(), contents_at);
+  EVP_DigestUpdate(ctx.get(), out.pdf.data() + after, out.pdf.size() - after);
+  out.digest.resize(32);
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), out.digest.data(), &length);
+  return out;
+}
+
+core::Result<Bytes> inject_contents(const WrittenRevision& revision, const Bytes& cms) {
+  const std::string hex = to_hex(cms);
+  if (hex.size() + 2 > revision.contents_length) {
+    return core::fail("la signature (" + std::to_string(cms.size()) + " octets) dépasse la place réservée (" +
+                      std::to_string((revision.contents_length - 2) / 2) + " octets)");
+  }
+  Bytes out = revision.pdf;
+  std::copy(hex.begin(), hex.end(), out.begin() + static_cast<long>(revision.contents_offset + 1));
+  return out;
+}
+
+}  // namespace ipt::signing::detail

@@ -1,0 +1,73 @@
+#pragma once
+// One incremental revision of a PDF, written with PoDoFo (private to signing): fills,
+// a signature dictionary with room for its CMS, validation data. Every PoDoFo call stays in
+// this file's implementation, and PoDoFo errors become French messages here.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipt/core/result.hpp"
+#include "ipt/signing/bytes.hpp"
+#include "ipt/signing/pades.hpp"
+
+namespace ipt::signing::detail {
+
+// What the new signature dictionary says.
+struct SignatureSpec {
+  bool document_timestamp = false;         // /Type /DocTimeStamp, /SubFilter /ETSI.RFC3161
+  std::string field;                       // existing empty field; for a timestamp, a new invisible one
+  std::chrono::system_clock::time_point time;
+  std::string name, reason, location;      // UTF-8
+  bool certify = false;                    // DocMDP P=2
+  std::vector<std::string> lock_fields;    // FieldMDP /Include
+  std::vector<std::string> appearance_lines;  // visible signature; empty: keep the box as it is
+  size_t reserved_bytes = 16384;
+};
+
+// The written revision: the file, where its /Contents placeholder is, and the digest of the
+// byte range around it.
+struct WrittenRevision {
+  Bytes pdf;
+  size_t contents_offset = 0;
+  size_t contents_length = 0;
+  Bytes digest;
+};
+
+class PdfRevision {
+ public:
+  // Checks the file's structure (classic cross-reference tables only) and loads it for an
+  // incremental update.
+  static core::Result<PdfRevision> open(const Bytes& pdf);
+  ~PdfRevision();
+  PdfRevision(PdfRevision&&) noexcept;
+  PdfRevision& operator=(PdfRevision&&) noexcept;
+
+  // The names of fields that hold a value now (text with a non-empty value, choice not Off).
+  std::vector<std::string> filled_fields() const;
+  // Sets a choice field's state or a single-line text field's value, with its appearance.
+  core::Result<void> fill(const FieldFill& fill);
+  // Adds the signature dictionary (and for a timestamp its invisible field).
+  core::Result<void> add_signature(const SignatureSpec& spec);
+  // Merges validation data into the catalog's /DSS.
+  core::Result<void> add_validation_data(const ValidationData& data);
+  // Writes the revision; for a signature, fills in /ByteRange and hashes it.
+  core::Result<WrittenRevision> write();
+
+ private:
+  struct Impl;
+  explicit PdfRevision(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
+void silence_podofo();
+
+// Writes the hex of `cms` into the placeholder; fails when it does not fit.
+core::Result<Bytes> inject_contents(const WrittenRevision& revision, const Bytes& cms);
+
+// "D:20261129120000+00'00'"
+std::string pdf_date(std::chrono::system_clock::time_point t);
+
+}  // namespace ipt::signing::detail

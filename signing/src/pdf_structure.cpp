@@ -1,0 +1,156 @@
+#include "pdf_structure.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+namespace ipt::signing::detail {
+
+namespace {
+
+bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0; }
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// Reads an unsigned integer at `pos`, skipping white space first; advances `pos`.
+std::optional<size_t> read_number(std::string_view s, size_t& pos) {
+  while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
+  size_t value = 0, digits = 0;
+  while (pos < s.size() && is_digit(static_cast<unsigned char>(s[pos]))) {
+    if (++digits > 15) return std::nullopt;
+    value = value * 10 + static_cast<size_t>(s[pos] - '0');
+    ++pos;
+  }
+  if (digits == 0) return std::nullopt;
+  return value;
+}
+
+// A token boundary: the PDF name or keyword at `pos` ends there.
+bool token_at(std::string_view s, size_t pos, std::string_view token) {
+  if (s.compare(pos, token.size(), token) != 0) return false;
+  const size_t after = pos + token.size();
+  return after >= s.size() || !std::isalnum(static_cast<unsigned char>(s[after]));
+}
+
+core::Result<Revision> read_xref(std::string_view s, size_t offset) {
+  Revision rev;
+  rev.startxref = offset;
+  if (offset >= s.size() || s.compare(offset, 4, "xref") != 0) {
+    return core::fail("table de références croisées non classique (flux de références, format non pris en charge)");
+  }
+  size_t pos = offset + 4;
+  for (;;) {
+    size_t probe = pos;
+    while (probe < s.size() && is_space(static_cast<unsigned char>(s[probe]))) ++probe;
+    if (probe >= s.size()) return core::fail("table de références croisées tronquée");
+    if (s.compare(probe, 7, "trailer") == 0) {
+      pos = probe + 7;
+      break;
+    }
+    const auto first = read_number(s, pos);
+    const auto count = read_number(s, pos);
+    if (!first || !count || *count > 10'000'000 || *first > 10'000'000) {
+      return core::fail("table de références croisées illisible");
+    }
+    // Each entry is "oooooooooo ggggg n" plus a two-byte end of line (20 bytes), but be
+    // lenient about the white space between fields.
+    for (size_t i = 0; i < *count; ++i) {
+      const auto entry_offset = read_number(s, pos);
+      const auto generation = read_number(s, pos);
+      while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
+      if (!entry_offset || !generation || pos >= s.size() || (s[pos] != 'n' && s[pos] != 'f')) {
+        return core::fail("entrée de table de références croisées illisible");
+      }
+      const int number = static_cast<int>(*first + i);
+      if (s[pos] == 'n') {
+        if (*entry_offset >= s.size()) return core::fail("référence croisée hors du fichier");
+        rev.objects[number] = *entry_offset;
+      } else if (number != 0) {
+        rev.freed.push_back(number);
+      }
+      ++pos;
+    }
+  }
+  const auto trailer_end = s.find("startxref", pos);
+  if (trailer_end == std::string_view::npos) return core::fail("trailer sans startxref");
+  rev.trailer = std::string(s.substr(pos, trailer_end - pos));
+  return rev;
+}
+
+}  // namespace
+
+core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
+  const std::string_view s = view(pdf);
+  if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail("ce fichier n'est pas un PDF");
+  // Object streams and encryption are refused outright: PoDoFo 0.9.8 cannot continue them safely.
+  for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
+    if (token_at(s, at + 1, "ObjStm")) return core::fail("flux d'objets (ObjStm) : format non pris en charge");
+  }
+  std::vector<Revision> revisions;
+  for (size_t at = s.find("startxref"); at != std::string_view::npos; at = s.find("startxref", at + 9)) {
+    size_t pos = at + 9;
+    const auto offset = read_number(s, pos);
+    while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
+    if (!offset || s.compare(pos, 5, "%%EOF") != 0) continue;  // "startxref" inside a stream or string
+    pos += 5;
+    if (pos < s.size() && s[pos] == '\r') ++pos;
+    if (pos < s.size() && s[pos] == '\n') ++pos;
+    auto rev = read_xref(s, *offset);
+    if (!rev) return std::unexpected(rev.error());
+    if (rev->trailer.find("/XRefStm") != std::string::npos) {
+      return core::fail("fichier hybride (XRefStm) : format non pris en charge");
+    }
+    if (rev->trailer.find("/Encrypt") != std::string::npos) return core::fail("document chiffré : non pris en charge");
+    rev->end = pos;
+    revisions.push_back(std::move(*rev));
+    if (revisions.size() > 10000) return core::fail("trop de révisions");
+  }
+  if (revisions.empty()) return core::fail("fin de fichier PDF (startxref, %%EOF) introuvable : fichier tronqué ?");
+  return revisions;
+}
+
+std::optional<std::string> object_text(const Bytes& pdf, size_t offset, int number) {
+  const std::string_view s = view(pdf);
+  size_t pos = offset;
+  const auto n = read_number(s, pos);
+  const auto g = read_number(s, pos);
+  while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
+  if (!n || !g || static_cast<int>(*n) != number || s.compare(pos, 3, "obj") != 0) return std::nullopt;
+  const auto end = s.find("endobj", pos);
+  const size_t stop = std::min(end == std::string_view::npos ? s.size() : end, pos + 65536);
+  return std::string(s.substr(pos + 3, stop - pos - 3));
+}
+
+std::optional<std::string> string_value(const std::string& text, const std::string& key) {
+  const std::string needle = "/" + key;
+  size_t at = 0;
+  while ((at = text.find(needle, at)) != std::string::npos) {
+    size_t pos = at + needle.size();
+    if (pos < text.size() && std::isalnum(static_cast<unsigned char>(text[pos]))) {
+      at = pos;
+      continue;
+    }
+    while (pos < text.size() && is_space(static_cast<unsigned char>(text[pos]))) ++pos;
+    if (pos >= text.size()) return std::nullopt;
+    if (text[pos] == '<') {
+      const auto close = text.find('>', pos);
+      if (close == std::string::npos) return std::nullopt;
+      return text.substr(pos, close - pos + 1);
+    }
+    if (text[pos] != '(') return std::nullopt;
+    int depth = 0;
+    for (size_t i = pos; i < text.size(); ++i) {
+      if (text[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (text[i] == '(') ++depth;
+      if (text[i] == ')' && --depth == 0) return text.substr(pos, i - pos + 1);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ipt::signing::detail

@@ -1,0 +1,39 @@
+#pragma once
+// The revision structure of a PDF read straight from its bytes (private to signing): where
+// each incremental update ends, and which objects its cross-reference table names. It trusts
+// nothing: every number is bounds-checked, and anything but a classic cross-reference table
+// is reported rather than guessed.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipt/core/result.hpp"
+#include "ipt/signing/bytes.hpp"
+
+namespace ipt::signing::detail {
+
+struct Revision {
+  size_t startxref = 0;            // offset of its cross-reference table
+  size_t end = 0;                  // just after its "%%EOF" and end-of-line
+  std::map<int, size_t> objects;   // object number -> offset, for objects in use in this update
+  std::vector<int> freed;          // object numbers marked free in this update
+  std::string trailer;             // the trailer dictionary's text
+};
+
+// Every revision in file order. Fails, with a French reason, on a file that is not a PDF, or
+// whose revisions are not all classic cross-reference tables (cross-reference streams,
+// hybrid files, object streams) or that is encrypted.
+core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf);
+
+// The text of object `number` at `offset` up to its "endobj" (without the stream data
+// beyond 64 KiB), for small dictionaries such as Info; nothing when the bytes do not hold
+// "number 0 obj" there.
+std::optional<std::string> object_text(const Bytes& pdf, size_t offset, int number);
+
+// The value of a PDF string key in dictionary text, e.g. "(D:20261129120000Z)" for /ModDate;
+// a literal or hex string, returned as written (with delimiters).
+std::optional<std::string> string_value(const std::string& dictionary_text, const std::string& key);
+
+}  // namespace ipt::signing::detail

@@ -1,0 +1,71 @@
+#include "ipt/signing/timestamp_client.hpp"
+
+#include <openssl/rand.h>
+
+#include "http_client.hpp"
+#include "openssl_util.hpp"
+
+namespace ipt::signing {
+
+using namespace detail;
+
+HttpTimestampClient::HttpTimestampClient(std::string url, std::chrono::milliseconds timeout)
+    : url_(std::move(url)), timeout_(timeout) {}
+
+core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
+  const std::string where = "horodatage (" + url_ + ")";
+  // The request: SHA-256 imprint, a random nonce, and the TSA's certificate asked for.
+  TsReqPtr request(TS_REQ_new());
+  TsMsgImprintPtr imprint(TS_MSG_IMPRINT_new());
+  Handle<X509_ALGOR, X509_ALGOR_free> algorithm(X509_ALGOR_new());
+  X509_ALGOR_set0(algorithm.get(), OBJ_nid2obj(NID_sha256), V_ASN1_NULL, nullptr);
+  TS_MSG_IMPRINT_set_algo(imprint.get(), algorithm.get());
+  TS_MSG_IMPRINT_set_msg(imprint.get(), const_cast<unsigned char*>(digest.data()), static_cast<int>(digest.size()));
+  TS_REQ_set_version(request.get(), 1);
+  TS_REQ_set_msg_imprint(request.get(), imprint.get());
+  unsigned char nonce_bytes[8];
+  RAND_bytes(nonce_bytes, sizeof nonce_bytes);
+  nonce_bytes[0] &= 0x7F;  // a positive INTEGER
+  Handle<BIGNUM, BN_free> nonce_bn(BN_bin2bn(nonce_bytes, sizeof nonce_bytes, nullptr));
+  Asn1IntegerPtr nonce(BN_to_ASN1_INTEGER(nonce_bn.get(), nullptr));
+  TS_REQ_set_nonce(request.get(), nonce.get());
+  TS_REQ_set_cert_req(request.get(), 1);
+  unsigned char* der = nullptr;
+  const int length = i2d_TS_REQ(request.get(), &der);
+  if (length <= 0) return core::fail(where + " : requête impossible (" + openssl_errors() + ")");
+  Bytes body(der, der + length);
+  OPENSSL_free(der);
+
+  auto reply = http_post(url_, "application/timestamp-query", body, timeout_);
+  if (!reply) return std::unexpected(reply.error().with_context("horodatage"));
+  const unsigned char* p = reply->data();
+  TsRespPtr response(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply->size())));
+  if (!response) return core::fail(where + " : réponse illisible");
+
+  // The reply must answer this request: status granted, same nonce, same imprint.
+  TS_STATUS_INFO* status = TS_RESP_get_status_info(response.get());
+  const long code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status));
+  if (code != 0 && code != 1) {
+    return core::fail(where + " : demande refusée par l'autorité (statut " + std::to_string(code) + ")");
+  }
+  PKCS7* token = TS_RESP_get_token(response.get());
+  TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());
+  if (!token || !info) return core::fail(where + " : réponse sans jeton");
+  const ASN1_INTEGER* echoed = TS_TST_INFO_get_nonce(info);
+  const bool nonce_ok = echoed && ASN1_INTEGER_cmp(echoed, nonce.get()) == 0;
+  if (!nonce_ok) return core::fail(where + " : la réponse ne correspond pas à la demande (nonce)");
+  TS_MSG_IMPRINT* answered = TS_TST_INFO_get_msg_imprint(info);
+  ASN1_OCTET_STRING* answered_digest = TS_MSG_IMPRINT_get_msg(answered);
+  if (!answered_digest || static_cast<size_t>(ASN1_STRING_length(answered_digest)) != digest.size() ||
+      !std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(answered_digest))) {
+    return core::fail(where + " : la réponse ne correspond pas à la demande (empreinte)");
+  }
+  unsigned char* token_der = nullptr;
+  const int token_length = i2d_PKCS7(token, &token_der);
+  if (token_length <= 0) return core::fail(where + " : jeton illisible");
+  Bytes out(token_der, token_der + token_length);
+  OPENSSL_free(token_der);
+  return out;
+}
+
+}  // namespace ipt::signing

@@ -1,0 +1,52 @@
+#include "ipt/templates/renderer.hpp"
+
+#include <algorithm>
+
+#include "font_program.hpp"
+#include "layout.hpp"
+#include "pdf_document.hpp"
+
+namespace ipt::templates {
+
+std::span<const EmbeddedFile> embedded_color_profiles();
+
+struct Renderer::State {
+  TemplateSet templates;
+  SharedResources shared;
+};
+
+core::Result<Renderer> Renderer::create(TemplateSet templates, const FontFiles& fonts) {
+  auto regular = load_font_program(fonts.regular);
+  if (!regular) return std::unexpected(regular.error());
+  auto bold = load_font_program(fonts.bold);
+  if (!bold) return std::unexpected(bold.error());
+  const auto profiles = embedded_color_profiles();
+  if (profiles.empty()) return core::fail("profil de couleur sRGB absent du programme");
+  auto state = std::make_shared<State>(State{
+      std::move(templates),
+      SharedResources{std::move(*regular), std::move(*bold), deflate(profiles.front().content, 9),
+                      deflate(win_ansi_to_unicode_cmap(), 9)}});
+  return Renderer(std::move(state));
+}
+
+const TemplateSet& Renderer::templates() const { return state_->templates; }
+
+core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinition& definition,
+                                                         const core::DossierFields& fields,
+                                                         const RenderOptions& options) const {
+  if (options.pdfa_part != 1 && options.pdfa_part != 2)
+    return core::fail("PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
+  const Fonts fonts{state_->shared.regular, state_->shared.bold};
+  auto laid_out = layout(definition, fields, fonts);
+  if (!laid_out) return std::unexpected(laid_out.error().with_context(definition.id));
+  PdfMetadata metadata;
+  metadata.title = definition.title;
+  metadata.pdfa_part = options.pdfa_part;
+  metadata.created = options.creation_date.value_or(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  auto pdf = write_pdf(*laid_out, state_->shared, metadata);
+  if (!pdf) return std::unexpected(pdf.error().with_context(definition.id));
+  return pdf;
+}
+
+}  // namespace ipt::templates

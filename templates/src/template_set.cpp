@@ -1,0 +1,61 @@
+#include <algorithm>
+#include <fstream>
+#include <optional>
+
+#include "ipt/templates/template_set.hpp"
+
+namespace ipt::templates {
+
+namespace {
+
+// The whole file, or nothing when it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return std::nullopt;
+  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
+  return bytes;
+}
+
+}  // namespace
+
+core::Result<TemplateSet> TemplateSet::parse(std::span<const EmbeddedFile> files, const FieldNames& known_fields) {
+  TemplateSet set;
+  for (const auto& file : files) {
+    auto def = parse_definition(file.content, std::string(file.name), known_fields);
+    if (!def) return std::unexpected(def.error());
+    if (set.find(def->id) != nullptr) return core::fail(std::string(file.name) + ": définition « " + def->id + " » en double");
+    set.definitions_.push_back(std::move(*def));
+  }
+  std::ranges::sort(set.definitions_, {}, &TemplateDefinition::id);
+  return set;
+}
+
+core::Result<TemplateSet> TemplateSet::load_directory(const std::filesystem::path& directory,
+                                                      const FieldNames& known_fields) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+    if (entry.path().extension() == ".xml") paths.push_back(entry.path());
+  if (ec) return core::fail("dossier de modèles « " + directory.string() + " » illisible : " + ec.message());
+  std::ranges::sort(paths);
+  std::vector<std::string> names;
+  std::vector<std::string> contents;
+  for (const auto& path : paths) {
+    auto content = read_file(path);
+    if (!content) return core::fail("modèle « " + path.string() + " » illisible");
+    contents.push_back(std::move(*content));
+    names.push_back(path.filename().string());
+  }
+  std::vector<EmbeddedFile> files;
+  for (std::size_t i = 0; i < paths.size(); ++i) files.push_back({names[i], contents[i]});
+  return parse(files, known_fields);
+}
+
+const TemplateDefinition* TemplateSet::find(std::string_view id) const {
+  const auto it = std::ranges::find(definitions_, id, &TemplateDefinition::id);
+  return it == definitions_.end() ? nullptr : &*it;
+}
+
+}  // namespace ipt::templates

@@ -1,0 +1,88 @@
+// What signing refuses, with a clear reason and nothing produced.
+#include <gtest/gtest.h>
+
+#include "fixture.hpp"
+#include "ipt/signing/key_source.hpp"
+#include "support/process.hpp"
+
+namespace ipt::test {
+namespace {
+
+signing::SignatureOptions field(const std::string& name, signing::Level level = signing::Level::b_b) {
+  signing::SignatureOptions o;
+  o.field = name;
+  o.level = level;
+  return o;
+}
+
+void expect_refused(const core::Result<Bytes>& r, const std::string& reason) {
+  ASSERT_FALSE(r) << "expected a refusal containing « " << reason << " »";
+  EXPECT_NE(r.error().message.find(reason), std::string::npos) << r.error().message;
+}
+
+TEST(Refusals, FieldThatDoesNotExist) {
+  expect_refused(sign_as(world().annexe_4, "pole", field("sig_directeur")), "champ de signature « sig_directeur » inexistant");
+}
+
+TEST(Refusals, FieldAlreadySigned) {
+  auto once = sign_as(world().annexe_4, "pole", field("sig_pole"));
+  ASSERT_TRUE(once) << once.error().message;
+  expect_refused(sign_as(*once, "ecole-ordinaire", field("sig_pole")), "déjà signé");
+}
+
+TEST(Refusals, FillOfAnUnknownFieldOrImpossibleValue) {
+  auto options = field("sig_cpms");
+  options.fills = {{"avis_cpms", "peut-etre"}};
+  expect_refused(sign_as(world().annexe_4, "cpms", options), "valeur « peut-etre » impossible (valeurs : defavorable, favorable)");
+  options.fills = {{"avis_inexistant", "favorable"}};
+  expect_refused(sign_as(world().annexe_4, "cpms", options), "champ « avis_inexistant » inexistant");
+}
+
+TEST(Refusals, WrongPassword) {
+  const auto key = signing::load_pkcs12(world().p12("pole"), "mauvais mot de passe");
+  ASSERT_FALSE(key);
+  EXPECT_NE(key.error().message.find("mot de passe incorrect"), std::string::npos) << key.error().message;
+}
+
+TEST(Refusals, ExpiredOrUnusableCertificate) {
+  expect_refused(sign_as(world().annexe_4, "cpms-expired", field("sig_cpms")), "expiré à la date de signature");
+  // The timestamp authority's certificate is for timestamps only (critical extended key usage).
+  expect_refused(sign_as(world().annexe_4, "tsa", field("sig_cpms")), "inutilisable pour signer des documents");
+  // A certificate with non-repudiation only is what the Belgian eID's signature key has: accepted.
+  EXPECT_TRUE(sign_as(world().annexe_4, "cpms-no-digital-signature", field("sig_cpms")));
+}
+
+TEST(Refusals, DocumentsPodofoCannotContinueSafely) {
+  // The same document rewritten by qpdf with object streams and a cross-reference stream.
+  const auto original = write_temp("annexe-4-orig.pdf", world().annexe_4);
+  const auto rewritten = world().dir / "annexe-4-objstm.pdf";
+  ASSERT_EQ(run_process({"qpdf", "--object-streams=generate", original.string(), rewritten.string()}).status, 0);
+  auto bytes = signing::read_file(rewritten);
+  ASSERT_TRUE(bytes);
+  expect_refused(sign_as(*bytes, "pole", field("sig_pole")), "non pris en charge");
+  expect_refused(sign_as(signing::to_bytes("ceci n'est pas un PDF"), "pole", field("sig_pole")), "n'est pas un PDF");
+  Bytes truncated(world().annexe_4.begin(), world().annexe_4.end() - 200);
+  expect_refused(sign_as(truncated, "pole", field("sig_pole")), "non pris en charge");
+}
+
+TEST(Refusals, TimestampServerThatDoesNotAnswer) {
+  auto& tsa = world().services->timestamps();
+  tsa.set_behaviour(localpki::ServiceBehaviour::http_500);
+  auto r = sign_as(world().annexe_4, "pole", field("sig_pole", signing::Level::b_t));
+  tsa.set_behaviour(localpki::ServiceBehaviour::answer);
+  expect_refused(r, "réponse HTTP 500");
+
+  tsa.set_behaviour(localpki::ServiceBehaviour::hang);
+  auto key = signing::load_pkcs12(world().p12("pole"), "mot de passe");
+  ASSERT_TRUE(key);
+  signing::HttpTimestampClient impatient(tsa.url(), std::chrono::milliseconds(300));
+  r = signing::sign_pdf(world().annexe_4, field("sig_pole", signing::Level::b_t), **key, &impatient);
+  tsa.set_behaviour(localpki::ServiceBehaviour::answer);
+  expect_refused(r, "le serveur ne répond pas");
+  // B-T without a timestamp server at all.
+  r = signing::sign_pdf(world().annexe_4, field("sig_pole", signing::Level::b_t), **key, nullptr);
+  expect_refused(r, "un serveur d'horodatage est requis");
+}
+
+}  // namespace
+}  // namespace ipt::test

@@ -1,0 +1,84 @@
+// `ipt sign` and `ipt verify` as a coordinator runs them.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "fixture.hpp"
+#include "support/process.hpp"
+
+namespace ipt::test {
+namespace {
+
+TEST(SignCli, SignsInTurnThenVerifies) {
+  const auto input = write_temp("cli-annexe-4.pdf", world().annexe_4);
+  const auto tsa = world().services->timestamps().url();
+  std::string current = input.string();
+  int k = 0;
+  for (const auto& step : signing_steps()) {
+    const std::string out = (world().dir / ("cli-" + std::to_string(++k) + ".pdf")).string();
+    std::vector<std::string> args{"sign", current, "-o", out, "--field", step.field, "--p12",
+                                  world().p12(step.credential).string(), "--password-file",
+                                  world().password_file.string(), "--level", "B-T", "--tsa", tsa};
+    if (k == 1) args.push_back("--certify");
+    for (const auto& f : step.fills) {
+      args.push_back("--fill");
+      args.push_back(f.field + "=" + f.value);
+    }
+    const auto r = run_ipt(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("signé (" + step.field + ", B-T)"), std::string::npos) << r.out;
+    current = out;
+  }
+  auto r = run_ipt({"verify", current, "--trust", world().root_pem.string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Toutes les signatures sont valides."), std::string::npos) << r.out;
+  r = run_ipt({"verify", current, "--trust", world().root_pem.string(), "--json"});
+  EXPECT_EQ(r.status, 0);
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["signatures"].size(), 4u);
+  EXPECT_EQ(report["signatures"][2]["champs_verrouilles"][0], "avis_cpms");
+  EXPECT_EQ(report["valide"], true);
+  // Without the trust anchor the chain cannot be trusted: status 1.
+  r = run_ipt({"verify", current});
+  EXPECT_EQ(r.status, 1);
+}
+
+TEST(SignCli, RefusalsWriteNothing) {
+  const auto input = write_temp("cli-refus.pdf", world().annexe_4);
+  const auto out = world().dir / "cli-refus-signe.pdf";
+  const auto bad_password = world().dir / "mauvais.txt";
+  std::ofstream(bad_password) << "faux\n";
+  auto r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_pole", "--p12",
+                    world().p12("pole").string(), "--password-file", bad_password.string()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("mot de passe incorrect"), std::string::npos) << r.err;
+  r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_inconnu", "--p12",
+               world().p12("pole").string(), "--password-file", world().password_file.string()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("rien n'a été écrit"), std::string::npos) << r.err;
+  r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_pole", "--p12",
+               world().p12("pole").string(), "--password-file", world().password_file.string(), "--level", "B-T",
+               "--tsa", "http://127.0.0.1:9"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("ne répond pas"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // The password comes from a file or the environment, never from the command line.
+  r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_pole", "--p12",
+               world().p12("pole").string(), "--password", "mot de passe"});
+  EXPECT_EQ(r.status, 2);
+  r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_pole", "--p12", world().p12("pole").string(),
+               "--password-env", "IPT_TEST_P12"},
+              {"IPT_TEST_P12=mot de passe"});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST(SignCli, UnreadableInputExitsTwo) {
+  const auto junk = write_temp("pas-un-pdf.pdf", signing::to_bytes("%PDF-1.7\nrien\n"));
+  const auto r = run_ipt({"verify", junk.string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("pas-un-pdf.pdf"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ipt::test

@@ -1,0 +1,159 @@
+// What verification catches after signing, and hostile input it survives.
+#include <gtest/gtest.h>
+#include <podofo/podofo.h>
+
+#include <random>
+
+#include "fixture.hpp"
+
+namespace ipt::test {
+namespace {
+
+using namespace PoDoFo;
+
+const Bytes& signed_annexe() {
+  static const Bytes pdf = sign_by_all(world().annexe_4, signing::Level::b_t);
+  return pdf;
+}
+
+// An incremental update made with PoDoFo, as a tampering tool would.
+Bytes update_with(const Bytes& pdf, const std::function<void(PdfMemDocument&)>& change) {
+  PdfMemDocument doc;
+  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
+  change(doc);
+  doc.SetWriteMode(ePdfWriteMode_Clean);
+  PdfRefCountedBuffer buffer;
+  PdfOutputDevice device(&buffer);
+  doc.WriteUpdate(&device, true);
+  return Bytes(buffer.GetBuffer(), buffer.GetBuffer() + device.GetLength());
+}
+
+signing::VerificationReport verify(const Bytes& pdf) {
+  auto options = world().verify_options();
+  auto r = signing::verify_pdf(pdf, options);
+  if (!r) throw std::runtime_error(r.error().message);
+  return *r;
+}
+
+bool any_problem(const signing::SignatureVerdict& s, const std::string& part) {
+  for (const auto& p : s.problems) {
+    if (p.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(Tampering, OneByteFlippedInASignedRange) {
+  Bytes pdf = signed_annexe();
+  const auto report_before = verify(pdf);
+  ASSERT_TRUE(report_before.ok);
+  // A byte of the first page's content, inside every signature's range.
+  pdf[2000] ^= 0x01;
+  const auto report = verify(pdf);
+  EXPECT_FALSE(report.ok);
+  for (const auto& s : report.signatures) {
+    EXPECT_FALSE(s.intact) << s.field;
+    EXPECT_TRUE(any_problem(s, "modifié dans la plage signée")) << s.field;
+  }
+}
+
+TEST(Tampering, LockedFieldChangedAfterSigning) {
+  const Bytes pdf = update_with(signed_annexe(), [](PdfMemDocument& doc) {
+    // The CPMS's opinion, locked by its signature, turned around.
+    PdfObject* form = doc.GetObjects().GetObject(doc.GetCatalog()->GetDictionary().GetKey("AcroForm")->GetReference());
+    for (const auto& f : form->GetDictionary().GetKey("Fields")->GetArray()) {
+      PdfObject* field = doc.GetObjects().GetObject(f.GetReference());
+      const PdfObject* t = field->GetDictionary().GetKey("T");
+      if (!t || t->GetString().GetStringUtf8() != "avis_cpms") continue;
+      field->GetDictionary().AddKey("V", PdfName("defavorable"));
+      for (const auto& k : field->GetDictionary().GetKey("Kids")->GetArray()) {
+        PdfObject* kid = doc.GetObjects().GetObject(k.GetReference());
+        const bool on = kid->GetDictionary().GetKey("AP")->GetDictionary().GetKey("N")->GetDictionary().HasKey("defavorable");
+        kid->GetDictionary().AddKey("AS", PdfName(on ? "defavorable" : "Off"));
+      }
+    }
+  });
+  const auto report = verify(pdf);
+  EXPECT_FALSE(report.ok);
+  const auto& cpms = report.signatures[2];
+  ASSERT_EQ(cpms.field, "sig_cpms");
+  EXPECT_TRUE(cpms.intact);  // its own bytes are untouched: the change is in a later revision
+  EXPECT_TRUE(any_problem(cpms, "champ verrouillé « avis_cpms » modifié")) << signing::report_json(report);
+  // The pole's certification locked the dossier's data but not the opinion: it allows this fill.
+  EXPECT_FALSE(any_problem(report.signatures[0], "avis_cpms"));
+}
+
+TEST(Tampering, DossierDataChangedAfterCertification) {
+  const Bytes pdf = update_with(signed_annexe(), [](PdfMemDocument& doc) {
+    PdfObject* form = doc.GetObjects().GetObject(doc.GetCatalog()->GetDictionary().GetKey("AcroForm")->GetReference());
+    for (const auto& f : form->GetDictionary().GetKey("Fields")->GetArray()) {
+      PdfObject* field = doc.GetObjects().GetObject(f.GetReference());
+      const PdfObject* ft = field->GetDictionary().GetKey("FT");
+      if (ft && ft->GetName().GetName() == "Tx") {
+        field->GetDictionary().AddKey("V", PdfString("Autre nom"));
+        break;
+      }
+    }
+  });
+  const auto report = verify(pdf);
+  EXPECT_FALSE(report.ok);
+  EXPECT_TRUE(any_problem(report.signatures[0], "champ verrouillé")) << signing::report_json(report);
+}
+
+TEST(Tampering, PageAddedAfterSigning) {
+  const Bytes pdf = update_with(signed_annexe(), [](PdfMemDocument& doc) {
+    doc.CreatePage(PdfRect(0, 0, 595, 842));
+  });
+  const auto report = verify(pdf);
+  EXPECT_FALSE(report.ok);
+  for (const auto& s : report.signatures) {
+    EXPECT_TRUE(any_problem(s, "pages ajoutées ou retirées")) << s.field << signing::report_json(report);
+  }
+}
+
+TEST(Tampering, UntrustedRootIsReported) {
+  auto options = world().verify_options();
+  options.trust_anchors.clear();
+  auto report = signing::verify_pdf(signed_annexe(), options);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->ok);
+  EXPECT_FALSE(report->signatures[0].chain_trusted);
+  EXPECT_TRUE(report->signatures[0].intact);
+}
+
+// Hostile input: truncations and random byte changes never crash or hang verification; the
+// result is an error (unreadable) or a failing verdict — never a valid one.
+TEST(Tampering, HostileInputNeverCrashes) {
+  const Bytes& pdf = signed_annexe();
+  auto options = world().verify_options();
+  options.online_revocation = false;
+  for (size_t cut = 1000; cut < pdf.size(); cut += pdf.size() / 23) {
+    auto r = signing::verify_pdf(Bytes(pdf.begin(), pdf.begin() + static_cast<long>(cut)), options);
+    EXPECT_TRUE(!r || !r->ok) << "truncated at " << cut;
+  }
+  // The zero padding after each CMS in /Contents is outside every signed range and outside
+  // the CMS itself: changes there are legitimately invisible, so leave it out.
+  const auto clean = verify(pdf);
+  auto in_a_gap = [&](size_t at) {
+    for (const auto& sig : clean.signatures) {
+      if (at >= sig.byte_range[1] && at < sig.byte_range[2]) return true;
+    }
+    return false;
+  };
+  std::mt19937 random(8783);
+  std::uniform_int_distribution<size_t> position(0, pdf.size() - 1);
+  for (int round = 0; round < 60; ++round) {
+    Bytes damaged = pdf;
+    for (int k = 0; k < 4; ++k) {
+      size_t at = position(random);
+      while (in_a_gap(at)) at = position(random);
+      damaged[at] = static_cast<unsigned char>(random() | 0x80);  // never the byte it replaces
+    }
+    auto r = signing::verify_pdf(damaged, options);
+    if (r) {
+      EXPECT_FALSE(r->ok) << "round " << round;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ipt::test

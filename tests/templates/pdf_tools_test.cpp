@@ -1,0 +1,293 @@
+// Every document judged by tools we did not write: qpdf (structure, form fields), poppler
+// (fonts, text, page images) and PDFBox Preflight (PDF/A-1b).
+#include <gtest/gtest.h>
+#include <png.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fixtures.hpp"
+
+namespace ipt::templates {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+// Runs a shell command (arguments here never hold spaces or quotes), stdout and stderr.
+Run run(const std::string& command) {
+  Run r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string collapse_spaces(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (const char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// The fixture's documents, PDF/A-2 and PDF/A-1b, written once for all tests.
+class PdfTools : public ::testing::Test {
+ protected:
+  static fs::path dir;
+  static std::vector<std::string> ids;
+
+  static void SetUpTestSuite() {
+    dir = fs::temp_directory_path() / ("ipt-templates-tools-" + std::to_string(getpid()));
+    fs::create_directories(dir / "a1");
+    const auto fields = testing::fixture_fields();
+    const auto& renderer = testing::fixture_renderer();
+    for (const auto& def : renderer.templates().definitions()) {
+      ids.push_back(def.id);
+      for (const int part : {2, 1}) {
+        auto pdf = renderer.render(def, fields, testing::fixed_options(part));
+        ASSERT_TRUE(pdf) << pdf.error().message;
+        std::ofstream out(part == 2 ? dir / (def.id + ".pdf") : dir / "a1" / (def.id + ".pdf"), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(pdf->data()), static_cast<std::streamsize>(pdf->size()));
+      }
+    }
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir); }
+
+  static std::string pdf(const std::string& id) { return (dir / (id + ".pdf")).string(); }
+};
+fs::path PdfTools::dir;
+std::vector<std::string> PdfTools::ids;
+
+TEST_F(PdfTools, QpdfCheckIsClean) {
+  for (const auto& id : ids) {
+    for (const auto& file : {pdf(id), (dir / "a1" / (id + ".pdf")).string()}) {
+      const auto r = run(std::string(IPT_QPDF) + " --check " + file);
+      EXPECT_EQ(r.status, 0) << file << "\n" << r.out;
+    }
+  }
+}
+
+TEST_F(PdfTools, EveryFontIsEmbeddedWithUnicodeMap) {
+  for (const auto& id : ids) {
+    const auto r = run(std::string(IPT_PDFFONTS) + " " + pdf(id));
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::istringstream lines(r.out);
+    std::string line;
+    int fonts = 0;
+    std::getline(lines, line);  // heading
+    std::getline(lines, line);  // ----
+    while (std::getline(lines, line)) {
+      if (line.empty()) continue;
+      ++fonts;
+      // name type encoding emb sub uni object: "... WinAnsi yes yes yes 7 0"
+      std::istringstream cols(line);
+      std::vector<std::string> c;
+      for (std::string w; cols >> w;) c.push_back(w);
+      ASSERT_GE(c.size(), 7u) << line;
+      EXPECT_EQ(c[c.size() - 5], "yes") << id << " not embedded: " << line;
+      EXPECT_EQ(c[c.size() - 4], "yes") << id << " not a subset: " << line;
+      EXPECT_EQ(c[c.size() - 3], "yes") << id << " no ToUnicode: " << line;
+    }
+    EXPECT_EQ(fonts, 2) << id << "\n" << r.out;
+  }
+}
+
+TEST_F(PdfTools, TextExtractsBackToTheCircularsWordsAndTheDossiersValues) {
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"annexe-1",
+       {"Annexe 1 - Éléments constitutifs du protocole d’intégration", "Dubœuf Léa",
+        "Accord des parents, de la personne exerçant l’autorité parentale, ou de l’élève majeur",
+        "Bilan(s) de l’intégration (Annexe(s) 4)"}},
+      {"annexe-2b",
+       {"Annexe 2b - Protocole d’intégration - Suivi de l’élève", "Synthèse du dossier de l’élève",
+        "Modalités de l’accompagnement et choix du personnel accompagnant¹",
+        "¹ Article 142 al 2 Le membre du personnel de l’enseignement spécialisé chargé de l’accompagnement reste "
+        "placé sous la seule autorité de la direction de l’école d’enseignement spécialisé dont il relève.",
+        "accompagnement « sur mesure »", "sa sœur à l’école « Les Tilleuls »", "Règles de présence et registre"}},
+      {"annexe-2c",
+       {"Annexe 2c - Protocole d’intégration - Signatures des nouveaux partenaires",
+        "LES PARTENAIRES SUIVANTS (à l’exception du CPMS) MARQUENT LEUR ACCORD SUR LE PROJET", "AVIS FAVORABLE",
+        "AVIS DÉFAVORABLE", "l’école « Les Tilleuls »", "Dubœuf Hélène, mère", "Date / Signature / Cachet"}},
+      {"annexe-3",
+       {"Annexe 3 - Tableau synoptique de l’évolution de l’intégration¹", "ÉLÈVE CONCERNÉ",
+        "Date d’inscription dans l’enseignement spécialisé", "Document constitutif du protocole d’intégration",
+        "¹ Ce document doit être inséré au protocole d’intégration.", "2026-2027", "14/03/2014"}},
+      {"annexe-4",
+       {"Annexe 4 – Bilan d’intégration", "DATE DE NAISSANCE", "Orientation (prolongation) choisie pour l’année 2026-27",
+        "Données à compléter uniquement si l’intégration est prolongée via l’école d’enseignement spécialisé (hors pôle) :",
+        "Date du début et de fin de l’intégration : 31/08 au 02/07",
+        "JUSTIFICATION DE L’ARRÊT D’INTÉGRATION :",
+        "Arrêt de l’intégration à la suite de l’obtention d’un certificat.", "Léa a obtenu son CEB avec 78 %",
+        "« Pôle territorial »", "« École ordinaire »", "Signature, date et cachet"}},
+      {"declaration-premiere-ipt",
+       {"Déclaration « Première IPT » après le 30-09", "remplace l’Annexe 10", "2026-2027", "Athénée royal « Les Érables »"}},
+      {"declaration-prolongation-ipt",
+       {"Déclaration « Prolongation IPT » après le 30-09", "un changement de domicile ;", "à 600 m du nouveau domicile",
+        "Pôle territorial de Liège-Centre"}},
+      {"motivations",
+       {"Motivations écrites des partenaires en désaccord", "au directeur de l’école d’enseignement spécialisé",
+        "L’école ne dispose pas, cette année, d’un local adapté"}},
+  };
+  ASSERT_EQ(expected.size(), ids.size());
+  for (const auto& id : ids) {
+    const auto r = run(std::string(IPT_PDFTOTEXT) + " -enc UTF-8 " + pdf(id) + " -");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const std::string text = collapse_spaces(r.out);
+    for (const auto& want : expected.at(id)) EXPECT_NE(text.find(want), std::string::npos) << id << ": « " << want << " »\n" << text;
+    // The circular's 2022-23 wording and its damaged Annexe 4 text must not leak through.
+    for (const char* never : {"2022-23", "29/08", "Dàté", "dé "})
+      EXPECT_EQ(text.find(never), std::string::npos) << id << ": « " << never << " »";
+  }
+}
+
+TEST_F(PdfTools, PreflightSaysPdfA1bValid) {
+  if (std::string(IPT_JAVA).empty() || std::string(IPT_JAVA).ends_with("NOTFOUND")) GTEST_SKIP() << "java absent";
+  // One JVM for all documents: Preflight's group mode reads a list and writes one XML report.
+  const auto list = dir / "a1" / "list.txt";
+  {
+    std::ofstream out(list);
+    for (const auto& id : ids) out << (dir / "a1" / (id + ".pdf")).string() << "\n";
+  }
+  const std::string cp =
+      "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:"
+      "/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:"
+      "/usr/share/java/jaxb-api.jar";
+  const auto r = run(std::string(IPT_JAVA) + " -Djava.awt.headless=true -cp " + cp +
+                     " org.apache.pdfbox.preflight.Validator_A1b xml group " + list.string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream in(list.string() + ".preflight.xml");
+  std::stringstream report;
+  report << in.rdbuf();
+  const std::string xml = report.str();
+  for (const auto& id : ids) {
+    const auto at = xml.find("<preflight name=\"" + id + ".pdf\">");
+    ASSERT_NE(at, std::string::npos) << id << "\n" << xml;
+    const auto end = xml.find("</preflight>", at);
+    const std::string entry = xml.substr(at, end - at);
+    EXPECT_NE(entry.find("<isValid type=\"PDF/A1-b\">true</isValid>"), std::string::npos) << entry;
+  }
+}
+
+// The form fields, read back by qpdf.
+TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
+  const std::map<std::string, std::vector<std::string>> signatures = {
+      {"annexe-1", {}},
+      {"annexe-2b", {}},
+      {"annexe-2c", {"sig_ecole_ordinaire", "sig_pole", "sig_cpms", "sig_responsable"}},
+      {"annexe-3", {}},
+      {"annexe-4", {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"}},
+      {"declaration-premiere-ipt", {"sig_pole"}},
+      {"declaration-prolongation-ipt", {"sig_pole"}},
+      {"motivations", {"sig_ecole_ordinaire", "sig_cpms"}},  // the fixture's two partners who disagreed
+  };
+  for (const auto& id : ids) {
+    const auto r = run(std::string(IPT_QPDF) + " --json=2 --json-key=acroform --json-key=qpdf " + pdf(id));
+    ASSERT_EQ(r.status, 0) << r.out;
+    const auto json = nlohmann::json::parse(r.out);
+    const auto& objects = json.at("qpdf").at(1);
+    std::vector<std::string> sigs;
+    std::map<std::string, nlohmann::json> by_name;
+    for (const auto& field : json.at("acroform").at("fields")) {
+      const std::string name = field.at("fullname");
+      by_name[name] = field;
+      const std::string annotation = field.at("annotation").at("object");
+      const auto& dict = objects.at("obj:" + annotation).at("value");
+      ASSERT_TRUE(dict.contains("/AP")) << id << " " << name;
+      ASSERT_TRUE(dict.at("/AP").contains("/N")) << id << " " << name;
+      EXPECT_EQ(dict.at("/AP").size(), 1u) << id << " " << name;  // PDF/A: /N only
+      EXPECT_EQ(field.at("annotation").at("annotationflags"), 4) << id << " " << name;  // printed
+      if (field.at("fieldtype") == "/Sig") {
+        sigs.push_back(name);
+        EXPECT_TRUE(field.at("value").is_null()) << id << " " << name << " must stay unsigned";
+        EXPECT_FALSE(dict.contains("/V"));
+      }
+    }
+    EXPECT_EQ(sigs, signatures.at(id)) << id;
+    if (id == "annexe-2c" || id == "annexe-4") {
+      ASSERT_TRUE(by_name.contains("avis_cpms")) << id;
+      EXPECT_TRUE(by_name["avis_cpms"].at("isradiobutton"));
+      EXPECT_EQ(by_name["avis_cpms"].at("value"), "/favorable");
+      EXPECT_EQ(by_name["signataire_responsable"].at("value"), "u:Dubœuf Hélène, mère");
+    }
+    if (id == "annexe-1") {
+      EXPECT_EQ(by_name["element_05"].at("value"), "/Oui");   // synthèse present
+      EXPECT_EQ(by_name["element_18"].at("value"), "/Oui");   // Annexe 4 (the fixture has an end date)
+      EXPECT_EQ(by_name.size(), 19u);                         // 18 ticks and the pupil's name
+    }
+  }
+}
+
+// A grey image decoded with libpng; empty when the file cannot be read.
+struct Gray {
+  unsigned width = 0, height = 0;
+  std::vector<unsigned char> pixels;
+};
+
+Gray read_png(const fs::path& path) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  Gray g;
+  if (png_image_begin_read_from_file(&image, path.c_str()) == 0) return g;
+  image.format = PNG_FORMAT_GRAY;
+  g.pixels.resize(PNG_IMAGE_SIZE(image));
+  if (png_image_finish_read(&image, nullptr, g.pixels.data(), 0, nullptr) == 0) return {};
+  g.width = image.width;
+  g.height = image.height;
+  return g;
+}
+
+// Page images against tests/templates/reference (40 dpi, grey), made by
+// scripts/update-reference-renderings.sh. Poppler draws the same file the same way, so a
+// change of wording or layout shows up as differing pixels.
+TEST_F(PdfTools, PagesLookLikeTheReferenceRenderings) {
+  const fs::path pages = dir / "pages";
+  fs::create_directories(pages);
+  for (const auto& id : ids) {
+    const auto r = run(std::string(IPT_PDFTOPPM) + " -r 40 -gray -png " + pdf(id) + " " + (pages / id).string());
+    ASSERT_EQ(r.status, 0) << r.out;
+    for (int page = 1;; ++page) {
+      const auto name = id + "-" + std::to_string(page) + ".png";
+      const bool rendered = fs::exists(pages / name);
+      const bool reference = fs::exists(fs::path(IPT_REFERENCE_DIR) / name);
+      EXPECT_EQ(rendered, reference) << name << ": page count differs from the reference";
+      if (!rendered || !reference) break;
+      const Gray a = read_png(pages / name);
+      const Gray b = read_png(fs::path(IPT_REFERENCE_DIR) / name);
+      ASSERT_FALSE(a.pixels.empty()) << name;
+      ASSERT_FALSE(b.pixels.empty()) << name;
+      ASSERT_EQ(a.width, b.width) << name;
+      ASSERT_EQ(a.height, b.height) << name;
+      std::size_t differing = 0;
+      for (std::size_t i = 0; i < a.pixels.size(); ++i)
+        if (std::abs(int{a.pixels[i]} - int{b.pixels[i]}) > 64) ++differing;
+      // Up to 0.05 % of the pixels (a few dots of antialiasing); a changed word is more.
+      EXPECT_LE(differing * 2000, a.pixels.size()) << name << ": " << differing
+                                                   << " pixels differ; if the change is intended, run "
+                                                      "scripts/update-reference-renderings.sh";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ipt::templates
