@@ -1,6 +1,6 @@
 // ipt demo: the main job on the shipped example dossiers, end to end on embedded defaults.
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 
