@@ -65,6 +65,9 @@ class Server {
     kill(pid_, SIGTERM);
     int status = 0;
     waitpid(pid_, &status, 0);
+    std::error_code ec;  // leave nothing behind in /tmp
+    fs::remove_all(fs::temp_directory_path() / "ipt-mail-bench-spool", ec);
+    fs::remove_all(fs::temp_directory_path() / "ipt-mail-bench", ec);
   }
   const std::string& url() const { return url_; }
 
