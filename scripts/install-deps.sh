@@ -13,6 +13,8 @@ packages=(
   fonts-liberation fonts-dejavu-core icc-profiles-free
   # independent checkers used by the tests
   libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc
+  # a real SMTP server (aiosmtpd, run with /usr/bin/python3) for the mail tests
+  python3-aiosmtpd
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
 )
 

@@ -1,4 +1,5 @@
 // ipt demo: the main job on the shipped example dossiers, end to end on embedded defaults.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -6,19 +7,22 @@
 #include "common.hpp"
 #include "demo_signing.hpp"
 #include "dispatches.hpp"
+#include "mail_hook.hpp"
 #include "ipt/pipeline/archive.hpp"
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/embedded_file.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/templates/renderer.hpp"
+#include "ipt/mail/annexe4.hpp"
+#include "ipt/mail/outbox.hpp"
+#include "ipt/mail/transport.hpp"
 #include "output.hpp"
 
 namespace ipt::app {
 
 std::span<const EmbeddedFile> embedded_examples();  // generated from examples/*.xml
 
-// What runs when an Annexe 4 is complete (the outbox, once mail/ is wired in).
-pipeline::CompletionHook completion_hook() { return {}; }
+
 
 namespace {
 
@@ -40,18 +44,19 @@ std::optional<std::string> prepare_folder(const fs::path& dir) {
   fs::create_directories(dir, ec);
   if (ec) return dir.string() + " : création impossible (" + ec.message() + ")";
   std::ofstream(dir / marker_name) << "Dossier de démonstration créé par ipt demo.\n";
-  // A fresh database, so fresh documents: the archives (written once) and the PKI stay.
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(dir / (std::string("ipt.sqlite") + suffix), ec);
+  // A fresh database, so fresh documents and outbox: the archives (written once) and the PKI stay.
+  for (const char* suffix : {"", "-wal", "-shm", ".outbox-lock"}) fs::remove(dir / (std::string("ipt.sqlite") + suffix), ec);
   fs::remove_all(dir / "documents", ec);
+  fs::remove_all(dir / "outbox", ec);
   return std::nullopt;
 }
 
-// Renders the dossier's documents into the store, has them signed in the plan's order
-// (each new revision verified before it replaces the previous), then files the dossier and
-// checks the archive. Prints a line per step; fails on the first problem.
+// Renders the dossier's documents into the store and has them signed in the plan's order
+// (each new revision verified before it replaces the previous). When an Annexe 4 is
+// complete, `on_complete` queues it for the Administration in the same transaction.
 core::Result<void> produce_documents(const core::Dossier& dossier, const core::Plan& plan,
                                      pipeline::DossierDocuments& documents, const DemoSigning& signer,
-                                     core::Store& store, const fs::path& dir, Io& io) {
+                                     const pipeline::CompletionHook& on_complete, Io& io) {
   auto rendered = documents.render(dossier.reference, core::current_actor());
   if (!rendered) return std::unexpected(rendered.error());
   io.out << "\nDocuments (" << documents.folder(dossier.reference).string() << ") :\n";
@@ -61,19 +66,27 @@ core::Result<void> produce_documents(const core::Dossier& dossier, const core::P
       io.out << "  " << stem << ".pdf : produit (sans signature)\n";
       continue;
     }
-    if (auto ok = signer.sign_document(documents, dossier, document, completion_hook()); !ok) {
+    if (auto ok = signer.sign_document(documents, dossier, document, on_complete); !ok) {
       return std::unexpected(ok.error().with_context(stem));
     }
     io.out << "  " << stem << ".pdf : " << document.signatures.size()
-           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), chacune vérifiée\n";
+           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), chacune vérifiée"
+           << (document.document == core::Document::annexe_4 ? " ; mise en file pour l'Administration" : "") << "\n";
   }
-  auto archived = pipeline::archive_dossier(store, documents, dossier.reference, dir / "archives", signer.trust(),
-                                            dispatches_of(store.path(), dossier.reference), core::current_actor());
+  return {};
+}
+
+// Files a dossier and checks the archive.
+core::Result<void> file_dossier(const std::string& reference, core::Store& store, pipeline::DossierDocuments& documents,
+                                const DemoSigning& signer, const fs::path& dir, Io& io) {
+  auto archived = pipeline::archive_dossier(store, documents, reference, dir / "archives", signer.trust(),
+                                            dispatches_of(store.path(), reference), core::current_actor());
   if (!archived) return std::unexpected(archived.error().with_context("archivage"));
   auto check = pipeline::verify_archive(archived->folder, signer.trust());
   if (!check) return std::unexpected(check.error().with_context("vérification de l'archive"));
   if (!check->ok) return core::fail("archive " + archived->folder.string() + " : " + check->problems.front());
-  io.out << "Archive : " << archived->folder.string() << " (" << archived->files << " fichiers), vérifiée : intacte\n";
+  io.out << "  " << reference << " : " << archived->folder.string() << " (" << archived->files
+         << " fichiers), vérifiée : intacte\n";
   return {};
 }
 
@@ -107,9 +120,20 @@ int run(const Arguments& args, Io& io) {
   }
   io.out << "PKI de démonstration : " << (dir / "pki").string() << " ; horodatage : " << (*signer)->timestamp_url() << "\n";
   pipeline::DossierDocuments documents(*store, *renderer);
+  // No SMTP server in a demo: the outbox writes each message as an .eml file instead.
+  auto outbox = mail::Outbox::open(store->path());
+  if (!outbox) {
+    io.err << "ipt demo : " << outbox.error().message << "\n";
+    return exit_failure;
+  }
+  mail::MailConfig mail_config;
+  mail_config.sender = "coordination@pole.example";
+  mail_config.sender_name = "Pôle territorial (démonstration)";
+  const auto on_complete = annexe4_mail_hook(mail_config);
   const auto examples = embedded_examples();
   io.out << "ipt demo : " << examples.size() << " dossiers d'exemple, base de données " << store->path().string() << "\n";
   int index = 0;
+  std::vector<std::string> references;
   for (const auto& example : examples) {
     ++index;
     const std::string name(example.name);
@@ -128,12 +152,29 @@ int run(const Arguments& args, Io& io) {
       io.err << "ipt demo : " << name << " : " << plan.error().message << "\n";
       return exit_failure;
     }
+    references.push_back(dossier->reference);
     io.out << "\n[" << index << "/" << examples.size() << "] " << name << " importé (version "
            << imported->version << ")\n"
            << std::string(72, '-') << "\n"
            << plan_text(*dossier, *plan);
-    if (auto ok = produce_documents(*dossier, *plan, documents, **signer, *store, dir, io); !ok) {
+    if (auto ok = produce_documents(*dossier, *plan, documents, **signer, on_complete, io); !ok) {
       io.err << "ipt demo : " << name << " : " << ok.error().message << "\n";
+      return exit_failure;
+    }
+  }
+  mail::FileTransport files(dir / "outbox");
+  auto pass = outbox->send_due(files);
+  if (!pass) {
+    io.err << "ipt demo : file d'envoi : " << pass.error().message << "\n";
+    return exit_failure;
+  }
+  io.out << "\n" << std::string(72, '=') << "\nAnnexe 4 à l'Administration (" << mail_config.admin_address << ") : "
+         << pass->sent << " message(s) écrit(s) en .eml dans " << files.folder().string()
+         << " (aucun serveur SMTP configuré ; voir « ipt outbox list »)\n";
+  io.out << "\nArchives pour l'Inspection :\n";
+  for (const auto& reference : references) {
+    if (auto ok = file_dossier(reference, *store, documents, **signer, dir, io); !ok) {
+      io.err << "ipt demo : " << reference << " : " << ok.error().message << "\n";
       return exit_failure;
     }
   }
@@ -146,7 +187,8 @@ int run(const Arguments& args, Io& io) {
          << "Terminé : " << examples.size() << " dossiers importés, planifiés, produits, signés et archivés ; "
          << "journal d'audit intact (" << verdict->entries << " entrées).\n"
          << "Base de données : " << store->path().string() << "\n"
-         << "Documents : " << (dir / "documents").string() << "/<référence>/ ; archives (originaux, copies, rapports de\n"
+         << "Documents : " << (dir / "documents").string() << "/<référence>/ ; messages : " << (dir / "outbox").string() << "/\n"
+         << "Archives (originaux, copies, rapports de\n"
          << "validation, journal d'audit, certificat d'achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
          << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
          << "(Le répondeur OCSP de démonstration ne tourne que pendant « ipt demo » : une vérification\n"
@@ -164,8 +206,10 @@ Command demo_command() {
            "le plan de chacun, produit ses documents en PDF/A, les fait signer dans l'ordre du plan\n"
            "(PAdES B-T) par une PKI de démonstration créée à la première exécution, avec un serveur\n"
            "d'horodatage et un répondeur OCSP lancés sur 127.0.0.1 le temps de la démonstration,\n"
-           "vérifie chaque signature et le journal d'audit. Tout est écrit dans le dossier de\n"
-           "démonstration (défaut : ./ipt-demo) ; la base est recréée à chaque exécution.",
+           "met chaque Annexe 4 signée en file pour l'Administration (écrite en .eml : aucun serveur\n"
+           "SMTP n'est configuré), classe chaque dossier et vérifie l'archive et le journal d'audit.\n"
+           "Tout est écrit dans le dossier de démonstration (défaut : ./ipt-demo) ; la base est\n"
+           "recréée à chaque exécution.",
            {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"}},
            0, 0},
           run};

@@ -3,6 +3,8 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "mail_common.hpp"
+#include "mail_hook.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
@@ -15,9 +17,13 @@ namespace {
 
 using signing::Bytes;
 
-// What runs when an Annexe 4's last signature lands (the mail to the Administration is
-// queued there once mail/ is wired in; until then, nothing).
-pipeline::CompletionHook completion_hook(const Arguments&, Io&) { return {}; }
+// When an Annexe 4's last signature lands, its mail to the Administration is queued in the
+// same transaction (configuration: --config, else the default ipt.conf, else the defaults).
+std::optional<pipeline::CompletionHook> completion_hook(const Arguments& args, Io& io) {
+  auto config = load_config(args, io, "sign");
+  if (!config) return std::nullopt;
+  return annexe4_mail_hook(*std::move(config));
+}
 
 std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {
   const std::string secret_file = args.value("--password-file").value_or(args.value("--pin-file").value_or(""));
@@ -219,7 +225,9 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
   }
   pipeline::DossierDocuments documents(*store, *renderer);
   pipeline::SignRequest request{reference, *document, *options, key->get(), tsa.get(), *anchors, core::current_actor()};
-  auto outcome = documents.sign(request, completion_hook(args, io));
+  const auto hook = completion_hook(args, io);
+  if (!hook) return exit_bad_input;
+  auto outcome = documents.sign(request, *hook);
   if (!outcome) {
     io.err << "ipt sign : dossier " << reference << " : " << outcome.error().message << "\n";
     return exit_failure;
@@ -341,6 +349,7 @@ Command sign_command() {
             {"--dossier", "RÉFÉRENCE", "signe le document d'un dossier dans le magasin (avec --doc)"},
             {"--doc", "DOCUMENT", "document du dossier à signer, par exemple annexe-4"},
             database_option(),
+            config_option(),
             {"--json", "", "sortie JSON pour un programme"}},
            0, 1},
           run};

@@ -41,5 +41,8 @@ Command import_command();
 Command dossiers_command();
 Command audit_verify_command();
 Command audit_list_command();
+Command outbox_list_command();
+Command outbox_send_command();
+Command config_check_command();
 
 }  // namespace ipt::app

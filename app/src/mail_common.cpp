@@ -1,0 +1,32 @@
+#include "mail_common.hpp"
+
+#include "ipt/core/store.hpp"
+
+namespace ipt::app {
+
+OptionSpec config_option() {
+  return {"--config", "FICHIER",
+          "configuration de l'envoi (défaut : $IPT_CONFIG, sinon ~/.config/ipt-dossiers/ipt.conf)"};
+}
+
+std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {
+  const auto given = args.value("--config");
+  const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
+  auto config = mail::load_mail_config(path, !given);
+  if (!config) {
+    io.err << "ipt " << command << " : " << config.error().message << "\n";
+    return std::nullopt;
+  }
+  return *config;
+}
+
+std::filesystem::path database_path(const Arguments& args) {
+  return args.value("--db").value_or(core::default_database_path().string());
+}
+
+std::filesystem::path default_outbox_folder(const Arguments& args) {
+  const auto db = database_path(args);
+  return (db.has_parent_path() ? db.parent_path() : std::filesystem::path(".")) / "outbox";
+}
+
+}  // namespace ipt::app

@@ -1,0 +1,25 @@
+#pragma once
+// What the mail commands share: the --config option, loading the mail configuration, and
+// where the file transport writes when the configuration names no folder.
+#include <filesystem>
+#include <optional>
+
+#include "arguments.hpp"
+#include "command.hpp"
+#include "ipt/mail/config.hpp"
+
+namespace ipt::app {
+
+OptionSpec config_option();
+
+// The configuration of --config (must exist), else of the default path (may be absent:
+// then the defaults, i.e. the file transport). Prints why on failure.
+std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command);
+
+// The database of --db or the default.
+std::filesystem::path database_path(const Arguments& args);
+
+// <folder of the database>/outbox
+std::filesystem::path default_outbox_folder(const Arguments& args);
+
+}  // namespace ipt::app

@@ -1,0 +1,488 @@
+#include "ipt/mail/outbox.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <sstream>
+
+#include "database.hpp"
+
+namespace ipt::mail {
+
+using detail::Query;
+using detail::Transaction;
+
+namespace {
+
+constexpr const char* schema_sql = R"sql(
+CREATE TABLE IF NOT EXISTS outbox_message (
+  id              INTEGER PRIMARY KEY,
+  message_id      TEXT NOT NULL UNIQUE,
+  dossier         TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_reply      TEXT NOT NULL DEFAULT '',
+  sender          TEXT NOT NULL,
+  recipients_to   TEXT NOT NULL,
+  recipients_cc   TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  date            INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox_message(status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS outbox_attachment (
+  message      INTEGER NOT NULL REFERENCES outbox_message(id),
+  n            INTEGER NOT NULL,
+  file_name    TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  bytes        BLOB NOT NULL,
+  PRIMARY KEY (message, n)
+);
+CREATE TABLE IF NOT EXISTS outbox_attempt (
+  message     INTEGER NOT NULL REFERENCES outbox_message(id),
+  n           INTEGER NOT NULL,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  outcome     TEXT NOT NULL,
+  reply       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (message, n)
+);
+)sql";
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+  return buffer;
+}
+
+long long unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_unix(long long s) {
+  return std::chrono::system_clock::time_point(std::chrono::seconds(s));
+}
+
+// Addresses are stored one a line as "email<TAB>name"; validate() guarantees that neither
+// part holds a line break and that the email holds no tab.
+std::string encode_addresses(const std::vector<Address>& list) {
+  std::string out;
+  for (const auto& a : list) out += a.email + "\t" + a.display_name + "\n";
+  return out;
+}
+
+std::vector<Address> decode_addresses(const std::string& text) {
+  std::vector<Address> out;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    const auto tab = line.find('\t');
+    out.push_back(tab == std::string::npos ? Address{line, ""} : Address{line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return out;
+}
+
+OutboxStatus parse_status(const std::string& s) {
+  if (s == "queued") return OutboxStatus::queued;
+  if (s == "sending") return OutboxStatus::sending;
+  if (s == "sent") return OutboxStatus::sent;
+  if (s == "failed") return OutboxStatus::failed;
+  return OutboxStatus::unknown;
+}
+
+// Releases the worker lock when the pass ends; the kernel releases it if the process dies.
+class WorkerLock {
+ public:
+  explicit WorkerLock(int fd) : fd_(fd) {}
+  ~WorkerLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  WorkerLock(WorkerLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  WorkerLock(const WorkerLock&) = delete;
+  WorkerLock& operator=(const WorkerLock&) = delete;
+  WorkerLock& operator=(WorkerLock&&) = delete;
+
+  static Result<WorkerLock> take(const std::filesystem::path& database) {
+    const std::string path = database.string() + ".outbox-lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) return core::fail(path + " : ouverture du verrou impossible (" + std::strerror(errno) + ")");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return core::fail("un autre envoi de la file est déjà en cours (verrou " + path + ")");
+    }
+    return WorkerLock(fd);
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::string_view to_string(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::queued: return "queued";
+    case OutboxStatus::sending: return "sending";
+    case OutboxStatus::sent: return "sent";
+    case OutboxStatus::failed: return "failed";
+    case OutboxStatus::unknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view label_fr(OutboxStatus status) {
+  switch (status) {
+    case OutboxStatus::queued: return "en attente";
+    case OutboxStatus::sending: return "en cours d'envoi";
+    case OutboxStatus::sent: return "envoyé";
+    case OutboxStatus::failed: return "échec définitif";
+    case OutboxStatus::unknown: break;
+  }
+  return "inconnu";
+}
+
+Result<void> create_outbox_schema(sqlite3* db) { return detail::execute(db, schema_sql); }
+
+Result<QueuedMessage> enqueue(sqlite3* db, MailMessage message, const std::string& dossier,
+                              std::chrono::system_clock::time_point now) {
+  // Outside a transaction the message would be stored even if the caller's change later
+  // fails: refuse rather than break the "both or neither" promise.
+  if (sqlite3_get_autocommit(db) != 0) {
+    return core::fail("file d'envoi : enqueue() appelé hors transaction (BEGIN attendu)");
+  }
+  assign_identity(message, now);
+  if (auto valid = validate(message); !valid) {
+    return std::unexpected(valid.error().with_context("file d'envoi, dossier " + dossier));
+  }
+  if (auto r = create_outbox_schema(db); !r) return std::unexpected(r.error());
+  auto insert = Query::prepare(db,
+      "INSERT INTO outbox_message (message_id, dossier, created_at, status, attempts, next_attempt_at, sender,"
+      " recipients_to, recipients_cc, subject, body, date) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->text(1, message.message_id).text(2, dossier).text(3, iso_utc(now)).integer(4, unix_seconds(now))
+      .text(5, encode_addresses({message.from})).text(6, encode_addresses(message.to))
+      .text(7, encode_addresses(message.cc)).text(8, message.subject).text(9, message.text)
+      .integer(10, unix_seconds(message.date));
+  if (auto r = insert->run(); !r) return std::unexpected(r.error());
+  const long long id = sqlite3_last_insert_rowid(db);
+  for (size_t i = 0; i < message.attachments.size(); ++i) {
+    const auto& a = message.attachments[i];
+    auto attach = Query::prepare(db, "INSERT INTO outbox_attachment VALUES (?, ?, ?, ?, ?)");
+    if (!attach) return std::unexpected(attach.error());
+    attach->integer(1, id).integer(2, static_cast<long long>(i)).text(3, a.file_name).text(4, a.content_type)
+        .blob(5, a.bytes);
+    if (auto r = attach->run(); !r) return std::unexpected(r.error());
+  }
+  return QueuedMessage{id, message.message_id};
+}
+
+struct Outbox::Impl {
+  std::filesystem::path path;
+  detail::Database db;
+  RetryPolicy policy;
+  Clock clock;
+
+  std::chrono::system_clock::time_point now() const { return clock ? clock() : std::chrono::system_clock::now(); }
+
+  Result<MailMessage> load_message(long long id) const;
+  Result<std::vector<OutboxAttempt>> load_attempts(long long id) const;
+  Result<int> recover_interrupted();
+  Result<bool> claim(long long id);
+  Result<void> finish(long long id, const DeliveryOutcome& outcome, PassReport& report);
+  std::chrono::seconds retry_delay(int attempts) const {
+    auto delay = policy.initial;
+    for (int i = 1; i < attempts && delay < policy.max; ++i) delay *= 2;
+    return std::min(delay, policy.max);
+  }
+};
+
+Outbox::Outbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Outbox::~Outbox() = default;
+Outbox::Outbox(Outbox&&) noexcept = default;
+Outbox& Outbox::operator=(Outbox&&) noexcept = default;
+
+Result<Outbox> Outbox::open(const std::filesystem::path& path, RetryPolicy policy, Clock clock) {
+  const auto where = "base de données " + path.string();
+  std::error_code ec;
+  if (path.has_parent_path() && !std::filesystem::exists(path.parent_path(), ec)) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return core::fail(where + " : création du dossier impossible (" + ec.message() + ")");
+    std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, ec);
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  detail::Database db(raw);
+  if (rc != SQLITE_OK) {
+    return core::fail(where + " : ouverture impossible (" + (raw ? sqlite3_errmsg(raw) : "mémoire") + ")");
+  }
+  // Owner only, as the store does: queued messages carry the signed Annexe 4.
+  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
+  sqlite3_busy_timeout(db.get(), 5000);
+  // synchronous=FULL: a message marked "sending" or "sent" is on disk before we go on.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+    if (auto r = detail::execute(db.get(), pragma); !r) return std::unexpected(r.error().with_context(where));
+  }
+  {
+    auto tx = Transaction::begin(db.get());
+    if (!tx) return std::unexpected(tx.error().with_context(where));
+    if (auto r = create_outbox_schema(db.get()); !r) return std::unexpected(r.error().with_context(where));
+    if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
+  }
+  return Outbox(std::make_unique<Impl>(Impl{path, std::move(db), policy, std::move(clock)}));
+}
+
+Result<QueuedMessage> Outbox::enqueue(MailMessage message, const std::string& dossier) {
+  auto tx = Transaction::begin(impl_->db.get());
+  if (!tx) return std::unexpected(tx.error());
+  auto queued = mail::enqueue(impl_->db.get(), std::move(message), dossier, impl_->now());
+  if (!queued) return queued;
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return queued;
+}
+
+Result<MailMessage> Outbox::Impl::load_message(long long id) const {
+  auto q = Query::prepare(db.get(),
+      "SELECT message_id, sender, recipients_to, recipients_cc, subject, body, date FROM outbox_message WHERE id = ?");
+  if (!q) return std::unexpected(q.error());
+  q->integer(1, id);
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return core::fail("file d'envoi : message n° " + std::to_string(id) + " introuvable");
+  MailMessage m;
+  m.message_id = q->text(0);
+  const auto from = decode_addresses(q->text(1));
+  if (!from.empty()) m.from = from.front();
+  m.to = decode_addresses(q->text(2));
+  m.cc = decode_addresses(q->text(3));
+  m.subject = q->text(4);
+  m.text = q->text(5);
+  m.date = from_unix(q->integer(6));
+  auto a = Query::prepare(db.get(),
+      "SELECT file_name, content_type, bytes FROM outbox_attachment WHERE message = ? ORDER BY n");
+  if (!a) return std::unexpected(a.error());
+  a->integer(1, id);
+  for (;;) {
+    auto more = a->step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    m.attachments.push_back({a->text(0), a->text(1), a->text(2)});
+  }
+  return m;
+}
+
+Result<std::vector<OutboxAttempt>> Outbox::Impl::load_attempts(long long id) const {
+  auto q = Query::prepare(db.get(),
+      "SELECT n, started_at, finished_at, outcome, reply FROM outbox_attempt WHERE message = ? ORDER BY n");
+  if (!q) return std::unexpected(q.error());
+  q->integer(1, id);
+  std::vector<OutboxAttempt> out;
+  for (;;) {
+    auto more = q->step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    out.push_back({static_cast<int>(q->integer(0)), q->text(1), q->text(2), q->text(3), q->text(4)});
+  }
+  return out;
+}
+
+Result<int> Outbox::Impl::recover_interrupted() {
+  sqlite3* h = db.get();
+  auto tx = Transaction::begin(h);
+  if (!tx) return std::unexpected(tx.error());
+  const auto t = now();
+  auto attempts = Query::prepare(h,
+      "UPDATE outbox_attempt SET outcome = 'interrupted', finished_at = ?, reply = ? WHERE outcome = 'sending'");
+  if (!attempts) return std::unexpected(attempts.error());
+  attempts->text(1, iso_utc(t)).text(2,
+      "envoi interrompu (arrêt du programme) : le serveur a pu recevoir le message ; il est renvoyé avec le même "
+      "Message-ID");
+  if (auto r = attempts->run(); !r) return std::unexpected(r.error());
+  auto messages = Query::prepare(h, "UPDATE outbox_message SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'");
+  if (!messages) return std::unexpected(messages.error());
+  messages->integer(1, unix_seconds(t));
+  if (auto r = messages->run(); !r) return std::unexpected(r.error());
+  const int recovered = sqlite3_changes(h);
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return recovered;
+}
+
+Result<bool> Outbox::Impl::claim(long long id) {
+  sqlite3* h = db.get();
+  auto tx = Transaction::begin(h);
+  if (!tx) return std::unexpected(tx.error());
+  const auto t = now();
+  auto update = Query::prepare(h,
+      "UPDATE outbox_message SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'"
+      " AND next_attempt_at <= ?");
+  if (!update) return std::unexpected(update.error());
+  update->integer(1, id).integer(2, unix_seconds(t));
+  if (auto r = update->run(); !r) return std::unexpected(r.error());
+  if (sqlite3_changes(h) != 1) return false;
+  auto attempt = Query::prepare(h,
+      "INSERT INTO outbox_attempt (message, n, started_at, outcome) "
+      "SELECT id, attempts, ?, 'sending' FROM outbox_message WHERE id = ?");
+  if (!attempt) return std::unexpected(attempt.error());
+  attempt->text(1, iso_utc(t)).integer(2, id);
+  if (auto r = attempt->run(); !r) return std::unexpected(r.error());
+  // Committed (synchronous=FULL) before the first byte leaves: after a crash, "sending"
+  // tells the next pass that the server may have the message.
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return true;
+}
+
+Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, PassReport& report) {
+  sqlite3* h = db.get();
+  auto tx = Transaction::begin(h);
+  if (!tx) return std::unexpected(tx.error());
+  auto current = Query::prepare(h, "SELECT attempts FROM outbox_message WHERE id = ?");
+  if (!current) return std::unexpected(current.error());
+  current->integer(1, id);
+  if (auto row = current->step(); !row || !*row) {
+    return core::fail("file d'envoi : message n° " + std::to_string(id) + " disparu pendant l'envoi");
+  }
+  const int attempts = static_cast<int>(current->integer(0));
+  const auto t = now();
+  std::string status;
+  std::string attempt_outcome;
+  std::string reply = outcome.reply;
+  long long next = unix_seconds(t);
+  switch (outcome.status) {
+    case DeliveryStatus::sent:
+      status = "sent";
+      attempt_outcome = "sent";
+      ++report.sent;
+      break;
+    case DeliveryStatus::permanent_failure:
+      status = "failed";
+      attempt_outcome = "permanent";
+      ++report.failed;
+      report.failed_ids.push_back(id);
+      break;
+    case DeliveryStatus::temporary_failure:
+      attempt_outcome = "temporary";
+      // An unreachable server, a refused login or a TLS problem says nothing about the
+      // message: it waits, however long, rather than fail for our server's sake.
+      if (attempts >= policy.max_attempts && !outcome.server_unavailable) {
+        status = "failed";
+        reply += " (abandon après " + std::to_string(attempts) + " tentatives)";
+        ++report.failed;
+        report.failed_ids.push_back(id);
+      } else {
+        status = "queued";
+        next += retry_delay(attempts).count();
+        ++report.retried;
+      }
+      break;
+  }
+  auto update = Query::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?");
+  if (!update) return std::unexpected(update.error());
+  update->text(1, status).integer(2, next).text(3, reply).integer(4, id);
+  if (auto r = update->run(); !r) return std::unexpected(r.error());
+  auto attempt = Query::prepare(h,
+      "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?");
+  if (!attempt) return std::unexpected(attempt.error());
+  attempt->text(1, iso_utc(t)).text(2, attempt_outcome).text(3, outcome.reply).integer(4, id).integer(5, attempts);
+  if (auto r = attempt->run(); !r) return std::unexpected(r.error());
+  return tx->commit();
+}
+
+Result<PassReport> Outbox::send_due(Transport& transport) {
+  auto lock = WorkerLock::take(impl_->path);
+  if (!lock) return std::unexpected(lock.error());
+  PassReport report;
+  auto recovered = impl_->recover_interrupted();
+  if (!recovered) return std::unexpected(recovered.error());
+  report.recovered = *recovered;
+
+  // The messages due when the pass starts, oldest first; one queued meanwhile waits for the
+  // next pass, and a message retried in this pass is not taken twice.
+  std::vector<long long> due;
+  {
+    auto q = Query::prepare(impl_->db.get(),
+        "SELECT id FROM outbox_message WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id");
+    if (!q) return std::unexpected(q.error());
+    q->integer(1, unix_seconds(impl_->now()));
+    for (;;) {
+      auto more = q->step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      due.push_back(q->integer(0));
+    }
+  }
+  for (const long long id : due) {
+    auto claimed = impl_->claim(id);
+    if (!claimed) return std::unexpected(claimed.error());
+    if (!*claimed) continue;
+    auto message = impl_->load_message(id);
+    DeliveryOutcome outcome;
+    if (message) {
+      outcome = transport.deliver(*message);
+    } else {
+      outcome.status = DeliveryStatus::permanent_failure;
+      outcome.reply = message.error().message;
+    }
+    if (auto r = impl_->finish(id, outcome, report); !r) return std::unexpected(r.error());
+    if (outcome.server_unavailable) {
+      report.server_unavailable = true;
+      report.server_problem = outcome.reply;
+      break;
+    }
+  }
+  return report;
+}
+
+Result<std::vector<OutboxEntry>> Outbox::list() const {
+  auto q = Query::prepare(impl_->db.get(),
+      "SELECT id, message_id, dossier, subject, recipients_to, recipients_cc, status, attempts, created_at,"
+      " next_attempt_at, last_reply FROM outbox_message ORDER BY id DESC");
+  if (!q) return std::unexpected(q.error());
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    auto more = q->step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    OutboxEntry e;
+    e.id = q->integer(0);
+    e.message_id = q->text(1);
+    e.dossier = q->text(2);
+    e.subject = q->text(3);
+    auto recipients = decode_addresses(q->text(4));
+    for (auto& a : decode_addresses(q->text(5))) recipients.push_back(a);
+    for (const auto& a : recipients) e.recipients += (e.recipients.empty() ? "" : ", ") + a.email;
+    e.status = parse_status(q->text(6));
+    e.attempts = static_cast<int>(q->integer(7));
+    e.created_at = q->text(8);
+    if (e.status == OutboxStatus::queued) e.next_attempt_at = iso_utc(from_unix(q->integer(9)));
+    e.last_reply = q->text(10);
+    auto history = impl_->load_attempts(e.id);
+    if (!history) return std::unexpected(history.error());
+    e.history = std::move(*history);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::optional<OutboxEntry>> Outbox::find(long long id) const {
+  auto all = list();
+  if (!all) return std::unexpected(all.error());
+  for (auto& e : *all) {
+    if (e.id == id) return std::optional<OutboxEntry>{std::move(e)};
+  }
+  return std::optional<OutboxEntry>{};
+}
+
+}  // namespace ipt::mail
