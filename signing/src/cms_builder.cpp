@@ -35,17 +35,34 @@ Bytes signature_value_of(CMS_SignerInfo* signer) {
   return Bytes(ASN1_STRING_get0_data(value), ASN1_STRING_get0_data(value) + ASN1_STRING_length(value));
 }
 
+core::Result<std::vector<X509Ptr>> parse_certificates(const std::vector<Bytes>& chain) {
+  std::vector<X509Ptr> out;
+  out.reserve(chain.size());
+  for (const auto& der : chain) {
+    auto c = parse_certificate(der);
+    if (!c) return std::unexpected(c.error());
+    out.push_back(*std::move(c));
+  }
+  return out;
+}
+
 core::Result<CmsSkeleton> build_cms(const Bytes& document_digest, const Bytes& certificate,
                                     const std::vector<Bytes>& chain) {
   auto cert = parse_certificate(certificate);
   if (!cert) return std::unexpected(cert.error());
+  auto parsed_chain = parse_certificates(chain);
+  if (!parsed_chain) return std::unexpected(parsed_chain.error());
+  return build_cms(document_digest, cert->get(), *parsed_chain);
+}
+
+core::Result<CmsSkeleton> build_cms(const Bytes& document_digest, X509* cert, const std::vector<X509Ptr>& chain) {
   CmsSkeleton skeleton;
   skeleton.cms.reset(CMS_sign(nullptr, nullptr, nullptr, nullptr, CMS_PARTIAL | CMS_DETACHED | CMS_BINARY));
   if (!skeleton.cms) return core::fail("CMS : création impossible (" + openssl_errors() + ")");
   CMS_set_detached(skeleton.cms.get(), 1);
   // Only the public key is needed to set the algorithms; the private key signs elsewhere.
-  EVP_PKEY* public_key = X509_get0_pubkey(cert->get());
-  skeleton.signer = CMS_add1_signer(skeleton.cms.get(), cert->get(), public_key, EVP_sha256(),
+  EVP_PKEY* public_key = X509_get0_pubkey(cert);
+  skeleton.signer = CMS_add1_signer(skeleton.cms.get(), cert, public_key, EVP_sha256(),
                                     CMS_PARTIAL | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP);
   if (!skeleton.signer) return core::fail("CMS : signataire refusé (" + openssl_errors() + ")");
   if (CMS_signed_add1_attr_by_NID(skeleton.signer, NID_pkcs9_contentType, V_ASN1_OBJECT,
@@ -54,10 +71,8 @@ core::Result<CmsSkeleton> build_cms(const Bytes& document_digest, const Bytes& c
                                   document_digest.data(), static_cast<int>(document_digest.size())) != 1) {
     return core::fail("CMS : attributs signés impossibles (" + openssl_errors() + ")");
   }
-  for (const auto& der : chain) {
-    auto c = parse_certificate(der);
-    if (!c) return std::unexpected(c.error());
-    if (CMS_add1_cert(skeleton.cms.get(), c->get()) != 1) return core::fail("CMS : chaîne refusée (" + openssl_errors() + ")");
+  for (const auto& c : chain) {
+    if (CMS_add1_cert(skeleton.cms.get(), c.get()) != 1) return core::fail("CMS : chaîne refusée (" + openssl_errors() + ")");
   }
   std::vector<Bytes> attributes;
   for (int i = 0; i < CMS_signed_get_attr_count(skeleton.signer); ++i) {

@@ -50,15 +50,26 @@ core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path
   const unsigned char* p = bytes->data();
   Handle<PKCS12, PKCS12_free> p12(d2i_PKCS12(nullptr, &p, static_cast<long>(bytes->size())));
   if (!p12) return core::fail(path.string() + " : fichier PKCS#12 illisible");
-  if (PKCS12_verify_mac(p12.get(), password.c_str(), static_cast<int>(password.size())) != 1) {
+  const auto mac_verifies = [&] {
+    const bool ok = PKCS12_verify_mac(p12.get(), password.c_str(), static_cast<int>(password.size())) == 1;
     ERR_clear_error();
+    return ok;
+  };
+  // The MAC is always checked, and a file without one refused. With a non-empty password,
+  // PKCS12_parse checks the MAC itself: checking it beforehand too would derive the MAC key
+  // twice (10,000 iterations in localpki's files, about a quarter of the opening's cost), so
+  // it is checked alone only when parsing fails, to tell a wrong password from a damaged
+  // file. An empty password keeps the check first (PKCS12_parse would also try "no password").
+  if (!PKCS12_mac_present(p12.get()) || (password.empty() && !mac_verifies())) {
     return core::fail(path.string() + " : mot de passe incorrect");
   }
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* ca = nullptr;
   if (PKCS12_parse(p12.get(), password.c_str(), &key, &cert, &ca) != 1) {
-    return core::fail(path.string() + " : lecture du PKCS#12 impossible (" + openssl_errors() + ")");
+    const std::string reason = openssl_errors();
+    if (!mac_verifies()) return core::fail(path.string() + " : mot de passe incorrect");
+    return core::fail(path.string() + " : lecture du PKCS#12 impossible (" + reason + ")");
   }
   EvpPkeyPtr key_holder(key);
   X509Ptr cert_holder(cert);

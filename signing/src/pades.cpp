@@ -81,11 +81,22 @@ core::Result<void> check_signing_certificate(X509* cert, std::chrono::system_clo
 
 }  // namespace
 
-core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const SignatureOptions& options,
-                                                  const Bytes& certificate, const std::vector<Bytes>& chain) {
+namespace {
+
+// Stage 1, keeping the CMS skeleton (and so the parsed certificates) for sign_pdf, which
+// completes it in the same process.
+struct Prepared {
+  PreparedSignature signature;
+  CmsSkeleton skeleton;
+};
+
+core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options, const Bytes& certificate,
+                               const std::vector<Bytes>& chain) {
   auto cert = parse_certificate(certificate);
   if (!cert) return std::unexpected(cert.error());
   if (auto ok = check_signing_certificate(cert->get(), options.signing_time); !ok) return std::unexpected(ok.error());
+  auto parsed_chain = parse_certificates(chain);
+  if (!parsed_chain) return std::unexpected(parsed_chain.error());
 
   auto revision = PdfRevision::open(pdf);
   if (!revision) return std::unexpected(revision.error());
@@ -120,27 +131,48 @@ core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const Signat
   auto written = revision->write();
   if (!written) return std::unexpected(written.error());
 
-  auto skeleton = build_cms(written->digest, certificate, chain);
+  auto skeleton = build_cms(written->digest, cert->get(), *parsed_chain);
   if (!skeleton) return std::unexpected(skeleton.error());
-  PreparedSignature prepared;
-  prepared.options = options;
-  prepared.pdf = std::move(written->pdf);
-  prepared.contents_offset = written->contents_offset;
-  prepared.contents_length = written->contents_length;
-  prepared.document_digest = written->digest;
-  prepared.signed_attributes = skeleton->signed_attributes;
-  prepared.certificate = certificate;
-  prepared.chain = chain;
-  return prepared;
+  Prepared out;
+  out.signature.options = options;
+  out.signature.pdf = std::move(written->pdf);
+  out.signature.contents_offset = written->contents_offset;
+  out.signature.contents_length = written->contents_length;
+  out.signature.document_digest = std::move(written->digest);
+  out.signature.signed_attributes = skeleton->signed_attributes;
+  out.signature.certificate = certificate;
+  out.signature.chain = chain;
+  out.skeleton = *std::move(skeleton);
+  return out;
 }
 
-namespace {
-
-WrittenRevision as_written(const PreparedSignature& p) {
-  return {p.pdf, p.contents_offset, p.contents_length, p.document_digest};
+// Stage 3 on a skeleton whose signed attributes are `prepared`'s: the CMS goes into `pdf`
+// (the prepared document, taken by value so that sign_pdf can hand it over without a copy).
+core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkeleton& skeleton,
+                           const Bytes& signature_value, TimestampSource* timestamps) {
+  std::optional<Bytes> token;
+  if (prepared.options.level != Level::b_b) {
+    if (!timestamps) return core::fail("niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    auto t = timestamps->timestamp(sha256(signature_value));
+    if (!t) return std::unexpected(t.error());
+    token = *std::move(t);
+  }
+  auto cms = finish_cms(skeleton, signature_value, token);
+  if (!cms) return std::unexpected(cms.error());
+  if (auto ok = write_contents(pdf, prepared.contents_offset, prepared.contents_length, *cms); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return pdf;
 }
 
 }  // namespace
+
+core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const SignatureOptions& options,
+                                                  const Bytes& certificate, const std::vector<Bytes>& chain) {
+  auto prepared = prepare(pdf, options, certificate, chain);
+  if (!prepared) return std::unexpected(prepared.error());
+  return std::move(prepared->signature);
+}
 
 core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const Bytes& signature_value,
                                        TimestampSource* timestamps) {
@@ -149,16 +181,7 @@ core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const 
   if (skeleton->signed_attributes != prepared.signed_attributes) {
     return core::fail("état de signature incohérent : les données à signer ont changé");
   }
-  std::optional<Bytes> token;
-  if (prepared.options.level != Level::b_b) {
-    if (!timestamps) return core::fail("niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
-    auto t = timestamps->timestamp(sha256(signature_value));
-    if (!t) return std::unexpected(t.error());
-    token = *std::move(t);
-  }
-  auto cms = finish_cms(*skeleton, signature_value, token);
-  if (!cms) return std::unexpected(cms.error());
-  return inject_contents(as_written(prepared), *cms);
+  return finish(prepared.pdf, prepared, *skeleton, signature_value, timestamps);
 }
 
 core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepared, const Bytes& cms_der) {
@@ -176,7 +199,11 @@ core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepare
           prepared.document_digest) {
     return core::fail("CMS : il ne signe pas ce document (empreinte différente)");
   }
-  return inject_contents(as_written(prepared), cms_der);
+  Bytes pdf = prepared.pdf;
+  if (auto ok = write_contents(pdf, prepared.contents_offset, prepared.contents_length, cms_der); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return pdf;
 }
 
 core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& data) {
@@ -201,7 +228,10 @@ core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& ti
   if (!written) return std::unexpected(written.error());
   auto token = timestamps.timestamp(written->digest);
   if (!token) return std::unexpected(token.error());
-  return inject_contents(*written, *token);
+  if (auto ok = write_contents(written->pdf, written->contents_offset, written->contents_length, *token); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return std::move(written->pdf);
 }
 
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
@@ -209,11 +239,14 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   if (options.level != Level::b_b && !timestamps) {
     return core::fail("niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
   }
-  auto prepared = prepare_signature(pdf, options, key.certificate(), key.chain());
-  if (!prepared) return std::unexpected(prepared.error());
+  auto stages = prepare(pdf, options, key.certificate(), key.chain());
+  if (!stages) return std::unexpected(stages.error());
+  const PreparedSignature* prepared = &stages->signature;
   auto value = key.sign(prepared->signed_attributes);
   if (!value) return std::unexpected(value.error());
-  auto signed_pdf = complete_signature(*prepared, *value, timestamps);
+  // Same process, same skeleton: no need to rebuild it (complete_signature does, to check a
+  // state that may have been stored). The prepared document is handed over, not copied.
+  auto signed_pdf = finish(std::move(stages->signature.pdf), *prepared, stages->skeleton, *value, timestamps);
   if (!signed_pdf) return std::unexpected(signed_pdf.error());
   if (options.level == Level::b_b || options.level == Level::b_t) return signed_pdf;
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <spanstream>
 #include <sstream>
+#include <streambuf>
 
 #include "ipt/core/text.hpp"
 #include "openssl_util.hpp"
@@ -55,6 +57,42 @@ std::string literal(const std::string& win_ansi) {
   return out + ")";
 }
 
+// A stream buffer that appends to a Bytes: PoDoFo writes the revision straight into the
+// result, instead of into a PdfRefCountedBuffer that would then be copied (a 10 MB document
+// would otherwise be held twice).
+class AppendToBytes final : public std::streambuf {
+ public:
+  explicit AppendToBytes(Bytes& out) : out_(out) {}
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
+    out_.push_back(static_cast<unsigned char>(traits_type::to_char_type(ch)));
+    return ch;
+  }
+  std::streamsize xsputn(const char* data, std::streamsize n) override {
+    out_.insert(out_.end(), reinterpret_cast<const unsigned char*>(data), reinterpret_cast<const unsigned char*>(data) + n);
+    return n;
+  }
+
+ private:
+  Bytes& out_;
+};
+
+// Reads the caller's bytes in place. The parser and WriteUpdate share this one device, so
+// a seek first clears the end-of-file state the other may have left.
+class InPlaceInputDevice final : public PdfInputDevice {
+ public:
+  explicit InPlaceInputDevice(std::istream* stream) : PdfInputDevice(stream), stream_(stream) {}
+  void Seek(std::streamoff offset, std::ios_base::seekdir direction) override {
+    stream_->clear();
+    PdfInputDevice::Seek(offset, direction);
+  }
+
+ private:
+  std::istream* stream_;
+};
+
 struct Field {
   PdfObject* object;  // the terminal field (merged with its widget, or a radio group)
   std::string name;
@@ -74,7 +112,10 @@ std::string pdf_date(std::chrono::system_clock::time_point t) {
 }
 
 struct PdfRevision::Impl {
-  Bytes original;
+  // The caller's document, read in place (see PdfRevision::open): PoDoFo reads it through
+  // `source`, which must outlive `doc` (members are destroyed in reverse order).
+  const Bytes* original = nullptr;
+  std::unique_ptr<std::ispanstream> source;
   std::vector<Revision> revisions;
   PdfMemDocument doc;
   bool signature_added = false;
@@ -242,9 +283,15 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
   if (impl->revisions.back().end != pdf.size()) {
     return core::fail("document non pris en charge : des données suivent la dernière révision");
   }
-  impl->original = pdf;
+  impl->original = &pdf;
   try {
-    impl->doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
+    // LoadFromBuffer would copy the file twice (PoDoFo 0.9.8 makes an istringstream from a
+    // std::string copy for the parser, and another for WriteUpdate): one device over the
+    // caller's bytes serves both.
+    impl->source = std::make_unique<std::ispanstream>(
+        std::span<const char>(reinterpret_cast<const char*>(pdf.data()), pdf.size()));
+    PdfRefCountedInputDevice device(new InPlaceInputDevice(impl->source.get()));
+    impl->doc.LoadFromDevice(device, true);
     // Loading rewrites Info's /ModDate to "now": put back the value the file has, so that
     // Info still agrees with the XMP metadata (PDF/A) and the revision changes only what it must.
     const PdfObject* trailer = impl->doc.GetTrailer();
@@ -513,16 +560,20 @@ core::Result<WrittenRevision> PdfRevision::write() {
   WrittenRevision out;
   try {
     impl_->doc.SetWriteMode(ePdfWriteMode_Clean);
-    PdfRefCountedBuffer buffer(impl_->original.size() + 65536);
-    PdfOutputDevice device(&buffer);
-    impl_->doc.WriteUpdate(&device, true);
-    const auto* data = reinterpret_cast<const unsigned char*>(buffer.GetBuffer());
-    out.pdf.assign(data, data + device.GetLength());
+    out.pdf.reserve(impl_->original->size() + 65536);
+    AppendToBytes sink(out.pdf);
+    std::ostream stream(&sink);
+    {
+      PdfOutputDevice device(&stream);
+      impl_->doc.WriteUpdate(&device, true);
+    }
+    if (!stream) return core::fail("écriture de la révision : flux en erreur");
   } catch (const PdfError& e) {
     return core::fail("écriture de la révision : " + pdf_error(e));
   }
-  const size_t appended = impl_->original.size();
-  if (out.pdf.size() < appended || !std::equal(impl_->original.begin(), impl_->original.end(), out.pdf.begin())) {
+  const Bytes& original = *impl_->original;
+  const size_t appended = original.size();
+  if (out.pdf.size() < appended || !std::equal(original.begin(), original.end(), out.pdf.begin())) {
     return core::fail("écriture de la révision : les révisions précédentes ont été modifiées");
   }
   if (!impl_->signature_added) return out;
@@ -556,15 +607,15 @@ core::Result<WrittenRevision> PdfRevision::write() {
   return out;
 }
 
-core::Result<Bytes> inject_contents(const WrittenRevision& revision, const Bytes& cms) {
-  const std::string hex = to_hex(cms);
-  if (hex.size() + 2 > revision.contents_length) {
+core::Result<void> write_contents(Bytes& pdf, size_t contents_offset, size_t contents_length, const Bytes& cms) {
+  if (cms.size() * 2 + 2 > contents_length) {
     return core::fail("la signature (" + std::to_string(cms.size()) + " octets) dépasse la place réservée (" +
-                      std::to_string((revision.contents_length - 2) / 2) + " octets)");
+                      std::to_string((contents_length - 2) / 2) + " octets)");
   }
-  Bytes out = revision.pdf;
-  std::copy(hex.begin(), hex.end(), out.begin() + static_cast<long>(revision.contents_offset + 1));
-  return out;
+  if (contents_offset + contents_length > pdf.size()) return core::fail("emplacement de la signature hors du document");
+  const std::string hex = to_hex(cms);
+  std::copy(hex.begin(), hex.end(), pdf.begin() + static_cast<long>(contents_offset + 1));
+  return {};
 }
 
 }  // namespace ipt::signing::detail

@@ -38,7 +38,8 @@ struct WrittenRevision {
 class PdfRevision {
  public:
   // Checks the file's structure (classic cross-reference tables only) and loads it for an
-  // incremental update.
+  // incremental update. `pdf` is read in place, not copied: it must stay alive and unchanged
+  // as long as the PdfRevision (a 10 MB document is then held once, not four times).
   static core::Result<PdfRevision> open(const Bytes& pdf);
   ~PdfRevision();
   PdfRevision(PdfRevision&&) noexcept;
@@ -64,8 +65,9 @@ class PdfRevision {
 // Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
 void silence_podofo();
 
-// Writes the hex of `cms` into the placeholder; fails when it does not fit.
-core::Result<Bytes> inject_contents(const WrittenRevision& revision, const Bytes& cms);
+// Writes the hex of `cms` into the /Contents placeholder of `pdf` (at `contents_offset`,
+// `contents_length` bytes including '<' and '>'), in place; fails when it does not fit.
+core::Result<void> write_contents(Bytes& pdf, size_t contents_offset, size_t contents_length, const Bytes& cms);
 
 // "D:20261129120000+00'00'"
 std::string pdf_date(std::chrono::system_clock::time_point t);
