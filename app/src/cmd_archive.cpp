@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "common.hpp"
-#include "dispatches.hpp"
+#include "ipt/pipeline/dispatch.hpp"
 #include "ipt/pipeline/archive.hpp"
 #include "ipt/signing/certificates.hpp"
 
@@ -43,7 +43,7 @@ int run_archive(const Arguments& args, Io& io) {
   }
   pipeline::DossierDocuments documents(*store, *renderer);
   auto outcome = pipeline::archive_dossier(*store, documents, reference, *out, *trust,
-                                           dispatches_of(store->path(), reference), core::current_actor());
+                                           pipeline::dispatches_of(store->path(), reference), core::current_actor());
   if (!outcome) {
     io.err << "ipt archive : dossier " << reference << " : " << outcome.error().message << "\n";
     return exit_failure;

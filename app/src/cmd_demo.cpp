@@ -5,9 +5,8 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "ipt/pipeline/dispatch.hpp"
 #include "demo_signing.hpp"
-#include "dispatches.hpp"
-#include "mail_hook.hpp"
 #include "ipt/pipeline/archive.hpp"
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/embedded_file.hpp"
@@ -80,7 +79,7 @@ core::Result<void> produce_documents(const core::Dossier& dossier, const core::P
 core::Result<void> file_dossier(const std::string& reference, core::Store& store, pipeline::DossierDocuments& documents,
                                 const DemoSigning& signer, const fs::path& dir, Io& io) {
   auto archived = pipeline::archive_dossier(store, documents, reference, dir / "archives", signer.trust(),
-                                            dispatches_of(store.path(), reference), core::current_actor());
+                                            pipeline::dispatches_of(store.path(), reference), core::current_actor());
   if (!archived) return std::unexpected(archived.error().with_context("archivage"));
   auto check = pipeline::verify_archive(archived->folder, signer.trust());
   if (!check) return std::unexpected(check.error().with_context("vérification de l'archive"));
@@ -129,7 +128,7 @@ int run(const Arguments& args, Io& io) {
   mail::MailConfig mail_config;
   mail_config.sender = "coordination@pole.example";
   mail_config.sender_name = "Pôle territorial (démonstration)";
-  const auto on_complete = annexe4_mail_hook(mail_config);
+  const auto on_complete = pipeline::annexe4_mail_hook(mail_config);
   const auto examples = embedded_examples();
   io.out << "ipt demo : " << examples.size() << " dossiers d'exemple, base de données " << store->path().string() << "\n";
   int index = 0;

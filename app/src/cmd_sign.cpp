@@ -3,8 +3,8 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "ipt/pipeline/dispatch.hpp"
 #include "mail_common.hpp"
-#include "mail_hook.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
@@ -22,7 +22,7 @@ using signing::Bytes;
 std::optional<pipeline::CompletionHook> completion_hook(const Arguments& args, Io& io) {
   auto config = load_config(args, io, "sign");
   if (!config) return std::nullopt;
-  return annexe4_mail_hook(*std::move(config));
+  return pipeline::annexe4_mail_hook(*std::move(config));
 }
 
 std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {

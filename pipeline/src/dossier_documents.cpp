@@ -178,7 +178,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   const bool run_hook = outcome.complete && planned->document == core::Document::annexe_4 && on_complete;
   auto recorded = store_.record_with(request.actor, "document.sign", request.reference, details, [&](sqlite3* db) -> core::Result<void> {
     if (!run_hook) return {};
-    return on_complete(db, request.reference, *signed_pdf);
+    return on_complete(db, loaded->dossier, *signed_pdf);
   });
   if (!recorded) {
     std::error_code ec;

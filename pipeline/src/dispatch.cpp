@@ -1,0 +1,34 @@
+#include "ipt/pipeline/dispatch.hpp"
+
+#include "ipt/mail/annexe4.hpp"
+#include "ipt/mail/outbox.hpp"
+
+namespace ipt::pipeline {
+
+CompletionHook annexe4_mail_hook(mail::MailConfig config) {
+  return [config = std::move(config)](sqlite3* db, const core::Dossier& dossier,
+                                      const signing::Bytes& pdf) -> core::Result<void> {
+    if (auto ok = mail::create_outbox_schema(db); !ok) return ok;
+    mail::MailConfig for_dossier = config;
+    if (for_dossier.pole_copy.empty()) for_dossier.pole_copy = dossier.coordonnateur.email;
+    auto message = mail::make_annexe4_message(for_dossier, dossier.reference, std::string(pdf.begin(), pdf.end()));
+    if (!message) return std::unexpected(message.error().with_context("courriel de l'Annexe 4"));
+    auto queued = mail::enqueue(db, *std::move(message), dossier.reference, std::chrono::system_clock::now());
+    if (!queued) return std::unexpected(queued.error().with_context("file d'envoi"));
+    return {};
+  };
+}
+
+std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database, const std::string& reference) {
+  std::vector<DispatchRecord> out;
+  auto outbox = mail::Outbox::open(database);
+  if (!outbox) return out;
+  auto entries = outbox->list();
+  if (!entries) return out;
+  for (const auto& e : *entries) {
+    if (e.dossier == reference) out.push_back({e.subject, e.recipients, std::string(mail::label_fr(e.status))});
+  }
+  return out;
+}
+
+}  // namespace ipt::pipeline
