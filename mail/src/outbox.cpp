@@ -445,11 +445,12 @@ Result<PassReport> Outbox::send_due(Transport& transport) {
   return report;
 }
 
-Result<std::vector<OutboxEntry>> Outbox::list() const {
+Result<std::vector<OutboxEntry>> Outbox::list(std::string_view dossier) const {
   auto q = Query::prepare(impl_->db.get(),
       "SELECT id, message_id, dossier, subject, recipients_to, recipients_cc, status, attempts, created_at,"
-      " next_attempt_at, last_reply FROM outbox_message ORDER BY id DESC");
+      " next_attempt_at, last_reply FROM outbox_message WHERE ?1 = '' OR dossier = ?1 ORDER BY id DESC");
   if (!q) return std::unexpected(q.error());
+  q->text(1, std::string(dossier));  // an empty view may have no data: it would bind NULL
   std::vector<OutboxEntry> out;
   for (;;) {
     auto more = q->step();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.hpp"
+
 namespace ipt::mail {
 namespace {
 
@@ -29,6 +31,42 @@ TEST(MakeAnnexe4Message, NeedsASender) {
   const auto m = make_annexe4_message(MailConfig{}, "PT-1", "x");
   ASSERT_FALSE(m);
   EXPECT_NE(m.error().message.find("sender"), std::string::npos);
+}
+
+// The shape of the signing pipeline's completion hook: queued in the caller's transaction,
+// gone with its rollback; listed per dossier.
+TEST(EnqueueAnnexe4, QueuesInTheCallersTransaction) {
+  test::TempDir dir;
+  auto outbox = Outbox::open(dir / "ipt.sqlite");
+  ASSERT_TRUE(outbox);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "ipt.sqlite").c_str(), &db), SQLITE_OK);
+  MailConfig c;
+  c.sender = "coordination@pole-liege.example.be";
+  const auto now = std::chrono::system_clock::now();
+  for (const char* end : {"ROLLBACK", "COMMIT"}) {
+    ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    auto queued = enqueue_annexe4(db, c, "PT-LIEGE-2026-0002", "%PDF-signed", now);
+    ASSERT_TRUE(queued) << queued.error().message;
+    ASSERT_EQ(sqlite3_exec(db, end, nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  sqlite3_close(db);
+  ASSERT_TRUE(outbox->enqueue(*make_annexe4_message(c, "PT-NAMUR-2026-0021", "%PDF"), "PT-NAMUR-2026-0021"));
+  const auto mine = outbox->list("PT-LIEGE-2026-0002");
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].subject, "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002");
+  EXPECT_EQ((*mine)[0].recipients, "poles.territoriaux@cfwb.be");
+  EXPECT_EQ(outbox->list()->size(), 2u);
+
+  MailConfig no_sender;
+  ASSERT_EQ(sqlite3_open((dir / "ipt.sqlite").c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  auto refused = enqueue_annexe4(db, no_sender, "PT-1", "%PDF", now);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("envoi de l'Annexe 4 du dossier PT-1"), std::string::npos);
 }
 
 }  // namespace

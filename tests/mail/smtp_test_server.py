@@ -127,6 +127,17 @@ def main():
     print("PORT %d" % port, flush=True)
     loop.add_signal_handler(signal.SIGTERM, loop.stop)
     loop.add_signal_handler(signal.SIGINT, loop.stop)
+
+    # A test killed by a timeout cannot stop us: leave when our parent is gone.
+    parent = os.getppid()
+
+    def watch_parent():
+        if os.getppid() != parent:
+            loop.stop()
+        else:
+            loop.call_later(0.5, watch_parent)
+
+    loop.call_later(0.5, watch_parent)
     try:
         loop.run_forever()
     finally:

@@ -109,8 +109,8 @@ class Outbox {
   // Queues in a transaction of its own (for callers with no state change to tie it to).
   Result<QueuedMessage> enqueue(MailMessage message, const std::string& dossier);
 
-  // Every message, newest first, each with its attempts.
-  Result<std::vector<OutboxEntry>> list() const;
+  // Every message (or those of one dossier), newest first, each with its attempts.
+  Result<std::vector<OutboxEntry>> list(std::string_view dossier = {}) const;
   Result<std::optional<OutboxEntry>> find(long long id) const;
 
   // One worker pass: takes the worker lock (fails if another worker holds it), puts messages
