@@ -9,10 +9,11 @@ packages=(
   # libraries
   libpodofo-dev libssl-dev libcurl4-openssl-dev libtinyxml2-dev libsqlite3-dev
   libp11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+  libfreetype-dev libpng-dev zlib1g-dev
   # fonts and colour profile embedded in the PDF/A documents
   fonts-liberation fonts-dejavu-core icc-profiles-free
   # independent checkers used by the tests
-  libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc
+  openssl libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc
   # a real SMTP server (aiosmtpd, run with /usr/bin/python3) for the mail tests
   python3-aiosmtpd
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless

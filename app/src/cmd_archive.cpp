@@ -35,8 +35,7 @@ int run_archive(const Arguments& args, Io& io) {
   if (!trust) return exit_bad_input;
   auto store = open_store(args, io, "archive");
   if (!store) return exit_failure;
-  auto set = templates::TemplateSet::load_embedded();
-  auto renderer = set ? templates::Renderer::create(*std::move(set)) : std::unexpected(set.error());
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt archive : " << renderer.error().message << "\n";
     return exit_failure;

@@ -102,12 +102,7 @@ int run(const Arguments& args, Io& io) {
   }
   const auto& calendar = core::SchoolCalendar::official();
   const std::string actor = core::current_actor();
-  auto templates_set = templates::TemplateSet::load_embedded();
-  if (!templates_set) {
-    io.err << "ipt demo : " << templates_set.error().message << "\n";
-    return exit_failure;
-  }
-  auto renderer = templates::Renderer::create(*std::move(templates_set));
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt demo : " << renderer.error().message << "\n";
     return exit_failure;

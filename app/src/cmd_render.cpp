@@ -18,12 +18,7 @@ namespace {
 int run_stored(const Arguments& args, Io& io, const std::string& reference) {
   auto store = open_store(args, io, "render");
   if (!store) return exit_failure;
-  auto set = templates::TemplateSet::load_embedded();
-  if (!set) {
-    io.err << "ipt render : " << set.error().message << "\n";
-    return exit_failure;
-  }
-  auto renderer = templates::Renderer::create(*std::move(set));
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt render : " << renderer.error().message << "\n";
     return exit_failure;
@@ -89,12 +84,7 @@ int run(const Arguments& args, Io& io) {
     }
     documents = {*wanted};
   }
-  auto set = templates::TemplateSet::load_embedded();
-  if (!set) {
-    io.err << "ipt render : " << set.error().message << "\n";
-    return exit_failure;
-  }
-  auto renderer = templates::Renderer::create(*std::move(set));
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt render : " << renderer.error().message << "\n";
     return exit_failure;

@@ -217,8 +217,7 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
   if (!key) return exit_failure;
   std::unique_ptr<signing::HttpTimestampClient> tsa;
   if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
-  auto set = templates::TemplateSet::load_embedded();
-  auto renderer = set ? templates::Renderer::create(*std::move(set)) : std::unexpected(set.error());
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt sign : " << renderer.error().message << "\n";
     return exit_failure;

@@ -23,8 +23,7 @@ int run(const Arguments& args, Io& io) {
   }
   auto store = open_store(args, io, "status");
   if (!store) return exit_failure;
-  auto set = templates::TemplateSet::load_embedded();
-  auto renderer = set ? templates::Renderer::create(*std::move(set)) : std::unexpected(set.error());
+  auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt status : " << renderer.error().message << "\n";
     return exit_failure;

@@ -30,21 +30,7 @@ class Pkcs11KeySource final : public KeySource {
   const Bytes& certificate() const override { return certificate_; }
   const std::vector<Bytes>& chain() const override { return chain_; }
 
-  core::Result<Bytes> sign(const Bytes& data) override {
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    size_t length = 0;
-    // No engine here: libp11's EVP_PKEY carries its own methods.
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &length, data.data(), data.size()) != 1) {
-      return core::fail("signature par le jeton PKCS#11 impossible (" + openssl_errors() + ")");
-    }
-    Bytes signature(length);
-    if (EVP_DigestSign(ctx.get(), signature.data(), &length, data.data(), data.size()) != 1) {
-      return core::fail("signature par le jeton PKCS#11 impossible (" + openssl_errors() + ")");
-    }
-    signature.resize(length);
-    return signature;
-  }
+  core::Result<Bytes> sign(const Bytes& data) override { return sign_sha256(key_.get(), data, "jeton PKCS#11"); }
 
   EvpPkeyPtr key_;
   Bytes certificate_;

@@ -20,20 +20,7 @@ class Pkcs12KeySource final : public KeySource {
   const Bytes& certificate() const override { return certificate_; }
   const std::vector<Bytes>& chain() const override { return chain_; }
 
-  core::Result<Bytes> sign(const Bytes& data) override {
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    size_t length = 0;
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &length, data.data(), data.size()) != 1) {
-      return core::fail("signature impossible (" + openssl_errors() + ")");
-    }
-    Bytes signature(length);
-    if (EVP_DigestSign(ctx.get(), signature.data(), &length, data.data(), data.size()) != 1) {
-      return core::fail("signature impossible (" + openssl_errors() + ")");
-    }
-    signature.resize(length);
-    return signature;
-  }
+  core::Result<Bytes> sign(const Bytes& data) override { return sign_sha256(key_.get(), data, "clé PKCS#12"); }
 
  private:
   EvpPkeyPtr key_;

@@ -46,6 +46,22 @@ Bytes sha256(const unsigned char* data, size_t size) {
   return digest;
 }
 
+core::Result<Bytes> sign_sha256(EVP_PKEY* key, const Bytes& data, const std::string& who) {
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t length = 0;
+  // No engine: a token's EVP_PKEY (libp11) carries its own methods.
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length, data.data(), data.size()) != 1) {
+    return core::fail(who + " : signature impossible (" + openssl_errors() + ")");
+  }
+  Bytes signature(length);
+  if (EVP_DigestSign(ctx.get(), signature.data(), &length, data.data(), data.size()) != 1) {
+    return core::fail(who + " : signature impossible (" + openssl_errors() + ")");
+  }
+  signature.resize(length);
+  return signature;
+}
+
 std::string subject_field(X509* cert, int nid) {
   X509_NAME* name = X509_get_subject_name(cert);
   const int index = X509_NAME_get_index_by_NID(name, nid, -1);

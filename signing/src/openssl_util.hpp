@@ -62,6 +62,10 @@ core::Result<CmsPtr> parse_cms(const Bytes& der);
 Bytes sha256(const unsigned char* data, size_t size);
 inline Bytes sha256(const Bytes& data) { return sha256(data.data(), data.size()); }
 
+// Signs `data` with SHA-256 and `key` (PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC);
+// `who` names the key in the French error.
+core::Result<Bytes> sign_sha256(EVP_PKEY* key, const Bytes& data, const std::string& who);
+
 // Subject common name and organisation, for people ("Marie Lambert", "Pôle de Liège").
 std::string subject_field(X509* cert, int nid);
 

@@ -15,6 +15,12 @@ struct Renderer::State {
   SharedResources shared;
 };
 
+core::Result<Renderer> Renderer::create_embedded() {
+  auto set = TemplateSet::load_embedded();
+  if (!set) return std::unexpected(set.error());
+  return create(*std::move(set));
+}
+
 core::Result<Renderer> Renderer::create(TemplateSet templates, const FontFiles& fonts) {
   auto regular = load_font_program(fonts.regular);
   if (!regular) return std::unexpected(regular.error());

@@ -40,6 +40,8 @@ class Renderer {
  public:
   // Fails when a font cannot be read or lacks a WinAnsi character.
   static core::Result<Renderer> create(TemplateSet templates, const FontFiles& fonts = {});
+  // The renderer of the definitions compiled into the binary (TemplateSet::load_embedded).
+  static core::Result<Renderer> create_embedded();
 
   // Fails, naming the field, when a dossier value does not fit its box or holds a character
   // the font cannot draw, or when a field the definition names is absent from `fields`
