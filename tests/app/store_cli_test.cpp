@@ -1,0 +1,92 @@
+// The data-store commands as a coordinator runs them, end to end: import, render, four
+// signatures in the plan's order, status, the queued mail, archive and its check.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ipt/localpki/trust_services.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::test {
+namespace {
+
+TEST(StoreCli, FromImportToVerifiedArchive) {
+  auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+  ASSERT_TRUE(services) << services.error().message;
+  TempDir dir;
+  const std::string db = (dir / "data" / "ipt.sqlite").string();
+  const auto root = dir / "racine.pem";
+  std::ofstream(root) << (*services)->pki().root().certificate_pem();
+  std::ofstream(dir / "mdp.txt") << "mot de passe\n";
+  // Mail: file transport, a sender; the copy goes to the dossier's coordinator.
+  std::ofstream(dir / "ipt.conf") << "sender = coordination@pole-liege.example.be\noutbox_dir = " << (dir / "courriels").string() << "\n";
+
+  auto r = run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_ipt({"render", "--dossier", "PT-LIEGE-2026-0002", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("documents/PT-LIEGE-2026-0002/annexe-4.pdf"), std::string::npos) << r.out;
+
+  // Out of turn: refused, nothing changes.
+  const auto cpms_p12 = dir / "cpms.p12";
+  ASSERT_TRUE((*services)->pki().write_pkcs12(cpms_p12, localpki::Role::cpms, "mot de passe"));
+  r = run_ipt({"sign", "--dossier", "PT-LIEGE-2026-0002", "--doc", "annexe-4", "--field", "sig_cpms", "--p12",
+               cpms_p12.string(), "--password-file", (dir / "mdp.txt").string(), "--db", db});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("ce n'est pas encore le tour de « sig_cpms »"), std::string::npos) << r.err;
+
+  const char* fields[] = {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"};
+  for (auto role : localpki::all_roles) {
+    const auto p12 = dir / (std::string(localpki::role_id(role)) + ".p12");
+    ASSERT_TRUE((*services)->pki().write_pkcs12(p12, role, "mot de passe"));
+    std::vector<std::string> args{"sign", "--dossier", "PT-LIEGE-2026-0002", "--doc", "annexe-4", "--field",
+                                  fields[static_cast<int>(role)], "--p12", p12.string(), "--password-file",
+                                  (dir / "mdp.txt").string(), "--level", "B-LT", "--tsa",
+                                  (*services)->timestamps().url(), "--trust", root.string(), "--db", db,
+                                  "--config", (dir / "ipt.conf").string()};
+    if (role == localpki::Role::cpms) {
+      args.push_back("--fill");
+      args.push_back("avis_cpms=defavorable");
+    }
+    r = run_ipt(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  EXPECT_NE(r.out.find("mise en file d'envoi vers l'Administration"), std::string::npos) << r.out;
+
+  r = run_ipt({"status", "PT-LIEGE-2026-0002", "--db", db, "--trust", root.string(), "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto status = nlohmann::json::parse(r.out);
+  EXPECT_EQ(status["procedure"], "C");
+  EXPECT_EQ(status["documents"][0]["complet"], true);
+  EXPECT_EQ(status["documents"][0]["signatures"][2]["signataire"], "Sophie Renard");
+
+  r = run_ipt({"outbox", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto outbox = nlohmann::json::parse(r.out);
+  ASSERT_EQ(outbox.size(), 1u) << r.out;
+  r = run_ipt({"outbox", "send", "--db", db, "--config", (dir / "ipt.conf").string()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "courriels"), std::filesystem::directory_iterator()), 1);
+
+  r = run_ipt({"archive", "PT-LIEGE-2026-0002", "--out", (dir / "archives").string(), "--trust", root.string(), "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto v1 = dir / "archives" / "PT-LIEGE-2026-0002" / "v1";
+  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("archive intacte"), std::string::npos) << r.out;
+  const auto text = run_process({"pdftotext", "-enc", "UTF-8", (v1 / "certificat-achevement.pdf").string(), "-"});
+  EXPECT_NE(text.out.find("envoyé"), std::string::npos) << text.out;
+
+  std::filesystem::remove(v1 / "rapports" / "annexe-4.json");
+  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("rapports/annexe-4.json : manquant"), std::string::npos) << r.out;
+
+  r = run_ipt({"audit", "verify", "--db", db});
+  EXPECT_EQ(r.status, 0) << r.out;
+}
+
+}  // namespace
+}  // namespace ipt::test
