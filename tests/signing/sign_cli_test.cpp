@@ -82,3 +82,34 @@ TEST(SignCli, UnreadableInputExitsTwo) {
 
 }  // namespace
 }  // namespace ipt::test
+
+namespace ipt::test {
+namespace {
+
+TEST(SignCli, TwoStepSigningThroughTheCommand) {
+  const auto input = write_temp("cli-deux-temps.pdf", world().annexe_4);
+  const auto& credential = world().services->pki().signer(localpki::Role::pole);
+  const auto cert = world().dir / "pole-cert.pem";
+  ASSERT_TRUE(world().services->pki().write_pem_bundle(cert, "pole"));
+  const auto state = world().dir / "etat.json";
+  const auto dtbs = world().dir / "a-signer.der";
+  auto r = run_ipt({"sign", input.string(), "--prepare", state.string(), "--field", "sig_pole", "--cert", cert.string(),
+                    "--data-to-sign", dtbs.string(), "--level", "B-T"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("signature préparée"), std::string::npos) << r.out;
+  // The remote signer (openssl here) signs the data with the key only it holds.
+  const auto key = world().dir / "pole-cle.pem";
+  std::ofstream(key) << credential.private_key_pem();
+  const auto value = world().dir / "valeur.bin";
+  ASSERT_EQ(run_process({"openssl", "dgst", "-sha256", "-sign", key.string(), "-out", value.string(), dtbs.string()}).status, 0);
+  const auto out = world().dir / "cli-deux-temps-signe.pdf";
+  r = run_ipt({"sign", "--complete", state.string(), "-o", out.string(), "--signature-value", value.string(), "--tsa",
+               world().services->timestamps().url()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_ipt({"verify", out.string(), "--trust", world().root_pem.string(), "--json"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["signatures"][0]["niveau_pades"], "B-T");
+}
+
+}  // namespace
+}  // namespace ipt::test
