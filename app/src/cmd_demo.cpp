@@ -157,7 +157,7 @@ int run(const Arguments& args, Io& io) {
     }
   }
   mail::FileTransport files(dir / "outbox");
-  auto pass = outbox->send_due(files);
+  auto pass = pipeline::send_and_record(*store, *outbox, files, actor);
   if (!pass) {
     io.err << "ipt demo : file d'envoi : " << pass.error().message << "\n";
     return exit_failure;

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "ipt/pipeline/dispatch.hpp"
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
 #include "mail_common.hpp"
@@ -83,7 +84,9 @@ int run_send(const Arguments& args, Io& io) {
     io.err << "ipt outbox send : " << transport.error().message << "\n";
     return exit_bad_input;
   }
-  auto report = outbox->send_due(**transport);
+  auto store = open_store(args, io, "outbox send");
+  if (!store) return exit_failure;
+  auto report = pipeline::send_and_record(*store, *outbox, **transport, core::current_actor());
   if (!report) {
     io.err << "ipt outbox send : " << report.error().message << "\n";
     return exit_failure;

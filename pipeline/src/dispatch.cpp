@@ -3,6 +3,8 @@
 #include "ipt/mail/annexe4.hpp"
 #include "ipt/mail/outbox.hpp"
 
+#include <map>
+
 namespace ipt::pipeline {
 
 CompletionHook annexe4_mail_hook(mail::MailConfig config) {
@@ -17,6 +19,28 @@ CompletionHook annexe4_mail_hook(mail::MailConfig config) {
     if (!queued) return std::unexpected(queued.error().with_context("file d'envoi"));
     return {};
   };
+}
+
+core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
+                                               const std::string& actor) {
+  auto before = outbox.list();
+  if (!before) return std::unexpected(before.error());
+  std::map<long long, mail::OutboxStatus> was;
+  for (const auto& e : *before) was[e.id] = e.status;
+  auto report = outbox.send_due(transport);
+  if (!report) return report;
+  auto after = outbox.list();
+  if (!after) return std::unexpected(after.error());
+  for (const auto& e : *after) {
+    if (was[e.id] == e.status || (e.status != mail::OutboxStatus::sent && e.status != mail::OutboxStatus::failed)) continue;
+    const bool sent = e.status == mail::OutboxStatus::sent;
+    const std::string details = "Message-ID " + e.message_id + ", à " + e.recipients +
+                                (sent ? "" : ", réponse : " + e.last_reply);
+    if (auto ok = store.record(actor, sent ? "mail.sent" : "mail.failed", e.dossier, details); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return report;
 }
 
 std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database, const std::string& reference) {

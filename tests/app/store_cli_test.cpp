@@ -86,6 +86,11 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
 
   r = run_ipt({"audit", "verify", "--db", db});
   EXPECT_EQ(r.status, 0) << r.out;
+  // The dispatch is in the audit trail, and so in the archive's journal.
+  r = run_ipt({"audit", "list", "PT-LIEGE-2026-0002", "--db", db, "--json"});
+  bool mail_sent = false;
+  for (const auto& e : nlohmann::json::parse(r.out)) mail_sent = mail_sent || e["action"] == "mail.sent";
+  EXPECT_TRUE(mail_sent) << r.out;
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "ipt/mail/config.hpp"
+#include "ipt/mail/outbox.hpp"
+#include "ipt/mail/transport.hpp"
 #include "ipt/pipeline/archive.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
 
@@ -15,6 +17,12 @@ namespace ipt::pipeline {
 // configured address, else the dossier's coordinator), in the transaction that records its
 // last signature. The subject names the dossier's reference, never the pupil.
 CompletionHook annexe4_mail_hook(mail::MailConfig config);
+
+// One outbox pass (mail::Outbox::send_due) that also writes each message's outcome — sent or
+// failed — to the audit trail ("mail.sent", "mail.failed": dossier reference, Message-ID and
+// recipients, never a pupil's name), so the archive's journal shows the dispatch.
+core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
+                                               const std::string& actor);
 
 // The messages the outbox of `database` holds about a dossier, with their state.
 std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database, const std::string& reference);
