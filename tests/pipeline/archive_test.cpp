@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "fixture.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "support/dossier_xml.hpp"
 #include "support/process.hpp"
@@ -16,37 +17,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ArchiveTest : public ::testing::Test {
+class ArchiveTest : public testing::PipelineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
-    ASSERT_TRUE(services) << services.error().message;
-    services_ = std::move(*services).release();
-    auto set = templates::TemplateSet::load_embedded();
-    ASSERT_TRUE(set);
-    auto renderer = templates::Renderer::create(*std::move(set));
-    ASSERT_TRUE(renderer);
-    renderer_ = new templates::Renderer(*std::move(renderer));
-  }
-  static void TearDownTestSuite() {
-    delete services_;
-    delete renderer_;
-  }
 
   // A procedure-C dossier imported, rendered and signed by its four partners at B-LT (its
   // validation data travels with it, so the archive verifies offline).
   void SetUp() override {
-    auto store = core::Store::open(dir_ / "ipt.sqlite");
-    ASSERT_TRUE(store);
-    store_.emplace(*std::move(store));
-    ASSERT_TRUE(store_->import_dossier(test::example_dossier("c-fin-integration"), test::example_text("c-fin-integration"), "test"));
-    documents_.emplace(*store_, *renderer_);
+    PipelineTest::SetUp();
     ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "test"));
     signing::HttpTimestampClient tsa(services_->timestamps().url());
     for (auto role : localpki::all_roles) {
-      const auto p12 = dir_ / (std::string(localpki::role_id(role)) + ".p12");
-      ASSERT_TRUE(services_->pki().write_pkcs12(p12, role, "mdp"));
-      auto key = signing::load_pkcs12(p12, "mdp");
+      auto key = signing::load_pkcs12(p12(role), "mdp");
       ASSERT_TRUE(key);
       SignRequest request;
       request.reference = "PT-LIEGE-2026-0002";
@@ -64,7 +45,6 @@ class ArchiveTest : public ::testing::Test {
     }
   }
 
-  std::vector<signing::Bytes> trust() const { return {services_->pki().root().certificate_der()}; }
 
   core::Result<ArchiveOutcome> archive() {
     return archive_dossier(*store_, *documents_, "PT-LIEGE-2026-0002", dir_ / "archives", trust(),
@@ -72,15 +52,7 @@ class ArchiveTest : public ::testing::Test {
                            "test");
   }
 
-  static localpki::TrustServices* services_;
-  static templates::Renderer* renderer_;
-  test::TempDir dir_;
-  std::optional<core::Store> store_;
-  std::optional<DossierDocuments> documents_;
 };
-
-localpki::TrustServices* ArchiveTest::services_ = nullptr;
-templates::Renderer* ArchiveTest::renderer_ = nullptr;
 
 TEST_F(ArchiveTest, WritesOnceAndVerifies) {
   auto first = archive();

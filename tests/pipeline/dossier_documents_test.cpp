@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "fixture.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "support/dossier_xml.hpp"
 #include "support/temp_dir.hpp"
@@ -12,35 +13,8 @@
 namespace ipt::pipeline {
 namespace {
 
-class DossierDocumentsTest : public ::testing::Test {
+class DossierDocumentsTest : public testing::PipelineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
-    ASSERT_TRUE(services) << services.error().message;
-    services_ = std::move(*services).release();
-    auto set = templates::TemplateSet::load_embedded();
-    ASSERT_TRUE(set);
-    auto renderer = templates::Renderer::create(*std::move(set));
-    ASSERT_TRUE(renderer);
-    renderer_ = new templates::Renderer(*std::move(renderer));
-  }
-  static void TearDownTestSuite() {
-    delete services_;
-    delete renderer_;
-  }
-
-  void SetUp() override {
-    auto store = core::Store::open(dir_ / "ipt.sqlite");
-    ASSERT_TRUE(store);
-    store_.emplace(*std::move(store));
-    const auto dossier = test::example_dossier("c-fin-integration");
-    ASSERT_TRUE(store_->import_dossier(dossier, test::example_text("c-fin-integration"), "test"));
-    documents_.emplace(*store_, *renderer_);
-    for (auto role : localpki::all_roles) {
-      ASSERT_TRUE(services_->pki().write_pkcs12(dir_ / (std::string(localpki::role_id(role)) + ".p12"), role, "mdp"));
-    }
-  }
-
   core::Result<SignOutcome> sign(const std::string& field, const std::string& credential, const CompletionHook& hook = {},
                                  std::vector<signing::FieldFill> fills = {}) {
     auto key = signing::load_pkcs12(dir_ / (credential + ".p12"), "mdp");
@@ -59,15 +33,7 @@ class DossierDocumentsTest : public ::testing::Test {
     return documents_->sign(request, hook);
   }
 
-  static localpki::TrustServices* services_;
-  static templates::Renderer* renderer_;
-  test::TempDir dir_;
-  std::optional<core::Store> store_;
-  std::optional<DossierDocuments> documents_;
 };
-
-localpki::TrustServices* DossierDocumentsTest::services_ = nullptr;
-templates::Renderer* DossierDocumentsTest::renderer_ = nullptr;
 
 TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   auto rendered = documents_->render("PT-LIEGE-2026-0002", "coordinatrice");
