@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "ipt/core/files.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/verifier.hpp"
 
@@ -10,14 +11,7 @@ namespace ipt::app {
 
 namespace {
 
-std::string french_time(std::chrono::system_clock::time_point t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&s, &utc);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%d/%m/%Y %H:%M:%S UTC", &utc);
-  return buffer;
-}
+std::string french_time(std::chrono::system_clock::time_point t) { return core::format_utc(t, "%d/%m/%Y %H:%M:%S UTC"); }
 
 const char* yes_no(bool b) { return b ? "oui" : "NON"; }
 

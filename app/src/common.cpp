@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "ipt/core/files.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -11,14 +12,7 @@ OptionSpec database_option() {
           "base de données SQLite (défaut : $IPT_DB, sinon ~/.local/share/ipt-dossiers/ipt.sqlite)"};
 }
 
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
-}
+std::optional<std::string> read_file(const std::filesystem::path& path) { return core::read_whole_file(path); }
 
 std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std::string* xml, Io& io,
                                           const std::string& command) {

@@ -1,4 +1,5 @@
 #include "ipt/pipeline/archive.hpp"
+#include "ipt/core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,23 +23,9 @@ namespace {
 
 constexpr int max_signatures = 16, max_dispatches = 4, max_files = 24;
 
-std::string now_utc(const char* format) {
-  const std::time_t t = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, format, &utc);
-  return buffer;
-}
+std::string now_utc(const char* format) { return core::format_utc(std::chrono::system_clock::now(), format); }
 
-std::string iso(std::chrono::system_clock::time_point t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&s, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%d/%m/%Y %H:%M", &utc);
-  return buffer;
-}
+std::string iso(std::chrono::system_clock::time_point t) { return core::format_utc(t, "%d/%m/%Y %H:%M"); }
 
 // "0123…" in four groups of sixteen, so that the PDF can wrap it.
 std::string grouped(const std::string& hex) {

@@ -1,4 +1,5 @@
 #include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/core/files.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -42,14 +43,7 @@ std::string plan_documents(const core::Plan& plan) {
   return names;
 }
 
-std::string iso(std::chrono::system_clock::time_point t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&s, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string iso(std::chrono::system_clock::time_point t) { return core::format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 signing::VerifyOptions offline(const std::vector<signing::Bytes>& trust) {
   signing::VerifyOptions o;

@@ -1,4 +1,5 @@
 #include "ipt/signing/pades.hpp"
+#include "ipt/core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,12 +35,7 @@ std::optional<Level> parse_level(std::string_view text) {
 namespace {
 
 std::string french_time(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "le %d/%m/%Y à %H:%M (UTC)", &utc);
-  return buffer;
+  return core::format_utc(t, "le %d/%m/%Y à %H:%M (UTC)");
 }
 
 // A certificate that cannot sign now is refused before any work.

@@ -1,4 +1,5 @@
 #include "pdf_revision.hpp"
+#include "ipt/core/files.hpp"
 
 #include <podofo/podofo.h>
 
@@ -101,15 +102,7 @@ struct Field {
 
 }  // namespace
 
-std::string pdf_date(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "D:%04d%02d%02d%02d%02d%02d+00'00'", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-  return buffer;
-}
+std::string pdf_date(std::chrono::system_clock::time_point t) { return core::format_utc(t, "D:%Y%m%d%H%M%S+00'00'"); }
 
 struct PdfRevision::Impl {
   // The caller's document, read in place (see PdfRevision::open): PoDoFo reads it through

@@ -1,4 +1,5 @@
 #include "ipt/signing/verifier.hpp"
+#include "ipt/core/files.hpp"
 
 #include <podofo/podofo.h>
 
@@ -340,14 +341,7 @@ Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& br, const EV
   return out;
 }
 
-std::string iso(TimePoint t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&s, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string iso(TimePoint t) { return core::format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "font_program.hpp"
+#include "ipt/core/files.hpp"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -48,15 +49,6 @@ std::string subset_tag(std::string_view bytes) {
 }
 
 
-// The whole file, or nothing when it cannot be read.
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
-  return bytes;
-}
 
 
 void put16(std::string& out, std::size_t at, std::uint32_t v) {
@@ -188,7 +180,7 @@ std::string deflate(std::string_view bytes, int level) {
 }
 
 core::Result<FontProgram> load_font_program(const std::filesystem::path& path) {
-  const auto content = read_file(path);
+  const auto content = core::read_whole_file(path);
   if (!content) return core::fail("police « " + path.string() + " » illisible");
   const std::string& file = *content;
 

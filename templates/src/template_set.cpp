@@ -3,20 +3,12 @@
 #include <optional>
 
 #include "ipt/templates/template_set.hpp"
+#include "ipt/core/files.hpp"
 
 namespace ipt::templates {
 
 namespace {
 
-// The whole file, or nothing when it cannot be read.
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
-  return bytes;
-}
 
 }  // namespace
 
@@ -43,7 +35,7 @@ core::Result<TemplateSet> TemplateSet::load_directory(const std::filesystem::pat
   std::vector<std::string> names;
   std::vector<std::string> contents;
   for (const auto& path : paths) {
-    auto content = read_file(path);
+    auto content = core::read_whole_file(path);
     if (!content) return core::fail("modèle « " + path.string() + " » illisible");
     contents.push_back(std::move(*content));
     names.push_back(path.filename().string());
