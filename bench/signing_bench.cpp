@@ -253,7 +253,7 @@ BENCHMARK(BM_StageComplete)->Unit(benchmark::kMillisecond);
 // `complete`, the whole verdict holds (revocation status known too).
 bool verdict_as_expected(const core::Result<signing::VerificationReport>& report, bool complete) {
   if (!report || report->signatures.size() != 4) return false;
-  if (complete) return report->ok;
+  if (complete) return report->valid();
   for (const auto& v : report->signatures) {
     if (!v.intact || !v.signature_valid || !v.chain_trusted || !v.timestamp_valid) return false;
   }

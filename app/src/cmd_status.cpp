@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
 #include "ipt/signing/certificates.hpp"
+#include "ipt/signing/verdict.hpp"
 
 namespace ipt::app {
 
@@ -40,7 +41,8 @@ int run(const Arguments& args, Io& io) {
       auto sigs = nlohmann::json::array();
       for (const auto& s : d.signatures) {
         sigs.push_back({{"champ", s.field}, {"role", core::code(s.role)}, {"signataire_prevu", s.expected_signatory},
-                        {"signe", s.signed_}, {"signataire", s.signer}, {"date", s.at}, {"valide", s.valid}});
+                        {"signe", s.signed_}, {"signataire", s.signer}, {"date", s.at},
+                        {"indication", s.signed_ ? nlohmann::json(signing::code(s.indication)) : nlohmann::json(nullptr)}});
       }
       docs.push_back({{"document", d.name}, {"present", d.present}, {"sha256", d.sha256}, {"signatures", sigs},
                       {"complet", d.complete}});
@@ -60,8 +62,15 @@ int run(const Arguments& args, Io& io) {
            << "\n";
     for (const auto& s : d.signatures) {
       io.out << "    " << s.field << " (" << s.expected_signatory << ") : ";
-      if (s.signed_) io.out << "signé par " << s.signer << " le " << s.at << (s.valid ? "" : " — NON VALIDE");
-      else io.out << "en attente";
+      if (s.signed_) {
+        io.out << "signé par " << s.signer << " le " << s.at;
+        if (s.indication != signing::Indication::valid) {
+          io.out << " — " << signing::french(s.indication);
+          for (const auto& p : s.problems) io.out << " ; " << p.to_french();
+        }
+      } else {
+        io.out << "en attente";
+      }
       io.out << "\n";
     }
   }

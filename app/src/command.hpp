@@ -11,7 +11,8 @@ namespace ipt::app {
 enum ExitStatus : int {
   exit_ok = 0,
   exit_failure = 1,   // the operation ran and found a problem (e.g. a broken audit chain)
-  exit_bad_input = 2  // unusable input or usage: nothing was done
+  exit_bad_input = 2,     // unusable input or usage: nothing was done
+  exit_indeterminate = 3  // a verification could not conclude (EN 319 102-1 INDETERMINATE)
 };
 
 struct Io {

@@ -106,7 +106,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
                                        [&](const auto& s) { return s.field == step.field; });
       if (!present) return core::fail(name + " : la signature « " + step.field + " » (" + step.signataire + ") manque encore");
     }
-    if (!d.signatures.empty() && !report->ok) {
+    if (!d.signatures.empty() && !report->valid()) {
       return core::fail(name + " : les signatures ne se vérifient pas (voir ipt verify) ; rien n'a été archivé");
     }
     if (!d.signatures.empty()) files.push_back({"rapports/" + name + ".json", signing::to_bytes(signing::report_json(*report))});
@@ -117,7 +117,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
       fields[row + "champ"] = s.document_timestamp ? "horodatage" : s.field;
       fields[row + "signataire"] = s.signer + (s.organisation.empty() ? "" : ", " + s.organisation);
       fields[row + "date"] = s.timestamp_time ? iso(*s.timestamp_time) : s.claimed_time ? iso(*s.claimed_time) : "";
-      fields[row + "verification"] = s.ok ? "valide" : "non valide";
+      fields[row + "verification"] = s.valid() ? "valide" : s.indication == signing::Indication::indeterminate ? "indéterminée" : "non valide";
     }
   }
   auto entries = store.audit_entries(reference);
@@ -230,9 +230,9 @@ core::Result<ArchiveCheck> verify_archive(const fs::path& folder, const std::vec
         auto report = signing::verify_pdf(*bytes, options);
         if (!report) {
           check.problems.push_back(relative + " : illisible (" + report.error().message + ")");
-        } else if (!report->signatures.empty() && !report->ok) {
+        } else if (!report->signatures.empty() && !report->valid()) {
           for (const auto& s : report->signatures) {
-            for (const auto& p : s.problems) check.problems.push_back(relative + " : " + s.field + " : " + p);
+            for (const auto& p : s.problems) check.problems.push_back(relative + " : " + s.field + " : " + p.to_french());
           }
         }
       }

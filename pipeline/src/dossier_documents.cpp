@@ -152,11 +152,12 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   verify_options.trust_anchors = request.trust_anchors;
   auto report = signing::verify_pdf(*signed_pdf, verify_options);
   if (!report) return std::unexpected(report.error().with_context(request.document + " (vérification)"));
-  if (!report->ok) {
+  if (!report->valid()) {
     std::string problems;
     for (const auto& s : report->signatures) {
-      for (const auto& p : s.problems) problems += (problems.empty() ? "" : " ; ") + s.field + " : " + p;
+      for (const auto& p : s.problems) problems += (problems.empty() ? "" : " ; ") + s.field + " : " + p.to_french();
     }
+    for (const auto& p : report->problems) problems += (problems.empty() ? "" : " ; ") + p.to_french();
     return core::fail(request.document + " : la nouvelle révision ne se vérifie pas (" + problems + ") — le document reste inchangé");
   }
   SignOutcome outcome;
@@ -200,10 +201,14 @@ core::Result<DossierStatus> DossierDocuments::status(const std::string& referenc
     if (auto bytes = signing::read_file(path)) {
       doc.present = true;
       doc.sha256 = core::sha256_hex(signing::as_text(*bytes));
-      if (auto r = signing::verify_pdf(*bytes, offline(trust))) report = *r;
+      // Revocation is checked online where the document carries no validation data yet.
+      signing::VerifyOptions options;
+      options.trust_anchors = trust;
+      options.timeout = std::chrono::seconds(5);
+      if (auto r = signing::verify_pdf(*bytes, options)) report = *r;
     }
     for (const auto& step : d.signatures) {
-      SignatureState s{step.field, step.role, step.signataire, false, "", "", false};
+      SignatureState s{step.field, step.role, step.signataire, false, "", "", signing::Indication::invalid, {}};
       if (report) {
         for (const auto& v : report->signatures) {
           if (v.field != step.field) continue;
@@ -211,8 +216,8 @@ core::Result<DossierStatus> DossierDocuments::status(const std::string& referenc
           s.signer = v.signer;
           if (v.timestamp_time) s.at = iso(*v.timestamp_time);
           else if (v.claimed_time) s.at = iso(*v.claimed_time);
-          // Offline: revocation is not checked here; judge integrity, value and chain.
-          s.valid = v.intact && v.signature_valid && v.chain_trusted;
+          s.indication = v.indication;
+          s.problems = v.problems;
         }
       }
       doc.signatures.push_back(s);

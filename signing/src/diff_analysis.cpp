@@ -82,6 +82,138 @@ std::string field_name(const PdfObject* o) {
   return "";
 }
 
+// One object that a later revision wrote, beside its previous version.
+struct ObjectChange {
+  int number = 0;
+  const PdfObject* before = nullptr;  // null: a new object
+  const PdfObject* after = nullptr;
+  std::set<std::string> changed;      // keys whose values differ
+  std::string type, subtype, ft;      // of the new version
+  LoadedRevision* later = nullptr;    // the revision that wrote it
+  const std::vector<std::string>* locked = nullptr;
+};
+
+LaterChange allowed(ChangeKind kind, std::string detail) { return {kind, std::move(detail), std::nullopt}; }
+LaterChange forbidden(std::string detail, ProblemCode problem = ProblemCode::change_forbidden) {
+  return {ChangeKind::forbidden, std::move(detail), problem};
+}
+
+std::string keys_of(const std::set<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// Each rule judges the objects it knows and passes (nullopt) on the others; the first rule
+// that speaks decides. An object no rule explains is a forbidden change.
+using Rule = std::optional<LaterChange> (*)(const ObjectChange&);
+
+// New objects (judged apart from the rules below): signatures, timestamps, validation data, appearances, widgets of new
+// signature fields; judged through the existing objects that refer to them.
+std::optional<LaterChange> new_object(const ObjectChange& c) {
+  if (c.before) return std::nullopt;
+  if (c.type == "Sig") return allowed(ChangeKind::signature, "nouvelle signature");
+  if (c.type == "DocTimeStamp") return allowed(ChangeKind::timestamp, "horodatage du document");
+  if (c.type == "DSS") return allowed(ChangeKind::validation_data, "données de validation (DSS)");
+  return std::nullopt;  // an appearance, a widget: explained by the existing objects that refer to it
+}
+
+std::optional<LaterChange> catalog(const ObjectChange& c) {
+  if (c.type != "Catalog") return std::nullopt;
+  if (only(c.changed, {"DSS"})) return allowed(ChangeKind::validation_data, "données de validation (DSS) ajoutées au catalogue");
+  return forbidden("catalogue du document modifié (" + keys_of(c.changed) + ")");
+}
+
+std::optional<LaterChange> dss(const ObjectChange& c) {
+  if (c.type != "DSS") return std::nullopt;
+  return allowed(ChangeKind::validation_data, "données de validation (DSS) complétées");
+}
+
+std::optional<LaterChange> acroform(const ObjectChange& c) {
+  if (!c.after->GetDictionary().HasKey(PdfName("Fields"))) return std::nullopt;
+  if (only(c.changed, {"SigFlags", "Fields"})) return allowed(ChangeKind::signature, "formulaire : champ de signature ajouté");
+  return forbidden("formulaire modifié (" + keys_of(c.changed) + ")");
+}
+
+bool is_field_or_widget(const ObjectChange& c) {
+  return c.type != "Page" && c.type != "Pages" &&
+         (!c.ft.empty() || c.subtype == "Widget" || c.after->GetDictionary().HasKey(PdfName("Parent")));
+}
+
+std::string display_name(const ObjectChange& c) {
+  const std::string name = field_name(c.after);
+  return name.empty() && c.after->GetDictionary().HasKey(PdfName("Parent")) ? "(bouton)" : name;
+}
+
+std::optional<LaterChange> signature_field(const ObjectChange& c) {
+  if (!is_field_or_widget(c) || c.ft != "Sig") return std::nullopt;
+  const bool was_signed = c.before->GetDictionary().HasKey(PdfName("V"));
+  if (!was_signed && only(c.changed, {"V", "AP"})) return allowed(ChangeKind::signature, "champ « " + display_name(c) + " » signé");
+  return forbidden("champ de signature « " + display_name(c) + " » modifié après signature");
+}
+
+std::optional<LaterChange> form_field(const ObjectChange& c) {
+  if (!is_field_or_widget(c)) return std::nullopt;
+  const std::string name = display_name(c);
+  if (!only(c.changed, {"V", "AS", "AP"})) {
+    return forbidden("champ « " + name + " » modifié hors remplissage (" + keys_of(c.changed) + ")");
+  }
+  // A radio button's widget carries /AS; its group (the parent) carries the name.
+  std::string group = name;
+  if (const PdfObject* parent = c.after->GetIndirectKey(PdfName("Parent"))) group = field_name(parent);
+  const auto& locked = *c.locked;
+  if (std::find(locked.begin(), locked.end(), group) != locked.end() || std::find(locked.begin(), locked.end(), name) != locked.end()) {
+    return forbidden("champ verrouillé « " + group + " » modifié", ProblemCode::field_locked_changed);
+  }
+  return allowed(ChangeKind::form_filling, "champ « " + group + " » rempli");
+}
+
+// Only new annotations that are signature fields (document timestamps) may be added.
+std::optional<LaterChange> page(const ObjectChange& c) {
+  if (c.type != "Page") return std::nullopt;
+  bool ok = only(c.changed, {"Annots"});
+  if (ok) {
+    const PdfObject* old_annots = c.before->GetIndirectKey(PdfName("Annots"));
+    const PdfObject* new_annots = c.after->GetIndirectKey(PdfName("Annots"));
+    std::set<std::string> kept;
+    if (old_annots && old_annots->IsArray()) {
+      for (const auto& a : old_annots->GetArray()) kept.insert(text_of(&a));
+    }
+    if (new_annots && new_annots->IsArray()) {
+      for (const auto& a : new_annots->GetArray()) {
+        if (kept.erase(text_of(&a))) continue;
+        const PdfObject* annot = a.IsReference() ? c.later->doc->GetObjects().GetObject(a.GetReference()) : &a;
+        if (name_of(annot, "FT") != "Sig") ok = false;
+      }
+    }
+    ok = ok && kept.empty();
+  }
+  if (ok) return allowed(ChangeKind::signature, "page : champ de signature ajouté");
+  return forbidden("page modifiée (contenu ou annotations)");
+}
+
+std::optional<LaterChange> pages(const ObjectChange& c) {
+  if (c.type != "Pages") return std::nullopt;
+  return forbidden("pages ajoutées ou retirées");
+}
+
+std::optional<LaterChange> info(const ObjectChange& c) {
+  const auto& d = c.after->GetDictionary();
+  if (!d.HasKey(PdfName("Producer")) && !d.HasKey(PdfName("CreationDate"))) return std::nullopt;
+  if (only(c.changed, {"ModDate"})) return allowed(ChangeKind::form_filling, "date de modification des métadonnées");
+  return forbidden("métadonnées du document modifiées");
+}
+
+// For objects that existed before.
+constexpr Rule rules[] = {catalog, dss, acroform, signature_field, form_field, page, pages, info};
+
+LaterChange judge(const ObjectChange& c) {
+  for (Rule rule : rules) {
+    if (auto verdict = rule(c)) return *verdict;
+  }
+  return forbidden("objet " + std::to_string(c.number) + " modifié" + (c.type.empty() ? "" : " (" + c.type + ")"));
+}
+
 }  // namespace
 
 core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const std::vector<Revision>& revisions,
@@ -93,105 +225,26 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
   for (size_t j = first_later; j < revisions.size(); ++j) {
     auto after = load_prefix(pdf, revisions[j].end);
     if (!after) return std::unexpected(after.error());
-    for (int freed : revisions[j].freed) {
-      changes.push_back({"interdit", "objet " + std::to_string(freed) + " supprimé", false});
-    }
-    // Objects reached from validation data and new widgets' appearances are expected.
+    for (int freed : revisions[j].freed) changes.push_back(forbidden("objet " + std::to_string(freed) + " supprimé"));
     for (const auto& [number, offset] : revisions[j].objects) {
       (void)offset;
-      const PdfObject* old_object = before->get(number);
-      const PdfObject* new_object = after->get(number);
-      if (!new_object) continue;
-      if (old_object && text_of(old_object) == text_of(new_object) && stream_of(old_object) == stream_of(new_object)) {
-        continue;  // rewritten unchanged
-      }
-      const std::string type = name_of(new_object, "Type");
-      const std::string subtype = name_of(new_object, "Subtype");
-      if (!old_object) {
-        // New objects: signatures, timestamps, validation data, appearances, widgets of new
-        // signature fields; judged through the existing objects that refer to them.
-        if (type == "Sig") changes.push_back({"signature", "nouvelle signature", true});
-        else if (type == "DocTimeStamp") changes.push_back({"horodatage", "horodatage du document", true});
-        else if (type == "DSS") changes.push_back({"donnees-validation", "données de validation (DSS)", true});
+      ObjectChange c;
+      c.number = number;
+      c.before = before->get(number);
+      c.after = after->get(number);
+      if (!c.after) continue;
+      if (c.before && text_of(c.before) == text_of(c.after) && stream_of(c.before) == stream_of(c.after)) continue;  // rewritten unchanged
+      c.type = name_of(c.after, "Type");
+      c.subtype = name_of(c.after, "Subtype");
+      c.ft = name_of(c.after, "FT");
+      c.later = &*after;
+      c.locked = &locked;
+      if (!c.before) {
+        if (auto verdict = new_object(c)) changes.push_back(*std::move(verdict));
         continue;
       }
-      const auto changed = changed_keys(old_object, new_object);
-      const std::string ft = name_of(new_object, "FT");
-      const bool is_widget_or_field = type != "Page" && type != "Pages" &&
-                                      (!ft.empty() || subtype == "Widget" || new_object->GetDictionary().HasKey(PdfName("Parent")));
-      if (type == "Catalog") {
-        if (only(changed, {"DSS"})) {
-          changes.push_back({"donnees-validation", "données de validation (DSS) ajoutées au catalogue", true});
-        } else {
-          std::string keys;
-          for (const auto& k : changed) keys += (keys.empty() ? "" : ", ") + k;
-          changes.push_back({"interdit", "catalogue du document modifié (" + keys + ")", false});
-        }
-      } else if (type == "DSS") {
-        changes.push_back({"donnees-validation", "données de validation (DSS) complétées", true});
-      } else if (new_object->GetDictionary().HasKey(PdfName("Fields"))) {  // the AcroForm
-        if (only(changed, {"SigFlags", "Fields"})) {
-          changes.push_back({"signature", "formulaire : champ de signature ajouté", true});
-        } else {
-          changes.push_back({"interdit", "formulaire modifié", false});
-        }
-      } else if (is_widget_or_field) {
-        const std::string name = field_name(new_object).empty() && new_object->GetDictionary().HasKey(PdfName("Parent"))
-                                     ? "(bouton)" : field_name(new_object);
-        if (ft == "Sig") {
-          const bool was_signed = old_object->GetDictionary().HasKey(PdfName("V"));
-          if (!was_signed && only(changed, {"V", "AP"})) {
-            changes.push_back({"signature", "champ « " + name + " » signé", true});
-          } else {
-            changes.push_back({"interdit", "champ de signature « " + name + " » modifié après signature", false});
-          }
-        } else if (only(changed, {"V", "AS", "AP"})) {
-          // A radio button's widget carries /AS; its group (the parent) carries the name.
-          std::string group = name;
-          if (const PdfObject* parent = new_object->GetIndirectKey(PdfName("Parent"))) group = field_name(parent);
-          const bool is_locked = std::find(locked.begin(), locked.end(), group) != locked.end() ||
-                                 std::find(locked.begin(), locked.end(), name) != locked.end();
-          if (is_locked) {
-            changes.push_back({"interdit", "champ verrouillé « " + group + " » modifié", false});
-          } else {
-            changes.push_back({"remplissage", "champ « " + group + " » rempli", true});
-          }
-        } else {
-          std::string keys;
-          for (const auto& k : changed) keys += (keys.empty() ? "" : ", ") + k;
-          changes.push_back({"interdit", "champ « " + name + " » modifié hors remplissage (" + keys + ")", false});
-        }
-      } else if (type == "Page") {
-        // Only new annotations that are signature fields (document timestamps) may be added.
-        bool allowed = only(changed, {"Annots"});
-        if (allowed) {
-          const PdfObject* old_annots = old_object->GetIndirectKey(PdfName("Annots"));
-          const PdfObject* new_annots = new_object->GetIndirectKey(PdfName("Annots"));
-          std::set<std::string> kept;
-          if (old_annots && old_annots->IsArray()) {
-            for (const auto& a : old_annots->GetArray()) kept.insert(text_of(&a));
-          }
-          if (new_annots && new_annots->IsArray()) {
-            for (const auto& a : new_annots->GetArray()) {
-              if (kept.erase(text_of(&a))) continue;
-              const PdfObject* annot = a.IsReference() ? after->doc->GetObjects().GetObject(a.GetReference()) : &a;
-              if (name_of(annot, "FT") != "Sig") allowed = false;
-            }
-          }
-          allowed = allowed && kept.empty();
-        }
-        changes.push_back(allowed ? LaterChange{"signature", "page : champ de signature ajouté", true}
-                                  : LaterChange{"interdit", "page modifiée (contenu ou annotations)", false});
-      } else if (type == "Pages") {
-        changes.push_back({"interdit", "pages ajoutées ou retirées", false});
-      } else if (new_object->GetDictionary().HasKey(PdfName("Producer")) ||
-                 new_object->GetDictionary().HasKey(PdfName("CreationDate"))) {  // Info
-        if (only(changed, {"ModDate"})) changes.push_back({"remplissage", "date de modification des métadonnées", true});
-        else changes.push_back({"interdit", "métadonnées du document modifiées", false});
-      } else {
-        changes.push_back({"interdit", "objet " + std::to_string(number) + " modifié" +
-                                           (type.empty() ? "" : " (" + type + ")"), false});
-      }
+      c.changed = changed_keys(c.before, c.after);
+      changes.push_back(judge(c));
     }
     before = std::move(after);
   }

@@ -91,7 +91,7 @@ TEST(Dispatch, SignedAnnexe4ReachesTheAdministrationAndStillVerifies) {
   options.online_revocation = false;  // B-LT: the document carries its revocation data
   auto report = signing::verify_pdf(*received_pdf, options);
   ASSERT_TRUE(report);
-  EXPECT_TRUE(report->ok) << signing::report_json(*report);
+  EXPECT_TRUE(report->valid()) << signing::report_json(*report);
   EXPECT_EQ(report->signatures.size(), 4u);
 
   // The archive's certificate names what was sent and its state.

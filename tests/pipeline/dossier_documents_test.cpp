@@ -69,7 +69,10 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   ASSERT_TRUE(status) << status.error().message;
   ASSERT_EQ(status->documents.size(), 1u);
   EXPECT_TRUE(status->documents[0].complete);
-  for (const auto& s : status->documents[0].signatures) EXPECT_TRUE(s.signed_ && s.valid) << s.field;
+  for (const auto& s : status->documents[0].signatures) {
+    EXPECT_TRUE(s.signed_) << s.field;
+    EXPECT_EQ(s.indication, signing::Indication::valid) << s.field;
+  }
   EXPECT_EQ(status->documents[0].signatures[2].signer, "Sophie Renard");
 
   // Each step is in the audit trail, and the chain holds.

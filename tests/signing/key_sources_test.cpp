@@ -60,7 +60,7 @@ TEST_F(Pkcs11Token, SignsWithTheKeyOnTheToken) {
   ASSERT_TRUE(pdf) << pdf.error().message;
   auto report = signing::verify_pdf(*pdf, world().verify_options());
   ASSERT_TRUE(report);
-  EXPECT_TRUE(report->ok) << signing::report_json(*report);
+  EXPECT_TRUE(report->valid()) << signing::report_json(*report);
 }
 
 TEST_F(Pkcs11Token, WrongPinOrUnknownToken) {
@@ -110,8 +110,8 @@ TEST(TwoStepSigning, PreparedStateSurvivesARestartAndCompletes) {
   ASSERT_TRUE(pdf) << pdf.error().message;
   auto report = signing::verify_pdf(*pdf, world().verify_options());
   ASSERT_TRUE(report);
-  EXPECT_TRUE(report->ok) << signing::report_json(*report);
-  EXPECT_EQ(report->signatures[0].level, "B-T");
+  EXPECT_TRUE(report->valid()) << signing::report_json(*report);
+  EXPECT_EQ(report->signatures[0].level, signing::Level::b_t);
 
   // A value from another key is refused, and a tampered state too.
   Bytes wrong = *value;

@@ -39,9 +39,12 @@ TEST(SignCli, SignsInTurnThenVerifies) {
   EXPECT_EQ(report["signatures"].size(), 4u);
   EXPECT_EQ(report["signatures"][2]["champs_verrouilles"][0], "avis_cpms");
   EXPECT_EQ(report["valide"], true);
-  // Without the trust anchor the chain cannot be trusted: status 1.
+  EXPECT_EQ(report["indication"], "valid");
+  // Without a trust anchor nothing is proven wrong, nor right: indeterminate, status 3.
   r = run_ipt({"verify", current});
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_NE(r.out.find("INDÉTERMINÉE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[trust.none]"), std::string::npos) << r.out;
 }
 
 TEST(SignCli, RefusalsWriteNothing) {

@@ -35,24 +35,28 @@ signing::VerificationReport verify(const Bytes& pdf) {
   return *r;
 }
 
-bool any_problem(const signing::SignatureVerdict& s, const std::string& part) {
+using signing::Indication;
+using signing::ProblemCode;
+
+// The detail of the first problem with `code`, or nothing.
+std::optional<std::string> detail_of(const signing::SignatureVerdict& s, ProblemCode code) {
   for (const auto& p : s.problems) {
-    if (p.find(part) != std::string::npos) return true;
+    if (p.code == code) return p.detail;
   }
-  return false;
+  return std::nullopt;
 }
 
 TEST(Tampering, OneByteFlippedInASignedRange) {
   Bytes pdf = signed_annexe();
   const auto report_before = verify(pdf);
-  ASSERT_TRUE(report_before.ok);
+  ASSERT_TRUE(report_before.valid());
   // A byte of the first page's content, inside every signature's range.
   pdf[2000] ^= 0x01;
   const auto report = verify(pdf);
-  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.indication, Indication::invalid);
   for (const auto& s : report.signatures) {
     EXPECT_FALSE(s.intact) << s.field;
-    EXPECT_TRUE(any_problem(s, "modifié dans la plage signée")) << s.field;
+    EXPECT_TRUE(s.has(ProblemCode::digest_mismatch)) << s.field;
   }
 }
 
@@ -73,13 +77,15 @@ TEST(Tampering, LockedFieldChangedAfterSigning) {
     }
   });
   const auto report = verify(pdf);
-  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.indication, Indication::invalid);
   const auto& cpms = report.signatures[2];
   ASSERT_EQ(cpms.field, "sig_cpms");
   EXPECT_TRUE(cpms.intact);  // its own bytes are untouched: the change is in a later revision
-  EXPECT_TRUE(any_problem(cpms, "champ verrouillé « avis_cpms » modifié")) << signing::report_json(report);
+  const auto locked = detail_of(cpms, ProblemCode::field_locked_changed);
+  ASSERT_TRUE(locked) << signing::report_json(report);
+  EXPECT_NE(locked->find("avis_cpms"), std::string::npos) << *locked;
   // The pole's certification locked the dossier's data but not the opinion: it allows this fill.
-  EXPECT_FALSE(any_problem(report.signatures[0], "avis_cpms"));
+  EXPECT_FALSE(report.signatures[0].has(ProblemCode::field_locked_changed)) << signing::report_json(report);
 }
 
 TEST(Tampering, DossierDataChangedAfterCertification) {
@@ -95,8 +101,8 @@ TEST(Tampering, DossierDataChangedAfterCertification) {
     }
   });
   const auto report = verify(pdf);
-  EXPECT_FALSE(report.ok);
-  EXPECT_TRUE(any_problem(report.signatures[0], "champ verrouillé")) << signing::report_json(report);
+  EXPECT_EQ(report.indication, Indication::invalid);
+  EXPECT_TRUE(report.signatures[0].has(ProblemCode::field_locked_changed)) << signing::report_json(report);
 }
 
 TEST(Tampering, PageAddedAfterSigning) {
@@ -104,9 +110,11 @@ TEST(Tampering, PageAddedAfterSigning) {
     doc.CreatePage(PdfRect(0, 0, 595, 842));
   });
   const auto report = verify(pdf);
-  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.indication, Indication::invalid);
   for (const auto& s : report.signatures) {
-    EXPECT_TRUE(any_problem(s, "pages ajoutées ou retirées")) << s.field << signing::report_json(report);
+    const auto forbidden = detail_of(s, ProblemCode::change_forbidden);
+    ASSERT_TRUE(forbidden) << s.field << signing::report_json(report);
+    EXPECT_NE(forbidden->find("pages"), std::string::npos) << *forbidden;
   }
 }
 
@@ -115,7 +123,9 @@ TEST(Tampering, UntrustedRootIsReported) {
   options.trust_anchors.clear();
   auto report = signing::verify_pdf(signed_annexe(), options);
   ASSERT_TRUE(report);
-  EXPECT_FALSE(report->ok);
+  // Not knowing whom to trust proves nothing wrong: indeterminate, not invalid.
+  EXPECT_EQ(report->indication, Indication::indeterminate);
+  EXPECT_TRUE(report->signatures[0].has(ProblemCode::no_trust_anchor));
   EXPECT_FALSE(report->signatures[0].chain_trusted);
   EXPECT_TRUE(report->signatures[0].intact);
 }
@@ -128,7 +138,7 @@ TEST(Tampering, HostileInputNeverCrashes) {
   options.online_revocation = false;
   for (size_t cut = 1000; cut < pdf.size(); cut += pdf.size() / 23) {
     auto r = signing::verify_pdf(Bytes(pdf.begin(), pdf.begin() + static_cast<long>(cut)), options);
-    EXPECT_TRUE(!r || !r->ok) << "truncated at " << cut;
+    EXPECT_TRUE(!r || !r->valid()) << "truncated at " << cut;
   }
   // The zero padding after each CMS in /Contents is outside every signed range and outside
   // the CMS itself: changes there are legitimately invisible, so leave it out.
@@ -150,7 +160,7 @@ TEST(Tampering, HostileInputNeverCrashes) {
     }
     auto r = signing::verify_pdf(damaged, options);
     if (r) {
-      EXPECT_FALSE(r->ok) << "round " << round;
+      EXPECT_FALSE(r->valid()) << "round " << round;
     }
   }
 }

@@ -61,7 +61,8 @@ struct SignatureState {
   bool signed_ = false;
   std::string signer;              // from the certificate
   std::string at;                  // ISO 8601, timestamp or claimed time
-  bool valid = false;
+  signing::Indication indication = signing::Indication::invalid;
+  std::vector<signing::Problem> problems;
 };
 
 struct DocumentStatus {

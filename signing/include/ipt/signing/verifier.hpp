@@ -1,6 +1,7 @@
 #pragma once
 // Verification of every signature and document timestamp of a PDF, as a verdict value
-// (never an exception): what holds, what does not, and why, in French.
+// (never an exception): valid, indeterminate or invalid (EN 319 102-1), with the problems
+// that make it so as codes (verdict.hpp).
 //
 // For each signature: whether the signed bytes are intact, the signature value valid, the
 // certificate chain trusted and valid at the signing time (the timestamp's time when there is
@@ -9,6 +10,12 @@
 // revisions changed: nothing, form filling, further signatures, validation data or
 // timestamps — or anything else, which fails (modifications that a certification or a field
 // lock forbids, new pages, changed content).
+//
+// A check that fails makes the signature invalid (changed bytes, a wrong signature value, a
+// certificate revoked before the signing time, a forbidden change); a check that cannot be
+// made leaves it indeterminate (no trust anchor, no revocation information, an untrusted
+// chain). Bytes after the last complete revision, or a signature cut by the end of the file,
+// make the report invalid.
 //
 // Hostile input: files over `max_bytes` are refused, every offset is bounds-checked, and
 // parsing errors become an error result (the caller's "unreadable input").
@@ -19,20 +26,23 @@
 
 #include "ipt/core/result.hpp"
 #include "ipt/signing/bytes.hpp"
+#include "ipt/signing/pades.hpp"
+#include "ipt/signing/verdict.hpp"
 
 namespace ipt::signing {
 
 struct VerifyOptions {
   std::vector<Bytes> trust_anchors;   // DER root certificates
-  bool online_revocation = true;      // ask OCSP responders when the /DSS has nothing
+  bool online_revocation = true;      // ask OCSP responders and CRL distribution points when the /DSS has nothing
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   size_t max_bytes = 64u << 20;
 };
 
 struct LaterChange {
-  std::string kind;     // "remplissage", "signature", "donnees-validation", "horodatage", "interdit"
-  std::string detail;   // French
-  bool allowed = true;
+  ChangeKind kind = ChangeKind::forbidden;
+  std::string detail;   // French: what changed, e.g. "champ « avis_cpms » rempli"
+  std::optional<ProblemCode> problem;  // for a forbidden change: change_forbidden or field_locked_changed
+  bool allowed() const { return kind != ChangeKind::forbidden; }
 };
 
 struct SignatureVerdict {
@@ -41,6 +51,9 @@ struct SignatureVerdict {
   std::string subfilter;
   std::string signer;          // CN of the signing certificate (or of the TSA)
   std::string organisation;
+  // The signing certificate (DER) and what identifies it, for the audit trail and the
+  // identity check; empty for a document timestamp whose token names no signer.
+  Bytes certificate;
   std::optional<std::chrono::system_clock::time_point> claimed_time;    // /M
   std::optional<std::chrono::system_clock::time_point> timestamp_time;  // signature or document timestamp
   std::vector<size_t> byte_range;
@@ -50,17 +63,21 @@ struct SignatureVerdict {
   bool intact = false;
   bool signature_valid = false;
   bool chain_trusted = false;
-  std::string chain_problem;
-  std::string revocation;      // "bon", "révoqué", "inconnu", "non vérifié"
-  std::string revocation_source;  // "DSS", "en ligne", ""
+  std::string chain_problem;   // OpenSSL's reason, when the chain does not hold
+  std::string trust_anchor_sha256;  // hex SHA-256 of the anchor the chain ends at, when trusted
+  RevocationStatus revocation = RevocationStatus::not_checked;
+  RevocationSource revocation_source = RevocationSource::none;
   bool timestamp_present = false;
   bool timestamp_valid = false;
-  std::string level;           // "B-B", "B-T", "B-LT", "B-LTA", or "" when not PAdES
+  std::optional<Level> level;  // none when not PAdES (and for document timestamps)
   bool certification = false;  // DocMDP
   std::vector<std::string> locked_fields;
   std::vector<LaterChange> later_changes;
-  std::vector<std::string> problems;  // French, one per failed check
-  bool ok = false;
+  std::vector<Problem> problems;
+  Indication indication = Indication::invalid;
+
+  bool valid() const { return indication == Indication::valid; }
+  bool has(ProblemCode code) const;
 };
 
 struct VerificationReport {
@@ -68,7 +85,12 @@ struct VerificationReport {
   size_t revisions = 0;
   std::string sha256;
   std::vector<SignatureVerdict> signatures;
-  bool ok = false;  // every signature holds (and there is at least one)
+  std::vector<Problem> problems;  // of the file as a whole (trailing data, a cut signature)
+  // The worst of every signature's and the file's; invalid when there is no signature.
+  Indication indication = Indication::invalid;
+
+  bool valid() const { return indication == Indication::valid; }
+  const SignatureVerdict* find(std::string_view field) const;
 };
 
 // Fails only when the input cannot be read as a PDF whose structure can be checked.
