@@ -82,6 +82,45 @@ std::string field_name(const PdfObject* o) {
   return "";
 }
 
+// "avis_cpms.favorable": the partial names up the /Parent chain.
+std::string qualified_name(const PdfObject* o) {
+  std::string name;
+  for (int depth = 0; o && o->IsDictionary() && depth < 16; ++depth) {
+    const std::string partial = field_name(o);
+    if (!partial.empty()) name = name.empty() ? partial : partial + "." + name;
+    o = o->GetIndirectKey(PdfName("Parent"));
+  }
+  return name;
+}
+
+long long flags_of(const PdfObject* o) {
+  const PdfObject* ff = o && o->IsDictionary() ? o->GetDictionary().GetKey(PdfName("Ff")) : nullptr;
+  return ff && ff->IsNumber() ? ff->GetNumber() : 0;
+}
+
+// The fields that are read-only in a revision (Ff bit 1): the dossier's data from the start,
+// and what each signature locked. A read-only field is locked for every signature from then on.
+std::set<std::string> read_only_fields(LoadedRevision& revision) {
+  std::set<std::string> out;
+  PdfVecObjects& objects = revision.doc->GetObjects();
+  const PdfObject* catalog = revision.doc->GetCatalog();
+  const PdfObject* form = catalog->GetIndirectKey(PdfName("AcroForm"));
+  const PdfObject* fields = form ? form->GetIndirectKey(PdfName("Fields")) : nullptr;
+  if (!fields || !fields->IsArray()) return out;
+  std::vector<std::pair<const PdfObject*, int>> stack;
+  for (const auto& f : fields->GetArray()) stack.emplace_back(f.IsReference() ? objects.GetObject(f.GetReference()) : &f, 0);
+  while (!stack.empty() && out.size() < 10000) {
+    auto [field, depth] = stack.back();
+    stack.pop_back();
+    if (!field || !field->IsDictionary() || depth > 16) continue;
+    if (flags_of(field) & 1) out.insert(qualified_name(field));
+    if (const PdfObject* kids = field->GetIndirectKey(PdfName("Kids")); kids && kids->IsArray()) {
+      for (const auto& k : kids->GetArray()) stack.emplace_back(k.IsReference() ? objects.GetObject(k.GetReference()) : &k, depth + 1);
+    }
+  }
+  return out;
+}
+
 // One object that a later revision wrote, beside its previous version.
 struct ObjectChange {
   int number = 0;
@@ -90,7 +129,8 @@ struct ObjectChange {
   std::set<std::string> changed;      // keys whose values differ
   std::string type, subtype, ft;      // of the new version
   LoadedRevision* later = nullptr;    // the revision that wrote it
-  const std::vector<std::string>* locked = nullptr;
+  const std::vector<std::string>* locked = nullptr;  // the signature's FieldMDP lock
+  const std::set<std::string>* read_only = nullptr;  // read-only in the signed revision
 };
 
 LaterChange allowed(ChangeKind kind, std::string detail) { return {kind, std::move(detail), std::nullopt}; }
@@ -152,20 +192,29 @@ std::optional<LaterChange> signature_field(const ObjectChange& c) {
   return forbidden("champ de signature « " + display_name(c) + " » modifié après signature");
 }
 
+// Whether `name` ("avis_cpms.favorable") is `lock` or lies under it ("avis_cpms").
+bool under(const std::string& name, const std::string& lock) { return name == lock || name.starts_with(lock + "."); }
+
 std::optional<LaterChange> form_field(const ObjectChange& c) {
   if (!is_field_or_widget(c)) return std::nullopt;
-  const std::string name = display_name(c);
-  if (!only(c.changed, {"V", "AS", "AP"})) {
+  std::string name = qualified_name(c.after);
+  if (name.empty()) name = display_name(c);
+  // Setting the read-only flag is how a later signature locks a field; clearing it is not allowed.
+  const long long old_flags = flags_of(c.before), new_flags = flags_of(c.after);
+  const bool flags_changed = c.changed.contains("Ff");
+  if (flags_changed && new_flags != (old_flags | 1)) {
+    return forbidden("champ « " + name + " » : indicateurs modifiés (" + std::to_string(old_flags) + " → " +
+                     std::to_string(new_flags) + ")");
+  }
+  if (!only(c.changed, {"V", "AS", "AP", "Ff"})) {
     return forbidden("champ « " + name + " » modifié hors remplissage (" + keys_of(c.changed) + ")");
   }
-  // A radio button's widget carries /AS; its group (the parent) carries the name.
-  std::string group = name;
-  if (const PdfObject* parent = c.after->GetIndirectKey(PdfName("Parent"))) group = field_name(parent);
-  const auto& locked = *c.locked;
-  if (std::find(locked.begin(), locked.end(), group) != locked.end() || std::find(locked.begin(), locked.end(), name) != locked.end()) {
-    return forbidden("champ verrouillé « " + group + " » modifié", ProblemCode::field_locked_changed);
-  }
-  return allowed(ChangeKind::form_filling, "champ « " + group + " » rempli");
+  const bool value_changed = c.changed.size() > (flags_changed ? 1u : 0u);
+  if (!value_changed) return allowed(ChangeKind::form_filling, "champ « " + name + " » verrouillé");
+  const bool is_locked = std::any_of(c.locked->begin(), c.locked->end(), [&](const std::string& l) { return under(name, l); }) ||
+                         std::any_of(c.read_only->begin(), c.read_only->end(), [&](const std::string& l) { return under(name, l); });
+  if (is_locked) return forbidden("champ verrouillé « " + name + " » modifié", ProblemCode::field_locked_changed);
+  return allowed(ChangeKind::form_filling, "champ « " + name + " » rempli");
 }
 
 // Only new annotations that are signature fields (document timestamps) may be added.
@@ -222,6 +271,7 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
   if (first_later >= revisions.size()) return changes;
   auto before = load_prefix(pdf, revisions[first_later - 1].end);
   if (!before) return std::unexpected(before.error());
+  const auto read_only = read_only_fields(*before);
   for (size_t j = first_later; j < revisions.size(); ++j) {
     auto after = load_prefix(pdf, revisions[j].end);
     if (!after) return std::unexpected(after.error());
@@ -239,6 +289,7 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
       c.ft = name_of(c.after, "FT");
       c.later = &*after;
       c.locked = &locked;
+      c.read_only = &read_only;
       if (!c.before) {
         if (auto verdict = new_object(c)) changes.push_back(*std::move(verdict));
         continue;

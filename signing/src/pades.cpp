@@ -99,15 +99,20 @@ core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options
   for (const auto& fill : options.fills) {
     if (auto ok = revision->fill(fill); !ok) return std::unexpected(ok.error());
   }
-  // This signature locks what its signatory filled; a certification also locks every value
-  // the document already carries (the dossier's data).
-  std::vector<std::string> locks;
-  for (const auto& fill : options.fills) locks.push_back(fill.field);
+  // This signature locks what its signatory filled and the fields named; a certification
+  // also locks every value the document already carries (the dossier's data, read-only from
+  // the start in the documents ipt renders); the last signature locks every field left.
+  std::vector<std::string> to_lock = options.lock_fields;
+  for (const auto& fill : options.fills) to_lock.push_back(fill.field);
   if (options.certify) {
-    for (const auto& f : revision->filled_fields()) {
-      if (std::find(locks.begin(), locks.end(), f) == locks.end()) locks.push_back(f);
-    }
+    const auto filled = revision->filled_fields();
+    to_lock.insert(to_lock.end(), filled.begin(), filled.end());
   }
+  if (options.lock_all) {
+    const auto rest = revision->unlocked_fields();
+    to_lock.insert(to_lock.end(), rest.begin(), rest.end());
+  }
+  const auto locks = revision->lock(to_lock);
   SignatureSpec spec;
   spec.field = options.field;
   spec.time = options.signing_time;
@@ -291,6 +296,8 @@ Bytes PreparedSignature::serialize() const {
       {"level", code(options.level)},
       {"certify", options.certify},
       {"fills", fills},
+      {"lock_fields", options.lock_fields},
+      {"lock_all", options.lock_all},
       {"reason", options.reason},
       {"location", options.location},
       {"signer_name", options.signer_name},
@@ -319,6 +326,8 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     p.options.level = *level;
     p.options.certify = j.at("certify");
     for (const auto& f : j.at("fills")) p.options.fills.push_back({f.at("field"), f.at("value")});
+    p.options.lock_fields = j.value("lock_fields", std::vector<std::string>{});
+    p.options.lock_all = j.value("lock_all", false);
     p.options.reason = j.at("reason");
     p.options.location = j.at("location");
     p.options.signer_name = j.at("signer_name");

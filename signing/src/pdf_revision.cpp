@@ -4,6 +4,7 @@
 #include <podofo/podofo.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <ctime>
 #include <spanstream>
@@ -314,6 +315,63 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
   return PdfRevision(std::move(impl));
 }
 
+namespace {
+
+constexpr pdf_int64 read_only_flag = 1;  // Ff bit 1 (ISO 32000-1, table 221)
+
+pdf_int64 flags_of(PdfVecObjects& objects, const PdfObject* field) {
+  const PdfObject* ff = key_of(objects, field, "Ff");
+  return ff && ff->IsNumber() ? ff->GetNumber() : 0;
+}
+
+// The state a check box shows when on: its /AP /N key other than /Off.
+std::optional<std::string> on_state(PdfVecObjects& objects, const PdfObject* widget) {
+  const PdfObject* normal = key_of(objects, key_of(objects, widget, "AP"), "N");
+  if (!normal || !normal->IsDictionary()) return std::nullopt;
+  for (const auto& [state, value] : normal->GetDictionary().GetKeys()) {
+    if (state.GetName() != "Off") return state.GetName();
+  }
+  return std::nullopt;
+}
+
+std::string name_value(PdfVecObjects& objects, const PdfObject* o, const char* key) {
+  const PdfObject* v = key_of(objects, o, key);
+  return v && v->IsName() ? v->GetName().GetName() : "";
+}
+
+// Sets a check box (a field merged with its widget) to `state`, touching it only when its
+// value or appearance state changes: an object rewritten unchanged is a modification that
+// validators with difference analysis cannot explain.
+void set_check_box(PdfVecObjects& objects, PdfObject* box, const std::string& state) {
+  if (name_value(objects, box, "V") == state && name_value(objects, box, "AS") == state) return;
+  box->GetDictionary().AddKey("V", PdfName(state));
+  box->GetDictionary().AddKey("AS", PdfName(state));
+}
+
+// Greedy line breaking of Windows-1252 text at spaces (and at explicit line breaks).
+std::vector<std::string> wrap(const std::string& text, double max_width, const std::function<double(const std::string&)>& width) {
+  std::vector<std::string> lines;
+  std::istringstream paragraphs(text);
+  std::string paragraph;
+  while (std::getline(paragraphs, paragraph)) {
+    std::istringstream words(paragraph);
+    std::string word, line;
+    while (words >> word) {
+      const std::string candidate = line.empty() ? word : line + " " + word;
+      if (!line.empty() && width(candidate) > max_width) {
+        lines.push_back(line);
+        line = word;
+      } else {
+        line = candidate;
+      }
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
 std::vector<std::string> PdfRevision::filled_fields() const {
   std::vector<std::string> out;
   for (const auto& f : impl_->fields()) {
@@ -326,37 +384,63 @@ std::vector<std::string> PdfRevision::filled_fields() const {
   return out;
 }
 
+std::vector<std::string> PdfRevision::unlocked_fields() const {
+  std::vector<std::string> out;
+  for (const auto& f : impl_->fields()) {
+    if (f.type == "Sig" || (flags_of(impl_->objects(), f.object) & read_only_flag)) continue;
+    out.push_back(f.name);
+  }
+  return out;
+}
+
+std::vector<std::string> PdfRevision::lock(const std::vector<std::string>& names) {
+  std::vector<std::string> stateful;
+  for (auto& f : impl_->fields()) {
+    const auto group_of = [&](const std::string& n) { return f.name == n || f.name.starts_with(n + "."); };
+    const auto named = std::find_if(names.begin(), names.end(), group_of);
+    if (f.type == "Sig" || named == names.end()) continue;
+    const pdf_int64 flags = flags_of(impl_->objects(), f.object);
+    if (!(flags & read_only_flag)) f.object->GetDictionary().AddKey("Ff", PdfVariant(flags | read_only_flag));
+    // Check boxes also go into the signature's FieldMDP lock (by their group's name), which
+    // every validator honours; text fields do not (see SignatureSpec::lock_fields).
+    if (f.type == "Btn" && std::find(stateful.begin(), stateful.end(), *named) == stateful.end()) stateful.push_back(*named);
+  }
+  return stateful;
+}
+
 core::Result<void> PdfRevision::fill(const FieldFill& fill) {
-  const auto field = impl_->find_field(fill.field);
-  if (!field) return core::fail("champ « " + fill.field + " » inexistant");
   try {
-    if (field->type == "Btn") {
-      // A choice: the value must be one of the widgets' appearance states.
-      std::vector<std::string> states;
+    auto field = impl_->find_field(fill.field);
+    if (!field) {
+      // A choice: a group of check boxes named "<choice>.<option>".
+      std::vector<Field> options;
+      for (const auto& f : impl_->fields()) {
+        if (f.name.starts_with(fill.field + ".") && f.type == "Btn") options.push_back(f);
+      }
+      if (options.empty()) return core::fail("champ « " + fill.field + " » inexistant");
+      std::string allowed;
       bool known = false;
-      const auto widgets = impl_->widgets_of(*field);
-      for (const PdfObject* w : widgets) {
-        const PdfObject* normal = key_of(impl_->objects(), key_of(impl_->objects(), w, "AP"), "N");
-        if (!normal || !normal->IsDictionary()) continue;
-        for (const auto& [state, value] : normal->GetDictionary().GetKeys()) {
-          if (state.GetName() == "Off") continue;
-          states.push_back(state.GetName());
-          known = known || state.GetName() == fill.value;
-        }
+      for (const auto& o : options) {
+        const std::string option = o.name.substr(fill.field.size() + 1);
+        allowed += (allowed.empty() ? "" : ", ") + option;
+        known = known || option == fill.value;
       }
-      if (!known) {
-        std::sort(states.begin(), states.end());
-        states.erase(std::unique(states.begin(), states.end()), states.end());
-        std::string allowed;
-        for (const auto& s : states) allowed += (allowed.empty() ? "" : ", ") + s;
-        return core::fail("champ « " + fill.field + " » : valeur « " + fill.value + " » impossible (valeurs : " + allowed + ")");
+      if (!known) return core::fail("champ « " + fill.field + " » : valeur « " + fill.value + " » impossible (valeurs : " + allowed + ")");
+      for (auto& o : options) {
+        const bool chosen = o.name.substr(fill.field.size() + 1) == fill.value;
+        const auto on = on_state(impl_->objects(), o.object);
+        if (!on) return core::fail("champ « " + o.name + " » : case sans apparence");
+        set_check_box(impl_->objects(), o.object, chosen ? *on : "Off");
       }
-      field->object->GetDictionary().AddKey("V", PdfName(fill.value));
-      for (PdfObject* w : widgets) {
-        const PdfObject* normal = key_of(impl_->objects(), key_of(impl_->objects(), w, "AP"), "N");
-        const bool has = normal && normal->IsDictionary() && normal->GetDictionary().HasKey(PdfName(fill.value));
-        w->GetDictionary().AddKey("AS", PdfName(has ? fill.value : "Off"));
+      return {};
+    }
+    if (field->type == "Btn") {
+      // A single check box: "Off" or its on state.
+      const auto on = on_state(impl_->objects(), field->object);
+      if (!on || (fill.value != *on && fill.value != "Off")) {
+        return core::fail("champ « " + fill.field + " » : valeur « " + fill.value + " » impossible (valeurs : " + on.value_or("?") + ", Off)");
       }
+      set_check_box(impl_->objects(), field->object, fill.value);
       return {};
     }
     if (field->type == "Tx") {
@@ -365,24 +449,40 @@ core::Result<void> PdfRevision::fill(const FieldFill& fill) {
         return core::fail("champ « " + fill.field + " » : " +
                           core::find_undrawable_character(fill.value).value_or("texte non représentable"));
       }
-      if (encoded->find('\n') != std::string::npos) {
+      const bool multiline = flags_of(impl_->objects(), field->object) & (1 << 12);
+      if (!multiline && encoded->find('\n') != std::string::npos) {
         return core::fail("champ « " + fill.field + " » : une seule ligne attendue");
       }
       const PdfObject* da = key_of(impl_->objects(), field->object, "DA");
       const auto font = impl_->form_font(da && da->IsString() ? da->GetString().GetString() : "");
       if (!font) return core::fail("champ « " + fill.field + " » : police du formulaire introuvable");
       const PdfRect rect = Impl::rect_of(field->object);
-      const double width = Impl::text_width(impl_->objects(), font->font, *encoded) * font->size / 1000.0;
-      if (width > rect.GetWidth() - 4) {
-        return core::fail("champ « " + fill.field + " » : le texte ne tient pas dans la case (" +
-                          std::to_string(static_cast<int>(width)) + " pt pour " +
-                          std::to_string(static_cast<int>(rect.GetWidth() - 4)) + " pt)");
+      auto width = [&](const std::string& text) { return Impl::text_width(impl_->objects(), font->font, text) * font->size / 1000.0; };
+      const double usable = rect.GetWidth() - 4;
+      std::vector<std::string> lines = multiline ? wrap(*encoded, usable, width) : std::vector<std::string>{*encoded};
+      const double leading = font->size * 1.2;
+      const auto fitting_lines = static_cast<size_t>(std::max(1.0, (rect.GetHeight() - 2) / leading));
+      for (const auto& line : lines) {
+        if (width(line) > usable) {
+          return core::fail("champ « " + fill.field + " » : le texte ne tient pas dans la case (" +
+                            std::to_string(static_cast<int>(width(line))) + " pt pour " + std::to_string(static_cast<int>(usable)) + " pt)");
+        }
+      }
+      if (multiline && lines.size() > fitting_lines) {
+        return core::fail("champ « " + fill.field + " » : le texte ne tient pas dans la case (" + std::to_string(lines.size()) +
+                          " lignes pour " + std::to_string(fitting_lines) + ")");
       }
       std::ostringstream content;
       content.imbue(std::locale::classic());
-      content << "/Tx BMC\nq BT /" << font->name << ' ' << font->size << " Tf 0 g 2 "
-              << std::max(2.0, (rect.GetHeight() - font->size) / 2 + 2) << " Td " << literal(*encoded)
-              << " Tj ET Q\nEMC\n";
+      if (multiline) {
+        content << "/Tx BMC\nq BT /" << font->name << ' ' << font->size << " Tf 0 g " << leading << " TL 2 "
+                << rect.GetHeight() - 1 - font->size << " Td\n";
+        for (size_t i = 0; i < lines.size(); ++i) content << (i ? "T* " : "") << literal(lines[i]) << " Tj\n";
+        content << "ET Q\nEMC\n";
+      } else {
+        content << "/Tx BMC\nq BT /" << font->name << ' ' << font->size << " Tf 0 g 2 "
+                << std::max(2.0, (rect.GetHeight() - font->size) / 2 + 2) << " Td " << literal(*encoded) << " Tj ET Q\nEMC\n";
+      }
       PdfObject* appearance = impl_->form_xobject(rect.GetWidth(), rect.GetHeight(), content.str(), &*font);
       field->object->GetDictionary().AddKey("V", pdf_text(fill.value));
       PdfDictionary ap;

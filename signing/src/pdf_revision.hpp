@@ -21,7 +21,12 @@ struct SignatureSpec {
   std::chrono::system_clock::time_point time;
   std::string name, reason, location;      // UTF-8
   bool certify = false;                    // DocMDP P=2
-  std::vector<std::string> lock_fields;    // FieldMDP /Include
+  // FieldMDP /Include: the check boxes (choices) this signature locks. Text fields it locks
+  // are made read-only instead (PdfRevision::lock): pyHanko 0.25.1's difference analysis
+  // rejects every later revision for a FieldMDP-locked field with an appearance stream that
+  // the revision before did not write (its in-place appearance rule), so a text field listed
+  // here would make a valid document look tampered with.
+  std::vector<std::string> lock_fields;
   std::vector<std::string> appearance_lines;  // visible signature; empty: keep the box as it is
   size_t reserved_bytes = 16384;
 };
@@ -47,8 +52,15 @@ class PdfRevision {
 
   // The names of fields that hold a value now (text with a non-empty value, choice not Off).
   std::vector<std::string> filled_fields() const;
-  // Sets a choice field's state or a single-line text field's value, with its appearance.
+  // The non-signature fields not yet read-only.
+  std::vector<std::string> unlocked_fields() const;
+  // Sets a choice's option ("avis_cpms" = "favorable": the check box avis_cpms.favorable on,
+  // the others off), a check box's state, or a text field's value (wrapped in a multi-line
+  // field), with its appearance. Objects whose value does not change are not rewritten.
   core::Result<void> fill(const FieldFill& fill);
+  // Makes the named fields (a choice: all its check boxes) read-only, in this revision;
+  // returns the names among them that are choices or check boxes, for the FieldMDP lock.
+  std::vector<std::string> lock(const std::vector<std::string>& names);
   // Adds the signature dictionary (and for a timestamp its invisible field).
   core::Result<void> add_signature(const SignatureSpec& spec);
   // Merges validation data into the catalog's /DSS.

@@ -33,11 +33,13 @@ struct Widget {
   bool selected = false;
   std::string on_appearance, off_appearance;
   int group = -1;          // radio: index in LaidOutDocument::radio_groups
+  bool read_only = false;  // the dossier's data: no signatory fills it (field_owners.hpp)
 };
 
 struct RadioGroup {
   std::string name;
   std::string value;  // the selected export value, empty when none
+  bool read_only = false;
 };
 
 struct LaidOutDocument {

@@ -190,13 +190,15 @@ core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& documen
     PdfArray fields;
     std::vector<PdfArray> annots(pages.size());
     std::vector<PdfObject*> groups;
+    // A choice ("one of the options") is a parent field whose kids are check boxes named
+    // after their option ("avis_cpms.favorable"), not a radio group: a radio group's widgets
+    // have no name of their own, and validators with difference analysis (pyHanko) cannot
+    // then explain the change of a widget's /AS when the choice is made after a signature.
+    // Filling sets one kid on and the others off (signing/src/pdf_revision.cpp).
     for (const auto& group : document.radio_groups) {
       PdfObject* parent = objects.CreateObject();
       auto& d = parent->GetDictionary();
-      d.AddKey("FT", PdfName("Btn"));
-      d.AddKey("Ff", PdfVariant(static_cast<pdf_int64>((1 << 15) | (1 << 14))));  // radio, no toggle to off
       d.AddKey("T", utf8_string(group.name));
-      d.AddKey("V", PdfName(group.value.empty() ? "Off" : group.value));
       d.AddKey("Kids", PdfArray());
       fields.push_back(parent->Reference());
       groups.push_back(parent);
@@ -217,7 +219,9 @@ core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& documen
           d.AddKey("T", utf8_string(w.name));
           d.AddKey("V", utf8_string(w.value));
           d.AddKey("DA", PdfString("/F1 10 Tf 0 g"));
-          if (w.multiline) d.AddKey("Ff", PdfVariant(static_cast<pdf_int64>(1 << 12)));
+          if (w.multiline || w.read_only) {
+            d.AddKey("Ff", PdfVariant(static_cast<pdf_int64>((w.multiline ? 1 << 12 : 0) | (w.read_only ? 1 : 0))));
+          }
           ap.AddKey("N", form_xobject(objects, w.rect.w, w.rect.h, w.appearance, resources)->Reference());
           fields.push_back(widget->Reference());
           break;
@@ -238,13 +242,17 @@ core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& documen
           states.AddKey("Off", form_xobject(objects, w.rect.w, w.rect.h, w.off_appearance, PdfDictionary())->Reference());
           ap.AddKey("N", states);
           d.AddKey("AS", PdfName(state));
+          d.AddKey("FT", PdfName("Btn"));
+          d.AddKey("V", PdfName(state));
           if (w.kind == WidgetKind::checkbox) {
-            d.AddKey("FT", PdfName("Btn"));
             d.AddKey("T", utf8_string(w.name));
-            d.AddKey("V", PdfName(state));
+            if (w.read_only) d.AddKey("Ff", PdfVariant(static_cast<pdf_int64>(1)));
             fields.push_back(widget->Reference());
           } else {
-            PdfObject* parent = groups[static_cast<std::size_t>(w.group)];
+            const auto index = static_cast<std::size_t>(w.group);
+            PdfObject* parent = groups[index];
+            d.AddKey("T", utf8_string(w.on_state));
+            if (document.radio_groups[index].read_only) d.AddKey("Ff", PdfVariant(static_cast<pdf_int64>(1)));
             d.AddKey("Parent", parent->Reference());
             parent->GetDictionary().GetKey("Kids")->GetArray().push_back(widget->Reference());
           }

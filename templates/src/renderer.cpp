@@ -1,4 +1,5 @@
 #include "ipt/templates/renderer.hpp"
+#include "ipt/templates/field_owners.hpp"
 
 #include <algorithm>
 
@@ -45,6 +46,11 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
   const Fonts fonts{state_->shared.regular, state_->shared.bold};
   auto laid_out = layout(definition, fields, fonts);
   if (!laid_out) return std::unexpected(laid_out.error());
+  // What no signatory fills is the dossier's data: read-only from the start, and locked by
+  // every signature (the verifier treats a read-only field as locked).
+  const auto owners = field_owners(definition);
+  for (auto& w : laid_out->widgets) w.read_only = w.kind != WidgetKind::signature && !w.name.empty() && !owners.contains(w.name);
+  for (auto& g : laid_out->radio_groups) g.read_only = !owners.contains(g.name);
   PdfMetadata metadata;
   metadata.title = definition.title;
   metadata.pdfa_part = options.pdfa_part;

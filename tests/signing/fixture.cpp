@@ -109,6 +109,7 @@ Bytes sign_by_all(const Bytes& pdf, signing::Level level) {
     options.certify = first;
     options.fills = step.fills;
     options.reason = "Accord des partenaires";
+    options.lock_all = &step == &signing_steps().back();  // the last signature closes the form
     current = must(sign_as(current, step.credential, options), step.field.c_str());
     first = false;
   }

@@ -73,6 +73,12 @@ TEST_P(EveryLevel, FourPartnersSignInTurnAndEverySignatureStaysValid) {
   for (const char* field : {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"}) {
     EXPECT_NE(out.find(std::string("Signature Field Name: ") + field), std::string::npos) << field;
   }
+  // pyHanko's difference analysis: every signature valid, the later revisions at most form
+  // filling (the CPMS's opinion, locks) or LTA updates.
+  const auto judged = run_pyhanko_judge(path.string(), world().root_pem.string());
+  EXPECT_EQ(judged.status, 0) << judged.out << judged.err;
+  EXPECT_EQ(count(judged.out, "\"judged_valid\": true"), expected) << judged.out;
+  EXPECT_EQ(judged.out.find("\"OTHER\""), std::string::npos) << judged.out;
   // qpdf finds the structure clean; openssl accepts every CMS.
   const auto qpdf = run_process({"qpdf", "--check", path.string()});
   EXPECT_EQ(qpdf.status, 0) << qpdf.out << qpdf.err;

@@ -33,7 +33,7 @@ TEST(Refusals, FieldAlreadySigned) {
 TEST(Refusals, FillOfAnUnknownFieldOrImpossibleValue) {
   auto options = field("sig_cpms");
   options.fills = {{"avis_cpms", "peut-etre"}};
-  expect_refused(sign_as(world().annexe_4, "cpms", options), "valeur « peut-etre » impossible (valeurs : defavorable, favorable)");
+  expect_refused(sign_as(world().annexe_4, "cpms", options), "valeur « peut-etre » impossible (valeurs : favorable, defavorable)");
   options.fills = {{"avis_inexistant", "favorable"}};
   expect_refused(sign_as(world().annexe_4, "cpms", options), "champ « avis_inexistant » inexistant");
 }

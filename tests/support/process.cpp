@@ -1,3 +1,4 @@
+#include <filesystem>
 #include "support/process.hpp"
 
 #include <fcntl.h>
@@ -90,6 +91,18 @@ ProcessResult run_ipt(const std::vector<std::string>& args, const std::vector<st
   std::vector<std::string> argv{IPT_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, {}, extra_env);
+}
+
+}  // namespace ipt::test
+
+namespace ipt::test {
+
+ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_pem) {
+  if (!std::filesystem::is_directory(IPT_PYHANKO_DIR)) {
+    return {2, "", std::string("pyHanko 0.25.1 introuvable : ") + IPT_PYHANKO_DIR +
+                       " (le dossier shared/judges du projet doit être à côté du dépôt, ou -DIPT_PYHANKO_DIR=…)"};
+  }
+  return run_process({"/usr/bin/python3", IPT_PYHANKO_JUDGE, IPT_PYHANKO_DIR, root_pem, pdf});
 }
 
 }  // namespace ipt::test

@@ -16,6 +16,11 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {},
                           const std::vector<std::string>& extra_env = {});
 
+// pyHanko 0.25.1's validation with difference analysis (tests/support/pyhanko_judge.py over
+// ../shared/judges/pyhanko-0.25.1): one JSON line per signature; status 0 when every
+// signature is judged valid. Status 2 with a message naming the folder when it is missing.
+ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_pem);
+
 // The `ipt` binary built with the tests.
 ProcessResult run_ipt(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
 

@@ -212,10 +212,21 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
     }
     EXPECT_EQ(sigs, signatures.at(id)) << id;
     if (id == "annexe-2c" || id == "annexe-4") {
-      ASSERT_TRUE(by_name.contains("avis_cpms")) << id;
-      EXPECT_TRUE(by_name["avis_cpms"].at("isradiobutton"));
-      EXPECT_EQ(by_name["avis_cpms"].at("value"), "/favorable");
+      // The CPMS opinion: a choice made of named check boxes, one per option, so that
+      // filling it after a signature changes only named fields (see pdf_document.cpp).
+      ASSERT_TRUE(by_name.contains("avis_cpms.favorable")) << id;
+      ASSERT_TRUE(by_name.contains("avis_cpms.defavorable")) << id;
+      EXPECT_TRUE(by_name["avis_cpms.favorable"].at("ischeckbox"));
+      EXPECT_EQ(by_name["avis_cpms.favorable"].at("value"), "/favorable");
+      EXPECT_EQ(by_name["avis_cpms.defavorable"].at("value"), "/Off");
       EXPECT_EQ(by_name["signataire_responsable"].at("value"), "u:Dubœuf Hélène, mère");
+      // What a signatory fills is open; the dossier's data is read-only (Ff bit 1).
+      EXPECT_EQ(by_name["signataire_responsable"].at("fieldflags").get<int>() & 1, 0) << id;
+      EXPECT_EQ(by_name["avis_cpms.favorable"].at("fieldflags").get<int>() & 1, 0) << id;
+    }
+    if (id == "annexe-4") {
+      EXPECT_EQ(by_name["eleve_nom"].at("fieldflags").get<int>() & 1, 1);
+      EXPECT_EQ(by_name["fin_motivation"].at("fieldflags").get<int>() & 1, 1);
     }
     if (id == "annexe-1") {
       EXPECT_EQ(by_name["element_05"].at("value"), "/Oui");   // synthèse present

@@ -34,15 +34,21 @@ std::string_view code(Level level);                    // "B-B", "B-T", "B-LT", 
 std::optional<Level> parse_level(std::string_view text);
 
 struct FieldFill {
-  std::string field;  // a choice field (radio) or a single-line text field
-  std::string value;  // for a choice: the state name, e.g. "favorable"
+  std::string field;  // a choice ("avis_cpms"), a check box or a text field
+  std::string value;  // for a choice: the option, e.g. "favorable"
 };
 
 struct SignatureOptions {
   std::string field;                  // the empty signature field, e.g. "sig_cpms"
   Level level = Level::b_b;
   bool certify = false;               // DocMDP P=2: form filling and signatures allowed after
-  std::vector<FieldFill> fills;       // written in the same revision, then locked (FieldMDP)
+  std::vector<FieldFill> fills;       // written in the same revision, then locked
+  // Locked by this signature besides its fills (the signatory's own box); lock_all: every
+  // field still open (the last signature of a document). A locked field is made read-only in
+  // the signature's revision (check boxes are also in its FieldMDP lock): the verifier then
+  // refuses any later change to it.
+  std::vector<std::string> lock_fields;
+  bool lock_all = false;
   std::string reason;                 // shown by viewers, e.g. "Accord sur le projet d'intégration"
   std::string location;
   // The visible signature's lines; by default taken from the certificate (CN, O).

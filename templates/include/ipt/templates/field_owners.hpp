@@ -1,0 +1,20 @@
+#pragma once
+// Who may fill which field of a document: a field inside a signatory's box (its details and
+// choices: the CPMS opinion, the name and capacity of the person signing) belongs to that
+// signatory's role; every other field holds the dossier's data, is rendered read-only and is
+// locked from the start. Signature fields themselves are not listed.
+#include <map>
+#include <string>
+
+#include "ipt/core/dossier.hpp"
+#include "ipt/templates/template_definition.hpp"
+
+namespace ipt::templates {
+
+using FieldOwners = std::map<std::string, core::Role, std::less<>>;
+
+// The fields of `definition` that a signatory fills, by name (a choice group by its name,
+// e.g. "avis_cpms"), with the role they belong to.
+FieldOwners field_owners(const TemplateDefinition& definition);
+
+}  // namespace ipt::templates
