@@ -1,4 +1,5 @@
 #include "ipt/core/dossier_reader.hpp"
+#include "ipt/core/reference.hpp"
 
 #include "ipt/core/dossier_fields.hpp"
 
@@ -377,9 +378,8 @@ Dossier DossierParser::read(const XMLElement* root) {
     r.error("version de format « " + *v + " » non prise en charge (version 1 attendue)");
   }
   if (auto ref = r.attribute("reference", Presence::required)) {
-    if (!detail::is_valid_reference(*ref)) {
-      error(root, "dossier/@reference",
-            "référence invalide « " + *ref + " » (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
+    if (!core::is_valid_reference(*ref)) {
+      error(root, "dossier/@reference", core::check_reference(*ref).error().message);
     } else {
       d.reference = *ref;
     }
@@ -462,12 +462,8 @@ void DossierParser::check(const Dossier& d, const XMLElement* root) {
       error(root, "dossier/eleve/numero-national", *problem);
     }
   }
-  // The reference travels in logs and mail subjects: it must not carry the pupil's name.
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-  };
-  if (d.eleve.nom.size() >= 3 && lower(d.reference).find(lower(d.eleve.nom)) != std::string::npos) {
+  // The reference travels in logs and mail subjects: it must not carry the pupil's names.
+  if (core::reference_names_pupil(d.reference, d.eleve)) {
     error(root, "dossier/@reference",
           "la référence ne doit pas contenir le nom de l'élève (elle figure dans les journaux et les courriels)");
   }

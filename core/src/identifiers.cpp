@@ -13,12 +13,6 @@ bool is_atext(char c) { return is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*
 
 }  // namespace
 
-bool is_valid_reference(std::string_view reference) {
-  return !reference.empty() && reference.size() <= 64 &&
-         std::all_of(reference.begin(), reference.end(),
-                     [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; });
-}
-
 bool is_valid_email(std::string_view address) {
   const auto at = address.rfind('@');
   if (at == std::string_view::npos || address.size() > 254) return false;
@@ -76,8 +70,7 @@ std::optional<std::string> check_niss_birth_date(const std::string& digits, Date
   if (mm < 1 || mm > 12 || dd == 0) return std::nullopt;  // bis number or unknown birth date
   if (yy != birth.year() % 100 || static_cast<unsigned>(mm) != birth.month() ||
       static_cast<unsigned>(dd) != birth.day()) {
-    return "le numéro de registre national ne correspond pas à la date de naissance (" +
-           birth.french() + ")";
+    return "le numéro de registre national ne correspond pas à la date de naissance";
   }
   return std::nullopt;
 }

@@ -9,9 +9,6 @@
 
 namespace ipt::core::detail {
 
-// A dossier reference: 1 to 64 of A-Z a-z 0-9 . _ - (it names files and mail subjects).
-bool is_valid_reference(std::string_view reference);
-
 // An e-mail address in the usual dot-atom form (RFC 5322 without comments or quoted local
 // parts), ASCII only, with a dotted domain.
 bool is_valid_email(std::string_view address);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 
 namespace ipt::core {
@@ -105,6 +106,85 @@ std::optional<std::string> encode_win_ansi(std::string_view utf8) {
     }
     if (found < 0) return std::nullopt;
     out += static_cast<char>(0x80 + found);
+  }
+  return out;
+}
+
+}  // namespace ipt::core
+
+namespace ipt::core {
+
+namespace {
+
+// The ASCII transliteration of a Latin-1 or Latin Extended-A letter; nothing when none.
+std::string_view transliterate(char32_t c) {
+  static constexpr std::string_view latin1[] = {
+      // U+00C0 .. U+00FF
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+      "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+      "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+  if (c >= 0xC0 && c <= 0xFF) return latin1[c - 0xC0];
+  switch (c) {
+    case 0x152: case 0x153: return "oe";
+    case 0x160: case 0x161: return "s";
+    case 0x17D: case 0x17E: return "z";
+    case 0x178: return "y";
+    case 0x106: case 0x107: case 0x10C: case 0x10D: return "c";
+    case 0x141: case 0x142: return "l";
+    case 0x143: case 0x144: case 0x147: case 0x148: return "n";
+    case 0x11A: case 0x11B: case 0x118: case 0x119: return "e";
+    default: return {};
+  }
+}
+
+bool is_separator(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '\'' || c == '.' || c == 0x2019 ||
+         c == 0x2018 || c == 0xA0 || c == 0x202F || c == 0x2010 || c == 0x2013;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::string fold_for_comparison(std::string_view utf8) {
+  const auto decoded = decode_utf8(utf8);
+  std::string out;
+  if (!decoded) {
+    for (char ch : utf8) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  }
+  bool pending_space = false;
+  for (char32_t c : *decoded) {
+    if (is_separator(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    if (c < 0x80) {
+      out += static_cast<char>(std::tolower(static_cast<int>(c)));
+    } else if (const auto t = transliterate(c); !t.empty()) {
+      out += t;
+    } else {
+      append_utf8(out, c);
+    }
   }
   return out;
 }

@@ -119,9 +119,12 @@ std::optional<Date> ElementReader::date(std::string_view name, Presence presence
   inner.finish();
   const auto parsed = Date::parse_iso(raw);
   if (!parsed) {
+    // The pupil's own values (the date of birth) are never repeated in a message.
+    const bool personal = inner.path().starts_with("dossier/eleve/");
     sink_.error(e->GetLineNum(), inner.path(),
-                raw.empty() ? "date manquante (format AAAA-MM-JJ)"
-                            : "date invalide « " + raw + " » (format AAAA-MM-JJ, date réelle)");
+                raw.empty()  ? "date manquante (format AAAA-MM-JJ)"
+                : personal   ? "date invalide (format AAAA-MM-JJ, date réelle)"
+                             : "date invalide « " + raw + " » (format AAAA-MM-JJ, date réelle)");
   }
   return parsed;
 }

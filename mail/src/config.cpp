@@ -6,18 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "ipt/core/config_file.hpp"
 #include "ipt/mail/message.hpp"
 
 namespace ipt::mail {
 
 namespace {
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 std::optional<long long> parse_positive(const std::string& s) {
   if (s.empty() || s.size() > 9) return std::nullopt;
@@ -46,23 +40,14 @@ std::filesystem::path default_config_path() {
 }
 
 Result<MailConfig> parse_mail_config(std::string_view text, const std::string& file_name) {
+  auto sections = core::parse_config_sections(text, file_name);
+  if (!sections) return std::unexpected(sections.error());
   MailConfig config;
   std::vector<std::string> problems;
-  std::istringstream lines{std::string(text)};
-  std::string line;
-  int number = 0;
-  while (std::getline(lines, line)) {
-    ++number;
-    const std::string where = file_name + ":" + std::to_string(number) + ": ";
-    const std::string content = trim(line);
-    if (content.empty() || content.front() == '#') continue;
-    const auto eq = content.find('=');
-    if (eq == std::string::npos) {
-      problems.push_back(where + "ligne sans « = » (format attendu : clé = valeur)");
-      continue;
-    }
-    const std::string key = trim(std::string_view(content).substr(0, eq));
-    const std::string value = trim(std::string_view(content).substr(eq + 1));
+  for (const auto& entry : (*sections)[""]) {
+    const std::string where = file_name + ":" + std::to_string(entry.line) + ": ";
+    const std::string& key = entry.key;
+    const std::string& value = entry.value;
     auto seconds = [&](std::chrono::seconds& out) {
       if (auto v = parse_positive(value)) {
         out = std::chrono::seconds(*v);

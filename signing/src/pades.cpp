@@ -279,8 +279,12 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   if (!data) return std::unexpected(data.error().with_context("niveau B-LT"));
   auto with_dss = add_validation_data(*signed_pdf, *data);
   if (!with_dss) return std::unexpected(with_dss.error());
-  if (options.level == Level::b_lt) return with_dss;
-  return add_document_timestamp(*with_dss, *timestamps);
+  auto result = options.level == Level::b_lt ? std::move(with_dss) : add_document_timestamp(*with_dss, *timestamps);
+  if (!result) return result;
+  if (auto reached = check_level_reached(*result, options.field, options.level, trust_anchors); !reached) {
+    return std::unexpected(reached.error());
+  }
+  return result;
 }
 
 // ---- The prepared state, as JSON with hexadecimal binaries ----------------------------

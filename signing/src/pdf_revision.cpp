@@ -384,6 +384,24 @@ std::vector<std::string> PdfRevision::filled_fields() const {
   return out;
 }
 
+std::map<std::string, std::string> PdfRevision::values() const {
+  std::map<std::string, std::string> out;
+  for (const auto& f : impl_->fields()) {
+    if (f.type == "Sig") continue;
+    const PdfObject* v = key_of(impl_->objects(), f.object, "V");
+    std::string value;
+    if (v && v->IsString()) value = v->GetString().GetStringUtf8();
+    if (v && v->IsName() && v->GetName().GetName() != "Off") value = v->GetName().GetName();
+    out[f.name] = value;
+    // A choice's option: "avis_cpms.favorable" on gives avis_cpms = favorable.
+    if (const auto dot = f.name.rfind('.'); dot != std::string::npos && f.type == "Btn") {
+      std::string& group = out[f.name.substr(0, dot)];
+      if (!value.empty()) group = f.name.substr(dot + 1);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> PdfRevision::unlocked_fields() const {
   std::vector<std::string> out;
   for (const auto& f : impl_->fields()) {

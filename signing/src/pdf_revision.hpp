@@ -3,6 +3,7 @@
 // a signature dictionary with room for its CMS, validation data. Every PoDoFo call stays in
 // this file's implementation, and PoDoFo errors become French messages here.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ class PdfRevision {
 
   // The names of fields that hold a value now (text with a non-empty value, choice not Off).
   std::vector<std::string> filled_fields() const;
+  // Every non-signature field's value by name: a text's value, a check box's state ("" when
+  // off), and for a choice ("avis_cpms") the option that is on.
+  std::map<std::string, std::string> values() const;
   // The non-signature fields not yet read-only.
   std::vector<std::string> unlocked_fields() const;
   // Sets a choice's option ("avis_cpms" = "favorable": the check box avis_cpms.favorable on,

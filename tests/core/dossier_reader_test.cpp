@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
+#include "ipt/core/reference.hpp"
+
 #include <algorithm>
 #include <random>
 
@@ -125,7 +129,10 @@ TEST(DossierReader, ReportsEveryProblemAtOnce) {
                                 .set_attribute("protocole", "date", "2026-13-01")
                                 .remove("protocole/transport")
                                 .str());
-  EXPECT_TRUE(has_problem(all, "dossier/eleve/date-naissance", "date invalide « 2015-02-30 »"));
+  EXPECT_TRUE(has_problem(all, "dossier/eleve/date-naissance", "date invalide (format AAAA-MM-JJ"));
+  // The pupil's own values are never repeated in a message.
+  EXPECT_EQ(format_diagnostics(all).find("2015-02-30"), std::string::npos) << format_diagnostics(all);
+  EXPECT_EQ(format_diagnostics(all).find("15.04.22"), std::string::npos) << format_diagnostics(all);
   EXPECT_TRUE(has_problem(all, "dossier/ecole-ordinaire/@fase", "numéro FASE invalide « 0 »"));
   EXPECT_TRUE(has_problem(all, "dossier/pole/@fase-implantation", "numéro FASE invalide « 12a »"));
   EXPECT_TRUE(has_problem(all, "dossier/responsables/responsable[1]/email", "adresse électronique invalide"));
@@ -217,8 +224,32 @@ TEST(DossierReader, WhoSignsForThePupil) {
 }
 
 TEST(DossierReader, ReferenceMustNotCarryThePupilsName) {
-  const auto all = problems(DossierXml("b1-changement-de-pole").set_attribute("", "reference", "NGUYEN-2026").str());
-  EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l'élève"));
+  // Surname, first name, accents and ligatures transliterated, whole words only.
+  for (const auto& [reference, first, last] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"NGUYEN-2026", "Théo", "Nguyen"},
+           {"PT-THEO-2026-0002", "Théo", "Nguyen"},
+           {"PT-DUBOEUF-2026-0002", "Théo", "Dubœuf"},
+           {"PT-LEA-2026-0002", "Léa", "Martin"},
+           {"PT-VANDAMME-2026", "Léa", "Van Damme"}}) {
+    const auto all = problems(DossierXml("b1-changement-de-pole")
+                                  .set_attribute("", "reference", reference)
+                                  .set_text("eleve/prenom", first)
+                                  .set_text("eleve/nom", last)
+                                  .str());
+    EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l'élève")) << reference;
+  }
+  // A reference that merely contains the letters of a name elsewhere is fine.
+  const auto fine = problems(DossierXml("b1-changement-de-pole").set_attribute("", "reference", "PT-THEODORE-2026").str());
+  EXPECT_TRUE(fine.empty()) << format_diagnostics(fine);
+}
+
+TEST(DossierReader, ReferenceFollowsOnePatternThatNeverNamesAFolder) {
+  for (const std::string& bad : std::vector<std::string>{".", "..", "-x", "a..b", "a/b", std::string(65, 'a'), "é"}) {
+    const auto all = problems(DossierXml("b1-changement-de-pole").set_attribute("", "reference", bad).str());
+    EXPECT_TRUE(has_problem(all, "dossier/@reference", "référence de dossier invalide")) << bad;
+  }
+  EXPECT_TRUE(core::check_reference("PT-LIEGE-2026-0002"));
+  EXPECT_FALSE(core::check_reference(".."));
 }
 
 TEST(DossierReader, TooLongTextIsNamed) {

@@ -28,3 +28,13 @@ namespace ipt::core {
 std::optional<std::string> encode_win_ansi(std::string_view utf8);
 
 }  // namespace ipt::core
+
+namespace ipt::core {
+
+// Text folded for comparing people's and places' names: lower case, accents removed
+// (é → e, œ → oe, ß → ss), apostrophes, hyphens, dots and runs of white space as one space,
+// trimmed. "Jean-François  D'Hondt" and "jean francois d hondt" fold alike. Characters with
+// no Latin transliteration are kept as they are (lower-cased when ASCII).
+std::string fold_for_comparison(std::string_view utf8);
+
+}  // namespace ipt::core

@@ -100,9 +100,24 @@ core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& 
 core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& timestamps,
                                            size_t reserved_bytes = 16384);
 
+// Extends a signed document to B-LTA: one revision with a /DSS holding the validation data of
+// every signature and timestamp it carries (fetched from the URLs in their certificates,
+// with `trust_anchors`), then a document timestamp over the whole file. Run when a
+// document's last signature lands, and again (ipt extend) before the last timestamp's
+// certificate expires: each run adds the data of the previous timestamp and a new one.
+core::Result<Bytes> extend_to_lta(const Bytes& pdf, TimestampSource& timestamps, const std::vector<Bytes>& trust_anchors,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// Verifies `pdf` and fails, saying why, when signature `field` does not reach `requested`
+// (B-LT and above are checked offline: their validation data must be in the document).
+core::Result<void> check_level_reached(const Bytes& pdf, const std::string& field, Level requested,
+                                       const std::vector<Bytes>& trust_anchors);
+
 // Everything for one signatory at the requested level. For B-LT and B-LTA, the revocation
 // data of the signer's chain and of the timestamp authority's chain is fetched from the URLs
-// in the certificates (OCSP, else CRL) together with `trust_anchors` (DER root certificates).
+// in the certificates (OCSP, else CRL) together with `trust_anchors` (DER root certificates),
+// and the result is verified: a level that is not reached (an untrusted chain, missing
+// revocation data) is an error, never a lower level written silently.
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
                              TimestampSource* timestamps, const std::vector<Bytes>& trust_anchors = {});
 

@@ -1,0 +1,13 @@
+#include "ipt/signing/form_fields.hpp"
+
+#include "pdf_revision.hpp"
+
+namespace ipt::signing {
+
+core::Result<std::map<std::string, std::string>> read_field_values(const Bytes& pdf) {
+  auto revision = detail::PdfRevision::open(pdf);
+  if (!revision) return std::unexpected(revision.error());
+  return revision->values();
+}
+
+}  // namespace ipt::signing
