@@ -15,11 +15,25 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-Result<ConfigSections> parse_config_sections(std::string_view text, const std::string& file_name) {
-  ConfigSections sections;
+const std::vector<ConfigEntry>& ConfigFile::section(std::string_view name) const {
+  static const std::vector<ConfigEntry> none;
+  const auto it = sections.find(name);
+  return it == sections.end() ? none : it->second;
+}
+
+Result<void> fail_on(const std::vector<std::string>& problems) {
+  if (problems.empty()) return {};
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return fail(message);
+}
+
+ConfigFile parse_config_file(std::string_view text, const std::string& file_name) {
+  ConfigFile file;
+  auto& sections = file.sections;
+  auto& problems = file.problems;
   sections[""];
   std::string current;
-  std::vector<std::string> problems;
   std::istringstream lines{std::string(text)};
   std::string line;
   int number = 0;
@@ -48,12 +62,7 @@ Result<ConfigSections> parse_config_sections(std::string_view text, const std::s
     }
     sections[current].push_back({trim(std::string_view(content).substr(0, eq)), trim(std::string_view(content).substr(eq + 1)), number});
   }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return fail(message);
-  }
-  return sections;
+  return file;
 }
 
 }  // namespace ipt::core

@@ -40,11 +40,10 @@ std::filesystem::path default_config_path() {
 }
 
 Result<MailConfig> parse_mail_config(std::string_view text, const std::string& file_name) {
-  auto sections = core::parse_config_sections(text, file_name);
-  if (!sections) return std::unexpected(sections.error());
+  const auto file = core::parse_config_file(text, file_name);
   MailConfig config;
-  std::vector<std::string> problems;
-  for (const auto& entry : (*sections)[""]) {
+  std::vector<std::string> problems = file.problems;
+  for (const auto& entry : file.section("")) {
     const std::string where = file_name + ":" + std::to_string(entry.line) + ": ";
     const std::string& key = entry.key;
     const std::string& value = entry.value;
@@ -118,11 +117,7 @@ Result<MailConfig> parse_mail_config(std::string_view text, const std::string& f
   if (!config.username.empty() && config.password_file.empty() && config.password_env.empty()) {
     problems.push_back(file_name + ": username sans password_file ni password_env");
   }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return core::fail(message);
-  }
+  if (auto ok = core::fail_on(problems); !ok) return std::unexpected(ok.error());
   return config;
 }
 

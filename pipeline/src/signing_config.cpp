@@ -42,11 +42,10 @@ std::vector<signing::Bytes> SigningConfig::trust_anchors() const {
 
 core::Result<SigningConfig> parse_signing_config(std::string_view text, const std::string& file_name,
                                                  const std::filesystem::path& base_folder) {
-  auto sections = core::parse_config_sections(text, file_name);
-  if (!sections) return std::unexpected(sections.error());
+  const auto parsed = core::parse_config_file(text, file_name);
   SigningConfig config;
-  std::vector<std::string> problems;
-  for (const auto& e : (*sections)["signature"]) {
+  std::vector<std::string> problems = parsed.problems;
+  for (const auto& e : parsed.section("signature")) {
     const std::string where = file_name + ":" + std::to_string(e.line) + ": " + e.key + " : ";
     if (e.key == "trust") {
       std::string path = e.value;
@@ -107,11 +106,7 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
                          " » dans [signature] (trust, tsa_url, level, seal.<rôle>)");
     }
   }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return core::fail(message);
-  }
+  if (auto ok = core::fail_on(problems); !ok) return std::unexpected(ok.error());
   return config;
 }
 

@@ -18,11 +18,19 @@ struct ConfigEntry {
   int line = 0;
 };
 
-// Entries by section: "" for the keys before any section header.
-using ConfigSections = std::map<std::string, std::vector<ConfigEntry>, std::less<>>;
+struct ConfigFile {
+  // Entries by section: "" for the mail's keys (before any section header, or [courriel]).
+  std::map<std::string, std::vector<ConfigEntry>, std::less<>> sections;
+  // Malformed lines and unknown sections, each "ipt.conf:4: ligne sans « = » …": a consumer
+  // reports them with its own problems, all at once.
+  std::vector<std::string> problems;
 
-// Fails, naming every bad line ("ipt.conf:4: ligne sans « = »"), on malformed lines and on
-// sections other than [courriel] and [signature].
-Result<ConfigSections> parse_config_sections(std::string_view text, const std::string& file_name);
+  const std::vector<ConfigEntry>& section(std::string_view name) const;
+};
+
+ConfigFile parse_config_file(std::string_view text, const std::string& file_name);
+
+// Joins problems one per line into a failure; success when there are none.
+Result<void> fail_on(const std::vector<std::string>& problems);
 
 }  // namespace ipt::core
