@@ -107,7 +107,17 @@ int run(const Arguments& args, Io& io) {
     io.err << "ipt demo : " << renderer.error().message << "\n";
     return exit_failure;
   }
-  auto signer = DemoSigning::start(dir);
+  // The example dossiers first: the demo's PKI issues each planned signatory a certificate.
+  std::vector<core::Dossier> dossiers;
+  for (const auto& example : embedded_examples()) {
+    auto dossier = core::parse_dossier(example.content, std::string(example.name));
+    if (!dossier) {
+      io.err << core::format_diagnostics(dossier.error());
+      return exit_failure;
+    }
+    dossiers.push_back(*std::move(dossier));
+  }
+  auto signer = DemoSigning::start(dir, dossiers);
   if (!signer) {
     io.err << "ipt demo : " << signer.error().message << "\n";
     return exit_failure;
@@ -185,9 +195,9 @@ int run(const Arguments& args, Io& io) {
          << "Archives (originaux, copies, rapports de\n"
          << "validation, journal d'audit, certificat d'achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
          << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
-         << "(Le répondeur OCSP de démonstration ne tourne que pendant « ipt demo » : une vérification\n"
-         << "ultérieure de ces signatures B-T ne peut plus contrôler la révocation ; les signatures\n"
-         << "B-LT et B-LTA emportent leurs données de validation et se vérifient hors ligne.)\n";
+         << "(Chaque document entièrement signé est prolongé en B-LTA : il emporte ses données de\n"
+         << "validation et un horodatage d'archive, et se vérifie hors ligne après la démonstration :\n"
+         << "ipt verify FICHIER.pdf --trust " << (*signer)->root_certificate().string() << " --offline)\n";
   return exit_ok;
 }
 

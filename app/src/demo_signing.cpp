@@ -2,6 +2,9 @@
 
 #include <fstream>
 
+#include <algorithm>
+
+#include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
@@ -35,27 +38,39 @@ struct DemoSigning::Impl {
 DemoSigning::DemoSigning(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DemoSigning::~DemoSigning() = default;
 
-core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesystem::path& dir) {
+core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesystem::path& dir,
+                                                              const std::vector<core::Dossier>& dossiers) {
   auto impl = std::make_unique<Impl>();
   impl->pki_dir = dir / "pki";
-  const bool first_run = !std::filesystem::exists(impl->pki_dir / "manifest.txt");
+  localpki::PkiRecipe recipe;
+  for (const auto& d : dossiers) {
+    for (auto& named : localpki::named_signers_of(d)) recipe.people.push_back(std::move(named));
+  }
+  std::optional<localpki::Pki> saved;
+  if (std::filesystem::exists(impl->pki_dir / "manifest.txt")) {
+    auto pki = localpki::Pki::load(impl->pki_dir);
+    if (!pki) return std::unexpected(pki.error().with_context("PKI de démonstration (supprimez " + impl->pki_dir.string() + " pour la recréer)"));
+    // Kept only while it still names every planned signatory.
+    const bool complete = std::all_of(recipe.people.begin(), recipe.people.end(), [&](const auto& p) { return pki->find(p.id); });
+    if (complete) saved = *std::move(pki);
+  }
   core::Result<std::unique_ptr<localpki::TrustServices>> services = core::fail("");
-  if (first_run) {
-    services = localpki::TrustServices::start(localpki::PkiRecipe{});
+  if (!saved) {
+    std::error_code ec;
+    std::filesystem::remove_all(impl->pki_dir, ec);
+    services = localpki::TrustServices::start(recipe);
     if (!services) return std::unexpected(services.error().with_context("PKI de démonstration"));
     if (auto ok = (*services)->pki().save(impl->pki_dir); !ok) return std::unexpected(ok.error());
   } else {
-    auto pki = localpki::Pki::load(impl->pki_dir);
-    if (!pki) return std::unexpected(pki.error().with_context("PKI de démonstration (supprimez " + impl->pki_dir.string() + " pour la recréer)"));
-    services = localpki::TrustServices::start(*std::move(pki));
+    services = localpki::TrustServices::start(*std::move(saved));
     if (!services) return std::unexpected(services.error().with_context("PKI de démonstration (supprimez " + impl->pki_dir.string() + " pour la recréer)"));
   }
   impl->services = *std::move(services);
   const auto& pki = impl->services->pki();
-  for (auto role : localpki::all_roles) {
-    const auto p12 = impl->pki_dir / (std::string(localpki::role_id(role)) + ".p12");
+  for (const auto& person : recipe.people) {
+    const auto p12 = impl->pki_dir / (person.id + ".p12");
     if (!std::filesystem::exists(p12)) {
-      if (auto ok = pki.write_pkcs12(p12, role, demo_password); !ok) return std::unexpected(ok.error());
+      if (auto ok = pki.write_pkcs12(p12, person.id, demo_password); !ok) return std::unexpected(ok.error());
     }
   }
   std::ofstream(impl->pki_dir / "mot-de-passe.txt") << demo_password << "\n";
@@ -69,7 +84,7 @@ core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& docume
                                               const pipeline::CompletionHook& on_complete) const {
   signing::HttpTimestampClient tsa(impl_->services->timestamps().url());
   for (const auto& step : document.signatures) {
-    const auto p12 = impl_->pki_dir / (std::string(localpki::role_id(pki_role(step.role))) + ".p12");
+    const auto p12 = impl_->pki_dir / (localpki::signer_id(dossier.reference, pki_role(step.role)) + ".p12");
     auto key = signing::load_pkcs12(p12, demo_password);
     if (!key) return std::unexpected(key.error());
     pipeline::SignRequest request;

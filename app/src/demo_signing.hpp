@@ -19,8 +19,10 @@ namespace ipt::app {
 class DemoSigning {
  public:
   // Loads DIR/pki or makes it (and the PKCS#12 files, password in DIR/pki/mot-de-passe.txt),
-  // then starts the responder and the timestamp server.
-  static core::Result<std::unique_ptr<DemoSigning>> start(const std::filesystem::path& dir);
+  // with a certificate in the name of each planned signatory of `dossiers` (remade when one is
+  // missing), then starts the responder and the timestamp server.
+  static core::Result<std::unique_ptr<DemoSigning>> start(const std::filesystem::path& dir,
+                                                          const std::vector<core::Dossier>& dossiers);
   ~DemoSigning();
 
   // Signs the stored `document` by each of its signatories in the plan's order (the first

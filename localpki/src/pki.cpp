@@ -44,10 +44,10 @@ std::string_view defect_id(Defect defect) {
 std::map<Role, Person> PkiRecipe::default_signers() {
   // Fictitious people and organisations: these names end up in the demo's signatures.
   return {
-      {Role::pole, {"Claire Lambert", "Pôle territorial de Namur", KeyType::ecdsa_p256}},
-      {Role::ecole_ordinaire, {"Marc Dubois", "École fondamentale communale de Jambes", KeyType::ecdsa_p256}},
-      {Role::cpms, {"Sophie Renard", "Centre PMS de la Fédération Wallonie-Bruxelles de Namur", KeyType::ecdsa_p256}},
-      {Role::responsable, {"Julie Martin", "Responsable légal", KeyType::ecdsa_p256}},
+      {Role::pole, {"Claire Lambert", "Pôle territorial de Namur", KeyType::ecdsa_p256, "", "", ""}},
+      {Role::ecole_ordinaire, {"Marc Dubois", "École fondamentale communale de Jambes", KeyType::ecdsa_p256, "", "", ""}},
+      {Role::cpms, {"Sophie Renard", "Centre PMS de la Fédération Wallonie-Bruxelles de Namur", KeyType::ecdsa_p256, "", "", ""}},
+      {Role::responsable, {"Julie Martin", "Responsable légal", KeyType::ecdsa_p256, "", "", ""}},
   };
 }
 
@@ -140,6 +140,7 @@ struct CertificateSpec {
   std::optional<Role> role;
   std::string common_name;
   std::string organisation;
+  std::string given_name, surname, email;
   KeyType key_type = KeyType::ecdsa_p256;
   Clock::time_point not_before;
   Clock::time_point not_after;
@@ -188,7 +189,8 @@ class Builder {
       return openssl_failure(spec.id + " : certificat impossible");
     }
     X509_NAME* subject = X509_get_subject_name(cert.get());
-    for (auto [field, value] : {std::pair{"C", std::string("BE")}, {"O", spec.organisation}, {"CN", spec.common_name}}) {
+    for (auto [field, value] : {std::pair{"C", std::string("BE")}, {"O", spec.organisation}, {"GN", spec.given_name},
+                                {"SN", spec.surname}, {"CN", spec.common_name}}) {
       if (auto ok = add_name_entry(subject, field, value); !ok) return std::unexpected(ok.error());
     }
     X509* issuer_cert = issuer ? issuer->certificate() : cert.get();
@@ -208,6 +210,7 @@ class Builder {
     }
     if (!spec.key_usage.empty()) extensions.emplace_back(NID_key_usage, spec.key_usage);
     if (!spec.extended_key_usage.empty()) extensions.emplace_back(NID_ext_key_usage, spec.extended_key_usage);
+    if (!spec.email.empty()) extensions.emplace_back(NID_subject_alt_name, "email:" + spec.email);
     extensions.emplace_back(NID_subject_key_identifier, "hash");
     if (issuer) extensions.emplace_back(NID_authority_key_identifier, "keyid:always");
     if (spec.ocsp_no_check) extensions.emplace_back(NID_id_pkix_OCSP_noCheck, "ignored");
@@ -311,6 +314,9 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
     s.role = role;
     s.common_name = person.common_name;
     s.organisation = person.organisation;
+    s.given_name = person.given_name;
+    s.surname = person.surname;
+    s.email = person.email;
     s.key_type = person.key_type;
     s.not_before = leaf_start;
     s.not_after = leaf_end;
@@ -349,6 +355,14 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
       case Defect::no_digital_signature: s.key_usage = "critical,nonRepudiation"; break;
     }
     if (std::any_of(plan.begin(), plan.end(), [&](const auto& p) { return p.first.id == s.id; })) continue;
+    plan.emplace_back(std::move(s), "intermediate");
+  }
+  for (const auto& named : recipe.people) {
+    CertificateSpec s = signer_spec(named.role, named.person);
+    s.id = named.id;
+    if (std::any_of(plan.begin(), plan.end(), [&](const auto& p) { return p.first.id == s.id; })) {
+      return core::fail("PKI de test : identifiant « " + s.id + " » en double");
+    }
     plan.emplace_back(std::move(s), "intermediate");
   }
   for (const auto& [spec, issuer_id] : plan) {

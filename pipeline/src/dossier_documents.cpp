@@ -6,6 +6,10 @@
 
 #include "ipt/core/dossier_fields.hpp"
 #include "ipt/core/dossier_reader.hpp"
+#include "ipt/core/reference.hpp"
+#include "ipt/signing/form_fields.hpp"
+#include "ipt/templates/field_owners.hpp"
+#include "document_lock.hpp"
 
 namespace ipt::pipeline {
 
@@ -52,14 +56,6 @@ signing::VerifyOptions offline(const std::vector<signing::Bytes>& trust) {
   return o;
 }
 
-// A signing interrupted after its audit entry but before the rename left "<doc>.pdf.nouveau":
-// the audit trail already holds it, so finish the rename.
-void finish_interrupted_signing(const fs::path& path) {
-  const fs::path pending = path.string() + ".nouveau";
-  std::error_code ec;
-  if (fs::exists(pending, ec)) fs::rename(pending, path, ec);
-}
-
 }  // namespace
 
 DossierDocuments::DossierDocuments(core::Store& store, const templates::Renderer& renderer)
@@ -70,15 +66,24 @@ fs::path DossierDocuments::folder(const std::string& reference) const {
 }
 
 core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::string& reference, const std::string& actor) {
+  if (auto ok = core::check_reference(reference); !ok) return std::unexpected(ok.error());
   auto loaded = load(store_, reference);
   if (!loaded) return std::unexpected(loaded.error());
   const auto fields = core::dossier_fields(loaded->dossier, core::SchoolCalendar::official());
+  std::error_code ec;
+  fs::create_directories(folder(reference), ec);
+  if (ec) return core::fail(folder(reference).string() + " : création impossible (" + ec.message() + ")");
   std::vector<std::pair<StoredDocument, signing::Bytes>> rendered;
+  std::vector<detail::DocumentLock> locks;  // held until every document is written
   for (const auto& d : loaded->plan.documents) {
     StoredDocument doc;
     doc.name = std::string(core::file_stem(d.document));
     doc.path = folder(reference) / (doc.name + ".pdf");
-    finish_interrupted_signing(doc.path);
+    auto lock = detail::DocumentLock::acquire(doc.path);
+    if (!lock) return std::unexpected(lock.error());
+    locks.push_back(*std::move(lock));
+    detail::remove_stale_temporaries(doc.path);
+    if (auto recovered = recover_pending(reference, doc.path); !recovered) return std::unexpected(recovered.error());
     if (fs::exists(doc.path)) {
       auto existing = signing::read_file(doc.path);
       if (existing) {
@@ -95,9 +100,6 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
     doc.sha256 = core::sha256_hex(signing::as_text(bytes));
     rendered.emplace_back(std::move(doc), std::move(bytes));
   }
-  std::error_code ec;
-  fs::create_directories(folder(reference), ec);
-  if (ec) return core::fail(folder(reference).string() + " : création impossible (" + ec.message() + ")");
   std::vector<StoredDocument> out;
   std::string details = "version " + std::to_string(loaded->version);
   for (auto& [doc, bytes] : rendered) {
@@ -109,7 +111,66 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
   return out;
 }
 
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::string problems_of(const signing::VerificationReport& report) {
+  std::vector<std::string> out;
+  for (const auto& s : report.signatures) {
+    for (const auto& p : s.problems) out.push_back(s.field + " : " + p.to_french());
+  }
+  for (const auto& p : report.problems) out.push_back(p.to_french());
+  return out.empty() ? std::string(signing::french(report.indication)) : join(out);
+}
+
+// What identifies a certificate in the audit trail (no secret; the holder's name is the
+// signature's evidence).
+std::string certificate_details(const signing::CertificateIdentity& c) {
+  return "certificat : " + c.subject + " ; émetteur : " + c.issuer + " ; n° de série " + c.serial + " ; empreinte SHA-256 " + c.sha256;
+}
+
+// The CPMS gives its opinion before it signs; an unfavourable one carries its written reasons
+// (circular 8783: the opinion is written). `values` are the document's, with this signature's fills.
+std::optional<std::string> opinion_problem(const std::map<std::string, std::string>& values) {
+  const auto opinion = values.find("avis_cpms");
+  if (opinion == values.end()) return std::nullopt;  // this document asks for no opinion
+  if (opinion->second.empty()) return "le CPMS signe avec son avis : remplissez avis_cpms (favorable ou defavorable)";
+  const auto text = values.find("avis_cpms_texte");
+  if (opinion->second == "defavorable" && text != values.end() && text->second.empty()) {
+    return "un avis défavorable du CPMS est motivé par écrit : remplissez avis_cpms_texte";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const std::string& reference, const fs::path& path) {
+  const fs::path pending = path.string() + ".nouveau";
+  std::error_code ec;
+  if (!fs::exists(pending, ec)) return std::optional<std::string>{};
+  auto bytes = signing::read_file(pending);
+  const std::string sha = bytes ? core::sha256_hex(signing::as_text(*bytes)) : "";
+  auto entries = store_.audit_entries(reference);
+  if (!entries) return std::unexpected(entries.error());
+  const bool recorded = !sha.empty() && std::any_of(entries->begin(), entries->end(), [&](const core::AuditEntry& e) {
+    return e.action == "document.sign" && e.details.find("sha256 " + sha) != std::string::npos;
+  });
+  if (recorded) {
+    fs::rename(pending, path, ec);
+    if (ec) return core::fail(path.string() + " : remplacement impossible (" + ec.message() + ")");
+    return std::optional<std::string>{"promue"};
+  }
+  fs::remove(pending, ec);
+  return std::optional<std::string>{"retirée"};
+}
+
 core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, const CompletionHook& on_complete) {
+  if (auto ok = core::check_reference(request.reference); !ok) return std::unexpected(ok.error());
   auto loaded = load(store_, request.reference);
   if (!loaded) return std::unexpected(loaded.error());
   const auto* planned = find_document(loaded->plan, request.document);
@@ -125,63 +186,118 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
     return core::fail(request.document + " : le champ « " + request.options.field + " » n'est pas prévu par le plan" +
                       (fields.empty() ? " (document sans signature)" : " (champs : " + fields + ")"));
   }
+  if (!request.key) return core::fail(request.document + " : aucune clé de signature");
+  auto signer = signing::describe_certificate(request.key->certificate());
+  if (!signer) return std::unexpected(signer.error());
+  std::vector<signing::Bytes> trust = request.trust_anchors;
+  if (request.config) {
+    for (const auto& t : request.config->trust) trust.push_back(t.certificate);
+  }
+  const SigningConfig no_config;
+  const SigningConfig& config = request.config ? *request.config : no_config;
+  const std::string where = request.document + " " + request.options.field;
+  // A refusal is recorded with its reason and the certificate tried, then returned.
+  auto refuse = [&](const std::string& reason) -> core::Result<SignOutcome> {
+    (void)store_.record(request.actor, "document.sign.refused", request.reference,
+                        where + " : " + reason + " ; " + certificate_details(*signer));
+    return core::fail(request.document + " : signature refusée : " + reason);
+  };
+
   const fs::path path = folder(request.reference) / (request.document + ".pdf");
-  finish_interrupted_signing(path);
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  auto lock = detail::DocumentLock::acquire(path);
+  if (!lock) return std::unexpected(lock.error());
+  detail::remove_stale_temporaries(path);
+  if (auto recovered = recover_pending(request.reference, path); !recovered) return std::unexpected(recovered.error());
   auto current = signing::read_file(path);
   if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d'abord : ipt render --dossier " + request.reference + ")");
 
-  // The plan's order: every earlier signatory has signed.
-  auto before = signing::verify_pdf(*current, offline(request.trust_anchors));
+  // The plan's order: every earlier signatory has signed, and what is there verifies.
+  signing::VerifyOptions verify_options;
+  verify_options.trust_anchors = trust;
+  verify_options.timeout = std::chrono::seconds(5);
+  auto before = signing::verify_pdf(*current, verify_options);
   if (!before) return std::unexpected(before.error().with_context(request.document));
-  auto is_signed = [&](const signing::VerificationReport& r, const std::string& field) {
-    return std::any_of(r.signatures.begin(), r.signatures.end(), [&](const auto& s) { return s.field == field; });
-  };
   for (auto it = planned->signatures.begin(); it != step; ++it) {
-    if (!is_signed(*before, it->field)) {
+    if (!before->find(it->field)) {
       return core::fail(request.document + " : ce n'est pas encore le tour de « " + request.options.field + " » : « " + it->field +
                         " » (" + it->signataire + ") signe d'abord");
     }
   }
+  if (before->find(request.options.field)) return core::fail(request.document + " : le champ « " + request.options.field + " » est déjà signé");
+  if (!before->signatures.empty() && !acceptable(*before, config)) {
+    return refuse("les signatures déjà présentes ne se vérifient pas (" + problems_of(*before) + ")");
+  }
+
+  // The right signer.
+  const auto who = planned_signatory(loaded->dossier, step->role);
+  if (!who) return core::fail(request.document + " : aucun signataire prévu pour « " + request.options.field + " »");
+  const auto identity = check_signer(*signer, *who, config.seals);
+  if (!identity.accepted()) return refuse(identity.reason);
+
+  // The right fields: a signatory fills only its own box.
+  const templates::TemplateDefinition* definition = renderer_.templates().find(planned->document);
+  const templates::FieldOwners owners = definition ? templates::field_owners(*definition) : templates::FieldOwners{};
+  for (const auto& fill : request.options.fills) {
+    const auto owner = owners.find(fill.field);
+    if (owner == owners.end()) return refuse("le champ « " + fill.field + " » n'est pas à remplir par un signataire (donnée du dossier ou champ inconnu)");
+    if (owner->second != step->role) {
+      return refuse("le champ « " + fill.field + " » appartient à « " + std::string(core::code(owner->second)) + " », pas à « " +
+                    std::string(core::code(step->role)) + " »");
+    }
+  }
+  if (step->role == core::Role::cpms) {
+    auto values = signing::read_field_values(*current);
+    if (!values) return std::unexpected(values.error().with_context(request.document));
+    for (const auto& fill : request.options.fills) (*values)[fill.field] = fill.value;
+    if (const auto problem = opinion_problem(*values)) return refuse(*problem);
+  }
+
   signing::SignatureOptions options = request.options;
   options.certify = step == planned->signatures.begin();
-  auto signed_pdf = signing::sign_pdf(*current, options, *request.key, request.timestamps, request.trust_anchors);
+  options.lock_all = std::next(step) == planned->signatures.end();
+  for (const auto& [field, role] : owners) {
+    if (role == step->role) options.lock_fields.push_back(field);
+  }
+  auto signed_pdf = signing::sign_pdf(*current, options, *request.key, request.timestamps, trust);
   if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(request.document));
+  SignOutcome outcome;
+  outcome.signer = *signer;
+  outcome.complete = options.lock_all;
+  // The last signature: the document carries its validation data and an archive timestamp,
+  // so that it verifies offline for years.
+  if (outcome.complete && request.timestamps) {
+    auto extended = signing::extend_to_lta(*signed_pdf, *request.timestamps, trust);
+    if (!extended) return std::unexpected(extended.error().with_context(request.document + " (extension B-LTA)"));
+    signed_pdf = std::move(extended);
+    outcome.extended = true;
+  }
 
   // The new revision replaces the stored one only once it verifies.
-  signing::VerifyOptions verify_options;
-  verify_options.trust_anchors = request.trust_anchors;
   auto report = signing::verify_pdf(*signed_pdf, verify_options);
   if (!report) return std::unexpected(report.error().with_context(request.document + " (vérification)"));
-  if (!report->valid()) {
-    std::string problems;
-    for (const auto& s : report->signatures) {
-      for (const auto& p : s.problems) problems += (problems.empty() ? "" : " ; ") + s.field + " : " + p.to_french();
-    }
-    for (const auto& p : report->problems) problems += (problems.empty() ? "" : " ; ") + p.to_french();
-    return core::fail(request.document + " : la nouvelle révision ne se vérifie pas (" + problems + ") — le document reste inchangé");
+  if (!acceptable(*report, config)) {
+    return core::fail(request.document + " : la nouvelle révision ne se vérifie pas (" + problems_of(*report) + ") — le document reste inchangé");
   }
-  SignOutcome outcome;
   outcome.report = *report;
-  outcome.complete = std::all_of(planned->signatures.begin(), planned->signatures.end(),
-                                 [&](const core::SignatureStep& s) { return is_signed(*report, s.field); });
   outcome.document = {request.document, path, signed_pdf->size(), core::sha256_hex(signing::as_text(*signed_pdf))};
 
   const fs::path pending = path.string() + ".nouveau";
   if (auto ok = signing::write_file_atomically(pending, *signed_pdf); !ok) return std::unexpected(ok.error());
-  const std::string details = request.document + " " + request.options.field + " " + std::string(signing::code(options.level)) +
-                              ", sha256 " + outcome.document.sha256 + (outcome.complete ? ", signatures complètes" : "");
+  const std::string details = where + " " + std::string(signing::code(options.level)) + ", sha256 " + outcome.document.sha256 +
+                              (outcome.complete ? ", signatures complètes" : "") + (outcome.extended ? ", prolongé en B-LTA" : "") +
+                              " ; " + certificate_details(*signer) + " ; identité : " + identity.reason;
   const bool run_hook = outcome.complete && planned->document == core::Document::annexe_4 && on_complete;
   auto recorded = store_.record_with(request.actor, "document.sign", request.reference, details, [&](sqlite3* db) -> core::Result<void> {
     if (!run_hook) return {};
     return on_complete(db, loaded->dossier, *signed_pdf);
   });
   if (!recorded) {
-    std::error_code ec;
     fs::remove(pending, ec);
     return std::unexpected(recorded.error());
   }
   outcome.hook_ran = run_hook;
-  std::error_code ec;
   fs::rename(pending, path, ec);
   if (ec) return core::fail(path.string() + " : remplacement impossible (" + ec.message() + ") ; la révision signée est dans " + pending.string());
   return outcome;
@@ -196,7 +312,6 @@ core::Result<DossierStatus> DossierDocuments::status(const std::string& referenc
     DocumentStatus doc;
     doc.name = std::string(core::file_stem(d.document));
     const fs::path path = folder(reference) / (doc.name + ".pdf");
-    finish_interrupted_signing(path);
     std::optional<signing::VerificationReport> report;
     if (auto bytes = signing::read_file(path)) {
       doc.present = true;

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
+#include "support/dossier_xml.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,7 +15,9 @@ namespace ipt::test {
 namespace {
 
 TEST(StoreCli, FromImportToVerifiedArchive) {
-  auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+  localpki::PkiRecipe recipe;
+  recipe.signers = localpki::signers_of(test::example_dossier("c-fin-integration"));  // the planned signatories
+  auto services = localpki::TrustServices::start(recipe);
   ASSERT_TRUE(services) << services.error().message;
   TempDir dir;
   const std::string db = (dir / "data" / "ipt.sqlite").string();
@@ -60,7 +64,7 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   const auto status = nlohmann::json::parse(r.out);
   EXPECT_EQ(status["procedure"], "C");
   EXPECT_EQ(status["documents"][0]["complet"], true);
-  EXPECT_EQ(status["documents"][0]["signatures"][2]["signataire"], "Sophie Renard");
+  EXPECT_EQ(status["documents"][0]["signatures"][2]["signataire"], "Sophie Martin");
 
   r = run_ipt({"outbox", "list", "--db", db, "--json"});
   ASSERT_EQ(r.status, 0) << r.err;

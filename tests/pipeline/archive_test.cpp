@@ -66,7 +66,7 @@ TEST_F(ArchiveTest, WritesOnceAndVerifies) {
   // The certificate of completion: PDF/A, names who signed and what was sent.
   const auto text = test::run_process({"pdftotext", "-enc", "UTF-8", (v1 / "certificat-achevement.pdf").string(), "-"});
   EXPECT_NE(text.out.find("Certificat d’achèvement du dossier PT-LIEGE-2026-0002"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("Sophie Renard"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Sophie Martin"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("poles.territoriaux@cfwb.be"), std::string::npos) << text.out;
   EXPECT_EQ(test::run_process({"qpdf", "--check", (v1 / "certificat-achevement.pdf").string()}).status, 0);
 

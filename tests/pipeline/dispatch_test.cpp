@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures.hpp"
+#include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
@@ -17,7 +18,9 @@ namespace ipt::pipeline {
 namespace {
 
 TEST(Dispatch, SignedAnnexe4ReachesTheAdministrationAndStillVerifies) {
-  auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+  localpki::PkiRecipe recipe;
+  recipe.signers = localpki::signers_of(test::example_dossier("c-fin-integration"));  // the planned signatories
+  auto services = localpki::TrustServices::start(recipe);
   ASSERT_TRUE(services) << services.error().message;
   test::TempDir dir;
   const test::SmtpServerOptions server_options{.starttls = true, .user = "pole", .password = "secret smtp"};
@@ -88,11 +91,17 @@ TEST(Dispatch, SignedAnnexe4ReachesTheAdministrationAndStillVerifies) {
   EXPECT_EQ(*received_pdf, *stored_pdf);
   signing::VerifyOptions options;
   options.trust_anchors = trust;
-  options.online_revocation = false;  // B-LT: the document carries its revocation data
+  options.online_revocation = false;  // extended to B-LTA: the document carries its revocation data
   auto report = signing::verify_pdf(*received_pdf, options);
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->valid()) << signing::report_json(*report);
-  EXPECT_EQ(report->signatures.size(), 4u);
+  ASSERT_EQ(report->signatures.size(), 5u);  // four signatures and the archive timestamp
+  EXPECT_TRUE(report->signatures.back().document_timestamp);
+  for (const auto& s : report->signatures) {
+    if (!s.document_timestamp) {
+      EXPECT_EQ(s.level, signing::Level::b_lta) << s.field;
+    }
+  }
 
   // The archive's certificate names what was sent and its state.
   const auto sent = dispatches_of(dir / "ipt.sqlite", "PT-LIEGE-2026-0002");

@@ -73,7 +73,7 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
     EXPECT_TRUE(s.signed_) << s.field;
     EXPECT_EQ(s.indication, signing::Indication::valid) << s.field;
   }
-  EXPECT_EQ(status->documents[0].signatures[2].signer, "Sophie Renard");
+  EXPECT_EQ(status->documents[0].signatures[2].signer, "Sophie Martin");
 
   // Each step is in the audit trail, and the chain holds.
   auto entries = store_->audit_entries("PT-LIEGE-2026-0002");
@@ -94,7 +94,9 @@ TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
   for (const auto& [field, credential] : std::vector<std::pair<std::string, std::string>>{
            {"sig_pole", "pole"}, {"sig_ecole_ordinaire", "ecole-ordinaire"}, {"sig_cpms", "cpms"}}) {
-    ASSERT_TRUE(sign(field, credential));
+    auto signed_ = sign(field, credential, {},
+                        field == "sig_cpms" ? std::vector<signing::FieldFill>{{"avis_cpms", "favorable"}} : std::vector<signing::FieldFill>{});
+    ASSERT_TRUE(signed_) << field << ": " << signed_.error().message;
   }
   const auto path = dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
   const auto before = signing::read_file(path);

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
 #include "support/dossier_xml.hpp"
@@ -16,7 +17,10 @@ namespace ipt::pipeline::testing {
 class PipelineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto services = localpki::TrustServices::start(localpki::PkiRecipe{});
+    // Each role's certificate names the dossier's planned signatory (the identity check).
+    localpki::PkiRecipe recipe;
+    recipe.signers = localpki::signers_of(test::example_dossier("c-fin-integration"));
+    auto services = localpki::TrustServices::start(recipe);
     ASSERT_TRUE(services) << services.error().message;
     services_ = std::move(*services).release();
     auto renderer = templates::Renderer::create_embedded();

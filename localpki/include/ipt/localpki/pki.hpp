@@ -52,11 +52,23 @@ enum class Defect {
 // "expired", "not-yet-valid", "no-digital-signature".
 std::string_view defect_id(Defect defect);
 
-// The person named in a signing certificate: subject CN = common_name, O = organisation.
+// The person named in a signing certificate: subject CN = common_name, O = organisation,
+// and, when given, givenName + surname and an e-mail address (subjectAltName).
 struct Person {
   std::string common_name;
   std::string organisation;
   KeyType key_type = KeyType::ecdsa_p256;
+  std::string given_name;
+  std::string surname;
+  std::string email;
+};
+
+// A signing certificate for one named person (a dossier's planned signatory), id chosen by
+// the caller ("PT-LIEGE-2026-0002-pole").
+struct NamedSigner {
+  std::string id;
+  Role role = Role::pole;
+  Person person;
 };
 
 struct DefectiveSigner {
@@ -88,6 +100,8 @@ struct PkiRecipe {
   std::map<Role, Person> signers = default_signers();
   // Extra certificates with id "<role>-<defect>" (e.g. "pole-expired"), same person.
   std::vector<DefectiveSigner> defective;
+  // Further signing certificates, one per named person.
+  std::vector<NamedSigner> people;
 
   static std::map<Role, Person> default_signers();
 };

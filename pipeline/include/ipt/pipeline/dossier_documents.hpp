@@ -8,6 +8,19 @@
 // document verifies, a completion hook runs in the same transaction as the audit entry (the
 // mail to the Administration is queued there: see mail/).
 //
+// A signature is refused, with its reason recorded in the audit trail (no secret), when the
+// certificate is not the planned signatory's own (signer_identity.hpp), when a fill names a
+// field that belongs to another role or to the dossier's data, when the CPMS signs without
+// its opinion (an unfavourable one without its written text), or when the signatures already
+// there do not verify. Each signature locks its signatory's box; the last one of a document
+// locks every field left and, with a timestamp server, extends the document to B-LTA.
+//
+// Nothing lost, nothing twice: the document is locked (flock) from the checks to the rename;
+// the signed revision is written as "<document>.pdf.nouveau", the audit entry (naming its
+// SHA-256) and the hook commit in one transaction, then the file is renamed. A process
+// killed between the commit and the rename leaves a pending revision that the next render or
+// signature of that document promotes (its audit entry names it) or removes (it does not).
+//
 // The signatures a document carries are read back from the document itself (`status`),
 // never stored twice.
 #include <filesystem>
@@ -19,6 +32,8 @@
 #include "ipt/core/plan.hpp"
 #include "ipt/core/result.hpp"
 #include "ipt/core/store.hpp"
+#include "ipt/pipeline/signing_config.hpp"
+#include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
@@ -40,17 +55,22 @@ using CompletionHook =
 struct SignRequest {
   std::string reference;
   std::string document;  // "annexe-4"
-  signing::SignatureOptions options;
+  signing::SignatureOptions options;  // certify, lock_fields and lock_all are set from the plan
   signing::KeySource* key = nullptr;
   signing::TimestampSource* timestamps = nullptr;
-  std::vector<signing::Bytes> trust_anchors;
+  std::vector<signing::Bytes> trust_anchors;  // besides config->trust
   std::string actor;
+  // ipt.conf's [signature]: seals, trust anchors and what is accepted when revocation cannot
+  // be established. Null: no seal, refused.
+  const SigningConfig* config = nullptr;
 };
 
 struct SignOutcome {
   StoredDocument document;
   signing::VerificationReport report;
+  signing::CertificateIdentity signer;
   bool complete = false;  // every signature the plan asks for is there
+  bool extended = false;  // the complete document was extended to B-LTA
   bool hook_ran = false;
 };
 
@@ -98,6 +118,10 @@ class DossierDocuments {
   core::Result<DossierStatus> status(const std::string& reference, const std::vector<signing::Bytes>& trust) const;
 
  private:
+  // A "<document>.pdf.nouveau" left by a process killed after its commit is promoted when
+  // the audit trail names its SHA-256, removed otherwise. Call with the document's lock held.
+  core::Result<std::optional<std::string>> recover_pending(const std::string& reference, const std::filesystem::path& path);
+
   core::Store& store_;
   const templates::Renderer& renderer_;
 };
