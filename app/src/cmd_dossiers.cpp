@@ -12,10 +12,7 @@ int run(const Arguments& args, Io& io) {
   auto store = open_store(args, io, "dossiers");
   if (!store) return exit_failure;
   const auto list = store->list_dossiers();
-  if (!list) {
-    io.err << "ipt dossiers : " << list.error().message << "\n";
-    return exit_failure;
-  }
+  if (!list) return report_failure(io, "dossiers", list.error());
   if (args.flag("--json")) {
     auto out = nlohmann::json::array();
     for (const auto& d : *list) {

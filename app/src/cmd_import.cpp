@@ -26,10 +26,7 @@ int run(const Arguments& args, Io& io) {
   const std::string actor = core::current_actor();
   for (const auto& [dossier, xml] : dossiers) {
     const auto outcome = store->import_dossier(dossier, xml, actor);
-    if (!outcome) {
-      io.err << "ipt import : dossier " << dossier.reference << " : " << outcome.error().message << "\n";
-      return exit_failure;
-    }
+    if (!outcome) return report_failure(io, "import", outcome.error().with_context("dossier " + dossier.reference));
     io.out << "dossier " << outcome->reference << " : "
            << (outcome->unchanged ? "inchangé, version " + std::to_string(outcome->version) + " conservée"
                : outcome->created ? "importé (version 1)"

@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "ipt/core/files.hpp"
+#include "ipt/signing/certificates.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -41,6 +42,31 @@ std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::
     return std::nullopt;
   }
   return *std::move(store);
+}
+
+int report_failure(Io& io, std::string_view command, const core::Error& error) {
+  io.err << "ipt " << command << " : " << error.message << "\n";
+  return exit_status(error);
+}
+
+core::Error assume_category(core::Error error, core::Category category) {
+  if (error.is(core::Category::internal)) error.category = category;
+  return error;
+}
+
+core::Result<std::vector<signing::Bytes>> read_trust(const Arguments& args) {
+  std::vector<signing::Bytes> anchors;
+  for (const auto& path : args.values("--trust")) {
+    IPT_TRY(certs, signing::load_certificates(path));
+    anchors.insert(anchors.end(), certs->begin(), certs->end());
+  }
+  return anchors;
+}
+
+core::Result<core::StoredDossier> find_stored_dossier(const core::Store& store, const std::string& reference) {
+  IPT_TRY(found, store.find_dossier(reference));
+  if (!*found) return core::fail(core::Category::not_found, "dossier « " + reference + " » inconnu", {.document = reference});
+  return **std::move(found);
 }
 
 }  // namespace ipt::app

@@ -131,8 +131,7 @@ OcspResponder::OcspResponder(Pki pki, OcspResponderOptions options) : OcspRespon
 OcspResponder::~OcspResponder() { stop(); }
 
 core::Result<void> OcspResponder::start() {
-  auto port = impl_->http.start(impl_->options.port, "répondeur OCSP");
-  if (!port) return std::unexpected(port.error());
+  IPT_TRY(port, impl_->http.start(impl_->options.port, "répondeur OCSP"));
   return {};
 }
 

@@ -34,7 +34,7 @@ core::Result<Bytes> from_hex(std::string_view hex) {
   for (char c : hex) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     const int v = value(c);
-    if (v < 0) return core::fail("hexadécimal invalide");
+    if (v < 0) return core::fail(core::Category::invalid_input, "hexadécimal invalide");
     if (high < 0) {
       high = v;
     } else {
@@ -49,14 +49,15 @@ core::Result<Bytes> from_hex(std::string_view hex) {
 core::Result<Bytes> read_file(const std::filesystem::path& path, size_t max_bytes) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return core::fail(path.string() + " : fichier illisible ou introuvable");
+  if (ec) return core::fail(core::Category::not_found, "fichier illisible ou introuvable", {.file = path.string()});
   if (size > max_bytes) {
-    return core::fail(path.string() + " : fichier trop volumineux (" + std::to_string(size) + " octets)");
+    return core::fail(core::Category::invalid_input, "fichier trop volumineux (" + std::to_string(size) + " octets)",
+                      {.file = path.string()});
   }
   std::ifstream in(path, std::ios::binary);
   Bytes bytes(size);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-    return core::fail(path.string() + " : lecture impossible");
+    return core::fail(core::Category::not_found, "lecture impossible", {.file = path.string()});
   }
   return bytes;
 }

@@ -39,8 +39,7 @@ core::Result<std::vector<X509Ptr>> parse_certificates(const std::vector<Bytes>& 
   std::vector<X509Ptr> out;
   out.reserve(chain.size());
   for (const auto& der : chain) {
-    auto c = parse_certificate(der);
-    if (!c) return std::unexpected(c.error());
+    IPT_TRY(c, parse_certificate(der));
     out.push_back(*std::move(c));
   }
   return out;
@@ -48,10 +47,8 @@ core::Result<std::vector<X509Ptr>> parse_certificates(const std::vector<Bytes>& 
 
 core::Result<CmsSkeleton> build_cms(const Bytes& document_digest, const Bytes& certificate,
                                     const std::vector<Bytes>& chain) {
-  auto cert = parse_certificate(certificate);
-  if (!cert) return std::unexpected(cert.error());
-  auto parsed_chain = parse_certificates(chain);
-  if (!parsed_chain) return std::unexpected(parsed_chain.error());
+  IPT_TRY(cert, parse_certificate(certificate));
+  IPT_TRY(parsed_chain, parse_certificates(chain));
   return build_cms(document_digest, cert->get(), *parsed_chain);
 }
 
