@@ -7,16 +7,11 @@
 
 namespace ipt::templates {
 
-namespace {
-
-
-}  // namespace
-
 core::Result<TemplateSet> TemplateSet::parse(std::span<const EmbeddedFile> files, const FieldNames& known_fields) {
   TemplateSet set;
   for (const auto& file : files) {
     auto def = parse_definition(file.content, std::string(file.name), known_fields);
-    if (!def) return std::unexpected(def.error());
+    if (!def) return std::unexpected(core::to_error(def.error()));
     if (set.find(def->id) != nullptr) return core::fail(std::string(file.name) + ": définition « " + def->id + " » en double");
     set.definitions_.push_back(std::move(*def));
   }
