@@ -1,11 +1,5 @@
 #include "ipt/signing/bytes.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 
 namespace ipt::signing {
@@ -60,36 +54,6 @@ core::Result<Bytes> read_file(const std::filesystem::path& path, size_t max_byte
     return core::fail(core::Category::not_found, "lecture impossible", {.file = path.string()});
   }
   return bytes;
-}
-
-core::Result<void> write_file_atomically(const std::filesystem::path& path, const Bytes& bytes) {
-  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return core::fail(path.string() + " : écriture impossible (" + std::strerror(errno) + ")");
-  ::fchmod(fd, S_IRUSR | S_IWUSR);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return core::fail(path.string() + " : écriture impossible (" + reason + ")");
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    return core::fail(path.string() + " : écriture impossible (" + std::strerror(errno) + ")");
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return core::fail(path.string() + " : écriture impossible (" + reason + ")");
-  }
-  return {};
 }
 
 }  // namespace ipt::signing
