@@ -6,10 +6,11 @@
 #include <vector>
 
 #include "command.hpp"
+#include "version.hpp"
 
 namespace {
 
-constexpr const char* version = "0.1.0";
+constexpr const char* version = IPT_VERSION;
 
 void print_overview(std::ostream& out) {
   out << "ipt — dossiers d'intégration permanente totale (circulaire 8783)\n\n"

@@ -12,6 +12,12 @@
 namespace ipt::test {
 namespace {
 
+TEST(Version, IsTheProjectVersion) {
+  const auto r = run_ipt({"--version"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, std::string("ipt ") + IPT_PROJECT_VERSION + "\n");
+}
+
 TEST(ExitStatus, MalformedDossierIsUnusableInput) {
   TempDir dir;
   const auto path = dir / "dossier.xml";
