@@ -75,6 +75,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Expected failures are values; reaching here is a defect, reported without data.
     std::cerr << "ipt " << chosen->spec.name << " : erreur interne : " << e.what() << "\n";
-    return ipt::app::exit_failure;
+    return ipt::app::exit_status(ipt::core::Category::internal);
   }
 }

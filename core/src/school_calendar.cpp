@@ -68,10 +68,8 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
       if (code == std::end(break_codes) || code->kind == BreakKind::vacances_ete) {
         return fail(Category::invalid_input, where(e) + "type de congé inconnu « " + (type ? type : "") + " »");
       }
-      auto from = date_of(e, e->Attribute("du"), "du");
-      auto to = date_of(e, e->Attribute("au"), "au");
-      if (!from) return std::unexpected(from.error());
-      if (!to) return std::unexpected(to.error());
+      IPT_TRY(from, date_of(e, e->Attribute("du"), "du"));
+      IPT_TRY(to, date_of(e, e->Attribute("au"), "au"));
       if (*to < *from) return fail(Category::invalid_input, where(e) + "le congé finit avant de commencer");
       year.breaks.push_back({code->kind, *from, *to});
     } else if (tag == "jour-sans-ecole") {

@@ -235,18 +235,18 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
   for (Role role : all_roles) {
     const auto it = recipe.signers.find(role);
     if (it == recipe.signers.end()) {
-      return core::fail("recette de PKI : signataire « " + std::string(role_id(role)) + " » manquant");
+      return core::fail(core::Category::invalid_input, "recette de PKI : signataire « " + std::string(role_id(role)) + " » manquant");
     }
     if (it->second.common_name.empty()) {
-      return core::fail("recette de PKI : signataire « " + std::string(role_id(role)) + " » sans nom");
+      return core::fail(core::Category::invalid_input, "recette de PKI : signataire « " + std::string(role_id(role)) + " » sans nom");
     }
   }
   if (!recipe.revocation_base_url.empty() && !recipe.revocation_base_url.starts_with("http://")) {
-    return core::fail("recette de PKI : URL de révocation invalide « " + recipe.revocation_base_url +
+    return core::fail(core::Category::invalid_input, "recette de PKI : URL de révocation invalide « " + recipe.revocation_base_url +
                       " » (http://hôte:port attendu)");
   }
   if (recipe.revocation_base_url.ends_with('/')) {
-    return core::fail("recette de PKI : l'URL de révocation ne doit pas finir par « / »");
+    return core::fail(core::Category::invalid_input, "recette de PKI : l'URL de révocation ne doit pas finir par « / »");
   }
 
   using namespace std::chrono;

@@ -82,8 +82,8 @@ core::Result<void> Pki::save(const fs::path& folder) const {
   manifest << "revocation-base-url " << (revocation_base_url().empty() ? "-" : revocation_base_url()) << "\n";
   for (const auto& c : credentials()) {
     const std::string stem = (folder / c.id()).string();
-    if (auto ok = core::write_file_atomically(stem + ".crt.pem", c.certificate_pem()); !ok) return ok;
-    if (auto ok = core::write_file_atomically(stem + ".key.pem", c.private_key_pem()); !ok) return ok;
+    IPT_TRY_VOID(core::write_file_atomically(stem + ".crt.pem", c.certificate_pem()));
+    IPT_TRY_VOID(core::write_file_atomically(stem + ".key.pem", c.private_key_pem()));
     manifest << "credential " << c.id() << " " << kind_id(c.kind()) << " "
              << (c.role() ? role_id(*c.role()) : std::string_view("-")) << " "
              << (c.issuer_id().empty() ? std::string("-") : c.issuer_id()) << "\n";
@@ -99,7 +99,7 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
   std::istringstream lines(*text);
   std::string line;
   if (!std::getline(lines, line) || line != manifest_header) {
-    return core::fail(where(manifest_name) + ":1: en-tête « " + manifest_header + " » attendu");
+    return core::fail(core::Category::invalid_input, where(manifest_name) + ":1: en-tête « " + manifest_header + " » attendu");
   }
   auto state = std::make_shared<State>();
   int line_number = 1;
@@ -141,19 +141,19 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
   std::vector<std::string> required = {"root", "intermediate", "tsa", "ocsp-root", "ocsp-intermediate"};
   for (Role r : all_roles) required.emplace_back(role_id(r));
   for (const auto& id : required) {
-    if (!pki.find(id)) return core::fail(where(manifest_name) + " : certificat « " + id + " » manquant");
+    if (!pki.find(id)) return core::fail(core::Category::invalid_input, where(manifest_name) + " : certificat « " + id + " » manquant");
   }
   for (const auto& c : pki.credentials()) {
     if (c.issuer_id().empty()) continue;
     const Credential* issuer = pki.find(c.issuer_id());
     if (!issuer) {
-      return core::fail(where(manifest_name) + " : émetteur « " + c.issuer_id() + " » de « " + c.id() + " » manquant");
+      return core::fail(core::Category::invalid_input, where(manifest_name) + " : émetteur « " + c.issuer_id() + " » de « " + c.id() + " » manquant");
     }
     // The manifest names the issuer; the signature must agree.
     if (X509_check_issued(issuer->certificate(), c.certificate()) != X509_V_OK ||
         X509_verify(c.certificate(), X509_get0_pubkey(issuer->certificate())) != 1) {
       openssl_errors();
-      return core::fail(where(c.id() + ".crt.pem") + " : certificat non émis par « " + c.issuer_id() + " »");
+      return core::fail(core::Category::invalid_input, where(c.id() + ".crt.pem") + " : certificat non émis par « " + c.issuer_id() + " »");
     }
   }
   return pki;
@@ -186,7 +186,7 @@ std::optional<std::uint16_t> parse_loopback_port(std::string_view base_url) {
 
 core::Result<void> Pki::write_pkcs12(const fs::path& path, std::string_view id, std::string_view password) const {
   const Credential* c = find(id);
-  if (!c) return core::fail("PKCS#12 : certificat « " + std::string(id) + " » inconnu");
+  if (!c) return core::fail(core::Category::not_found, "PKCS#12 : certificat « " + std::string(id) + " » inconnu");
   auto chain = make_stack(chain_of(*c));
   if (!chain) return openssl_failure("PKCS#12 : chaîne impossible");
   const std::string pass(password);
@@ -213,7 +213,7 @@ core::Result<void> Pki::write_pkcs12(const fs::path& path, Role role, std::strin
 
 core::Result<void> Pki::write_pem_bundle(const fs::path& path, std::string_view id, KeyInBundle key) const {
   const Credential* c = find(id);
-  if (!c) return core::fail("PEM : certificat « " + std::string(id) + " » inconnu");
+  if (!c) return core::fail(core::Category::not_found, "PEM : certificat « " + std::string(id) + " » inconnu");
   std::string text;
   if (key == KeyInBundle::yes) text += c->private_key_pem();
   text += c->certificate_pem();

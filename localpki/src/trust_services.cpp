@@ -26,7 +26,7 @@ core::Result<std::unique_ptr<TrustServices>> TrustServices::start(Pki pki, Trust
   if (!pki.revocation_base_url().empty()) {
     const auto port = parse_loopback_port(pki.revocation_base_url());
     if (!port) {
-      return core::fail("PKI de test : URL de révocation « " + pki.revocation_base_url() +
+      return core::fail(core::Category::invalid_input, "PKI de test : URL de révocation « " + pki.revocation_base_url() +
                         " » non locale (http://127.0.0.1:PORT attendu)");
     }
     options.revocation.port = *port;

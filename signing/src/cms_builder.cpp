@@ -93,7 +93,7 @@ core::Result<Bytes> finish_cms(CmsSkeleton& skeleton, const Bytes& signature_val
       EVP_DigestVerify(ctx.get(), signature_value.data(), signature_value.size(), skeleton.signed_attributes.data(),
                        skeleton.signed_attributes.size()) != 1) {
     ERR_clear_error();
-    return core::fail("la valeur de signature ne correspond pas au certificat ou aux données à signer");
+    return core::fail(core::Category::invalid_input, "la valeur de signature ne correspond pas au certificat ou aux données à signer");
   }
   ASN1_STRING_set(CMS_SignerInfo_get0_signature(skeleton.signer), signature_value.data(),
                   static_cast<int>(signature_value.size()));

@@ -143,7 +143,7 @@ core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkel
                            const Bytes& signature_value, TimestampSource* timestamps) {
   std::optional<Bytes> token;
   if (prepared.options.level != Level::b_b) {
-    if (!timestamps) return core::fail("niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    if (!timestamps) return core::fail(core::Category::invalid_input, "niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
     IPT_TRY(t, timestamps->timestamp(sha256(signature_value)));
     token = *std::move(t);
   }
@@ -164,7 +164,7 @@ core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const 
                                        TimestampSource* timestamps) {
   IPT_TRY(skeleton, build_cms(prepared.document_digest, prepared.certificate, prepared.chain));
   if (skeleton->signed_attributes != prepared.signed_attributes) {
-    return core::fail("état de signature incohérent : les données à signer ont changé");
+    return core::fail(core::Category::integrity, "état de signature incohérent : les données à signer ont changé");
   }
   return finish(prepared.pdf, prepared, *skeleton, signature_value, timestamps);
 }
@@ -173,7 +173,7 @@ core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepare
   IPT_TRY(cms, parse_cms(cms_der));
   // The CMS must sign this revision: its message-digest attribute is the document digest.
   STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms->get());
-  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return core::fail("CMS : un seul signataire attendu");
+  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return core::fail(core::Category::invalid_input, "CMS : un seul signataire attendu");
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
   const int index = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
   ASN1_TYPE* value = index >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, index), 0) : nullptr;
@@ -181,7 +181,7 @@ core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepare
       Bytes(ASN1_STRING_get0_data(value->value.octet_string),
             ASN1_STRING_get0_data(value->value.octet_string) + ASN1_STRING_length(value->value.octet_string)) !=
           prepared.document_digest) {
-    return core::fail("CMS : il ne signe pas ce document (empreinte différente)");
+    return core::fail(core::Category::integrity, "CMS : il ne signe pas ce document (empreinte différente)");
   }
   Bytes pdf = prepared.pdf;
   IPT_TRY_VOID(write_contents(pdf, prepared.contents_offset, prepared.contents_length, cms_der));
@@ -212,7 +212,7 @@ core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& ti
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
                              TimestampSource* timestamps, const std::vector<Bytes>& trust_anchors) {
   if (options.level != Level::b_b && !timestamps) {
-    return core::fail("niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    return core::fail(core::Category::invalid_input, "niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
   }
   IPT_TRY(stages, prepare(pdf, options, key.certificate(), key.chain()));
   const PreparedSignature* prepared = &stages->signature;
@@ -285,11 +285,11 @@ Bytes PreparedSignature::serialize() const {
 core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& bytes) {
   try {
     const auto j = nlohmann::json::parse(as_text(bytes));
-    if (j.at("format") != "ipt-prepared-signature-1") return core::fail("état de signature : format inconnu");
+    if (j.at("format") != "ipt-prepared-signature-1") return core::fail(core::Category::invalid_input, "état de signature : format inconnu");
     PreparedSignature p;
     p.options.field = j.at("field");
     const auto level = parse_level(j.at("level").get<std::string>());
-    if (!level) return core::fail("état de signature : niveau inconnu");
+    if (!level) return core::fail(core::Category::invalid_input, "état de signature : niveau inconnu");
     p.options.level = *level;
     p.options.certify = j.at("certify");
     for (const auto& f : j.at("fills")) p.options.fills.push_back({f.at("field"), f.at("value")});
@@ -306,18 +306,18 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     auto attributes = hex("signed_attributes");
     auto certificate = hex("certificate");
     auto pdf = hex("pdf");
-    if (!digest || !attributes || !certificate || !pdf) return core::fail("état de signature : données illisibles");
+    if (!digest || !attributes || !certificate || !pdf) return core::fail(core::Category::invalid_input, "état de signature : données illisibles");
     p.document_digest = *digest;
     p.signed_attributes = *attributes;
     p.certificate = *certificate;
     p.pdf = *pdf;
     for (const auto& c : j.at("chain")) {
       auto der = from_hex(c.get<std::string>());
-      if (!der) return core::fail("état de signature : chaîne illisible");
+      if (!der) return core::fail(core::Category::invalid_input, "état de signature : chaîne illisible");
       p.chain.push_back(*der);
     }
     if (p.contents_offset + p.contents_length > p.pdf.size()) {
-      return core::fail("état de signature : incohérent");
+      return core::fail(core::Category::integrity, "état de signature : incohérent");
     }
     // The document digest must still match the prepared file (nothing edited it since).
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
@@ -328,15 +328,15 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     Bytes digest_now(32);
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx.get(), digest_now.data(), &n);
-    if (digest_now != p.document_digest) return core::fail("état de signature : le document préparé a été modifié");
+    if (digest_now != p.document_digest) return core::fail(core::Category::integrity, "état de signature : le document préparé a été modifié");
     // The data to be signed must be what this document and certificate give.
     auto skeleton = build_cms(p.document_digest, p.certificate, p.chain);
     if (!skeleton || skeleton->signed_attributes != p.signed_attributes) {
-      return core::fail("état de signature : les données à signer ne correspondent pas au document");
+      return core::fail(core::Category::integrity, "état de signature : les données à signer ne correspondent pas au document");
     }
     return p;
   } catch (const nlohmann::json::exception&) {
-    return core::fail("état de signature illisible");
+    return core::fail(core::Category::invalid_input, "état de signature illisible");
   }
 }
 

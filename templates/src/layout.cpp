@@ -152,14 +152,12 @@ class Layout {
     for (std::size_t i = 0; i < def_.blocks.size(); ++i) {
       const Block& block = def_.blocks[i];
       keep_next_ = i + 1 < def_.blocks.size() ? estimate(def_.blocks[i + 1]) : 0;
-      auto r = std::visit(
-          [this](const auto& b) -> core::Result<void> {
-            if constexpr (requires { b.when; })
-              if (!holds(b.when)) return {};
-            return place(b);
-          },
-          block);
-      if (!r) return std::unexpected(r.error());
+      const auto place_if_shown = [this](const auto& b) -> core::Result<void> {
+        if constexpr (requires { b.when; })
+          if (!holds(b.when)) return {};
+        return place(b);
+      };
+      IPT_TRY_VOID(std::visit(place_if_shown, block));
     }
     finish_page();
     return std::move(out_);
@@ -254,7 +252,7 @@ class Layout {
       new_page();
       if (y_ - height >= bottom_) return {};
     }
-    return core::fail(def_.file + ":" + std::to_string(line) + ": bloc trop haut pour une page");
+    return core::fail(core::Category::invalid_input, def_.file + ":" + std::to_string(line) + ": bloc trop haut pour une page");
   }
 
   // The value of a dossier field, encoded for the fonts.
@@ -668,7 +666,7 @@ class Layout {
     w.appearance = "";  // empty until signed: the page shows the box
     for (const auto& other : out_.widgets)
       if (other.kind == WidgetKind::signature && other.name == w.name)
-        return core::fail(def_.file + ":" + std::to_string(s.line) + ": deux signatures pour le rôle « " + w.name + " »");
+        return core::fail(core::Category::invalid_input, def_.file + ":" + std::to_string(s.line) + ": deux signatures pour le rôle « " + w.name + " »");
     out_.widgets.push_back(std::move(w));
     return top - y + signature_height;
   }

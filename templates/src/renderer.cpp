@@ -38,7 +38,7 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
                                                          const core::DossierFields& fields,
                                                          const RenderOptions& options) const {
   if (options.pdfa_part != 1 && options.pdfa_part != 2)
-    return core::fail("PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
+    return core::fail(core::Category::invalid_input, "PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
   const Fonts fonts{state_->shared.regular, state_->shared.bold};
   IPT_TRY(laid_out, layout(definition, fields, fonts));
   PdfMetadata metadata;

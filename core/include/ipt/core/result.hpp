@@ -83,6 +83,9 @@ inline std::unexpected<Error> fail(std::string message) {
 
 }  // namespace ipt::core
 
+// (Both macros take `expr` as one macro argument: parenthesise an expression whose top level
+// holds a comma, e.g. template arguments: IPT_TRY(x, (make<A, B>())).)
+//
 // Evaluates `expr` (a core::Result<T>) into a new local `var`; when it holds an error, returns
 // that error from the enclosing function (whose return type is any core::Result<U>). After the
 // macro, `var` holds a value: use `*var` or `var->`.
