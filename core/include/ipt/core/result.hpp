@@ -86,6 +86,9 @@ inline std::unexpected<Error> fail(std::string message) {
 // (Both macros take `expr` as one macro argument: parenthesise an expression whose top level
 // holds a comma, e.g. template arguments: IPT_TRY(x, (make<A, B>())).)
 //
+// IPT_TRY declares a variable: write it as a statement of a block, not as the lone body of an
+// `if` without braces.
+//
 // Evaluates `expr` (a core::Result<T>) into a new local `var`; when it holds an error, returns
 // that error from the enclosing function (whose return type is any core::Result<U>). After the
 // macro, `var` holds a value: use `*var` or `var->`.
