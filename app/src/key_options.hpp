@@ -5,7 +5,12 @@
 #include "arguments.hpp"
 #include "ipt/signing/key_source.hpp"
 
+#include <vector>
+
 namespace ipt::app {
+
+// The specifications of those options, in French, for a command's CommandSpec.
+std::vector<OptionSpec> key_options();
 
 // --p12 FICHIER with --password-file/--password-env (or --pin-file/--pin-env), or
 // --token LIBELLÉ with --pkcs11-module MODULE (required: no default module), --key and

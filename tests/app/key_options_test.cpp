@@ -10,16 +10,7 @@ namespace ipt::app {
 namespace {
 
 Arguments parse(const std::vector<std::string>& args) {
-  static const CommandSpec spec{"sign", "ipt sign", "", "",
-                                {{"--p12", "FICHIER", ""},
-                                 {"--token", "LIBELLÉ", ""},
-                                 {"--pkcs11-module", "MODULE", ""},
-                                 {"--key", "LIBELLÉ", ""},
-                                 {"--password-file", "FICHIER", ""},
-                                 {"--password-env", "VARIABLE", ""},
-                                 {"--pin-file", "FICHIER", ""},
-                                 {"--pin-env", "VARIABLE", ""}},
-                                0, 0};
+  static const CommandSpec spec{"sign", "ipt sign", "", "", key_options(), 0, 0};
   auto parsed = ArgumentParser::parse(spec, args);
   if (!parsed.arguments) throw std::runtime_error(parsed.error);
   return *parsed.arguments;
