@@ -65,7 +65,10 @@ core::Result<std::vector<signing::Bytes>> read_trust(const Arguments& args) {
 
 core::Result<core::StoredDossier> find_stored_dossier(const core::Store& store, const std::string& reference) {
   IPT_TRY(found, store.find_dossier(reference));
-  if (!*found) return core::fail(core::Category::not_found, "dossier « " + reference + " » inconnu", {.document = reference});
+  if (!*found) {
+    // The message names the dossier already: the place is for programs only.
+    return std::unexpected(core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {.document = reference}});
+  }
   return **std::move(found);
 }
 

@@ -32,7 +32,7 @@ TEST(ExitStatus, UnknownDossierIsUnusableInput) {
   const std::string db = (dir / "ipt.sqlite").string();
   auto r = run_ipt({"render", "--dossier", "PT-INCONNU", "--db", db});
   EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_NE(r.err.find("dossier « PT-INCONNU » inconnu"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "ipt render : dossier « PT-INCONNU » inconnu\n");
   r = run_ipt({"archive", "PT-INCONNU", "--out", (dir / "archives").string(), "--db", db});
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "archives" / "PT-INCONNU"));

@@ -20,8 +20,8 @@
 
 namespace ipt::core {
 
-// What kind of failure, i.e. what the caller can do about it. Stable: the codes are part of
-// the JSON output and the exit statuses and HTTP statuses derive from them.
+// What kind of failure, i.e. what the caller can do about it. The exit statuses and the HTTP
+// statuses derive from it; code() gives each a stable name for programs.
 enum class Category {
   invalid_input,     // the input is unusable as given (malformed file, bad option value, wrong format)
   not_found,         // something named does not exist (a dossier, a file, a field, a token)
