@@ -20,8 +20,8 @@ int run_archive(const Arguments& args, Io& io) {
   }
   const auto trust = read_trust(args);
   if (!trust) return report_failure(io, "archive", trust.error());
-  auto store = open_store(args, io, "archive");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "archive", store.error());
   if (auto found = find_stored_dossier(*store, reference); !found) return report_failure(io, "archive", found.error());
   auto renderer = templates::Renderer::create_embedded();
   if (!renderer) return report_failure(io, "archive", renderer.error());

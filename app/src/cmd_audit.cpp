@@ -9,8 +9,8 @@ namespace ipt::app {
 namespace {
 
 int run_verify(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "audit verify");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "audit verify", store.error());
   const auto verdict = store->verify_audit();
   if (!verdict) return report_failure(io, "audit verify", verdict.error());
   if (args.flag("--json")) {
@@ -30,8 +30,8 @@ int run_verify(const Arguments& args, Io& io) {
 }
 
 int run_list(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "audit list");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "audit list", store.error());
   const std::string reference = args.positionals().empty() ? "" : args.positionals()[0];
   const auto entries = store->audit_entries(reference);
   if (!entries) return report_failure(io, "audit list", entries.error());

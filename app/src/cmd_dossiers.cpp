@@ -9,8 +9,8 @@ namespace ipt::app {
 namespace {
 
 int run(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "dossiers");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "dossiers", store.error());
   const auto list = store->list_dossiers();
   if (!list) return report_failure(io, "dossiers", list.error());
   if (args.flag("--json")) {

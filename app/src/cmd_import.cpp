@@ -21,8 +21,8 @@ int run(const Arguments& args, Io& io) {
     dossiers.emplace_back(*std::move(dossier), std::move(xml));
   }
   if (!all_valid) return exit_bad_input;
-  auto store = open_store(args, io, "import");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "import", store.error());
   const std::string actor = core::current_actor();
   for (const auto& [dossier, xml] : dossiers) {
     const auto outcome = store->import_dossier(dossier, xml, actor);

@@ -66,14 +66,14 @@ int run_list(const Arguments& args, Io& io) {
 }
 
 int run_send(const Arguments& args, Io& io) {
-  auto config = load_config(args, io, "outbox send");
-  if (!config) return exit_bad_input;
+  auto config = read_mail_config(args);
+  if (!config) return report_failure(io, "outbox send", config.error());
   auto outbox = mail::Outbox::open(database_path(args), {config->retry_initial, config->retry_max, config->max_attempts});
   if (!outbox) return report_failure(io, "outbox send", outbox.error());
   auto transport = mail::make_transport(*config, default_outbox_folder(args));
   if (!transport) return report_failure(io, "outbox send", assume_category(transport.error(), core::Category::invalid_input));
-  auto store = open_store(args, io, "outbox send");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "outbox send", store.error());
   auto pass = pipeline::send_and_record(*store, *outbox, **transport, core::current_actor());
   if (!pass) return report_failure(io, "outbox send", pass.error());
   const bool trouble = pass->failed > 0 || pass->server_unavailable;

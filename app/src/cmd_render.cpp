@@ -16,8 +16,8 @@ namespace {
 
 // ipt render --dossier REF: into the data store, recorded in the audit trail.
 int run_stored(const Arguments& args, Io& io, const std::string& reference) {
-  auto store = open_store(args, io, "render");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "render", store.error());
   if (auto found = find_stored_dossier(*store, reference); !found) return report_failure(io, "render", found.error());
   auto renderer = templates::Renderer::create_embedded();
   if (!renderer) return report_failure(io, "render", renderer.error());

@@ -34,9 +34,13 @@ std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std
   return *std::move(dossier);
 }
 
-std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command) {
+core::Result<core::Store> open_database(const Arguments& args) {
   const std::filesystem::path path = args.value("--db").value_or(core::default_database_path().string());
-  auto store = core::Store::open(path);
+  return core::Store::open(path);
+}
+
+std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command) {
+  auto store = open_database(args);
   if (!store) {
     io.err << "ipt " << command << " : " << store.error().message << "\n";
     return std::nullopt;

@@ -22,7 +22,9 @@ OptionSpec database_option();
 std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std::string* xml, Io& io,
                                           const std::string& command);
 
-// Opens the database of --db (or the default); on failure prints why.
+// Opens the database of --db (or the default).
+core::Result<core::Store> open_database(const Arguments& args);
+// The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command);
 
 // Reads a whole file; nothing when it cannot be read.
