@@ -3,12 +3,6 @@
 // nothing with --discard), plus the parts on their own (queuing, MIME rendering, one SMTP
 // transfer on a reused connection).
 #include <benchmark/benchmark.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -19,8 +13,7 @@
 #include "ipt/mail/annexe4.hpp"
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
-
-extern char** environ;
+#include "support/process.hpp"
 
 namespace {
 
@@ -34,37 +27,15 @@ constexpr size_t attachment_size = 100 * 1024;
 // floor already does), for the whole program.
 class Server {
  public:
-  Server() {
-    const std::string python = "/usr/bin/python3";
-    std::vector<std::string> argv{python, "-u", IPT_SOURCE_DIR "/tests/mail/smtp_test_server.py", "--spool",
-                                  (fs::temp_directory_path() / "ipt-mail-bench-spool").string(), "--discard"};
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, python.c_str(), &actions, nullptr, args.data(), environ) != 0) throw std::runtime_error("spawn");
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    std::string line;
-    pollfd p{out[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos && poll(&p, 1, 15000) > 0) {
-      char buffer[64];
-      const ssize_t n = read(out[0], buffer, sizeof buffer);
-      if (n <= 0) break;
-      line.append(buffer, static_cast<size_t>(n));
-    }
-    close(out[0]);
+  Server()
+      : process_({"/usr/bin/python3", "-u", IPT_SOURCE_DIR "/tests/mail/smtp_test_server.py", "--spool",
+                  (fs::temp_directory_path() / "ipt-mail-bench-spool").string(), "--discard"}) {
+    const std::string& line = process_.ready_line();
     if (line.rfind("PORT ", 0) != 0) throw std::runtime_error("SMTP server did not start");
-    url_ = "smtp://127.0.0.1:" + line.substr(5, line.find('\n') - 5);
+    url_ = "smtp://127.0.0.1:" + line.substr(5);
   }
   ~Server() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
+    process_.stop();
     std::error_code ec;  // leave nothing behind in /tmp
     fs::remove_all(fs::temp_directory_path() / "ipt-mail-bench-spool", ec);
     fs::remove_all(fs::temp_directory_path() / "ipt-mail-bench", ec);
@@ -72,7 +43,7 @@ class Server {
   const std::string& url() const { return url_; }
 
  private:
-  pid_t pid_ = -1;
+  ipt::test::ServerProcess process_;
   std::string url_;
 };
 

@@ -30,6 +30,7 @@
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
+#include "support/must.hpp"
 
 extern char** environ;
 
@@ -39,14 +40,11 @@ using namespace ipt;
 using signing::Bytes;
 namespace fs = std::filesystem;
 
-template <class T>
-T must(core::Result<T> r, const char* what) {
-  if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().message);
-  return *std::move(r);
-}
+using test::must;
 
-void must(core::Result<void> r, const char* what) {
-  if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().message);
+// Every benchmark key is a PKCS#12 opened through the one factory, with the test password.
+signing::KeyDescription p12_key(const fs::path& path) {
+  return signing::Pkcs12Key{path, signing::SecretSource::given("mot de passe")};
 }
 
 void write(const fs::path& path, const Bytes& bytes) {
@@ -121,8 +119,8 @@ struct World {
     std::ofstream(password_file()) << "mot de passe\n";
     std::ofstream(dir / "root.pem") << pki.root().certificate_pem();
     trust = {pki.root().certificate_der()};
-    rsa = must(signing::load_pkcs12(p12("pole"), "mot de passe"), "pole.p12");
-    ecdsa = must(signing::load_pkcs12(p12("ecole-ordinaire"), "mot de passe"), "ecole-ordinaire.p12");
+    rsa = must(signing::open_key_source(p12_key(p12("pole"))), "pole.p12");
+    ecdsa = must(signing::open_key_source(p12_key(p12("ecole-ordinaire"))), "ecole-ordinaire.p12");
 
     const auto& renderer = templates::testing::fixture_renderer();
     const auto fields = templates::testing::fixture_fields();
@@ -151,7 +149,7 @@ struct World {
                           {"responsable", "sig_responsable", {}}};
     Bytes current = annex;
     for (const auto& step : steps) {
-      auto key = must(signing::load_pkcs12(p12(step.id), "mot de passe"), step.id);
+      auto key = must(signing::open_key_source(p12_key(p12(step.id))), step.id);
       signing::SignatureOptions options;
       options.field = step.field;
       options.level = level;
@@ -286,7 +284,7 @@ BENCHMARK_CAPTURE(BM_Verify4, BLT_revocation_offline_dss, std::string("BLT"), fa
 void BM_LoadPkcs12(benchmark::State& state, const std::string& id) {
   auto& w = world();
   for (auto _ : state) {
-    auto key = signing::load_pkcs12(w.p12(id), "mot de passe");
+    auto key = signing::open_key_source(p12_key(w.p12(id)));
     if (!key) {
       state.SkipWithError(key.error().message.c_str());
       break;

@@ -11,19 +11,6 @@ namespace ipt::app {
 
 namespace {
 
-std::optional<std::vector<signing::Bytes>> read_trust(const Arguments& args, Io& io, const char* command) {
-  std::vector<signing::Bytes> trust;
-  for (const auto& path : args.values("--trust")) {
-    auto certs = signing::load_certificates(path);
-    if (!certs) {
-      io.err << "ipt " << command << " : " << certs.error().message << "\n";
-      return std::nullopt;
-    }
-    trust.insert(trust.end(), certs->begin(), certs->end());
-  }
-  return trust;
-}
-
 int run_archive(const Arguments& args, Io& io) {
   const std::string reference = args.positionals()[0];
   const auto out = args.value("--out");
@@ -31,22 +18,17 @@ int run_archive(const Arguments& args, Io& io) {
     io.err << "ipt archive : l'option --out DOSSIER est obligatoire\n";
     return exit_bad_input;
   }
-  const auto trust = read_trust(args, io, "archive");
-  if (!trust) return exit_bad_input;
-  auto store = open_store(args, io, "archive");
-  if (!store) return exit_failure;
+  const auto trust = read_trust(args);
+  if (!trust) return report_failure(io, "archive", trust.error());
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "archive", store.error());
+  if (auto found = find_stored_dossier(*store, reference); !found) return report_failure(io, "archive", found.error());
   auto renderer = templates::Renderer::create_embedded();
-  if (!renderer) {
-    io.err << "ipt archive : " << renderer.error().message << "\n";
-    return exit_failure;
-  }
+  if (!renderer) return report_failure(io, "archive", renderer.error());
   pipeline::DossierDocuments documents(*store, *renderer);
   auto outcome = pipeline::archive_dossier(*store, documents, reference, *out, *trust,
                                            pipeline::dispatches_of(store->path(), reference), core::current_actor());
-  if (!outcome) {
-    io.err << "ipt archive : dossier " << reference << " : " << outcome.error().message << "\n";
-    return exit_failure;
-  }
+  if (!outcome) return report_failure(io, "archive", outcome.error().with_context("dossier " + reference));
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"dossier", outcome->folder.string()}, {"version", outcome->version}, {"fichiers", outcome->files}}.dump(2) << "\n";
   } else {
@@ -57,13 +39,10 @@ int run_archive(const Arguments& args, Io& io) {
 }
 
 int run_verify(const Arguments& args, Io& io) {
-  const auto trust = read_trust(args, io, "archive verify");
-  if (!trust) return exit_bad_input;
+  const auto trust = read_trust(args);
+  if (!trust) return report_failure(io, "archive verify", trust.error());
   auto check = pipeline::verify_archive(args.positionals()[0], *trust, !args.flag("--offline"));
-  if (!check) {
-    io.err << "ipt archive verify : " << check.error().message << "\n";
-    return exit_bad_input;
-  }
+  if (!check) return report_failure(io, "archive verify", assume_category(check.error(), core::Category::invalid_input));
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"intacte", check->ok}, {"fichiers_verifies", check->files_checked}, {"problemes", check->problems}}.dump(2) << "\n";
   } else if (check->ok) {

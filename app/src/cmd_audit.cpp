@@ -9,13 +9,10 @@ namespace ipt::app {
 namespace {
 
 int run_verify(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "audit verify");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "audit verify", store.error());
   const auto verdict = store->verify_audit();
-  if (!verdict) {
-    io.err << "ipt audit verify : " << verdict.error().message << "\n";
-    return exit_failure;
-  }
+  if (!verdict) return report_failure(io, "audit verify", verdict.error());
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"intact", verdict->intact},
                              {"entrees", verdict->entries},
@@ -33,14 +30,11 @@ int run_verify(const Arguments& args, Io& io) {
 }
 
 int run_list(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "audit list");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "audit list", store.error());
   const std::string reference = args.positionals().empty() ? "" : args.positionals()[0];
   const auto entries = store->audit_entries(reference);
-  if (!entries) {
-    io.err << "ipt audit list : " << entries.error().message << "\n";
-    return exit_failure;
-  }
+  if (!entries) return report_failure(io, "audit list", entries.error());
   if (args.flag("--json")) {
     auto out = nlohmann::json::array();
     for (const auto& e : *entries) {

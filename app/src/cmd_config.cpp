@@ -12,8 +12,8 @@ namespace ipt::app {
 namespace {
 
 int run_check(const Arguments& args, Io& io) {
-  auto config = load_config(args, io, "config check");
-  if (!config) return exit_bad_input;
+  auto config = read_mail_config(args);
+  if (!config) return report_failure(io, "config check", config.error());
   const bool smtp = !config->smtp_url.empty();
   const std::string password_source = !config->password_file.empty() ? "fichier " + config->password_file
                                       : !config->password_env.empty() ? "variable " + config->password_env

@@ -23,18 +23,12 @@ int run(const Arguments& args, Io& io) {
   std::optional<core::SchoolCalendar> loaded;
   if (const auto dir = args.value("--calendar")) {
     auto parsed = core::SchoolCalendar::load_directory(*dir);
-    if (!parsed) {
-      io.err << "ipt deadline : " << parsed.error().message << "\n";
-      return exit_bad_input;
-    }
+    if (!parsed) return report_failure(io, "deadline", assume_category(parsed.error(), core::Category::invalid_input));
     loaded = *std::move(parsed);
     calendar = &*loaded;
   }
   const auto deadline = core::minister_decision_deadline(*calendar, *received);
-  if (!deadline) {
-    io.err << "ipt deadline : " << deadline.error().message << "\n";
-    return exit_failure;
-  }
+  if (!deadline) return report_failure(io, "deadline", deadline.error());
   if (args.flag("--json")) io.out << deadline_json(*deadline).dump(2) << "\n";
   else io.out << deadline_text(*deadline);
   return exit_ok;

@@ -9,13 +9,10 @@ namespace ipt::app {
 namespace {
 
 int run(const Arguments& args, Io& io) {
-  auto store = open_store(args, io, "dossiers");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "dossiers", store.error());
   const auto list = store->list_dossiers();
-  if (!list) {
-    io.err << "ipt dossiers : " << list.error().message << "\n";
-    return exit_failure;
-  }
+  if (!list) return report_failure(io, "dossiers", list.error());
   if (args.flag("--json")) {
     auto out = nlohmann::json::array();
     for (const auto& d : *list) {

@@ -21,15 +21,12 @@ int run(const Arguments& args, Io& io) {
     dossiers.emplace_back(*std::move(dossier), std::move(xml));
   }
   if (!all_valid) return exit_bad_input;
-  auto store = open_store(args, io, "import");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "import", store.error());
   const std::string actor = core::current_actor();
   for (const auto& [dossier, xml] : dossiers) {
     const auto outcome = store->import_dossier(dossier, xml, actor);
-    if (!outcome) {
-      io.err << "ipt import : dossier " << dossier.reference << " : " << outcome.error().message << "\n";
-      return exit_failure;
-    }
+    if (!outcome) return report_failure(io, "import", outcome.error().with_context("dossier " + dossier.reference));
     io.out << "dossier " << outcome->reference << " : "
            << (outcome->unchanged ? "inchangé, version " + std::to_string(outcome->version) + " conservée"
                : outcome->created ? "importé (version 1)"

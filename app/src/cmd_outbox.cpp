@@ -33,15 +33,9 @@ nlohmann::json entry_json(const mail::OutboxEntry& e) {
 
 int run_list(const Arguments& args, Io& io) {
   auto outbox = mail::Outbox::open(database_path(args));
-  if (!outbox) {
-    io.err << "ipt outbox list : " << outbox.error().message << "\n";
-    return exit_failure;
-  }
+  if (!outbox) return report_failure(io, "outbox list", outbox.error());
   const auto entries = outbox->list();
-  if (!entries) {
-    io.err << "ipt outbox list : " << entries.error().message << "\n";
-    return exit_failure;
-  }
+  if (!entries) return report_failure(io, "outbox list", entries.error());
   if (args.flag("--json")) {
     auto out = nlohmann::json::array();
     for (const auto& e : *entries) out.push_back(entry_json(e));
@@ -72,50 +66,41 @@ int run_list(const Arguments& args, Io& io) {
 }
 
 int run_send(const Arguments& args, Io& io) {
-  auto config = load_config(args, io, "outbox send");
-  if (!config) return exit_bad_input;
+  auto config = read_mail_config(args);
+  if (!config) return report_failure(io, "outbox send", config.error());
   auto outbox = mail::Outbox::open(database_path(args), {config->retry_initial, config->retry_max, config->max_attempts});
-  if (!outbox) {
-    io.err << "ipt outbox send : " << outbox.error().message << "\n";
-    return exit_failure;
-  }
+  if (!outbox) return report_failure(io, "outbox send", outbox.error());
   auto transport = mail::make_transport(*config, default_outbox_folder(args));
-  if (!transport) {
-    io.err << "ipt outbox send : " << transport.error().message << "\n";
-    return exit_bad_input;
-  }
-  auto store = open_store(args, io, "outbox send");
-  if (!store) return exit_failure;
-  auto report = pipeline::send_and_record(*store, *outbox, **transport, core::current_actor());
-  if (!report) {
-    io.err << "ipt outbox send : " << report.error().message << "\n";
-    return exit_failure;
-  }
-  const bool trouble = report->failed > 0 || report->server_unavailable;
+  if (!transport) return report_failure(io, "outbox send", assume_category(transport.error(), core::Category::invalid_input));
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "outbox send", store.error());
+  auto pass = pipeline::send_and_record(*store, *outbox, **transport, core::current_actor());
+  if (!pass) return report_failure(io, "outbox send", pass.error());
+  const bool trouble = pass->failed > 0 || pass->server_unavailable;
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"transport", (*transport)->describe()},
-                             {"envoyes", report->sent},
-                             {"a_reessayer", report->retried},
-                             {"en_echec", report->failed},
-                             {"repris_apres_interruption", report->recovered},
-                             {"serveur_indisponible", report->server_unavailable},
-                             {"probleme_serveur", report->server_problem},
-                             {"messages_en_echec", report->failed_ids}}
+                             {"envoyes", pass->sent},
+                             {"a_reessayer", pass->retried},
+                             {"en_echec", pass->failed},
+                             {"repris_apres_interruption", pass->recovered},
+                             {"serveur_indisponible", pass->server_unavailable},
+                             {"probleme_serveur", pass->server_problem},
+                             {"messages_en_echec", pass->failed_ids}}
                   .dump(2)
            << "\n";
     return trouble ? exit_failure : exit_ok;
   }
-  io.out << "envoi par " << (*transport)->describe() << " : " << report->sent << " envoyé(s), " << report->retried
-         << " à réessayer, " << report->failed << " en échec définitif\n";
-  if (report->recovered > 0) {
-    io.out << report->recovered << " message(s) interrompu(s) lors d'un envoi précédent remis en file "
+  io.out << "envoi par " << (*transport)->describe() << " : " << pass->sent << " envoyé(s), " << pass->retried
+         << " à réessayer, " << pass->failed << " en échec définitif\n";
+  if (pass->recovered > 0) {
+    io.out << pass->recovered << " message(s) interrompu(s) lors d'un envoi précédent remis en file "
            << "(le destinataire peut les recevoir deux fois, avec le même Message-ID)\n";
   }
-  if (report->server_unavailable) {
+  if (pass->server_unavailable) {
     io.out << "serveur indisponible, envoi arrêté ; les messages restants attendent la prochaine tentative : "
-           << report->server_problem << "\n";
+           << pass->server_problem << "\n";
   }
-  for (const long long id : report->failed_ids) io.out << "échec définitif du message n° " << id << " (voir ipt outbox list)\n";
+  for (const long long id : pass->failed_ids) io.out << "échec définitif du message n° " << id << " (voir ipt outbox list)\n";
   return trouble ? exit_failure : exit_ok;
 }
 

@@ -12,10 +12,7 @@ int run(const Arguments& args, Io& io) {
   const auto dossier = read_dossier(args.positionals()[0], nullptr, io, "plan");
   if (!dossier) return exit_bad_input;
   const auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
-  if (!plan) {
-    io.err << "ipt plan : " << plan.error().message << "\n";
-    return exit_failure;
-  }
+  if (!plan) return report_failure(io, "plan", plan.error());
   if (args.flag("--json")) io.out << plan_json(*dossier, *plan).dump(2) << "\n";
   else io.out << plan_text(*dossier, *plan);
   return exit_ok;

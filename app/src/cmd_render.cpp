@@ -16,19 +16,14 @@ namespace {
 
 // ipt render --dossier REF: into the data store, recorded in the audit trail.
 int run_stored(const Arguments& args, Io& io, const std::string& reference) {
-  auto store = open_store(args, io, "render");
-  if (!store) return exit_failure;
+  auto store = open_database(args);
+  if (!store) return report_failure(io, "render", store.error());
+  if (auto found = find_stored_dossier(*store, reference); !found) return report_failure(io, "render", found.error());
   auto renderer = templates::Renderer::create_embedded();
-  if (!renderer) {
-    io.err << "ipt render : " << renderer.error().message << "\n";
-    return exit_failure;
-  }
+  if (!renderer) return report_failure(io, "render", renderer.error());
   pipeline::DossierDocuments documents(*store, *renderer);
   auto written = documents.render(reference, core::current_actor());
-  if (!written) {
-    io.err << "ipt render : dossier " << reference << " : " << written.error().message << "\n";
-    return exit_failure;
-  }
+  if (!written) return report_failure(io, "render", written.error().with_context("dossier " + reference));
   auto out = nlohmann::json::array();
   for (const auto& d : *written) {
     if (args.flag("--json")) out.push_back({{"document", d.name}, {"fichier", d.path.string()}, {"octets", d.bytes}, {"sha256", d.sha256}});
@@ -67,10 +62,7 @@ int run(const Arguments& args, Io& io) {
   }
   const auto& calendar = core::SchoolCalendar::official();
   const auto plan = core::make_plan(*dossier, calendar);
-  if (!plan) {
-    io.err << "ipt render : " << plan.error().message << "\n";
-    return exit_failure;
-  }
+  if (!plan) return report_failure(io, "render", plan.error());
   std::vector<core::Document> documents;
   for (const auto& d : plan->documents) documents.push_back(d.document);
   if (const auto only = args.value("--only")) {
@@ -85,10 +77,7 @@ int run(const Arguments& args, Io& io) {
     documents = {*wanted};
   }
   auto renderer = templates::Renderer::create_embedded();
-  if (!renderer) {
-    io.err << "ipt render : " << renderer.error().message << "\n";
-    return exit_failure;
-  }
+  if (!renderer) return report_failure(io, "render", renderer.error());
   const auto fields = core::dossier_fields(*dossier, calendar);
   // Render everything before writing anything: a dossier value that does not fit stops the
   // whole command with nothing half-written.
@@ -96,9 +85,10 @@ int run(const Arguments& args, Io& io) {
   for (auto document : documents) {
     auto pdf = renderer->render_document(document, fields, options);
     if (!pdf) {
-      io.err << "ipt render : " << args.positionals()[0] << " : " << core::file_stem(document) << " : "
-             << pdf.error().message << "\n";
-      return exit_bad_input;
+      // A value that does not fit its box: the dossier's input, not a defect.
+      const auto error = assume_category(pdf.error(), core::Category::invalid_input);
+      return report_failure(io, "render",
+                            error.with_context(args.positionals()[0] + " : " + std::string(core::file_stem(document))));
     }
     outputs.emplace_back(std::filesystem::path(*out_dir) / (std::string(core::file_stem(document)) + ".pdf"),
                          signing::Bytes(pdf->begin(), pdf->end()));
@@ -112,8 +102,7 @@ int run(const Arguments& args, Io& io) {
   auto written = nlohmann::json::array();
   for (const auto& [path, bytes] : outputs) {
     if (auto ok = signing::write_file_atomically(path, bytes); !ok) {
-      io.err << "ipt render : " << ok.error().message << "\n";
-      return exit_failure;
+      return report_failure(io, "render", ok.error());
     }
     if (args.flag("--json")) written.push_back({{"fichier", path.string()}, {"octets", bytes.size()}});
     else io.out << "écrit " << path.string() << " (" << bytes.size() / 1024 << " Kio)\n";

@@ -4,16 +4,22 @@
 #include <span>
 
 #include "arguments.hpp"
+#include "ipt/core/result.hpp"
 
 namespace ipt::app {
 
-// Exit statuses shared by every command.
+// Exit statuses shared by every command (the table is in README.md, « Statuts de sortie »).
 enum ExitStatus : int {
   exit_ok = 0,
   exit_failure = 1,   // the operation ran and found a problem (e.g. a broken audit chain)
   exit_bad_input = 2,     // unusable input or usage: nothing was done
   exit_indeterminate = 3  // a verification could not conclude (EN 319 102-1 INDETERMINATE)
 };
+
+// The exit status of a failure of `category`: the one place where `ipt` decides it
+// (invalid_input, not_found → 2; refused, integrity, external_service, internal → 1).
+int exit_status(core::Category category);
+inline int exit_status(const core::Error& error) { return exit_status(error.category); }
 
 struct Io {
   std::ostream& out;

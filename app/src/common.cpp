@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "ipt/core/files.hpp"
+#include "ipt/signing/certificates.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -33,14 +34,46 @@ std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std
   return *std::move(dossier);
 }
 
-std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command) {
+core::Result<core::Store> open_database(const Arguments& args) {
   const std::filesystem::path path = args.value("--db").value_or(core::default_database_path().string());
-  auto store = core::Store::open(path);
+  return core::Store::open(path);
+}
+
+std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command) {
+  auto store = open_database(args);
   if (!store) {
     io.err << "ipt " << command << " : " << store.error().message << "\n";
     return std::nullopt;
   }
   return *std::move(store);
+}
+
+int report_failure(Io& io, std::string_view command, const core::Error& error) {
+  io.err << "ipt " << command << " : " << error.message << "\n";
+  return exit_status(error);
+}
+
+core::Error assume_category(core::Error error, core::Category category) {
+  if (error.is(core::Category::internal)) error.category = category;
+  return error;
+}
+
+core::Result<std::vector<signing::Bytes>> read_trust(const Arguments& args) {
+  std::vector<signing::Bytes> anchors;
+  for (const auto& path : args.values("--trust")) {
+    IPT_TRY(certs, signing::load_certificates(path));
+    anchors.insert(anchors.end(), certs->begin(), certs->end());
+  }
+  return anchors;
+}
+
+core::Result<core::StoredDossier> find_stored_dossier(const core::Store& store, const std::string& reference) {
+  IPT_TRY(found, store.find_dossier(reference));
+  if (!*found) {
+    // The message names the dossier already: the place is for programs only.
+    return std::unexpected(core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {.document = reference}});
+  }
+  return **std::move(found);
 }
 
 }  // namespace ipt::app

@@ -9,10 +9,14 @@ OptionSpec config_option() {
           "configuration de l'envoi (défaut : $IPT_CONFIG, sinon ~/.config/ipt-dossiers/ipt.conf)"};
 }
 
-std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {
+core::Result<mail::MailConfig> read_mail_config(const Arguments& args) {
   const auto given = args.value("--config");
   const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
-  auto config = mail::load_mail_config(path, !given);
+  return mail::load_mail_config(path, !given);
+}
+
+std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {
+  auto config = read_mail_config(args);
   if (!config) {
     io.err << "ipt " << command << " : " << config.error().message << "\n";
     return std::nullopt;

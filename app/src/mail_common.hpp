@@ -13,7 +13,9 @@ namespace ipt::app {
 OptionSpec config_option();
 
 // The configuration of --config (must exist), else of the default path (may be absent:
-// then the defaults, i.e. the file transport). Prints why on failure.
+// then the defaults, i.e. the file transport).
+core::Result<mail::MailConfig> read_mail_config(const Arguments& args);
+// The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command);
 
 // The database of --db or the default.

@@ -6,10 +6,11 @@
 #include <vector>
 
 #include "command.hpp"
+#include "version.hpp"
 
 namespace {
 
-constexpr const char* version = "0.1.0";
+constexpr const char* version = IPT_VERSION;
 
 void print_overview(std::ostream& out) {
   out << "ipt — dossiers d'intégration permanente totale (circulaire 8783)\n\n"
@@ -74,6 +75,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Expected failures are values; reaching here is a defect, reported without data.
     std::cerr << "ipt " << chosen->spec.name << " : erreur interne : " << e.what() << "\n";
-    return ipt::app::exit_failure;
+    return ipt::app::exit_status(ipt::core::Category::internal);
   }
 }

@@ -25,7 +25,7 @@ Result<void> fail_on(const std::vector<std::string>& problems) {
   if (problems.empty()) return {};
   std::string message;
   for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-  return fail(message);
+  return fail(Category::invalid_input, message);
 }
 
 ConfigFile parse_config_file(std::string_view text, const std::string& file_name) {

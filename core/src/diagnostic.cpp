@@ -24,4 +24,12 @@ std::string format_diagnostics(const Diagnostics& diagnostics) {
   return text;
 }
 
+Error to_error(const Diagnostics& diagnostics) {
+  std::string message = format_diagnostics(diagnostics);
+  if (!message.empty()) message.pop_back();
+  Place place;
+  if (!diagnostics.empty()) place = {diagnostics.front().file, diagnostics.front().line, diagnostics.front().path, {}};
+  return Error{std::move(message), Category::invalid_input, std::move(place)};
+}
+
 }  // namespace ipt::core

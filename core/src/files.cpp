@@ -1,5 +1,11 @@
 #include "ipt/core/files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 
@@ -14,6 +20,31 @@ std::optional<std::string> read_whole_file(const std::filesystem::path& path, si
   in.seekg(0);
   if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
   return bytes;
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                                   std::filesystem::perms mode) {
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());  // created 0600
+  if (fd < 0) return fail(path.string() + " : écriture impossible (" + std::strerror(errno) + ")");
+  auto give_up = [&](int error_number, bool close_fd) {
+    if (close_fd) ::close(fd);
+    ::unlink(temp.c_str());
+    return fail(path.string() + " : écriture impossible (" + std::strerror(error_number) + ")");
+  };
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) return give_up(errno, true);
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return give_up(n < 0 ? errno : EIO, true);
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return give_up(errno, true);
+  if (::close(fd) != 0) return give_up(errno, false);
+  if (::rename(temp.c_str(), path.c_str()) != 0) return give_up(errno, false);
+  return {};
 }
 
 std::string format_utc(std::chrono::system_clock::time_point t, const char* format) {

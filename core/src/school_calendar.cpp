@@ -31,7 +31,7 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
   const std::string name(file.name);
   tinyxml2::XMLDocument doc;
   if (doc.Parse(file.content.data(), file.content.size()) != tinyxml2::XML_SUCCESS) {
-    return fail(name + ":" + std::to_string(doc.ErrorLineNum()) + ": XML mal formé (" +
+    return fail(Category::invalid_input, name + ":" + std::to_string(doc.ErrorLineNum()) + ": XML mal formé (" +
                 doc.ErrorName() + ")");
   }
   auto where = [&](const tinyxml2::XMLElement* e) {
@@ -39,18 +39,18 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
   };
   const auto* root = doc.RootElement();
   if (!root || std::string_view(root->Name()) != "calendrier") {
-    return fail(name + ":1: l'élément racine doit être <calendrier>");
+    return fail(Category::invalid_input, name + ":1: l'élément racine doit être <calendrier>");
   }
   SchoolYearCalendar year;
   const char* year_text = root->Attribute("annee-scolaire");
   const auto parsed_year = SchoolYear::parse(year_text ? year_text : "");
-  if (!parsed_year) return fail(where(root) + "attribut annee-scolaire absent ou invalide");
+  if (!parsed_year) return fail(Category::invalid_input, where(root) + "attribut annee-scolaire absent ou invalide");
   year.year = *parsed_year;
 
   auto date_of = [&](const tinyxml2::XMLElement* e, const char* text,
                      const char* what) -> Result<Date> {
     const auto d = Date::parse_iso(text ? text : "");
-    if (!d) return fail(where(e) + what + " : date invalide « " + (text ? text : "") + " »");
+    if (!d) return fail(Category::invalid_input, where(e) + what + " : date invalide « " + (text ? text : "") + " »");
     return *d;
   };
 
@@ -58,8 +58,7 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
   for (const auto* e = root->FirstChildElement(); e; e = e->NextSiblingElement()) {
     const std::string_view tag = e->Name();
     if (tag == "premier-jour" || tag == "dernier-jour") {
-      auto d = date_of(e, e->GetText(), e->Name());
-      if (!d) return std::unexpected(d.error());
+      IPT_TRY(d, date_of(e, e->GetText(), e->Name()));
       (tag == "premier-jour" ? year.first_school_day : year.last_school_day) = *d;
       (tag == "premier-jour" ? has_first : has_last) = true;
     } else if (tag == "conge") {
@@ -67,34 +66,31 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
       const auto* code = std::find_if(std::begin(break_codes), std::end(break_codes),
                                       [&](const BreakCode& c) { return type && c.code == type; });
       if (code == std::end(break_codes) || code->kind == BreakKind::vacances_ete) {
-        return fail(where(e) + "type de congé inconnu « " + (type ? type : "") + " »");
+        return fail(Category::invalid_input, where(e) + "type de congé inconnu « " + (type ? type : "") + " »");
       }
-      auto from = date_of(e, e->Attribute("du"), "du");
-      auto to = date_of(e, e->Attribute("au"), "au");
-      if (!from) return std::unexpected(from.error());
-      if (!to) return std::unexpected(to.error());
-      if (*to < *from) return fail(where(e) + "le congé finit avant de commencer");
+      IPT_TRY(from, date_of(e, e->Attribute("du"), "du"));
+      IPT_TRY(to, date_of(e, e->Attribute("au"), "au"));
+      if (*to < *from) return fail(Category::invalid_input, where(e) + "le congé finit avant de commencer");
       year.breaks.push_back({code->kind, *from, *to});
     } else if (tag == "jour-sans-ecole") {
-      auto d = date_of(e, e->Attribute("date"), "date");
-      if (!d) return std::unexpected(d.error());
+      IPT_TRY(d, date_of(e, e->Attribute("date"), "date"));
       year.single_days_off.push_back({*d, e->GetText() ? e->GetText() : ""});
     } else {
-      return fail(where(e) + "élément inconnu <" + std::string(tag) + ">");
+      return fail(Category::invalid_input, where(e) + "élément inconnu <" + std::string(tag) + ">");
     }
   }
   if (!has_first || !has_last) {
-    return fail(where(root) + "<premier-jour> et <dernier-jour> sont obligatoires");
+    return fail(Category::invalid_input, where(root) + "<premier-jour> et <dernier-jour> sont obligatoires");
   }
   if (year.breaks.size() != 4) {
-    return fail(where(root) + "quatre congés attendus (automne, hiver, détente, printemps), " +
+    return fail(Category::invalid_input, where(root) + "quatre congés attendus (automne, hiver, détente, printemps), " +
                 std::to_string(year.breaks.size()) + " trouvé(s)");
   }
   std::sort(year.breaks.begin(), year.breaks.end(),
             [](const SchoolBreak& a, const SchoolBreak& b) { return a.first_day_off < b.first_day_off; });
   for (const auto& b : year.breaks) {
     if (b.first_day_off <= year.first_school_day || b.last_day_off >= year.last_school_day) {
-      return fail(where(root) + std::string(french_name(b.kind)) +
+      return fail(Category::invalid_input, where(root) + std::string(french_name(b.kind)) +
                   " hors de l'année scolaire " + year.year.label());
     }
   }
@@ -128,10 +124,9 @@ const SchoolCalendar& SchoolCalendar::official() {
 Result<SchoolCalendar> SchoolCalendar::parse(std::span<const EmbeddedFile> files) {
   SchoolCalendar calendar;
   for (const auto& file : files) {
-    auto year = parse_year(file);
-    if (!year) return std::unexpected(year.error());
+    IPT_TRY(year, parse_year(file));
     if (calendar.find_year(year->year)) {
-      return fail(std::string(file.name) + ": année scolaire " + year->year.label() +
+      return fail(Category::invalid_input, std::string(file.name) + ": année scolaire " + year->year.label() +
                   " définie deux fois");
     }
     calendar.years_.push_back(*std::move(year));
@@ -149,10 +144,10 @@ Result<SchoolCalendar> SchoolCalendar::load_directory(const std::filesystem::pat
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    if (!in) return fail(entry.path().string() + " : lecture impossible");
+    if (!in) return fail(Category::not_found, entry.path().string() + " : lecture impossible");
     contents.emplace_back(entry.path().string(), text.str());
   }
-  if (ec) return fail(directory.string() + " : dossier illisible (" + ec.message() + ")");
+  if (ec) return fail(Category::not_found, directory.string() + " : dossier illisible (" + ec.message() + ")");
   std::vector<EmbeddedFile> files;
   for (const auto& [path, text] : contents) files.push_back({path, text});
   return parse(files);
@@ -173,7 +168,7 @@ std::vector<SchoolYear> SchoolCalendar::years() const {
 
 Result<std::optional<Holiday>> SchoolCalendar::find_holiday(Date day) const {
   auto missing = [](SchoolYear y) {
-    return fail("le calendrier scolaire " + y.label() +
+    return fail(Category::refused, "le calendrier scolaire " + y.label() +
                 " n'est pas connu (ajoutez core/data/calendrier/" + y.label() + ".xml)");
   };
   const SchoolYearCalendar* before = nullptr;  // the last year that ended before `day`

@@ -1,6 +1,5 @@
 #include "ipt/core/text.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -9,11 +8,18 @@ namespace ipt::core {
 
 namespace {
 
-// The code points Windows-1252 puts at 0x80-0x9F (the five unassigned slots excluded).
-constexpr std::array<char32_t, 27> win_ansi_extras = {
-    0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030,
-    0x0160, 0x2039, 0x0152, 0x017D, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x017E, 0x0178};
+std::array<char32_t, 256> make_win_ansi_table() {
+  std::array<char32_t, 256> t{};
+  for (char32_t c = 0x20; c < 0x7F; ++c) t[c] = c;
+  for (char32_t c = 0xA0; c <= 0xFF; ++c) t[c] = c;
+  // 0x80-0x9F differ from Latin-1 (PDF 32000, Annex D.2); five slots are unassigned.
+  constexpr std::array<char32_t, 32> high = {
+      0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  for (std::size_t i = 0; i < high.size(); ++i) t[0x80 + i] = high[i];
+  return t;
+}
 
 std::string describe(char32_t cp) {
   char buffer[16];
@@ -37,11 +43,20 @@ std::string describe(char32_t cp) {
 
 }  // namespace
 
-bool is_win_ansi(char32_t cp) {
-  if (cp >= 0x20 && cp <= 0x7E) return true;
-  if (cp >= 0xA0 && cp <= 0xFF) return true;
-  return std::find(win_ansi_extras.begin(), win_ansi_extras.end(), cp) != win_ansi_extras.end();
+const std::array<char32_t, 256>& win_ansi_code_points() {
+  static const std::array<char32_t, 256> table = make_win_ansi_table();
+  return table;
 }
+
+std::optional<unsigned char> win_ansi_byte(char32_t cp) {
+  if (cp == U'\n' || (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF)) return static_cast<unsigned char>(cp);
+  const auto& table = win_ansi_code_points();
+  for (std::size_t i = 0x80; i < 0xA0; ++i)
+    if (table[i] != 0 && table[i] == cp) return static_cast<unsigned char>(i);
+  return std::nullopt;
+}
+
+bool is_win_ansi(char32_t cp) { return cp != U'\n' && win_ansi_byte(cp).has_value(); }
 
 std::optional<std::u32string> decode_utf8(std::string_view utf8) {
   std::u32string out;
@@ -87,25 +102,14 @@ std::optional<std::string> find_undrawable_character(std::string_view utf8) {
 namespace ipt::core {
 
 std::optional<std::string> encode_win_ansi(std::string_view utf8) {
-  static constexpr char32_t extras_at_0x80[32] = {
-      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
   const auto decoded = decode_utf8(utf8);
   if (!decoded) return std::nullopt;
   std::string out;
   out.reserve(decoded->size());
   for (char32_t cp : *decoded) {
-    if (cp == U'\n' || (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xFF)) {
-      out += static_cast<char>(static_cast<unsigned char>(cp));
-      continue;
-    }
-    int found = -1;
-    for (int i = 0; i < 32; ++i) {
-      if (extras_at_0x80[i] == cp && cp != 0) found = i;
-    }
-    if (found < 0) return std::nullopt;
-    out += static_cast<char>(0x80 + found);
+    const auto byte = win_ansi_byte(cp);
+    if (!byte) return std::nullopt;
+    out += static_cast<char>(*byte);
   }
   return out;
 }

@@ -25,6 +25,7 @@ struct LoopbackHttpServer::Impl {
   std::condition_variable changed;
   ServiceBehaviour behaviour = ServiceBehaviour::answer;
   bool stopping = false;
+  std::size_t held = 0;  // requests waiting in a hang
 
   void handle(const httplib::Request& in, httplib::Response& out) {
     ServiceBehaviour now;
@@ -32,7 +33,10 @@ struct LoopbackHttpServer::Impl {
       std::unique_lock lock(mutex);
       now = behaviour;
       if (now == ServiceBehaviour::hang) {
+        ++held;
+        changed.notify_all();  // for wait_for_held()
         changed.wait_for(lock, longest_hang, [&] { return stopping || behaviour != ServiceBehaviour::hang; });
+        --held;
         out.status = 503;
         out.set_header("Connection", "close");
         return;
@@ -132,6 +136,11 @@ void LoopbackHttpServer::set_behaviour(ServiceBehaviour behaviour) {
     impl_->behaviour = behaviour;
   }
   impl_->changed.notify_all();
+}
+
+bool LoopbackHttpServer::wait_for_held(std::size_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->changed.wait_for(lock, timeout, [&] { return impl_->held >= count; });
 }
 
 ServiceBehaviour LoopbackHttpServer::behaviour() const {

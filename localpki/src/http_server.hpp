@@ -3,6 +3,8 @@
 // to 127.0.0.1 that hands every request to one handler on a background thread. Keeps
 // httplib out of the protocol code (and out of every public header).
 #include <cstdint>
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,6 +48,8 @@ class LoopbackHttpServer {
 
   void set_behaviour(ServiceBehaviour behaviour);
   ServiceBehaviour behaviour() const;
+  // Waits until at least `count` requests are held by a hang; false after `timeout`.
+  bool wait_for_held(std::size_t count, std::chrono::milliseconds timeout) const;
 
  private:
   struct Impl;

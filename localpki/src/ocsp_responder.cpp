@@ -131,8 +131,7 @@ OcspResponder::OcspResponder(Pki pki, OcspResponderOptions options) : OcspRespon
 OcspResponder::~OcspResponder() { stop(); }
 
 core::Result<void> OcspResponder::start() {
-  auto port = impl_->http.start(impl_->options.port, "répondeur OCSP");
-  if (!port) return std::unexpected(port.error());
+  IPT_TRY(port, impl_->http.start(impl_->options.port, "répondeur OCSP"));
   return {};
 }
 
@@ -151,10 +150,10 @@ void OcspResponder::serve(Pki pki) {
 core::Result<void> OcspResponder::revoke(std::string_view credential_id, Clock::time_point when,
                                          RevocationReason reason) {
   std::lock_guard lock(impl_->mutex);
-  if (!impl_->pki) return core::fail("révocation de « " + std::string(credential_id) + " » : aucune PKI servie");
+  if (!impl_->pki) return core::fail(core::Category::invalid_input, "révocation de « " + std::string(credential_id) + " » : aucune PKI servie");
   const Credential* c = impl_->pki->find(credential_id);
-  if (!c) return core::fail("révocation : certificat « " + std::string(credential_id) + " » inconnu");
-  if (c->issuer_id().empty()) return core::fail("révocation : la racine ne peut pas être révoquée");
+  if (!c) return core::fail(core::Category::not_found, "révocation : certificat « " + std::string(credential_id) + " » inconnu");
+  if (c->issuer_id().empty()) return core::fail(core::Category::invalid_input, "révocation : la racine ne peut pas être révoquée");
   impl_->revoked[{c->issuer_id(), c->serial_hex()}] = Revocation{when, reason};
   return {};
 }
@@ -163,12 +162,12 @@ core::Result<void> OcspResponder::revoke(const X509* certificate, Clock::time_po
   std::string id;
   {
     std::lock_guard lock(impl_->mutex);
-    if (!impl_->pki) return core::fail("révocation : aucune PKI servie");
+    if (!impl_->pki) return core::fail(core::Category::invalid_input, "révocation : aucune PKI servie");
     for (const auto& c : impl_->pki->credentials()) {
       if (X509_cmp(c.certificate(), certificate) == 0) id = c.id();
     }
   }
-  if (id.empty()) return core::fail("révocation : certificat non émis par la PKI servie");
+  if (id.empty()) return core::fail(core::Category::invalid_input, "révocation : certificat non émis par la PKI servie");
   return revoke(id, when, reason);
 }
 
@@ -179,17 +178,17 @@ core::Result<void> OcspResponder::revoke_serial(std::string_view ca_id, std::str
   std::string serial;
   for (char c : serial_hex) {
     const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return core::fail("révocation : numéro de série invalide « " + std::string(serial_hex) + " »");
+    if (!hex) return core::fail(core::Category::invalid_input, "révocation : numéro de série invalide « " + std::string(serial_hex) + " »");
     serial += static_cast<char>(c >= 'a' ? c - 'a' + 'A' : c);
   }
-  if (serial.empty()) return core::fail("révocation : numéro de série vide");
+  if (serial.empty()) return core::fail(core::Category::invalid_input, "révocation : numéro de série vide");
   // BN_bn2hex writes an even number of digits: match its spelling so lookups agree.
   if (serial.size() % 2 != 0) serial.insert(serial.begin(), '0');
   std::lock_guard lock(impl_->mutex);
-  if (!impl_->pki) return core::fail("révocation : aucune PKI servie");
+  if (!impl_->pki) return core::fail(core::Category::invalid_input, "révocation : aucune PKI servie");
   const Credential* ca = impl_->pki->find(ca_id);
   if (!ca || (ca->kind() != CredentialKind::root_ca && ca->kind() != CredentialKind::intermediate_ca)) {
-    return core::fail("révocation : autorité « " + std::string(ca_id) + " » inconnue");
+    return core::fail(core::Category::not_found, "révocation : autorité « " + std::string(ca_id) + " » inconnue");
   }
   impl_->revoked[{ca->id(), serial}] = Revocation{when, reason};
   return {};

@@ -24,8 +24,8 @@ std::unexpected<core::Error> openssl_failure(std::string what) {
 
 std::time_t to_time_t(Clock::time_point t) { return Clock::to_time_t(t); }
 
-UniqueX509Stack make_stack(const std::vector<X509*>& certs) {
-  UniqueX509Stack stack(sk_X509_new_null());
+X509StackPtr make_stack(const std::vector<X509*>& certs) {
+  X509StackPtr stack(sk_X509_new_null());
   if (!stack) return stack;
   for (X509* cert : certs) {
     if (X509_up_ref(cert) != 1) return {};
@@ -38,7 +38,7 @@ UniqueX509Stack make_stack(const std::vector<X509*>& certs) {
 }
 
 std::string serial_hex(const ASN1_INTEGER* serial) {
-  UniqueBignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return {};
   char* hex = BN_bn2hex(bn.get());
   if (!hex) return {};

@@ -9,21 +9,14 @@
 #include <set>
 #include <stdexcept>
 
+#include "ipt/core/plan.hpp"
 #include "openssl_util.hpp"
 
 namespace ipt::localpki {
 
 using namespace detail;
 
-std::string_view role_id(Role role) {
-  switch (role) {
-    case Role::pole: return "pole";
-    case Role::ecole_ordinaire: return "ecole-ordinaire";
-    case Role::cpms: return "cpms";
-    case Role::responsable: return "responsable";
-  }
-  return "?";
-}
+std::string_view role_id(Role role) { return core::code(role); }
 
 std::optional<Role> parse_role(std::string_view id) {
   for (Role r : all_roles) {
@@ -71,7 +64,7 @@ Credential::Credential(std::string id, CredentialKind kind, std::optional<Role> 
       private_key_(std::move(private_key)) {}
 
 std::string Credential::certificate_pem() const {
-  UniqueBio bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_X509(bio.get(), certificate_.get()) != 1) return {};
   return bio_text(bio.get());
 }
@@ -86,7 +79,7 @@ Bytes Credential::certificate_der() const {
 }
 
 std::string Credential::private_key_pem() const {
-  UniqueBio bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PrivateKey(bio.get(), private_key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return {};
   }
@@ -96,7 +89,7 @@ std::string Credential::private_key_pem() const {
 std::string Credential::serial_hex() const { return detail::serial_hex(X509_get0_serialNumber(certificate_.get())); }
 
 std::string Credential::subject() const {
-  UniqueBio bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio) return {};
   X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate_.get()), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   return bio_text(bio.get());
@@ -106,25 +99,25 @@ std::string Credential::subject() const {
 
 namespace {
 
-core::Result<UniqueKey> generate_key(KeyType type) {
+core::Result<EvpPkeyPtr> generate_key(KeyType type) {
   EVP_PKEY* key = type == KeyType::rsa_2048 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))
                                             : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
   if (!key) return openssl_failure("génération de clé impossible");
-  return UniqueKey(key);
+  return EvpPkeyPtr(key);
 }
 
 // Unique positive 127-bit serial numbers (RFC 5280 allows up to 20 octets).
 class SerialSource {
  public:
-  core::Result<UniqueInteger> next() {
+  core::Result<Asn1IntegerPtr> next() {
     for (;;) {
       unsigned char bytes[16];
       if (RAND_bytes(bytes, sizeof bytes) != 1) return openssl_failure("tirage du numéro de série impossible");
       bytes[0] = static_cast<unsigned char>((bytes[0] & 0x7f) | 0x01);  // positive, never short
       const std::string key(reinterpret_cast<const char*>(bytes), sizeof bytes);
       if (!used_.insert(key).second) continue;
-      UniqueBignum bn(BN_bin2bn(bytes, sizeof bytes, nullptr));
-      UniqueInteger serial(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
+      BignumPtr bn(BN_bin2bn(bytes, sizeof bytes, nullptr));
+      Asn1IntegerPtr serial(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
       if (!serial) return openssl_failure("numéro de série impossible");
       return serial;
     }
@@ -154,7 +147,7 @@ struct CertificateSpec {
 core::Result<void> add_extension(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  UniqueExtension ext(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value.c_str()));
+  X509ExtensionPtr ext(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value.c_str()));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) {
     return openssl_failure(std::string("extension ") + OBJ_nid2sn(nid) + " impossible");
   }
@@ -176,12 +169,10 @@ class Builder {
 
   // `issuer` null: self-signed.
   core::Result<Credential> issue(const CertificateSpec& spec, const Credential* issuer) {
-    auto key = generate_key(spec.key_type);
-    if (!key) return std::unexpected(key.error());
-    UniqueX509 cert(X509_new());
+    IPT_TRY(key, generate_key(spec.key_type));
+    X509Ptr cert(X509_new());
     if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) return openssl_failure("certificat impossible");
-    auto serial = serials_.next();
-    if (!serial) return std::unexpected(serial.error());
+    IPT_TRY(serial, serials_.next());
     if (X509_set_serialNumber(cert.get(), serial->get()) != 1 ||
         !ASN1_TIME_set(X509_getm_notBefore(cert.get()), to_time_t(spec.not_before)) ||
         !ASN1_TIME_set(X509_getm_notAfter(cert.get()), to_time_t(spec.not_after)) ||
@@ -191,7 +182,7 @@ class Builder {
     X509_NAME* subject = X509_get_subject_name(cert.get());
     for (auto [field, value] : {std::pair{"C", std::string("BE")}, {"O", spec.organisation}, {"GN", spec.given_name},
                                 {"SN", spec.surname}, {"CN", spec.common_name}}) {
-      if (auto ok = add_name_entry(subject, field, value); !ok) return std::unexpected(ok.error());
+      IPT_TRY_VOID(add_name_entry(subject, field, value));
     }
     X509* issuer_cert = issuer ? issuer->certificate() : cert.get();
     EVP_PKEY* issuer_key = issuer ? issuer->private_key() : key->get();
@@ -247,18 +238,18 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
   for (Role role : all_roles) {
     const auto it = recipe.signers.find(role);
     if (it == recipe.signers.end()) {
-      return core::fail("recette de PKI : signataire « " + std::string(role_id(role)) + " » manquant");
+      return core::fail(core::Category::invalid_input, "recette de PKI : signataire « " + std::string(role_id(role)) + " » manquant");
     }
     if (it->second.common_name.empty()) {
-      return core::fail("recette de PKI : signataire « " + std::string(role_id(role)) + " » sans nom");
+      return core::fail(core::Category::invalid_input, "recette de PKI : signataire « " + std::string(role_id(role)) + " » sans nom");
     }
   }
   if (!recipe.revocation_base_url.empty() && !recipe.revocation_base_url.starts_with("http://")) {
-    return core::fail("recette de PKI : URL de révocation invalide « " + recipe.revocation_base_url +
+    return core::fail(core::Category::invalid_input, "recette de PKI : URL de révocation invalide « " + recipe.revocation_base_url +
                       " » (http://hôte:port attendu)");
   }
   if (recipe.revocation_base_url.ends_with('/')) {
-    return core::fail("recette de PKI : l'URL de révocation ne doit pas finir par « / »");
+    return core::fail(core::Category::invalid_input, "recette de PKI : l'URL de révocation ne doit pas finir par « / »");
   }
 
   using namespace std::chrono;
@@ -366,7 +357,7 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
     plan.emplace_back(std::move(s), "intermediate");
   }
   for (const auto& [spec, issuer_id] : plan) {
-    if (auto ok = add(spec, issuer_id); !ok) return std::unexpected(ok.error());
+    IPT_TRY_VOID(add(spec, issuer_id));
   }
   return Pki(std::move(state));
 }

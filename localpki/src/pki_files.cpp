@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "files.hpp"
+#include "ipt/core/files.hpp"
 #include "openssl_util.hpp"
 
 namespace ipt::localpki {
@@ -37,6 +37,12 @@ std::optional<CredentialKind> parse_kind(std::string_view id) {
   return std::nullopt;
 }
 
+core::Result<std::string> read_file(const fs::path& path) {
+  auto text = core::read_whole_file(path);
+  if (!text) return core::fail(core::Category::not_found, "lecture impossible", {.file = path.string()});
+  return *std::move(text);
+}
+
 // Ids become file names: keep them to a safe alphabet.
 bool is_safe_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -46,17 +52,17 @@ bool is_safe_id(std::string_view id) {
   return true;
 }
 
-core::Result<UniqueX509> parse_certificate_pem(const std::string& pem, const std::string& where) {
-  UniqueBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  UniqueX509 cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+core::Result<X509Ptr> parse_certificate_pem(const std::string& pem, const std::string& where) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!cert) return openssl_failure(where + " : certificat PEM illisible");
   return cert;
 }
 
-core::Result<UniqueKey> parse_key_pem(const std::string& pem, const std::string& where) {
-  UniqueBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+core::Result<EvpPkeyPtr> parse_key_pem(const std::string& pem, const std::string& where) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   // An empty passphrase callback: a key that asks for one is refused instead of prompting.
-  UniqueKey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+  EvpPkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
                     : nullptr);
   if (!key) return openssl_failure(where + " : clé privée PEM illisible");
   return key;
@@ -76,14 +82,14 @@ core::Result<void> Pki::save(const fs::path& folder) const {
   manifest << "revocation-base-url " << (revocation_base_url().empty() ? "-" : revocation_base_url()) << "\n";
   for (const auto& c : credentials()) {
     const std::string stem = (folder / c.id()).string();
-    if (auto ok = write_file_atomically(stem + ".crt.pem", c.certificate_pem(), 0600); !ok) return ok;
-    if (auto ok = write_file_atomically(stem + ".key.pem", c.private_key_pem(), 0600); !ok) return ok;
+    IPT_TRY_VOID(core::write_file_atomically(stem + ".crt.pem", c.certificate_pem()));
+    IPT_TRY_VOID(core::write_file_atomically(stem + ".key.pem", c.private_key_pem()));
     manifest << "credential " << c.id() << " " << kind_id(c.kind()) << " "
              << (c.role() ? role_id(*c.role()) : std::string_view("-")) << " "
              << (c.issuer_id().empty() ? std::string("-") : c.issuer_id()) << "\n";
   }
   // The manifest last: a folder interrupted mid-save has none and does not load.
-  return write_file_atomically(folder / manifest_name, manifest.str(), 0600);
+  return core::write_file_atomically(folder / manifest_name, manifest.str());
 }
 
 core::Result<Pki> Pki::load(const fs::path& folder) {
@@ -93,7 +99,7 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
   std::istringstream lines(*text);
   std::string line;
   if (!std::getline(lines, line) || line != manifest_header) {
-    return core::fail(where(manifest_name) + ":1: en-tête « " + manifest_header + " » attendu");
+    return core::fail(core::Category::invalid_input, where(manifest_name) + ":1: en-tête « " + manifest_header + " » attendu");
   }
   auto state = std::make_shared<State>();
   int line_number = 1;
@@ -120,14 +126,10 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
     const auto kind = parse_kind(kind_text);
     const auto role = parse_role(role_text);
     if (!is_safe_id(id) || !kind || (role_text != "-" && !role)) return core::fail(at + "ligne illisible");
-    auto cert_text = read_file(folder / (id + ".crt.pem"));
-    if (!cert_text) return std::unexpected(cert_text.error());
-    auto key_text = read_file(folder / (id + ".key.pem"));
-    if (!key_text) return std::unexpected(key_text.error());
-    auto cert = parse_certificate_pem(*cert_text, where(id + ".crt.pem"));
-    if (!cert) return std::unexpected(cert.error());
-    auto key = parse_key_pem(*key_text, where(id + ".key.pem"));
-    if (!key) return std::unexpected(key.error());
+    IPT_TRY(cert_text, read_file(folder / (id + ".crt.pem")));
+    IPT_TRY(key_text, read_file(folder / (id + ".key.pem")));
+    IPT_TRY(cert, parse_certificate_pem(*cert_text, where(id + ".crt.pem")));
+    IPT_TRY(key, parse_key_pem(*key_text, where(id + ".key.pem")));
     if (X509_check_private_key(cert->get(), key->get()) != 1) {
       return openssl_failure(where(id + ".key.pem") + " : la clé ne correspond pas au certificat");
     }
@@ -139,19 +141,19 @@ core::Result<Pki> Pki::load(const fs::path& folder) {
   std::vector<std::string> required = {"root", "intermediate", "tsa", "ocsp-root", "ocsp-intermediate"};
   for (Role r : all_roles) required.emplace_back(role_id(r));
   for (const auto& id : required) {
-    if (!pki.find(id)) return core::fail(where(manifest_name) + " : certificat « " + id + " » manquant");
+    if (!pki.find(id)) return core::fail(core::Category::invalid_input, where(manifest_name) + " : certificat « " + id + " » manquant");
   }
   for (const auto& c : pki.credentials()) {
     if (c.issuer_id().empty()) continue;
     const Credential* issuer = pki.find(c.issuer_id());
     if (!issuer) {
-      return core::fail(where(manifest_name) + " : émetteur « " + c.issuer_id() + " » de « " + c.id() + " » manquant");
+      return core::fail(core::Category::invalid_input, where(manifest_name) + " : émetteur « " + c.issuer_id() + " » de « " + c.id() + " » manquant");
     }
     // The manifest names the issuer; the signature must agree.
     if (X509_check_issued(issuer->certificate(), c.certificate()) != X509_V_OK ||
         X509_verify(c.certificate(), X509_get0_pubkey(issuer->certificate())) != 1) {
       openssl_errors();
-      return core::fail(where(c.id() + ".crt.pem") + " : certificat non émis par « " + c.issuer_id() + " »");
+      return core::fail(core::Category::invalid_input, where(c.id() + ".crt.pem") + " : certificat non émis par « " + c.issuer_id() + " »");
     }
   }
   return pki;
@@ -184,14 +186,14 @@ std::optional<std::uint16_t> parse_loopback_port(std::string_view base_url) {
 
 core::Result<void> Pki::write_pkcs12(const fs::path& path, std::string_view id, std::string_view password) const {
   const Credential* c = find(id);
-  if (!c) return core::fail("PKCS#12 : certificat « " + std::string(id) + " » inconnu");
+  if (!c) return core::fail(core::Category::not_found, "PKCS#12 : certificat « " + std::string(id) + " » inconnu");
   auto chain = make_stack(chain_of(*c));
   if (!chain) return openssl_failure("PKCS#12 : chaîne impossible");
   const std::string pass(password);
   const std::string friendly_name = c->id();
   // AES-256-CBC with PBKDF2 for key and certificates, SHA-256 MAC: readable by OpenSSL 3,
   // NSS and Java without the legacy provider.
-  UniquePkcs12 p12(PKCS12_create(pass.c_str(), friendly_name.c_str(), c->private_key(), c->certificate(),
+  Pkcs12Ptr p12(PKCS12_create(pass.c_str(), friendly_name.c_str(), c->private_key(), c->certificate(),
                                  chain.get(), NID_aes_256_cbc, NID_aes_256_cbc, 10000, 1, 0));
   if (!p12) return openssl_failure("PKCS#12 « " + friendly_name + " » impossible");
   if (PKCS12_set_mac(p12.get(), pass.c_str(), -1, nullptr, 0, 10000, EVP_sha256()) != 1) {
@@ -202,7 +204,7 @@ core::Result<void> Pki::write_pkcs12(const fs::path& path, std::string_view id, 
   if (size <= 0) return openssl_failure("PKCS#12 « " + friendly_name + " » : encodage impossible");
   const std::string bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(size));
   OPENSSL_free(der);
-  return write_file_atomically(path, bytes, 0600);
+  return core::write_file_atomically(path, bytes);
 }
 
 core::Result<void> Pki::write_pkcs12(const fs::path& path, Role role, std::string_view password) const {
@@ -211,14 +213,14 @@ core::Result<void> Pki::write_pkcs12(const fs::path& path, Role role, std::strin
 
 core::Result<void> Pki::write_pem_bundle(const fs::path& path, std::string_view id, KeyInBundle key) const {
   const Credential* c = find(id);
-  if (!c) return core::fail("PEM : certificat « " + std::string(id) + " » inconnu");
+  if (!c) return core::fail(core::Category::not_found, "PEM : certificat « " + std::string(id) + " » inconnu");
   std::string text;
   if (key == KeyInBundle::yes) text += c->private_key_pem();
   text += c->certificate_pem();
   for (const Credential* issuer = find_issuer(*c); issuer; issuer = find_issuer(*issuer)) {
     text += issuer->certificate_pem();
   }
-  return write_file_atomically(path, text, 0600);
+  return core::write_file_atomically(path, text);
 }
 
 }  // namespace ipt::localpki

@@ -19,14 +19,14 @@ std::string encode_response(OCSP_RESPONSE* response) {
 }
 
 core::Result<std::string> status_only(int status) {
-  UniqueOcspResponse response(OCSP_response_create(status, nullptr));
+  OcspRespPtr response(OCSP_response_create(status, nullptr));
   std::string der = response ? encode_response(response.get()) : std::string();
   if (der.empty()) return openssl_failure("OCSP : réponse impossible");
   return der;
 }
 
-core::Result<UniqueTime> make_time(Clock::time_point t) {
-  UniqueTime time(ASN1_TIME_set(nullptr, to_time_t(t)));
+core::Result<Asn1TimePtr> make_time(Clock::time_point t) {
+  Asn1TimePtr time(ASN1_TIME_set(nullptr, to_time_t(t)));
   if (!time) return openssl_failure("date impossible");
   return time;
 }
@@ -38,7 +38,7 @@ const Credential* find_ca(const Pki& pki, OCSP_CERTID* id) {
   const EVP_MD* md = EVP_get_digestbyobj(md_object);
   if (!md) return nullptr;
   for (const Credential* ca : {&pki.root(), &pki.intermediate()}) {
-    UniqueOcspCertId ca_id(OCSP_cert_to_id(md, nullptr, ca->certificate()));
+    OcspCertIdPtr ca_id(OCSP_cert_to_id(md, nullptr, ca->certificate()));
     if (ca_id && OCSP_id_issuer_cmp(ca_id.get(), id) == 0) return ca;
   }
   return nullptr;
@@ -61,7 +61,7 @@ std::string make_ocsp_try_later() {
 core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pki& pki,
                                           const RevocationList& revoked, const OcspParameters& parameters) {
   const auto* data = reinterpret_cast<const unsigned char*>(request_der.data());
-  UniqueOcspRequest request(d2i_OCSP_REQUEST(nullptr, &data, static_cast<long>(request_der.size())));
+  OcspReqPtr request(d2i_OCSP_REQUEST(nullptr, &data, static_cast<long>(request_der.size())));
   const int count = request ? OCSP_request_onereq_count(request.get()) : 0;
   if (count <= 0) {
     openssl_errors();  // a bad request is the client's problem: do not leave it queued
@@ -75,7 +75,7 @@ core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pk
   auto this_update = make_time(parameters.now);
   auto next_update = make_time(parameters.now + parameters.validity);
   if (!this_update || !next_update) return std::unexpected(this_update ? next_update.error() : this_update.error());
-  UniqueOcspBasic basic(OCSP_BASICRESP_new());
+  OcspBasicPtr basic(OCSP_BASICRESP_new());
   if (!basic) return openssl_failure("OCSP : réponse impossible");
   for (int i = 0; i < count; ++i) {
     OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), i));
@@ -83,14 +83,13 @@ core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pk
     OCSP_id_get0_info(nullptr, nullptr, nullptr, &serial, id);
     int status = V_OCSP_CERTSTATUS_UNKNOWN;
     int reason = OCSP_REVOKED_STATUS_NOSTATUS;
-    UniqueTime revocation_time;
+    Asn1TimePtr revocation_time;
     if (serial && find_ca(pki, id) == ca) {
       const std::string hex = serial_hex(serial);
       if (const auto it = revoked.find({ca->id(), hex}); it != revoked.end()) {
         status = V_OCSP_CERTSTATUS_REVOKED;
         if (it->second.reason != RevocationReason::unspecified) reason = static_cast<int>(it->second.reason);
-        auto t = make_time(it->second.time);
-        if (!t) return std::unexpected(t.error());
+        IPT_TRY(t, make_time(it->second.time));
         revocation_time = std::move(*t);
       } else if (issued_by(pki, *ca, hex)) {
         status = V_OCSP_CERTSTATUS_GOOD;
@@ -106,7 +105,7 @@ core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pk
   if (OCSP_basic_sign(basic.get(), responder.certificate(), responder.private_key(), EVP_sha256(), nullptr, 0) != 1) {
     return openssl_failure("OCSP : signature impossible");
   }
-  UniqueOcspResponse response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+  OcspRespPtr response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
   std::string der = response ? encode_response(response.get()) : std::string();
   if (der.empty()) return openssl_failure("OCSP : encodage impossible");
   return der;
@@ -115,7 +114,7 @@ core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pk
 core::Result<std::string> make_crl(const Credential& ca, const RevocationList& revoked,
                                    Clock::time_point now, std::chrono::seconds validity, std::uint64_t number) {
   const auto failure = [&](const char* what) { return openssl_failure("LCR « " + ca.id() + " » : " + what); };
-  UniqueCrl crl(X509_CRL_new());
+  X509CrlPtr crl(X509_CRL_new());
   auto last_update = make_time(now);
   auto next_update = make_time(now + validity);
   if (!crl || !last_update || !next_update) return failure("mémoire insuffisante");
@@ -129,17 +128,17 @@ core::Result<std::string> make_crl(const Credential& ca, const RevocationList& r
     if (key.first != ca.id()) continue;
     BIGNUM* raw = nullptr;
     if (BN_hex2bn(&raw, key.second.c_str()) == 0) return failure("numéro de série invalide");
-    UniqueBignum bn(raw);
-    UniqueInteger serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+    BignumPtr bn(raw);
+    Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
     auto when = make_time(revocation.time);
-    UniqueRevoked entry(X509_REVOKED_new());
+    X509RevokedPtr entry(X509_REVOKED_new());
     if (!serial || !when || !entry || X509_REVOKED_set_serialNumber(entry.get(), serial.get()) != 1 ||
         X509_REVOKED_set_revocationDate(entry.get(), when->get()) != 1) {
       return failure("entrée impossible");
     }
     // RFC 5280 5.3.1: the reason code "unspecified" should be absent.
     if (revocation.reason != RevocationReason::unspecified) {
-      std::unique_ptr<ASN1_ENUMERATED, Free<ASN1_ENUMERATED_free>> code(ASN1_ENUMERATED_new());
+      Handle<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(ASN1_ENUMERATED_new());
       if (!code || ASN1_ENUMERATED_set(code.get(), static_cast<long>(revocation.reason)) != 1 ||
           X509_REVOKED_add1_ext_i2d(entry.get(), NID_crl_reason, code.get(), 0, 0) != 1) {
         return failure("motif impossible");
@@ -148,14 +147,14 @@ core::Result<std::string> make_crl(const Credential& ca, const RevocationList& r
     if (X509_CRL_add0_revoked(crl.get(), entry.get()) != 1) return failure("entrée impossible");
     entry.release();  // now owned by the CRL
   }
-  UniqueInteger crl_number(ASN1_INTEGER_new());
+  Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
   if (!crl_number || ASN1_INTEGER_set_uint64(crl_number.get(), number) != 1 ||
       X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0) != 1) {
     return failure("numéro de LCR impossible");
   }
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, ca.certificate(), nullptr, nullptr, crl.get(), 0);
-  UniqueExtension authority_key_id(X509V3_EXT_nconf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
+  X509ExtensionPtr authority_key_id(X509V3_EXT_nconf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
   if (!authority_key_id || X509_CRL_add_ext(crl.get(), authority_key_id.get(), -1) != 1) {
     return failure("identifiant de clé impossible");
   }

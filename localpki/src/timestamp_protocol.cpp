@@ -36,8 +36,8 @@ ASN1_INTEGER* serial_callback(TS_RESP_CTX* ctx, void* data) {
 core::Result<TimestampReply> make_timestamp_reply(std::string_view query_der, const Credential& tsa,
                                                const std::vector<X509*>& extra_certs,
                                                const TimestampParameters& parameters) {
-  UniqueTsContext ctx(TS_RESP_CTX_new());
-  UniqueAsn1Object policy(OBJ_txt2obj(parameters.policy_oid.c_str(), 1));
+  TsRespCtxPtr ctx(TS_RESP_CTX_new());
+  Asn1ObjectPtr policy(OBJ_txt2obj(parameters.policy_oid.c_str(), 1));
   if (!ctx || !policy) return openssl_failure("horodatage : contexte impossible");
   auto certs = make_stack(extra_certs);
   const auto ms = parameters.accuracy.count();
@@ -59,9 +59,9 @@ core::Result<TimestampReply> make_timestamp_reply(std::string_view query_der, co
   TS_RESP_CTX_set_time_cb(ctx.get(), time_callback, data);
   TS_RESP_CTX_set_serial_cb(ctx.get(), serial_callback, data);
 
-  UniqueBio query(BIO_new_mem_buf(query_der.data(), static_cast<int>(query_der.size())));
+  BioPtr query(BIO_new_mem_buf(query_der.data(), static_cast<int>(query_der.size())));
   if (!query) return openssl_failure("horodatage : mémoire insuffisante");
-  UniqueTsResponse response(TS_RESP_create_response(ctx.get(), query.get()));
+  TsRespPtr response(TS_RESP_create_response(ctx.get(), query.get()));
   if (!response) return openssl_failure("horodatage : réponse impossible");
   unsigned char* der = nullptr;
   const int size = i2d_TS_RESP(response.get(), &der);

@@ -48,8 +48,7 @@ TimestampServer::TimestampServer(Pki pki, TimestampServerOptions options)
 TimestampServer::~TimestampServer() { stop(); }
 
 core::Result<void> TimestampServer::start() {
-  auto port = impl_->http.start(impl_->options.port, "serveur d'horodatage");
-  if (!port) return std::unexpected(port.error());
+  IPT_TRY(port, impl_->http.start(impl_->options.port, "serveur d'horodatage"));
   return {};
 }
 
@@ -60,6 +59,9 @@ std::string TimestampServer::url() const {
 }
 std::uint16_t TimestampServer::port() const { return impl_->http.port(); }
 void TimestampServer::set_behaviour(ServiceBehaviour behaviour) { impl_->http.set_behaviour(behaviour); }
+bool TimestampServer::wait_for_held_requests(std::size_t count, std::chrono::milliseconds timeout) const {
+  return impl_->http.wait_for_held(count, timeout);
+}
 
 std::uint64_t TimestampServer::tokens_issued() const {
   std::lock_guard lock(impl_->serial_mutex);

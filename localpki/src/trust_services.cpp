@@ -6,7 +6,7 @@ namespace {
 
 core::Result<std::unique_ptr<TimestampServer>> start_timestamps(const Pki& pki, TimestampServerOptions options) {
   auto server = std::make_unique<TimestampServer>(pki, std::move(options));
-  if (auto started = server->start(); !started) return std::unexpected(started.error());
+  IPT_TRY_VOID(server->start());
   return server;
 }
 
@@ -14,13 +14,11 @@ core::Result<std::unique_ptr<TimestampServer>> start_timestamps(const Pki& pki, 
 
 core::Result<std::unique_ptr<TrustServices>> TrustServices::start(PkiRecipe recipe, TrustServicesOptions options) {
   auto revocation = std::make_unique<OcspResponder>(options.revocation);
-  if (auto started = revocation->start(); !started) return std::unexpected(started.error());
+  IPT_TRY_VOID(revocation->start());
   recipe.revocation_base_url = revocation->url();
-  auto pki = Pki::make(recipe);
-  if (!pki) return std::unexpected(pki.error());
+  IPT_TRY(pki, Pki::make(recipe));
   revocation->serve(*pki);
-  auto timestamps = start_timestamps(*pki, std::move(options.timestamps));
-  if (!timestamps) return std::unexpected(timestamps.error());
+  IPT_TRY(timestamps, start_timestamps(*pki, std::move(options.timestamps)));
   return std::unique_ptr<TrustServices>(new TrustServices(std::move(*pki), std::move(revocation), std::move(*timestamps)));
 }
 
@@ -28,15 +26,14 @@ core::Result<std::unique_ptr<TrustServices>> TrustServices::start(Pki pki, Trust
   if (!pki.revocation_base_url().empty()) {
     const auto port = parse_loopback_port(pki.revocation_base_url());
     if (!port) {
-      return core::fail("PKI de test : URL de révocation « " + pki.revocation_base_url() +
+      return core::fail(core::Category::invalid_input, "PKI de test : URL de révocation « " + pki.revocation_base_url() +
                         " » non locale (http://127.0.0.1:PORT attendu)");
     }
     options.revocation.port = *port;
   }
   auto revocation = std::make_unique<OcspResponder>(pki, options.revocation);
-  if (auto started = revocation->start(); !started) return std::unexpected(started.error());
-  auto timestamps = start_timestamps(pki, std::move(options.timestamps));
-  if (!timestamps) return std::unexpected(timestamps.error());
+  IPT_TRY_VOID(revocation->start());
+  IPT_TRY(timestamps, start_timestamps(pki, std::move(options.timestamps)));
   return std::unique_ptr<TrustServices>(new TrustServices(std::move(pki), std::move(revocation), std::move(*timestamps)));
 }
 

@@ -14,9 +14,9 @@ std::string annexe4_file_name(const std::string& reference) {
 Result<MailMessage> make_annexe4_message(const MailConfig& config, const std::string& reference,
                                          std::string pdf_bytes) {
   if (config.sender.empty()) {
-    return core::fail("configuration : « sender » (adresse d'expédition du pôle) absent");
+    return core::fail(core::Category::invalid_input, "configuration : « sender » (adresse d'expédition du pôle) absent");
   }
-  if (reference.empty()) return core::fail("référence du dossier absente");
+  if (reference.empty()) return core::fail(core::Category::invalid_input, "référence du dossier absente");
   MailMessage m;
   m.from = {config.sender, config.sender_name};
   m.to = {{config.admin_address, ""}};

@@ -126,7 +126,7 @@ Result<MailConfig> load_mail_config(const std::filesystem::path& path, bool opti
   if (!in) {
     std::error_code ec;
     if (optional && !std::filesystem::exists(path, ec)) return MailConfig{};
-    return core::fail("configuration " + path.string() + " : lecture impossible");
+    return core::fail(core::Category::not_found, "configuration " + path.string() + " : lecture impossible");
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -139,24 +139,24 @@ Result<std::optional<std::string>> load_password(const MailConfig& config) {
   if (!config.password_env.empty()) {
     const char* value = std::getenv(config.password_env.c_str());
     if (!value || !*value) {
-      return core::fail("mot de passe SMTP : la variable d'environnement " + config.password_env + " est absente ou vide");
+      return core::fail(core::Category::invalid_input, "mot de passe SMTP : la variable d'environnement " + config.password_env + " est absente ou vide");
     }
     password = value;
   } else {
     struct stat st {};
     if (::stat(config.password_file.c_str(), &st) != 0) {
-      return core::fail("mot de passe SMTP : fichier " + config.password_file + " introuvable");
+      return core::fail(core::Category::invalid_input, "mot de passe SMTP : fichier " + config.password_file + " introuvable");
     }
     // Like ssh with its keys: a secret others can read is refused rather than used.
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-      return core::fail("mot de passe SMTP : le fichier " + config.password_file +
+      return core::fail(core::Category::invalid_input, "mot de passe SMTP : le fichier " + config.password_file +
                         " est lisible par d'autres que son propriétaire (chmod 600)");
     }
     std::ifstream in(config.password_file, std::ios::binary);
-    if (!in) return core::fail("mot de passe SMTP : lecture de " + config.password_file + " impossible");
+    if (!in) return core::fail(core::Category::invalid_input, "mot de passe SMTP : lecture de " + config.password_file + " impossible");
     std::getline(in, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    if (password.empty()) return core::fail("mot de passe SMTP : le fichier " + config.password_file + " est vide");
+    if (password.empty()) return core::fail(core::Category::invalid_input, "mot de passe SMTP : le fichier " + config.password_file + " est vide");
   }
   return std::optional<std::string>{std::move(password)};
 }

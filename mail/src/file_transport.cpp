@@ -14,6 +14,7 @@
 #include <cstring>
 #include <thread>
 
+#include "ipt/core/files.hpp"
 #include "ipt/mail/transport.hpp"
 #include "smtp_client.hpp"
 
@@ -116,38 +117,10 @@ std::string file_name_for(const std::string& message_id) {
   return name + ".eml";
 }
 
-Result<void> write_private_file(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
-  if (fd < 0) return core::fail(temporary.string() + " : création impossible (" + std::strerror(errno) + ")");
-  ::fchmod(fd, S_IRUSR | S_IWUSR);  // an older temporary file may have had other rights
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return core::fail(temporary.string() + " : écriture impossible (" + why + ")");
-    }
-    done += static_cast<size_t>(n);
-  }
-  // Durable before it becomes visible: the outbox marks the message sent right after.
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return core::fail(path.string() + " : enregistrement impossible (" + why + ")");
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<std::string> render_message(const MailMessage& message) {
-  if (auto valid = validate(message); !valid) return std::unexpected(valid.error());
+  IPT_TRY_VOID(validate(message));
   // mkdtemp makes the folder 0700: no other user can reach the socket inside.
   std::string folder = (std::filesystem::temp_directory_path() / "ipt-mail-XXXXXX").string();
   if (!::mkdtemp(folder.data())) {
@@ -219,7 +192,7 @@ DeliveryOutcome FileTransport::deliver(const MailMessage& message) {
     std::filesystem::permissions(folder_, std::filesystem::perms::owner_all, ec);
   }
   const auto path = folder_ / file_name_for(message.message_id);
-  if (auto written = write_private_file(path, *bytes); !written) {
+  if (auto written = core::write_file_atomically(path, *bytes); !written) {
     outcome.server_unavailable = true;  // a folder problem stops every message alike
     outcome.reply = written.error().message;
     return outcome;

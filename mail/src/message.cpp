@@ -73,33 +73,33 @@ bool is_valid_email(std::string_view email) {
 
 Result<void> validate(const MailMessage& m) {
   auto check_address = [](const Address& a, const std::string& field) -> Result<void> {
-    if (!is_valid_email(a.email)) return core::fail(field + " : adresse invalide « " + a.email + " »");
-    if (has_line_break(a.display_name)) return core::fail(field + " : le nom affiché contient un saut de ligne");
+    if (!is_valid_email(a.email)) return core::fail(core::Category::invalid_input, field + " : adresse invalide « " + a.email + " »");
+    if (has_line_break(a.display_name)) return core::fail(core::Category::invalid_input, field + " : le nom affiché contient un saut de ligne");
     return {};
   };
   if (auto r = check_address(m.from, "expéditeur (From)"); !r) return r;
-  if (m.to.empty()) return core::fail("destinataire (To) : aucun destinataire");
+  if (m.to.empty()) return core::fail(core::Category::invalid_input, "destinataire (To) : aucun destinataire");
   for (const auto& a : m.to) {
     if (auto r = check_address(a, "destinataire (To)"); !r) return r;
   }
   for (const auto& a : m.cc) {
     if (auto r = check_address(a, "copie (Cc)"); !r) return r;
   }
-  if (m.subject.empty()) return core::fail("objet (Subject) : vide");
-  if (has_line_break(m.subject)) return core::fail("objet (Subject) : contient un saut de ligne");
+  if (m.subject.empty()) return core::fail(core::Category::invalid_input, "objet (Subject) : vide");
+  if (has_line_break(m.subject)) return core::fail(core::Category::invalid_input, "objet (Subject) : contient un saut de ligne");
   if (m.message_id.size() < 5 || m.message_id.front() != '<' || m.message_id.back() != '>' ||
       !is_ascii_printable(m.message_id) || m.message_id.find(' ') != std::string::npos) {
-    return core::fail("identifiant (Message-ID) : absent ou invalide « " + m.message_id + " »");
+    return core::fail(core::Category::invalid_input, "identifiant (Message-ID) : absent ou invalide « " + m.message_id + " »");
   }
   for (const auto& a : m.attachments) {
     // libcurl writes the name into Content-Disposition as is: keep it plain ASCII.
     if (a.file_name.empty() || !is_ascii_printable(a.file_name) ||
         a.file_name.find_first_of("/\\\"") != std::string::npos) {
-      return core::fail("pièce jointe : nom de fichier invalide « " + a.file_name +
+      return core::fail(core::Category::invalid_input, "pièce jointe : nom de fichier invalide « " + a.file_name +
                         " » (ASCII, sans chemin ni guillemet)");
     }
     if (a.content_type.empty() || !is_ascii_printable(a.content_type)) {
-      return core::fail("pièce jointe " + a.file_name + " : type de contenu invalide");
+      return core::fail(core::Category::invalid_input, "pièce jointe " + a.file_name + " : type de contenu invalide");
     }
   }
   return {};

@@ -109,18 +109,17 @@ Result<SmtpClient> SmtpClient::create(SmtpEndpoint endpoint) {
   ensure_curl_initialised();
   const bool implicit_tls = endpoint.url.rfind("smtps://", 0) == 0;
   if (!implicit_tls && endpoint.url.rfind("smtp://", 0) != 0) {
-    return core::fail("smtp_url « " + endpoint.url + " » : smtp:// ou smtps:// attendu");
+    return core::fail(core::Category::invalid_input, "smtp_url « " + endpoint.url + " » : smtp:// ou smtps:// attendu");
   }
   if (endpoint.tls == TlsMode::none && !implicit_tls && endpoint.unix_socket.empty() &&
       !is_loopback_url(endpoint.url)) {
-    return core::fail("tls = none n'est permis que vers un serveur local (127.0.0.1, ::1, localhost) : "
+    return core::fail(core::Category::invalid_input, "tls = none n'est permis que vers un serveur local (127.0.0.1, ::1, localhost) : "
                       "ailleurs, le message et le mot de passe passeraient en clair");
   }
   SmtpClient client;
   client.endpoint_ = std::move(endpoint);
   client.conversation_ = std::make_unique<Conversation>();
-  auto easy = client.new_handle(*client.conversation_);
-  if (!easy) return std::unexpected(easy.error());
+  IPT_TRY(easy, client.new_handle(*client.conversation_));
   client.easy_ = std::move(*easy);
   return client;
 }
@@ -208,8 +207,7 @@ DeliveryOutcome SmtpClient::send(const MailMessage& message) {
 
 Result<std::string> SmtpClient::check() {
   Conversation c;
-  auto easy = new_handle(c);
-  if (!easy) return std::unexpected(easy.error());
+  IPT_TRY(easy, new_handle(c));
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy->get(), CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(easy->get(), CURLOPT_CONNECT_ONLY, 1L);
@@ -219,7 +217,7 @@ Result<std::string> SmtpClient::check() {
     if (!c.error_reply.empty()) {
       why += " ; réponse du serveur : " + (c.error_command.empty() ? "" : c.error_command + " : ") + c.error_reply;
     }
-    return core::fail(endpoint_.url + " : " + why);
+    return core::fail(core::Category::external_service, endpoint_.url + " : " + why);
   }
   std::string summary = "connexion à " + endpoint_.url + " réussie";
   if (endpoint_.url.rfind("smtps://", 0) == 0) {

@@ -11,9 +11,8 @@ SmtpTransport::SmtpTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 SmtpTransport::~SmtpTransport() = default;
 
 Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(const MailConfig& config) {
-  if (config.smtp_url.empty()) return core::fail("configuration : smtp_url absent (aucun serveur SMTP)");
-  auto password = load_password(config);
-  if (!password) return std::unexpected(password.error());
+  if (config.smtp_url.empty()) return core::fail(core::Category::invalid_input, "configuration : smtp_url absent (aucun serveur SMTP)");
+  IPT_TRY(password, load_password(config));
   detail::SmtpEndpoint endpoint;
   endpoint.url = config.smtp_url;
   endpoint.tls = config.tls;
@@ -21,8 +20,7 @@ Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(const MailConfig& c
   endpoint.username = config.username;
   endpoint.password = password->value_or("");
   endpoint.timeout = config.timeout;
-  auto client = detail::SmtpClient::create(std::move(endpoint));
-  if (!client) return std::unexpected(client.error());
+  IPT_TRY(client, detail::SmtpClient::create(std::move(endpoint)));
   return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::make_unique<Impl>(Impl{std::move(*client)})));
 }
 
@@ -38,8 +36,7 @@ Result<std::unique_ptr<Transport>> make_transport(const MailConfig& config,
     return std::unique_ptr<Transport>(
         std::make_unique<FileTransport>(config.outbox_dir.empty() ? default_folder : config.outbox_dir));
   }
-  auto smtp = SmtpTransport::create(config);
-  if (!smtp) return std::unexpected(smtp.error());
+  IPT_TRY(smtp, SmtpTransport::create(config));
   return std::unique_ptr<Transport>(std::move(*smtp));
 }
 

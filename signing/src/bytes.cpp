@@ -1,11 +1,5 @@
 #include "ipt/signing/bytes.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 
 namespace ipt::signing {
@@ -34,7 +28,7 @@ core::Result<Bytes> from_hex(std::string_view hex) {
   for (char c : hex) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     const int v = value(c);
-    if (v < 0) return core::fail("hexadécimal invalide");
+    if (v < 0) return core::fail(core::Category::invalid_input, "hexadécimal invalide");
     if (high < 0) {
       high = v;
     } else {
@@ -49,46 +43,17 @@ core::Result<Bytes> from_hex(std::string_view hex) {
 core::Result<Bytes> read_file(const std::filesystem::path& path, size_t max_bytes) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return core::fail(path.string() + " : fichier illisible ou introuvable");
+  if (ec) return core::fail(core::Category::not_found, "fichier illisible ou introuvable", {.file = path.string()});
   if (size > max_bytes) {
-    return core::fail(path.string() + " : fichier trop volumineux (" + std::to_string(size) + " octets)");
+    return core::fail(core::Category::invalid_input, "fichier trop volumineux (" + std::to_string(size) + " octets)",
+                      {.file = path.string()});
   }
   std::ifstream in(path, std::ios::binary);
   Bytes bytes(size);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-    return core::fail(path.string() + " : lecture impossible");
+    return core::fail(core::Category::not_found, "lecture impossible", {.file = path.string()});
   }
   return bytes;
-}
-
-core::Result<void> write_file_atomically(const std::filesystem::path& path, const Bytes& bytes) {
-  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return core::fail(path.string() + " : écriture impossible (" + std::strerror(errno) + ")");
-  ::fchmod(fd, S_IRUSR | S_IWUSR);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return core::fail(path.string() + " : écriture impossible (" + reason + ")");
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    return core::fail(path.string() + " : écriture impossible (" + std::strerror(errno) + ")");
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return core::fail(path.string() + " : écriture impossible (" + reason + ")");
-  }
-  return {};
 }
 
 }  // namespace ipt::signing

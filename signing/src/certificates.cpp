@@ -9,8 +9,7 @@ namespace ipt::signing {
 using namespace detail;
 
 core::Result<std::vector<Bytes>> load_certificates(const std::filesystem::path& path) {
-  auto bytes = read_file(path, 8u << 20);
-  if (!bytes) return std::unexpected(bytes.error());
+  IPT_TRY(bytes, read_file(path, 8u << 20));
   std::vector<Bytes> out;
   BioPtr bio(BIO_new_mem_buf(bytes->data(), static_cast<int>(bytes->size())));
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
@@ -22,7 +21,7 @@ core::Result<std::vector<Bytes>> load_certificates(const std::filesystem::path& 
     if (auto der = parse_certificate(*bytes)) out.push_back(der_of(der->get()));
     ERR_clear_error();
   }
-  if (out.empty()) return core::fail(path.string() + " : aucun certificat (PEM ou DER) dans ce fichier");
+  if (out.empty()) return core::fail(core::Category::invalid_input, path.string() + " : aucun certificat (PEM ou DER) dans ce fichier");
   return out;
 }
 

@@ -39,8 +39,7 @@ core::Result<std::vector<X509Ptr>> parse_certificates(const std::vector<Bytes>& 
   std::vector<X509Ptr> out;
   out.reserve(chain.size());
   for (const auto& der : chain) {
-    auto c = parse_certificate(der);
-    if (!c) return std::unexpected(c.error());
+    IPT_TRY(c, parse_certificate(der));
     out.push_back(*std::move(c));
   }
   return out;
@@ -48,10 +47,8 @@ core::Result<std::vector<X509Ptr>> parse_certificates(const std::vector<Bytes>& 
 
 core::Result<CmsSkeleton> build_cms(const Bytes& document_digest, const Bytes& certificate,
                                     const std::vector<Bytes>& chain) {
-  auto cert = parse_certificate(certificate);
-  if (!cert) return std::unexpected(cert.error());
-  auto parsed_chain = parse_certificates(chain);
-  if (!parsed_chain) return std::unexpected(parsed_chain.error());
+  IPT_TRY(cert, parse_certificate(certificate));
+  IPT_TRY(parsed_chain, parse_certificates(chain));
   return build_cms(document_digest, cert->get(), *parsed_chain);
 }
 
@@ -96,7 +93,7 @@ core::Result<Bytes> finish_cms(CmsSkeleton& skeleton, const Bytes& signature_val
       EVP_DigestVerify(ctx.get(), signature_value.data(), signature_value.size(), skeleton.signed_attributes.data(),
                        skeleton.signed_attributes.size()) != 1) {
     ERR_clear_error();
-    return core::fail("la valeur de signature ne correspond pas au certificat ou aux données à signer");
+    return core::fail(core::Category::invalid_input, "la valeur de signature ne correspond pas au certificat ou aux données à signer");
   }
   ASN1_STRING_set(CMS_SignerInfo_get0_signature(skeleton.signer), signature_value.data(),
                   static_cast<int>(signature_value.size()));

@@ -46,13 +46,13 @@ core::Result<Bytes> perform(const std::string& url, const std::string* content_t
     curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
   }
   const CURLcode rc = curl_easy_perform(curl.get());
-  if (sink.overflow) return core::fail(url + " : réponse trop volumineuse");
+  if (sink.overflow) return core::fail(core::Category::external_service, url + " : réponse trop volumineuse");
   if (rc != CURLE_OK) {
-    return core::fail(url + " : le serveur ne répond pas (" + curl_easy_strerror(rc) + ")");
+    return core::fail(core::Category::external_service, url + " : le serveur ne répond pas (" + curl_easy_strerror(rc) + ")");
   }
   long status = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) return core::fail(url + " : réponse HTTP " + std::to_string(status));
+  if (status < 200 || status >= 300) return core::fail(core::Category::external_service, url + " : réponse HTTP " + std::to_string(status));
   return std::move(sink.data);
 }
 

@@ -51,14 +51,14 @@ core::Result<std::unique_ptr<KeySource>> open_pkcs11(const Pkcs11Location& locat
   if (PKCS11_CTX_load(ctx, location.module.c_str()) != 0) {
     PKCS11_CTX_free(ctx);
     ERR_clear_error();
-    return core::fail(where + " : module " + location.module.string() + " introuvable ou illisible");
+    return core::fail(core::Category::not_found, where + " : module " + location.module.string() + " introuvable ou illisible");
   }
   PKCS11_SLOT* slots = nullptr;
   unsigned int count = 0;
   if (PKCS11_enumerate_slots(ctx, &slots, &count) != 0) {
     PKCS11_CTX_unload(ctx);
     PKCS11_CTX_free(ctx);
-    return core::fail(where + " : lecteurs illisibles");
+    return core::fail(core::Category::external_service, where + " : lecteurs illisibles");
   }
   auto source = std::make_unique<Pkcs11KeySource>(ctx, slots, count);
   PKCS11_SLOT* slot = nullptr;
@@ -69,16 +69,16 @@ core::Result<std::unique_ptr<KeySource>> open_pkcs11(const Pkcs11Location& locat
       break;
     }
   }
-  if (!slot) return core::fail(where + " : jeton introuvable");
-  if (PKCS11_open_session(slot, 0) != 0) return core::fail(where + " : ouverture de session impossible");
+  if (!slot) return core::fail(core::Category::not_found, where + " : jeton introuvable");
+  if (PKCS11_open_session(slot, 0) != 0) return core::fail(core::Category::external_service, where + " : ouverture de session impossible");
   if (PKCS11_login(slot, 0, pin.c_str()) != 0) {
     ERR_clear_error();
-    return core::fail(where + " : code PIN incorrect");
+    return core::fail(core::Category::refused, where + " : code PIN incorrect");
   }
   PKCS11_KEY* keys = nullptr;
   unsigned int key_count = 0;
   if (PKCS11_enumerate_keys(slot->token, &keys, &key_count) != 0 || key_count == 0) {
-    return core::fail(where + " : aucune clé privée");
+    return core::fail(core::Category::not_found, where + " : aucune clé privée");
   }
   PKCS11_KEY* key = nullptr;
   for (unsigned int i = 0; i < key_count; ++i) {
@@ -87,7 +87,7 @@ core::Result<std::unique_ptr<KeySource>> open_pkcs11(const Pkcs11Location& locat
       break;
     }
   }
-  if (!key) return core::fail(where + " : clé « " + location.key_label + " » introuvable");
+  if (!key) return core::fail(core::Category::not_found, where + " : clé « " + location.key_label + " » introuvable");
   PKCS11_CERT* certs = nullptr;
   unsigned int cert_count = 0;
   if (PKCS11_enumerate_certs(slot->token, &certs, &cert_count) != 0) return core::fail(where + " : certificats illisibles");
@@ -97,7 +97,7 @@ core::Result<std::unique_ptr<KeySource>> open_pkcs11(const Pkcs11Location& locat
       certificate = certs[i].x509;
     }
   }
-  if (!certificate) return core::fail(where + " : aucun certificat pour la clé");
+  if (!certificate) return core::fail(core::Category::not_found, where + " : aucun certificat pour la clé");
   source->key_.reset(PKCS11_get_private_key(key));
   if (!source->key_) return core::fail(where + " : clé privée inaccessible (" + openssl_errors() + ")");
   source->certificate_ = der_of(certificate);

@@ -28,14 +28,14 @@ Bytes der_of(X509* cert) {
 core::Result<X509Ptr> parse_certificate(const Bytes& der) {
   const unsigned char* p = der.data();
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (!cert) return core::fail("certificat illisible (" + openssl_errors() + ")");
+  if (!cert) return core::fail(core::Category::invalid_input, "certificat illisible (" + openssl_errors() + ")");
   return cert;
 }
 
 core::Result<CmsPtr> parse_cms(const Bytes& der) {
   const unsigned char* p = der.data();
   CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
-  if (!cms) return core::fail("structure CMS illisible (" + openssl_errors() + ")");
+  if (!cms) return core::fail(core::Category::invalid_input, "structure CMS illisible (" + openssl_errors() + ")");
   return cms;
 }
 

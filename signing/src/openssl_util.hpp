@@ -14,42 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "ipt/core/openssl_handles.hpp"
 #include "ipt/core/result.hpp"
 #include "ipt/signing/bytes.hpp"
 
 namespace ipt::signing::detail {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-template <class T, void (*F)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, F>>;
-
-using X509Ptr = Handle<X509, X509_free>;
-using EvpPkeyPtr = Handle<EVP_PKEY, EVP_PKEY_free>;
-using EvpMdCtxPtr = Handle<EVP_MD_CTX, EVP_MD_CTX_free>;
-using CmsPtr = Handle<CMS_ContentInfo, CMS_ContentInfo_free>;
-using BioPtr = Handle<BIO, BIO_free_all>;
-using X509StorePtr = Handle<X509_STORE, X509_STORE_free>;
-using X509StoreCtxPtr = Handle<X509_STORE_CTX, X509_STORE_CTX_free>;
-using TsReqPtr = Handle<TS_REQ, TS_REQ_free>;
-using TsRespPtr = Handle<TS_RESP, TS_RESP_free>;
-using TsMsgImprintPtr = Handle<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free>;
-using TsVerifyCtxPtr = Handle<TS_VERIFY_CTX, TS_VERIFY_CTX_free>;
-using OcspRespPtr = Handle<OCSP_RESPONSE, OCSP_RESPONSE_free>;
-using OcspBasicPtr = Handle<OCSP_BASICRESP, OCSP_BASICRESP_free>;
-using OcspReqPtr = Handle<OCSP_REQUEST, OCSP_REQUEST_free>;
-using OcspCertIdPtr = Handle<OCSP_CERTID, OCSP_CERTID_free>;
-using X509CrlPtr = Handle<X509_CRL, X509_CRL_free>;
-using Asn1IntegerPtr = Handle<ASN1_INTEGER, ASN1_INTEGER_free>;
-using Asn1ObjectPtr = Handle<ASN1_OBJECT, ASN1_OBJECT_free>;
-using PKCS7Ptr = Handle<PKCS7, PKCS7_free>;
-
-struct X509StackDeleter {
-  void operator()(STACK_OF(X509)* s) const { sk_X509_pop_free(s, X509_free); }
-};
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
+// The handle types (X509Ptr, CmsPtr, ..., Handle<T, free>) are core's, shared with localpki.
+using namespace core::openssl;  // NOLINT(google-build-using-namespace): private header
 
 // The OpenSSL error queue as text (emptied), for the end of a French message.
 std::string openssl_errors();

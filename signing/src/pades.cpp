@@ -88,16 +88,13 @@ struct Prepared {
 
 core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options, const Bytes& certificate,
                                const std::vector<Bytes>& chain) {
-  auto cert = parse_certificate(certificate);
-  if (!cert) return std::unexpected(cert.error());
-  if (auto ok = check_signing_certificate(cert->get(), options.signing_time); !ok) return std::unexpected(ok.error());
-  auto parsed_chain = parse_certificates(chain);
-  if (!parsed_chain) return std::unexpected(parsed_chain.error());
+  IPT_TRY(cert, parse_certificate(certificate));
+  IPT_TRY_VOID(check_signing_certificate(cert->get(), options.signing_time));
+  IPT_TRY(parsed_chain, parse_certificates(chain));
 
-  auto revision = PdfRevision::open(pdf);
-  if (!revision) return std::unexpected(revision.error());
+  IPT_TRY(revision, PdfRevision::open(pdf));
   for (const auto& fill : options.fills) {
-    if (auto ok = revision->fill(fill); !ok) return std::unexpected(ok.error());
+    IPT_TRY_VOID(revision->fill(fill));
   }
   // This signature locks what its signatory filled and the fields named; a certification
   // also locks every value the document already carries (the dossier's data, read-only from
@@ -128,12 +125,10 @@ core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options
   spec.appearance_lines = {"Signé électroniquement par", spec.name};
   if (!organisation.empty()) spec.appearance_lines.push_back("pour " + organisation);
   spec.appearance_lines.push_back(french_time(options.signing_time));
-  if (auto ok = revision->add_signature(spec); !ok) return std::unexpected(ok.error());
-  auto written = revision->write();
-  if (!written) return std::unexpected(written.error());
+  IPT_TRY_VOID(revision->add_signature(spec));
+  IPT_TRY(written, revision->write());
 
-  auto skeleton = build_cms(written->digest, cert->get(), *parsed_chain);
-  if (!skeleton) return std::unexpected(skeleton.error());
+  IPT_TRY(skeleton, build_cms(written->digest, cert->get(), *parsed_chain));
   Prepared out;
   out.signature.options = options;
   out.signature.pdf = std::move(written->pdf);
@@ -153,16 +148,12 @@ core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkel
                            const Bytes& signature_value, TimestampSource* timestamps) {
   std::optional<Bytes> token;
   if (prepared.options.level != Level::b_b) {
-    if (!timestamps) return core::fail("niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
-    auto t = timestamps->timestamp(sha256(signature_value));
-    if (!t) return std::unexpected(t.error());
+    if (!timestamps) return core::fail(core::Category::invalid_input, "niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    IPT_TRY(t, timestamps->timestamp(sha256(signature_value)));
     token = *std::move(t);
   }
-  auto cms = finish_cms(skeleton, signature_value, token);
-  if (!cms) return std::unexpected(cms.error());
-  if (auto ok = write_contents(pdf, prepared.contents_offset, prepared.contents_length, *cms); !ok) {
-    return std::unexpected(ok.error());
-  }
+  IPT_TRY(cms, finish_cms(skeleton, signature_value, token));
+  IPT_TRY_VOID(write_contents(pdf, prepared.contents_offset, prepared.contents_length, *cms));
   return pdf;
 }
 
@@ -170,27 +161,24 @@ core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkel
 
 core::Result<PreparedSignature> prepare_signature(const Bytes& pdf, const SignatureOptions& options,
                                                   const Bytes& certificate, const std::vector<Bytes>& chain) {
-  auto prepared = prepare(pdf, options, certificate, chain);
-  if (!prepared) return std::unexpected(prepared.error());
+  IPT_TRY(prepared, prepare(pdf, options, certificate, chain));
   return std::move(prepared->signature);
 }
 
 core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const Bytes& signature_value,
                                        TimestampSource* timestamps) {
-  auto skeleton = build_cms(prepared.document_digest, prepared.certificate, prepared.chain);
-  if (!skeleton) return std::unexpected(skeleton.error());
+  IPT_TRY(skeleton, build_cms(prepared.document_digest, prepared.certificate, prepared.chain));
   if (skeleton->signed_attributes != prepared.signed_attributes) {
-    return core::fail("état de signature incohérent : les données à signer ont changé");
+    return core::fail(core::Category::integrity, "état de signature incohérent : les données à signer ont changé");
   }
   return finish(prepared.pdf, prepared, *skeleton, signature_value, timestamps);
 }
 
 core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepared, const Bytes& cms_der) {
-  auto cms = parse_cms(cms_der);
-  if (!cms) return std::unexpected(cms.error());
+  IPT_TRY(cms, parse_cms(cms_der));
   // The CMS must sign this revision: its message-digest attribute is the document digest.
   STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms->get());
-  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return core::fail("CMS : un seul signataire attendu");
+  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return core::fail(core::Category::invalid_input, "CMS : un seul signataire attendu");
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
   const int index = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
   ASN1_TYPE* value = index >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, index), 0) : nullptr;
@@ -198,57 +186,45 @@ core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepare
       Bytes(ASN1_STRING_get0_data(value->value.octet_string),
             ASN1_STRING_get0_data(value->value.octet_string) + ASN1_STRING_length(value->value.octet_string)) !=
           prepared.document_digest) {
-    return core::fail("CMS : il ne signe pas ce document (empreinte différente)");
+    return core::fail(core::Category::integrity, "CMS : il ne signe pas ce document (empreinte différente)");
   }
   Bytes pdf = prepared.pdf;
-  if (auto ok = write_contents(pdf, prepared.contents_offset, prepared.contents_length, cms_der); !ok) {
-    return std::unexpected(ok.error());
-  }
+  IPT_TRY_VOID(write_contents(pdf, prepared.contents_offset, prepared.contents_length, cms_der));
   return pdf;
 }
 
 core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& data) {
-  auto revision = PdfRevision::open(pdf);
-  if (!revision) return std::unexpected(revision.error());
-  if (auto ok = revision->add_validation_data(data); !ok) return std::unexpected(ok.error());
-  auto written = revision->write();
-  if (!written) return std::unexpected(written.error());
+  IPT_TRY(revision, PdfRevision::open(pdf));
+  IPT_TRY_VOID(revision->add_validation_data(data));
+  IPT_TRY(written, revision->write());
   return std::move(written->pdf);
 }
 
 core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& timestamps, size_t reserved_bytes) {
-  auto revisions = PdfRevision::open(pdf);
-  if (!revisions) return std::unexpected(revisions.error());
+  IPT_TRY(revisions, PdfRevision::open(pdf));
   SignatureSpec spec;
   spec.document_timestamp = true;
   // A fresh name for each document timestamp.
   spec.field = "horodatage_" + std::to_string(pdf.size());
   spec.reserved_bytes = reserved_bytes;
-  if (auto ok = revisions->add_signature(spec); !ok) return std::unexpected(ok.error());
-  auto written = revisions->write();
-  if (!written) return std::unexpected(written.error());
-  auto token = timestamps.timestamp(written->digest);
-  if (!token) return std::unexpected(token.error());
-  if (auto ok = write_contents(written->pdf, written->contents_offset, written->contents_length, *token); !ok) {
-    return std::unexpected(ok.error());
-  }
+  IPT_TRY_VOID(revisions->add_signature(spec));
+  IPT_TRY(written, revisions->write());
+  IPT_TRY(token, timestamps.timestamp(written->digest));
+  IPT_TRY_VOID(write_contents(written->pdf, written->contents_offset, written->contents_length, *token));
   return std::move(written->pdf);
 }
 
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
                              TimestampSource* timestamps, const std::vector<Bytes>& trust_anchors) {
   if (options.level != Level::b_b && !timestamps) {
-    return core::fail("niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    return core::fail(core::Category::invalid_input, "niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
   }
-  auto stages = prepare(pdf, options, key.certificate(), key.chain());
-  if (!stages) return std::unexpected(stages.error());
+  IPT_TRY(stages, prepare(pdf, options, key.certificate(), key.chain()));
   const PreparedSignature* prepared = &stages->signature;
-  auto value = key.sign(prepared->signed_attributes);
-  if (!value) return std::unexpected(value.error());
+  IPT_TRY(value, key.sign(prepared->signed_attributes));
   // Same process, same skeleton: no need to rebuild it (complete_signature does, to check a
   // state that may have been stored). The prepared document is handed over, not copied.
-  auto signed_pdf = finish(std::move(stages->signature.pdf), *prepared, stages->skeleton, *value, timestamps);
-  if (!signed_pdf) return std::unexpected(signed_pdf.error());
+  IPT_TRY(signed_pdf, finish(std::move(stages->signature.pdf), *prepared, stages->skeleton, *value, timestamps));
   if (options.level == Level::b_b || options.level == Level::b_t) return signed_pdf;
 
   // B-LT: validation data for the signer's chain and for the timestamp authority's.
@@ -256,8 +232,7 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   chain.insert(chain.end(), key.chain().begin(), key.chain().end());
   const Bytes cms_der(signed_pdf->begin() + static_cast<long>(prepared->contents_offset + 1),
                       signed_pdf->begin() + static_cast<long>(prepared->contents_offset + prepared->contents_length - 1));
-  auto cms_bytes = from_hex(as_text(cms_der));
-  if (!cms_bytes) return std::unexpected(cms_bytes.error());
+  IPT_TRY(cms_bytes, from_hex(as_text(cms_der)));
   // The timestamp token's certificates sit in the unsigned attribute; take them from there.
   if (auto cms = parse_cms(*cms_bytes)) {
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms->get()), 0);
@@ -277,13 +252,10 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   }
   auto data = fetch_validation_data(chain, trust_anchors);
   if (!data) return std::unexpected(data.error().with_context("niveau B-LT"));
-  auto with_dss = add_validation_data(*signed_pdf, *data);
-  if (!with_dss) return std::unexpected(with_dss.error());
+  IPT_TRY(with_dss, add_validation_data(*signed_pdf, *data));
   auto result = options.level == Level::b_lt ? std::move(with_dss) : add_document_timestamp(*with_dss, *timestamps);
   if (!result) return result;
-  if (auto reached = check_level_reached(*result, options.field, options.level, trust_anchors); !reached) {
-    return std::unexpected(reached.error());
-  }
+  IPT_TRY_VOID(check_level_reached(*result, options.field, options.level, trust_anchors));
   return result;
 }
 
@@ -322,11 +294,11 @@ Bytes PreparedSignature::serialize() const {
 core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& bytes) {
   try {
     const auto j = nlohmann::json::parse(as_text(bytes));
-    if (j.at("format") != "ipt-prepared-signature-1") return core::fail("état de signature : format inconnu");
+    if (j.at("format") != "ipt-prepared-signature-1") return core::fail(core::Category::invalid_input, "état de signature : format inconnu");
     PreparedSignature p;
     p.options.field = j.at("field");
     const auto level = parse_level(j.at("level").get<std::string>());
-    if (!level) return core::fail("état de signature : niveau inconnu");
+    if (!level) return core::fail(core::Category::invalid_input, "état de signature : niveau inconnu");
     p.options.level = *level;
     p.options.certify = j.at("certify");
     for (const auto& f : j.at("fills")) p.options.fills.push_back({f.at("field"), f.at("value")});
@@ -345,18 +317,18 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     auto attributes = hex("signed_attributes");
     auto certificate = hex("certificate");
     auto pdf = hex("pdf");
-    if (!digest || !attributes || !certificate || !pdf) return core::fail("état de signature : données illisibles");
+    if (!digest || !attributes || !certificate || !pdf) return core::fail(core::Category::invalid_input, "état de signature : données illisibles");
     p.document_digest = *digest;
     p.signed_attributes = *attributes;
     p.certificate = *certificate;
     p.pdf = *pdf;
     for (const auto& c : j.at("chain")) {
       auto der = from_hex(c.get<std::string>());
-      if (!der) return core::fail("état de signature : chaîne illisible");
+      if (!der) return core::fail(core::Category::invalid_input, "état de signature : chaîne illisible");
       p.chain.push_back(*der);
     }
     if (p.contents_offset + p.contents_length > p.pdf.size()) {
-      return core::fail("état de signature : incohérent");
+      return core::fail(core::Category::integrity, "état de signature : incohérent");
     }
     // The document digest must still match the prepared file (nothing edited it since).
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
@@ -367,15 +339,15 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     Bytes digest_now(32);
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx.get(), digest_now.data(), &n);
-    if (digest_now != p.document_digest) return core::fail("état de signature : le document préparé a été modifié");
+    if (digest_now != p.document_digest) return core::fail(core::Category::integrity, "état de signature : le document préparé a été modifié");
     // The data to be signed must be what this document and certificate give.
     auto skeleton = build_cms(p.document_digest, p.certificate, p.chain);
     if (!skeleton || skeleton->signed_attributes != p.signed_attributes) {
-      return core::fail("état de signature : les données à signer ne correspondent pas au document");
+      return core::fail(core::Category::integrity, "état de signature : les données à signer ne correspondent pas au document");
     }
     return p;
   } catch (const nlohmann::json::exception&) {
-    return core::fail("état de signature illisible");
+    return core::fail(core::Category::invalid_input, "état de signature illisible");
   }
 }
 

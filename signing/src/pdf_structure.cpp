@@ -37,13 +37,13 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
   Revision rev;
   rev.startxref = offset;
   if (offset >= s.size() || s.compare(offset, 4, "xref") != 0) {
-    return core::fail("table de références croisées non classique (flux de références, format non pris en charge)");
+    return core::fail(core::Category::refused, "table de références croisées non classique (flux de références, format non pris en charge)");
   }
   size_t pos = offset + 4;
   for (;;) {
     size_t probe = pos;
     while (probe < s.size() && is_space(static_cast<unsigned char>(s[probe]))) ++probe;
-    if (probe >= s.size()) return core::fail("table de références croisées tronquée");
+    if (probe >= s.size()) return core::fail(core::Category::invalid_input, "table de références croisées tronquée");
     if (s.compare(probe, 7, "trailer") == 0) {
       pos = probe + 7;
       break;
@@ -51,7 +51,7 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
     const auto first = read_number(s, pos);
     const auto count = read_number(s, pos);
     if (!first || !count || *count > 10'000'000 || *first > 10'000'000) {
-      return core::fail("table de références croisées illisible");
+      return core::fail(core::Category::invalid_input, "table de références croisées illisible");
     }
     // Each entry is "oooooooooo ggggg n" plus a two-byte end of line (20 bytes), but be
     // lenient about the white space between fields.
@@ -60,11 +60,11 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
       const auto generation = read_number(s, pos);
       while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
       if (!entry_offset || !generation || pos >= s.size() || (s[pos] != 'n' && s[pos] != 'f')) {
-        return core::fail("entrée de table de références croisées illisible");
+        return core::fail(core::Category::invalid_input, "entrée de table de références croisées illisible");
       }
       const int number = static_cast<int>(*first + i);
       if (s[pos] == 'n') {
-        if (*entry_offset >= s.size()) return core::fail("référence croisée hors du fichier");
+        if (*entry_offset >= s.size()) return core::fail(core::Category::invalid_input, "référence croisée hors du fichier");
         rev.objects[number] = *entry_offset;
       } else if (number != 0) {
         rev.freed.push_back(number);
@@ -73,7 +73,7 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
     }
   }
   const auto trailer_end = s.find("startxref", pos);
-  if (trailer_end == std::string_view::npos) return core::fail("trailer sans startxref");
+  if (trailer_end == std::string_view::npos) return core::fail(core::Category::invalid_input, "trailer sans startxref");
   rev.trailer = std::string(s.substr(pos, trailer_end - pos));
   return rev;
 }
@@ -82,10 +82,10 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
 
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
   const std::string_view s = view(pdf);
-  if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail("ce fichier n'est pas un PDF");
+  if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n'est pas un PDF");
   // Object streams and encryption are refused outright: PoDoFo 0.9.8 cannot continue them safely.
   for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
-    if (token_at(s, at + 1, "ObjStm")) return core::fail("flux d'objets (ObjStm) : format non pris en charge");
+    if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d'objets (ObjStm) : format non pris en charge");
   }
   std::vector<Revision> revisions;
   for (size_t at = s.find("startxref"); at != std::string_view::npos; at = s.find("startxref", at + 9)) {
@@ -96,17 +96,16 @@ core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
     pos += 5;
     if (pos < s.size() && s[pos] == '\r') ++pos;
     if (pos < s.size() && s[pos] == '\n') ++pos;
-    auto rev = read_xref(s, *offset);
-    if (!rev) return std::unexpected(rev.error());
+    IPT_TRY(rev, read_xref(s, *offset));
     if (rev->trailer.find("/XRefStm") != std::string::npos) {
-      return core::fail("fichier hybride (XRefStm) : format non pris en charge");
+      return core::fail(core::Category::refused, "fichier hybride (XRefStm) : format non pris en charge");
     }
-    if (rev->trailer.find("/Encrypt") != std::string::npos) return core::fail("document chiffré : non pris en charge");
+    if (rev->trailer.find("/Encrypt") != std::string::npos) return core::fail(core::Category::refused, "document chiffré : non pris en charge");
     rev->end = pos;
     revisions.push_back(std::move(*rev));
-    if (revisions.size() > 10000) return core::fail("trop de révisions");
+    if (revisions.size() > 10000) return core::fail(core::Category::invalid_input, "trop de révisions");
   }
-  if (revisions.empty()) return core::fail("fin de fichier PDF (startxref, %%EOF) introuvable : fichier tronqué ?");
+  if (revisions.empty()) return core::fail(core::Category::invalid_input, "fin de fichier PDF (startxref, %%EOF) introuvable : fichier tronqué ?");
   return revisions;
 }
 

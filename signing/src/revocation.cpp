@@ -63,8 +63,7 @@ core::Result<ValidationData> fetch_validation_data(const std::vector<Bytes>& cha
   std::vector<X509Ptr> pool;
   for (const auto* list : {&chain, &anchors}) {
     for (const auto& der : *list) {
-      auto cert = parse_certificate(der);
-      if (!cert) return std::unexpected(cert.error());
+      IPT_TRY(cert, parse_certificate(der));
       pool.push_back(std::move(*cert));
     }
   }
@@ -84,8 +83,7 @@ core::Result<ValidationData> fetch_validation_data(const std::vector<Bytes>& cha
     const std::string who = "certificat « " + subject_field(cert, NID_commonName) + " »";
     if (!issuer) return core::fail(who + " : émetteur introuvable pour les données de révocation");
     if (const auto url = ocsp_url(cert)) {
-      auto request = ocsp_request_for(cert, issuer);
-      if (!request) return std::unexpected(request.error());
+      IPT_TRY(request, ocsp_request_for(cert, issuer));
       auto reply = http_post(*url, "application/ocsp-request", *request, timeout);
       if (!reply) return std::unexpected(reply.error().with_context(who + " : OCSP"));
       const unsigned char* p = reply->data();

@@ -40,29 +40,29 @@ core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
   if (!reply) return std::unexpected(reply.error().with_context("horodatage"));
   const unsigned char* p = reply->data();
   TsRespPtr response(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply->size())));
-  if (!response) return core::fail(where + " : réponse illisible");
+  if (!response) return core::fail(core::Category::external_service, where + " : réponse illisible");
 
   // The reply must answer this request: status granted, same nonce, same imprint.
   TS_STATUS_INFO* status = TS_RESP_get_status_info(response.get());
   const long code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status));
   if (code != 0 && code != 1) {
-    return core::fail(where + " : demande refusée par l'autorité (statut " + std::to_string(code) + ")");
+    return core::fail(core::Category::external_service, where + " : demande refusée par l'autorité (statut " + std::to_string(code) + ")");
   }
   PKCS7* token = TS_RESP_get_token(response.get());
   TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());
-  if (!token || !info) return core::fail(where + " : réponse sans jeton");
+  if (!token || !info) return core::fail(core::Category::external_service, where + " : réponse sans jeton");
   const ASN1_INTEGER* echoed = TS_TST_INFO_get_nonce(info);
   const bool nonce_ok = echoed && ASN1_INTEGER_cmp(echoed, nonce.get()) == 0;
-  if (!nonce_ok) return core::fail(where + " : la réponse ne correspond pas à la demande (nonce)");
+  if (!nonce_ok) return core::fail(core::Category::external_service, where + " : la réponse ne correspond pas à la demande (nonce)");
   TS_MSG_IMPRINT* answered = TS_TST_INFO_get_msg_imprint(info);
   ASN1_OCTET_STRING* answered_digest = TS_MSG_IMPRINT_get_msg(answered);
   if (!answered_digest || static_cast<size_t>(ASN1_STRING_length(answered_digest)) != digest.size() ||
       !std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(answered_digest))) {
-    return core::fail(where + " : la réponse ne correspond pas à la demande (empreinte)");
+    return core::fail(core::Category::external_service, where + " : la réponse ne correspond pas à la demande (empreinte)");
   }
   unsigned char* token_der = nullptr;
   const int token_length = i2d_PKCS7(token, &token_der);
-  if (token_length <= 0) return core::fail(where + " : jeton illisible");
+  if (token_length <= 0) return core::fail(core::Category::external_service, where + " : jeton illisible");
   Bytes out(token_der, token_der + token_length);
   OPENSSL_free(token_der);
   return out;

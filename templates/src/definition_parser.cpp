@@ -1,5 +1,7 @@
-// Reads a definition file (docs/templates.md) into a TemplateDefinition, strictly: the
-// first problem stops the parse and is reported as "file:line: reason" in French.
+// Reads a definition file (docs/templates.md) into a TemplateDefinition, strictly. Each
+// problem is a core::Diagnostic (file, line, path of the element or attribute, French
+// reason); within a top-level block the first problem stops that block, and every block is
+// read, so one run reports a problem per faulty block.
 #include <tinyxml2.h>
 
 #include <cctype>
@@ -17,43 +19,51 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-struct ParseError {
-  int line;
-  std::string reason;
-};
+template <class T>
+using Parsed = std::expected<T, core::Diagnostic>;
+
+// "document/tableau/ligne/cellule" (and "/@attribute" when one is named).
+std::string path_of(const XMLElement* e, const char* attribute) {
+  std::string path;
+  for (const tinyxml2::XMLNode* n = e; n != nullptr && n->ToElement() != nullptr; n = n->Parent()) {
+    path = path.empty() ? std::string(n->Value()) : std::string(n->Value()) + "/" + path;
+  }
+  if (attribute != nullptr) path += "/@" + std::string(attribute);
+  return path;
+}
 
 class Parser {
  public:
   Parser(std::string file, const FieldNames& known) : file_(std::move(file)), known_(known) {}
 
-  core::Result<TemplateDefinition> parse(std::string_view xml) {
+  std::expected<TemplateDefinition, core::Diagnostics> parse(std::string_view xml) {
     tinyxml2::XMLDocument doc;
     if (doc.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
       const char* detail = doc.ErrorStr();
-      return core::fail(file_ + ":" + std::to_string(doc.ErrorLineNum()) + ": XML mal formé (" +
-                        std::string(detail != nullptr ? detail : "") + ")");
+      return std::unexpected(core::Diagnostics{
+          {file_, doc.ErrorLineNum(), "", "XML mal formé (" + std::string(detail != nullptr ? detail : "") + ")"}});
     }
     const XMLElement* root = doc.RootElement();
-    if (root == nullptr || std::strcmp(root->Name(), "document") != 0)
-      return error(root != nullptr ? root->GetLineNum() : 1, "l’élément racine doit être <document>");
+    if (root == nullptr || std::strcmp(root->Name(), "document") != 0) {
+      return std::unexpected(core::Diagnostics{{file_, root != nullptr ? root->GetLineNum() : 1,
+                                                root != nullptr ? root->Name() : "", "l’élément racine doit être <document>"}});
+    }
     TemplateDefinition def;
     def.file = file_;
     def.id = file_.substr(0, file_.rfind('.'));
     if (const auto slash = def.id.find_last_of('/'); slash != std::string::npos) def.id = def.id.substr(slash + 1);
-    if (auto r = allow(root, {"titre", "marge"}); !r) return std::unexpected(r.error());
-    auto title = required_text_attribute(root, "titre");
-    if (!title) return std::unexpected(title.error());
-    def.title = *title;
-    if (const char* margin = root->Attribute("marge")) {
-      auto m = parse_number(root, "marge", margin, 10, 150);
-      if (!m) return std::unexpected(m.error());
-      def.margin = *m;
-    }
+    core::Diagnostics problems;
+    if (auto ok = read_root(root, def); !ok) problems.push_back(std::move(ok).error());
     for (const XMLElement* e = root->FirstChildElement(); e != nullptr; e = e->NextSiblingElement()) {
+      repeat_index_ = -1;
       auto block = parse_block(e);
-      if (!block) return std::unexpected(block.error());
+      if (!block) {
+        problems.push_back(std::move(block).error());
+        continue;
+      }
       def.blocks.push_back(std::move(*block));
     }
+    if (!problems.empty()) return std::unexpected(std::move(problems));
     def.sources = std::move(sources_);
     return def;
   }
@@ -64,27 +74,40 @@ class Parser {
   FieldNames sources_;
   int repeat_index_ = -1;  // inside <ligne repeter="n">: the row index replacing {i}
 
-  std::unexpected<core::Error> error(int line, const std::string& reason) const {
-    return core::fail(file_ + ":" + std::to_string(line) + ": " + reason);
+  // A problem at `e` (or at its `attribute`).
+  std::unexpected<core::Diagnostic> error(const XMLElement* e, const std::string& reason,
+                                          const char* attribute = nullptr) const {
+    return std::unexpected(core::Diagnostic{file_, e->GetLineNum(), path_of(e, attribute), reason});
   }
 
-  core::Result<void> allow(const XMLElement* e, std::initializer_list<const char*> names) const {
+  Parsed<void> read_root(const XMLElement* root, TemplateDefinition& def) const {
+    IPT_TRY_VOID(allow(root, {"titre", "marge"}));
+    IPT_TRY(title, required_text_attribute(root, "titre"));
+    def.title = *title;
+    if (const char* margin = root->Attribute("marge")) {
+      IPT_TRY(m, parse_number(root, "marge", margin, 10, 150));
+      def.margin = *m;
+    }
+    return {};
+  }
+
+  Parsed<void> allow(const XMLElement* e, std::initializer_list<const char*> names) const {
     for (const tinyxml2::XMLAttribute* a = e->FirstAttribute(); a != nullptr; a = a->Next()) {
       bool ok = false;
       for (const char* n : names) ok = ok || std::strcmp(n, a->Name()) == 0;
       if (!ok)
-        return error(e->GetLineNum(),
-                     "attribut « " + std::string(a->Name()) + " » inconnu sur <" + e->Name() + ">");
+        return error(e, "attribut « " + std::string(a->Name()) + " » inconnu sur <" + e->Name() + ">", a->Name());
     }
     return {};
   }
 
   // Text must be drawable by the WinAnsi fonts: say which character is not.
-  core::Result<std::string> drawable(const XMLElement* e, std::string text) const {
+  Parsed<std::string> drawable(const XMLElement* e, std::string text, const char* attribute = nullptr) const {
     const auto encoded = win_ansi::encode_utf8(text);
     if (encoded.unsupported)
-      return error(e->GetLineNum(), "caractère " + win_ansi::describe(*encoded.unsupported) +
-                                        " impossible à imprimer avec les polices du formulaire");
+      return error(e, "caractère " + win_ansi::describe(*encoded.unsupported) +
+                                        " impossible à imprimer avec les polices du formulaire",
+                   attribute);
     return text;
   }
 
@@ -96,65 +119,66 @@ class Parser {
   }
 
   // A label may hold `{field}` references too.
-  core::Result<std::string> label_attribute(const XMLElement* e, const char* name) {
+  Parsed<std::string> label_attribute(const XMLElement* e, const char* name) {
     const char* raw = e->Attribute(name);
     std::string text = expand_index(raw != nullptr ? raw : "");
-    if (auto r = check_references(e, text); !r) return std::unexpected(r.error());
-    return drawable(e, text);
+    IPT_TRY_VOID(check_references(e, text, name));
+    return drawable(e, text, name);
   }
 
-  core::Result<void> check_references(const XMLElement* e, const std::string& text) {
+  Parsed<void> check_references(const XMLElement* e, const std::string& text, const char* attribute = nullptr) {
     for (std::size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
       const std::size_t close = text.find('}', open);
-      if (close == std::string::npos) return error(e->GetLineNum(), "accolade « { » non refermée");
+      if (close == std::string::npos) return error(e, "accolade « { » non refermée", attribute);
       const std::string name = text.substr(open + 1, close - open - 1);
-      if (!known_.contains(name)) return error(e->GetLineNum(), "champ « " + name + " » inconnu");
+      if (!known_.contains(name)) return error(e, "champ « " + name + " » inconnu", attribute);
       sources_.insert(name);
     }
     return {};
   }
 
-  core::Result<std::string> required_text_attribute(const XMLElement* e, const char* name) const {
+  Parsed<std::string> required_text_attribute(const XMLElement* e, const char* name) const {
     const char* value = e->Attribute(name);
     if (value == nullptr || *value == '\0')
-      return error(e->GetLineNum(), "attribut « " + std::string(name) + " » manquant sur <" + e->Name() + ">");
-    return drawable(e, value);
+      return error(e, "attribut « " + std::string(name) + " » manquant sur <" + e->Name() + ">", name);
+    return drawable(e, value, name);
   }
 
-  core::Result<double> parse_number(const XMLElement* e, const char* name, const char* text, double min,
+  Parsed<double> parse_number(const XMLElement* e, const char* name, const char* text, double min,
                                     double max) const {
     double v = 0;
     const char* end = text + std::strlen(text);
     const auto [ptr, ec] = std::from_chars(text, end, v);
     if (ec != std::errc() || ptr != end || v < min || v > max)
-      return error(e->GetLineNum(), "attribut « " + std::string(name) + " » : « " + text +
+      return error(e, "attribut « " + std::string(name) + " » : « " + text +
                                         " » n’est pas un nombre entre " + std::to_string(static_cast<int>(min)) +
-                                        " et " + std::to_string(static_cast<int>(max)));
+                                        " et " + std::to_string(static_cast<int>(max)),
+                   name);
     return v;
   }
 
-  core::Result<bool> parse_bool(const XMLElement* e, const char* name, bool fallback) const {
+  Parsed<bool> parse_bool(const XMLElement* e, const char* name, bool fallback) const {
     const char* v = e->Attribute(name);
     if (v == nullptr) return fallback;
     if (std::strcmp(v, "oui") == 0) return true;
     if (std::strcmp(v, "non") == 0) return false;
-    return error(e->GetLineNum(), "attribut « " + std::string(name) + " » : « oui » ou « non » attendu, pas « " + v + " »");
+    return error(e, "attribut « " + std::string(name) + " » : « oui » ou « non » attendu, pas « " + v + " »", name);
   }
 
-  core::Result<std::string> source(const XMLElement* e, const char* attribute = "source") {
+  Parsed<std::string> source(const XMLElement* e, const char* attribute = "source") {
     const char* raw = e->Attribute(attribute);
     if (raw == nullptr || *raw == '\0')
-      return error(e->GetLineNum(), "attribut « " + std::string(attribute) + " » manquant sur <" + e->Name() + ">");
+      return error(e, "attribut « " + std::string(attribute) + " » manquant sur <" + e->Name() + ">", attribute);
     std::string name = expand_index(raw);
-    if (!known_.contains(name)) return error(e->GetLineNum(), "champ « " + name + " » inconnu");
+    if (!known_.contains(name)) return error(e, "champ « " + name + " » inconnu", attribute);
     sources_.insert(name);
     return name;
   }
 
   // The element's text, whitespace collapsed, `{field}` references checked.
-  core::Result<std::string> text_of(const XMLElement* e) {
+  Parsed<std::string> text_of(const XMLElement* e) {
     if (e->FirstChildElement() != nullptr)
-      return error(e->FirstChildElement()->GetLineNum(),
+      return error(e->FirstChildElement(),
                    "<" + std::string(e->Name()) + "> ne contient que du texte, pas <" + e->FirstChildElement()->Name() + ">");
     const char* raw = e->GetText();
     std::string collapsed;
@@ -170,12 +194,12 @@ class Parser {
       collapsed.push_back(c);
     }
     collapsed = expand_index(collapsed);
-    if (auto r = check_references(e, collapsed); !r) return std::unexpected(r.error());
+    IPT_TRY_VOID(check_references(e, collapsed));
     return drawable(e, collapsed);
   }
 
 
-  core::Result<Condition> condition(const XMLElement* e) {
+  Parsed<Condition> condition(const XMLElement* e) {
     Condition c;
     const char* raw = e->Attribute("si");
     if (raw == nullptr) return c;
@@ -191,10 +215,10 @@ class Parser {
         value = test.substr(eq + 1);
         test.resize(eq);
       }
-      if (test.empty()) return error(e->GetLineNum(), "condition « " + text + " » mal formée");
+      if (test.empty()) return error(e, "condition « " + text + " » mal formée", "si");
       const auto star = test.find('*');
       if (star == std::string::npos) {
-        if (!known_.contains(test)) return error(e->GetLineNum(), "champ « " + test + " » inconnu");
+        if (!known_.contains(test)) return error(e, "champ « " + test + " » inconnu", "si");
         sources_.insert(test);
         c.any_of.push_back({test, value});
         continue;
@@ -211,19 +235,18 @@ class Parser {
         c.any_of.push_back({name, value});
         any = true;
       }
-      if (!any) return error(e->GetLineNum(), "champ « " + test + " » inconnu");
+      if (!any) return error(e, "champ « " + test + " » inconnu", "si");
     }
     return c;
   }
 
-  core::Result<TextBlock> parse_text(const XMLElement* e, TextStyle style) {
-    if (auto r = allow(e, {"style", "centre", "cadre", "si"}); !r) return std::unexpected(r.error());
+  Parsed<TextBlock> parse_text(const XMLElement* e, TextStyle style) {
+    IPT_TRY_VOID(allow(e, {"style", "centre", "cadre", "si"}));
     TextBlock t;
     t.style = style;
     t.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       t.when = std::move(*when);
     }
     if (const char* s = e->Attribute("style")) {
@@ -236,16 +259,13 @@ class Parser {
           t.style = value;
           found = true;
         }
-      if (!found) return error(e->GetLineNum(), "style « " + std::string(s) + " » inconnu");
+      if (!found) return error(e, "style « " + std::string(s) + " » inconnu", "style");
     }
-    auto centre = parse_bool(e, "centre", style == TextStyle::titre);
-    if (!centre) return std::unexpected(centre.error());
+    IPT_TRY(centre, parse_bool(e, "centre", style == TextStyle::titre));
     t.centre = *centre;
-    auto cadre = parse_bool(e, "cadre", false);
-    if (!cadre) return std::unexpected(cadre.error());
+    IPT_TRY(cadre, parse_bool(e, "cadre", false));
     t.cadre = *cadre;
-    auto text = text_of(e);
-    if (!text) return std::unexpected(text.error());
+    IPT_TRY(text, text_of(e));
     t.text = std::move(*text);
     return t;
   }
@@ -257,212 +277,186 @@ class Parser {
     return name;
   }
 
-  core::Result<std::string> field_name(const XMLElement* e, const std::string& fallback) const {
+  Parsed<std::string> field_name(const XMLElement* e, const std::string& fallback) const {
     const char* raw = e->Attribute("nom");
     std::string name = raw != nullptr ? expand_index(raw) : pdf_name_of(fallback);
-    if (name.empty()) return error(e->GetLineNum(), "attribut « nom » vide");
+    if (name.empty()) return error(e, "attribut « nom » vide", "nom");
     for (const char c : name)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-        return error(e->GetLineNum(), "nom de champ PDF « " + name + " » : lettres, chiffres, « _ » et « - » seulement");
+        return error(e, "nom de champ PDF « " + name + " » : lettres, chiffres, « _ » et « - » seulement", "nom");
     return name;
   }
 
-  core::Result<TextField> parse_field(const XMLElement* e) {
-    if (auto r = allow(e, {"nom", "source", "libelle", "lignes", "libelle-dessus", "largeur-libelle", "si"}); !r)
-      return std::unexpected(r.error());
+  Parsed<TextField> parse_field(const XMLElement* e) {
+    IPT_TRY_VOID(allow(e, {"nom", "source", "libelle", "lignes", "libelle-dessus", "largeur-libelle", "si"}));
     TextField f;
     f.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       f.when = std::move(*when);
     }
-    auto src = source(e);
-    if (!src) return std::unexpected(src.error());
+    IPT_TRY(src, source(e));
     f.source = *src;
-    auto name = field_name(e, f.source);
-    if (!name) return std::unexpected(name.error());
+    IPT_TRY(name, field_name(e, f.source));
     f.name = *name;
     if (e->Attribute("libelle") != nullptr) {
-      auto l = label_attribute(e, "libelle");
-      if (!l) return std::unexpected(l.error());
+      IPT_TRY(l, label_attribute(e, "libelle"));
       f.label = *l;
     }
     if (const char* lines = e->Attribute("lignes")) {
-      auto n = parse_number(e, "lignes", lines, 1, 60);
-      if (!n) return std::unexpected(n.error());
+      IPT_TRY(n, parse_number(e, "lignes", lines, 1, 60));
       f.lines = static_cast<int>(*n);
     }
-    auto above = parse_bool(e, "libelle-dessus", false);
-    if (!above) return std::unexpected(above.error());
+    IPT_TRY(above, parse_bool(e, "libelle-dessus", false));
     f.label_above = *above;
     if (const char* w = e->Attribute("largeur-libelle")) {
-      auto n = parse_number(e, "largeur-libelle", w, 0.05, 0.9);
-      if (!n) return std::unexpected(n.error());
+      IPT_TRY(n, parse_number(e, "largeur-libelle", w, 0.05, 0.9));
       f.label_width = *n;
     }
-    if (e->FirstChild() != nullptr) return error(e->GetLineNum(), "<champ> doit être vide");
+    if (e->FirstChild() != nullptr) return error(e, "<champ> doit être vide");
     return f;
   }
 
-  core::Result<ChoiceField> parse_choice(const XMLElement* e) {
-    if (auto r = allow(e, {"nom", "source", "libelle", "disposition", "si"}); !r) return std::unexpected(r.error());
+  Parsed<ChoiceField> parse_choice(const XMLElement* e) {
+    IPT_TRY_VOID(allow(e, {"nom", "source", "libelle", "disposition", "si"}));
     ChoiceField c;
     c.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       c.when = std::move(*when);
     }
-    auto src = source(e);
-    if (!src) return std::unexpected(src.error());
+    IPT_TRY(src, source(e));
     c.source = *src;
-    auto name = field_name(e, c.source);
-    if (!name) return std::unexpected(name.error());
+    IPT_TRY(name, field_name(e, c.source));
     c.name = *name;
     if (e->Attribute("libelle") != nullptr) {
-      auto l = label_attribute(e, "libelle");
-      if (!l) return std::unexpected(l.error());
+      IPT_TRY(l, label_attribute(e, "libelle"));
       c.label = *l;
     }
     if (const char* d = e->Attribute("disposition")) {
       if (std::strcmp(d, "verticale") == 0) c.vertical = true;
       else if (std::strcmp(d, "horizontale") == 0) c.vertical = false;
-      else return error(e->GetLineNum(), "disposition « " + std::string(d) + " » : « verticale » ou « horizontale » attendu");
+      else return error(e, "disposition « " + std::string(d) + " » : « verticale » ou « horizontale » attendu");
     }
     for (const XMLElement* o = e->FirstChildElement(); o != nullptr; o = o->NextSiblingElement()) {
       if (std::strcmp(o->Name(), "option") != 0)
-        return error(o->GetLineNum(), "élément <" + std::string(o->Name()) + "> inattendu dans <choix>");
-      if (auto r = allow(o, {"valeur"}); !r) return std::unexpected(r.error());
+        return error(o, "élément <" + std::string(o->Name()) + "> inattendu dans <choix>");
+      IPT_TRY_VOID(allow(o, {"valeur"}));
       ChoiceOption option;
       const char* v = o->Attribute("valeur");
-      if (v == nullptr || *v == '\0') return error(o->GetLineNum(), "attribut « valeur » manquant sur <option>");
+      if (v == nullptr || *v == '\0') return error(o, "attribut « valeur » manquant sur <option>");
       option.value = v;
       for (const char ch : option.value)
         if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-'))
-          return error(o->GetLineNum(), "valeur « " + option.value + " » : lettres, chiffres, « _ » et « - » seulement");
+          return error(o, "valeur « " + option.value + " » : lettres, chiffres, « _ » et « - » seulement");
       for (const auto& other : c.options)
-        if (other.value == option.value) return error(o->GetLineNum(), "valeur « " + option.value + " » en double");
-      auto label = text_of(o);
-      if (!label) return std::unexpected(label.error());
+        if (other.value == option.value) return error(o, "valeur « " + option.value + " » en double");
+      IPT_TRY(label, text_of(o));
       option.label = *label;
       c.options.push_back(std::move(option));
     }
-    if (c.options.size() < 2) return error(e->GetLineNum(), "<choix> demande au moins deux <option>");
+    if (c.options.size() < 2) return error(e, "<choix> demande au moins deux <option>");
     return c;
   }
 
-  core::Result<Tick> parse_tick(const XMLElement* e) {
-    if (auto r = allow(e, {"nom", "source"}); !r) return std::unexpected(r.error());
+  Parsed<Tick> parse_tick(const XMLElement* e) {
+    IPT_TRY_VOID(allow(e, {"nom", "source"}));
     Tick t;
     t.line = e->GetLineNum();
-    auto src = source(e);
-    if (!src) return std::unexpected(src.error());
+    IPT_TRY(src, source(e));
     t.source = *src;
-    auto name = field_name(e, "coche_" + t.source);
-    if (!name) return std::unexpected(name.error());
+    IPT_TRY(name, field_name(e, "coche_" + t.source));
     t.name = *name;
     return t;
   }
 
-  core::Result<Cell> parse_cell(const XMLElement* e) {
+  Parsed<Cell> parse_cell(const XMLElement* e) {
     if (const XMLElement* child = e->FirstChildElement()) {
-      if (auto r = allow(e, {}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(allow(e, {}));
       if (child->NextSiblingElement() != nullptr)
-        return error(child->NextSiblingElement()->GetLineNum(), "une <cellule> contient un seul élément");
+        return error(child->NextSiblingElement(), "une <cellule> contient un seul élément");
       if (std::strcmp(child->Name(), "champ") == 0) {
-        auto f = parse_field(child);
-        if (!f) return std::unexpected(f.error());
+        IPT_TRY(f, parse_field(child));
         return Cell(std::move(*f));
       }
       if (std::strcmp(child->Name(), "coche") == 0) {
-        auto t = parse_tick(child);
-        if (!t) return std::unexpected(t.error());
+        IPT_TRY(t, parse_tick(child));
         return Cell(std::move(*t));
       }
-      return error(child->GetLineNum(), "élément <" + std::string(child->Name()) + "> inattendu dans <cellule>");
+      return error(child, "élément <" + std::string(child->Name()) + "> inattendu dans <cellule>");
     }
-    auto t = parse_text(e, TextStyle::normal);
-    if (!t) return std::unexpected(t.error());
+    IPT_TRY(t, parse_text(e, TextStyle::normal));
     return Cell(std::move(*t));
   }
 
-  core::Result<Table> parse_table(const XMLElement* e) {
-    if (auto r = allow(e, {"si"}); !r) return std::unexpected(r.error());
+  Parsed<Table> parse_table(const XMLElement* e) {
+    IPT_TRY_VOID(allow(e, {"si"}));
     Table table;
     table.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       table.when = std::move(*when);
     }
     for (const XMLElement* c = e->FirstChildElement(); c != nullptr; c = c->NextSiblingElement()) {
       if (std::strcmp(c->Name(), "colonne") == 0) {
-        if (!table.rows.empty()) return error(c->GetLineNum(), "les <colonne> précèdent les <ligne>");
-        if (auto r = allow(c, {"largeur"}); !r) return std::unexpected(r.error());
+        if (!table.rows.empty()) return error(c, "les <colonne> précèdent les <ligne>");
+        IPT_TRY_VOID(allow(c, {"largeur"}));
         Column col;
         if (const char* w = c->Attribute("largeur")) {
-          auto n = parse_number(c, "largeur", w, 0.1, 100);
-          if (!n) return std::unexpected(n.error());
+          IPT_TRY(n, parse_number(c, "largeur", w, 0.1, 100));
           col.width = *n;
         }
-        auto heading = text_of(c);
-        if (!heading) return std::unexpected(heading.error());
+        IPT_TRY(heading, text_of(c));
         col.heading = *heading;
         table.columns.push_back(std::move(col));
       } else if (std::strcmp(c->Name(), "ligne") == 0) {
-        if (auto r = allow(c, {"repeter", "lignes", "si"}); !r) return std::unexpected(r.error());
+        IPT_TRY_VOID(allow(c, {"repeter", "lignes", "si"}));
         int repeat = 1;
         if (const char* n = c->Attribute("repeter")) {
-          auto v = parse_number(c, "repeter", n, 1, 50);
-          if (!v) return std::unexpected(v.error());
+          IPT_TRY(v, parse_number(c, "repeter", n, 1, 50));
           repeat = static_cast<int>(*v);
         }
         int min_lines = 1;
         if (const char* n = c->Attribute("lignes")) {
-          auto v = parse_number(c, "lignes", n, 1, 40);
-          if (!v) return std::unexpected(v.error());
+          IPT_TRY(v, parse_number(c, "lignes", n, 1, 40));
           min_lines = static_cast<int>(*v);
         }
         for (int i = 0; i < repeat; ++i) {
           repeat_index_ = c->Attribute("repeter") != nullptr ? i : -1;
           TableRow row;
           row.min_lines = min_lines;
-          auto when = condition(c);
-          if (!when) return std::unexpected(when.error());
+          IPT_TRY(when, condition(c));
           row.when = std::move(*when);
           for (const XMLElement* cell = c->FirstChildElement(); cell != nullptr; cell = cell->NextSiblingElement()) {
             if (std::strcmp(cell->Name(), "cellule") != 0)
-              return error(cell->GetLineNum(), "élément <" + std::string(cell->Name()) + "> inattendu dans <ligne>");
-            auto parsed = parse_cell(cell);
-            if (!parsed) return std::unexpected(parsed.error());
+              return error(cell, "élément <" + std::string(cell->Name()) + "> inattendu dans <ligne>");
+            IPT_TRY(parsed, parse_cell(cell));
             row.cells.push_back(std::move(*parsed));
           }
           repeat_index_ = -1;
           if (row.cells.size() != table.columns.size())
-            return error(c->GetLineNum(), std::to_string(row.cells.size()) + " cellule(s) pour " +
+            return error(c, std::to_string(row.cells.size()) + " cellule(s) pour " +
                                               std::to_string(table.columns.size()) + " colonne(s)");
           table.rows.push_back(std::move(row));
         }
       } else {
-        return error(c->GetLineNum(), "élément <" + std::string(c->Name()) + "> inattendu dans <tableau>");
+        return error(c, "élément <" + std::string(c->Name()) + "> inattendu dans <tableau>");
       }
     }
-    if (table.columns.empty()) return error(e->GetLineNum(), "<tableau> sans <colonne>");
+    if (table.columns.empty()) return error(e, "<tableau> sans <colonne>");
     return table;
   }
 
-  core::Result<SignatureField> parse_signature(const XMLElement* e) {
-    if (auto r = allow(e, {"role", "libelle", "mentions", "si"}); !r) return std::unexpected(r.error());
+  Parsed<SignatureField> parse_signature(const XMLElement* e) {
+    IPT_TRY_VOID(allow(e, {"role", "libelle", "mentions", "si"}));
     SignatureField s;
     s.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       s.when = std::move(*when);
     }
     const char* role = e->Attribute("role");
-    if (role == nullptr) return error(e->GetLineNum(), "attribut « role » manquant sur <signature>");
+    if (role == nullptr) return error(e, "attribut « role » manquant sur <signature>", "role");
     static constexpr std::pair<const char*, core::Role> roles[] = {{"pole", core::Role::pole},
                                                                    {"ecole-ordinaire", core::Role::ecole_ordinaire},
                                                                    {"cpms", core::Role::cpms},
@@ -474,117 +468,104 @@ class Parser {
         found = true;
       }
     if (!found)
-      return error(e->GetLineNum(), "rôle « " + std::string(role) +
-                                        " » inconnu (pole, ecole-ordinaire, cpms ou responsable)");
+      return error(e, "rôle « " + std::string(role) +
+                                        " » inconnu (pole, ecole-ordinaire, cpms ou responsable)",
+                   "role");
     if (e->Attribute("libelle") != nullptr) {
-      auto l = label_attribute(e, "libelle");
-      if (!l) return std::unexpected(l.error());
+      IPT_TRY(l, label_attribute(e, "libelle"));
       s.label = *l;
     }
     if (const char* m = e->Attribute("mentions")) {
-      auto l = drawable(e, m);
-      if (!l) return std::unexpected(l.error());
+      IPT_TRY(l, drawable(e, m, "mentions"));
       s.mentions = *l;
     }
     for (const XMLElement* c = e->FirstChildElement(); c != nullptr; c = c->NextSiblingElement()) {
       if (std::strcmp(c->Name(), "champ") == 0) {
-        auto f = parse_field(c);
-        if (!f) return std::unexpected(f.error());
+        IPT_TRY(f, parse_field(c));
         s.details.push_back(std::move(*f));
       } else if (std::strcmp(c->Name(), "choix") == 0) {
-        auto f = parse_choice(c);
-        if (!f) return std::unexpected(f.error());
+        IPT_TRY(f, parse_choice(c));
         s.choices.push_back(std::move(*f));
       } else {
-        return error(c->GetLineNum(), "élément <" + std::string(c->Name()) + "> inattendu dans <signature>");
+        return error(c, "élément <" + std::string(c->Name()) + "> inattendu dans <signature>");
       }
     }
     return s;
   }
 
-  core::Result<Block> parse_block(const XMLElement* e) {
+  Parsed<Block> parse_block(const XMLElement* e) {
     const std::string name = e->Name();
     if (name == "titre" || name == "intertitre" || name == "texte") {
-      auto t = parse_text(e, name == "titre" ? TextStyle::titre
+      IPT_TRY(t, parse_text(e, name == "titre" ? TextStyle::titre
                              : name == "intertitre" ? TextStyle::intertitre
-                                                    : TextStyle::normal);
-      if (!t) return std::unexpected(t.error());
+                                                    : TextStyle::normal));
       return Block(std::move(*t));
     }
     if (name == "champ") {
-      auto f = parse_field(e);
-      if (!f) return std::unexpected(f.error());
+      IPT_TRY(f, parse_field(e));
       return Block(std::move(*f));
     }
     if (name == "choix") {
-      auto c = parse_choice(e);
-      if (!c) return std::unexpected(c.error());
+      IPT_TRY(c, parse_choice(e));
       return Block(std::move(*c));
     }
     if (name == "tableau") {
-      auto t = parse_table(e);
-      if (!t) return std::unexpected(t.error());
+      IPT_TRY(t, parse_table(e));
       return Block(std::move(*t));
     }
     if (name == "signatures") {
-      if (auto r = allow(e, {"si"}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(allow(e, {"si"}));
       SignatureRow row;
       row.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       row.when = std::move(*when);
     }
       for (const XMLElement* c = e->FirstChildElement(); c != nullptr; c = c->NextSiblingElement()) {
         if (std::strcmp(c->Name(), "signature") != 0)
-          return error(c->GetLineNum(), "élément <" + std::string(c->Name()) + "> inattendu dans <signatures>");
-        auto s = parse_signature(c);
-        if (!s) return std::unexpected(s.error());
+          return error(c, "élément <" + std::string(c->Name()) + "> inattendu dans <signatures>");
+        IPT_TRY(s, parse_signature(c));
         row.signatures.push_back(std::move(*s));
       }
       if (row.signatures.empty() || row.signatures.size() > 2)
-        return error(e->GetLineNum(), "<signatures> contient une ou deux <signature>");
+        return error(e, "<signatures> contient une ou deux <signature>");
       return Block(std::move(row));
     }
     if (name == "note") {
-      if (auto r = allow(e, {"appel", "si"}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(allow(e, {"appel", "si"}));
       Footnote n;
       n.line = e->GetLineNum();
     {
-      auto when = condition(e);
-      if (!when) return std::unexpected(when.error());
+      IPT_TRY(when, condition(e));
       n.when = std::move(*when);
     }
-      auto mark = required_text_attribute(e, "appel");
-      if (!mark) return std::unexpected(mark.error());
+      IPT_TRY(mark, required_text_attribute(e, "appel"));
       n.mark = *mark;
-      auto text = text_of(e);
-      if (!text) return std::unexpected(text.error());
+      IPT_TRY(text, text_of(e));
       n.text = *text;
       return Block(std::move(n));
     }
     if (name == "espace") {
-      if (auto r = allow(e, {"points"}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(allow(e, {"points"}));
       Spacer s;
       if (const char* p = e->Attribute("points")) {
-        auto v = parse_number(e, "points", p, 0, 500);
-        if (!v) return std::unexpected(v.error());
+        IPT_TRY(v, parse_number(e, "points", p, 0, 500));
         s.points = *v;
       }
       return Block(s);
     }
     if (name == "saut-de-page") {
-      if (auto r = allow(e, {}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(allow(e, {}));
       return Block(PageBreak{});
     }
-    return error(e->GetLineNum(), "élément <" + name + "> inconnu");
+    return error(e, "élément <" + name + "> inconnu");
   }
 };
 
 }  // namespace
 
-core::Result<TemplateDefinition> parse_definition(std::string_view xml, const std::string& file_name,
-                                                  const FieldNames& known_fields) {
+std::expected<TemplateDefinition, core::Diagnostics> parse_definition(std::string_view xml, const std::string& file_name,
+                                                                      const FieldNames& known_fields) {
   Parser parser(file_name, known_fields);
   return parser.parse(xml);
 }

@@ -152,14 +152,12 @@ class Layout {
     for (std::size_t i = 0; i < def_.blocks.size(); ++i) {
       const Block& block = def_.blocks[i];
       keep_next_ = i + 1 < def_.blocks.size() ? estimate(def_.blocks[i + 1]) : 0;
-      auto r = std::visit(
-          [this](const auto& b) -> core::Result<void> {
-            if constexpr (requires { b.when; })
-              if (!holds(b.when)) return {};
-            return place(b);
-          },
-          block);
-      if (!r) return std::unexpected(r.error());
+      const auto place_if_shown = [this](const auto& b) -> core::Result<void> {
+        if constexpr (requires { b.when; })
+          if (!holds(b.when)) return {};
+        return place(b);
+      };
+      IPT_TRY_VOID(std::visit(place_if_shown, block));
     }
     finish_page();
     return std::move(out_);
@@ -183,11 +181,14 @@ class Layout {
   double estimate(const Block& block) const {
     const double w = width_;
     if (const auto* f = std::get_if<TextField>(&block)) return field_box_height(f->lines) + (f->label_above ? 14 : 0);
-    if (const auto* c = std::get_if<ChoiceField>(&block)) return choice_height(*c, w);
+    if (const auto* c = std::get_if<ChoiceField>(&block)) return measure_choice(*c, label_estimate(c->label), w).room;
     if (const auto* r = std::get_if<SignatureRow>(&block)) {
       double h = 0;
       const double n = static_cast<double>(r->signatures.size());
-      for (const auto& sig : r->signatures) h = std::max(h, signature_column_height(sig, (w - 16 * (n - 1)) / n));
+      for (const auto& sig : r->signatures) {
+        const auto measured = measure_signature(sig, (w - 16 * (n - 1)) / n, true);  // cannot fail
+        h = std::max(h, measured ? measured->room : 0);
+      }
       return h;
     }
     if (std::holds_alternative<Table>(block)) return 50;
@@ -208,6 +209,13 @@ class Layout {
   std::string label_estimate(const std::string& label) const {
     auto t = interpolate(label);
     return t ? *t : win_ansi::encode_utf8(label).bytes;
+  }
+
+  // A label for measuring: interpolated, or for an estimate (which must not fail) label_estimate().
+  core::Result<std::string> label_text(const std::string& label, bool estimate) const {
+    if (label.empty()) return std::string();
+    if (estimate) return label_estimate(label);
+    return interpolate(label);
   }
 
   const FontProgram& font(bool bold) const { return bold ? fonts_.bold : fonts_.regular; }
@@ -244,7 +252,7 @@ class Layout {
       new_page();
       if (y_ - height >= bottom_) return {};
     }
-    return core::fail(def_.file + ":" + std::to_string(line) + ": bloc trop haut pour une page");
+    return core::fail(core::Category::invalid_input, def_.file + ":" + std::to_string(line) + ": bloc trop haut pour une page");
   }
 
   // The value of a dossier field, encoded for the fonts.
@@ -252,9 +260,9 @@ class Layout {
     const auto it = fields_.find(source);
     if (it == fields_.end()) return core::fail("champ du dossier « " + source + " » absent des données");
     const auto encoded = win_ansi::encode_utf8(it->second);
-    if (encoded.bad_utf8) return core::fail("champ « " + field_label + " » : texte UTF-8 invalide");
+    if (encoded.bad_utf8) return core::fail(core::Category::invalid_input, "champ « " + field_label + " » : texte UTF-8 invalide");
     if (encoded.unsupported)
-      return core::fail("champ « " + field_label + " » : caractère " + win_ansi::describe(*encoded.unsupported) +
+      return core::fail(core::Category::invalid_input, "champ « " + field_label + " » : caractère " + win_ansi::describe(*encoded.unsupported) +
                         " impossible à imprimer avec les polices du formulaire");
     return encoded.bytes;
   }
@@ -270,8 +278,7 @@ class Layout {
       if (open == std::string::npos) break;
       const std::size_t close = text.find('}', open);
       const std::string name = text.substr(open + 1, close - open - 1);
-      auto v = value(name, name);
-      if (!v) return std::unexpected(v.error());
+      IPT_TRY(v, value(name, name));
       out += *v;
       pos = close + 1;
     }
@@ -283,8 +290,7 @@ class Layout {
   }
 
   core::Result<void> place(const TextBlock& t) {
-    auto text = interpolate(t.text);
-    if (!text) return std::unexpected(text.error());
+    IPT_TRY(text, interpolate(t.text));
     const Style st = style_of(t.style);
     const double pad = t.cadre ? 5 : 0;
     const auto lines = wrap(*text, font(st.bold), st.size, width_ - 2 * pad);
@@ -304,13 +310,12 @@ class Layout {
 
   // A text field's widget inside `box`; fails when the value does not fit.
   core::Result<void> text_widget(const TextField& f, const Rect& box) {
-    auto v = value(f.source, f.name);
-    if (!v) return std::unexpected(v.error());
+    IPT_TRY(v, value(f.source, f.name));
     const double inner = box.w - 2 * (field_padding + 1);
     auto lines = wrap(*v, fonts_.regular, field_size, inner);
     if (v->empty()) lines.clear();
     if (static_cast<int>(lines.size()) > f.lines)
-      return core::fail("champ « " + f.name + " » : le texte ne tient pas dans la case (" + std::to_string(lines.size()) +
+      return core::fail(core::Category::invalid_input, "champ « " + f.name + " » : le texte ne tient pas dans la case (" + std::to_string(lines.size()) +
                         " lignes pour " + std::to_string(f.lines) + ")");
     Widget w;
     w.kind = WidgetKind::text;
@@ -339,17 +344,16 @@ class Layout {
     const double box_h = field_box_height(f.lines);
     const Style st = style_of(TextStyle::normal);
     if (f.label.empty()) {
-      if (auto r = text_widget(f, {x, top - box_h, width, box_h}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(text_widget(f, {x, top - box_h, width, box_h}));
       return box_h;
     }
-    auto interpolated = interpolate(f.label);
-    if (!interpolated) return std::unexpected(interpolated.error());
+    IPT_TRY(interpolated, interpolate(f.label));
     const std::string& label_text = *interpolated;
     if (f.label_above) {
       const auto lines = wrap(label_text, fonts_.regular, st.size, width);
       const double label_h = static_cast<double>(lines.size()) * st.leading + 1;
       text_at(lines, st, x, top, width, false);
-      if (auto r = text_widget(f, {x, top - label_h - box_h, width, box_h}); !r) return std::unexpected(r.error());
+      IPT_TRY_VOID(text_widget(f, {x, top - label_h - box_h, width, box_h}));
       return label_h + box_h;
     }
     double label_w = f.label_width > 0 ? f.label_width * width
@@ -358,7 +362,7 @@ class Layout {
     const double label_h = static_cast<double>(lines.size()) * st.leading;
     // The label's first line faces the box's first line.
     text_at(lines, st, x, top - (f.lines > 1 ? field_padding : (box_h - st.leading) / 2), label_w - 4, false);
-    if (auto r = text_widget(f, {x + label_w, top - box_h, width - label_w, box_h}); !r) return std::unexpected(r.error());
+    IPT_TRY_VOID(text_widget(f, {x + label_w, top - box_h, width - label_w, box_h}));
     return std::max(label_h, box_h);
   }
 
@@ -366,8 +370,7 @@ class Layout {
     const double h = f.label_above ? field_box_height(f.lines) + 2 * style_of(TextStyle::normal).leading
                                    : field_box_height(f.lines);
     if (auto r = reserve(h, f.line); !r) return r;
-    auto used = field_in(f, left_, y_, width_);
-    if (!used) return std::unexpected(used.error());
+    IPT_TRY(used, field_in(f, left_, y_, width_));
     y_ -= *used + block_gap;
     return {};
   }
@@ -395,31 +398,64 @@ class Layout {
     out_.widgets.push_back(std::move(w));
   }
 
-  // A choice in a column; returns its height.
-  core::Result<double> choice_in(const ChoiceField& c, double x, double top, double width) {
-    auto v = value(c.source, c.name);
-    if (!v) return std::unexpected(v.error());
+  // A choice measured for a column of `width`: every line wrapped once, for drawing.
+  struct ChoiceLayout {
+    struct Option {
+      std::vector<std::string> lines;
+      double label_room = 0;  // width of the option's label
+      double height = 0;      // of the button and its label
+    };
+    std::vector<std::string> label;
+    std::vector<Option> options;
+    // What to reserve before drawing: the options stacked vertically (the height of a
+    // vertical choice, an upper bound for a horizontal one, which flows into rows).
+    double room = 0;
+  };
+
+  // `label_text` is the interpolated label (label_estimate() for an estimate).
+  ChoiceLayout measure_choice(const ChoiceField& c, const std::string& label_text, double width) const {
+    const Style st = style_of(TextStyle::normal);
+    ChoiceLayout m;
+    if (!c.label.empty()) {
+      m.label = wrap(label_text, fonts_.regular, st.size, width);
+      m.room += static_cast<double>(m.label.size()) * st.leading + 2;
+    }
+    for (const auto& option : c.options) {
+      const auto label = win_ansi::encode_utf8(option.label).bytes;
+      ChoiceLayout::Option o;
+      o.label_room = c.vertical ? width - box_size - 4
+                                : std::min(fonts_.regular.text_width(label, st.size) + 1, width - box_size - 4);
+      o.lines = wrap(label, fonts_.regular, st.size, o.label_room);
+      o.height = std::max(box_size + 2, static_cast<double>(o.lines.size()) * st.leading);
+      const double stacked = c.vertical ? o.height
+                                        : std::max(box_size + 2, static_cast<double>(wrap(label, fonts_.regular, st.size,
+                                                                                          width - box_size - 4)
+                                                                                         .size()) *
+                                                                     st.leading);
+      m.room += stacked + 1;
+      m.options.push_back(std::move(o));
+    }
+    return m;
+  }
+
+  // Draws a measured choice in a column [x, x + width) from `top`; returns its height.
+  core::Result<double> draw_choice(const ChoiceField& c, const ChoiceLayout& m, double x, double top, double width) {
+    IPT_TRY_VOID(value(c.source, c.name));
     const std::string& current = fields_.find(c.source)->second;
     const Style st = style_of(TextStyle::normal);
     double y = top;
     if (!c.label.empty()) {
-      auto label = interpolate(c.label);
-      if (!label) return std::unexpected(label.error());
-      const auto lines = wrap(*label, fonts_.regular, st.size, width);
-      text_at(lines, st, x, y, width, false);
-      y -= static_cast<double>(lines.size()) * st.leading + 2;
+      text_at(m.label, st, x, y, width, false);
+      y -= static_cast<double>(m.label.size()) * st.leading + 2;
     }
     const int group = static_cast<int>(out_.radio_groups.size());
     out_.radio_groups.push_back({c.name, ""});
     double cx = x;
     double row_h = 0;
-    for (const auto& option : c.options) {
-      const auto label = win_ansi::encode_utf8(option.label).bytes;
-      const double label_room = c.vertical ? width - box_size - 4
-                                           : std::min(fonts_.regular.text_width(label, st.size) + 1, width - box_size - 4);
-      const auto lines = wrap(label, fonts_.regular, st.size, label_room);
-      const double h = std::max(box_size + 2, static_cast<double>(lines.size()) * st.leading);
-      if (!c.vertical && cx > x && cx + box_size + 4 + label_room > x + width) {  // next line
+    for (std::size_t i = 0; i < c.options.size(); ++i) {
+      const auto& option = c.options[i];
+      const auto& o = m.options[i];
+      if (!c.vertical && cx > x && cx + box_size + 4 + o.label_room > x + width) {  // next line
         cx = x;
         y -= row_h;
         row_h = 0;
@@ -435,47 +471,47 @@ class Layout {
       if (w.selected) out_.radio_groups[static_cast<std::size_t>(group)].value = option.value;
       button_appearances(w, true);
       out_.widgets.push_back(std::move(w));
-      text_at(lines, st, cx + box_size + 4, y, label_room, false);
+      text_at(o.lines, st, cx + box_size + 4, y, o.label_room, false);
       if (c.vertical) {
-        y -= h + 1;
+        y -= o.height + 1;
       } else {
-        cx += box_size + 4 + label_room + 14;
-        row_h = std::max(row_h, h + 1);
+        cx += box_size + 4 + o.label_room + 14;
+        row_h = std::max(row_h, o.height + 1);
       }
     }
     y -= row_h;
     return top - y;
   }
 
-  double choice_height(const ChoiceField& c, double width) const {
-    const Style st = style_of(TextStyle::normal);
-    double h = 0;
-    if (!c.label.empty())
-      h += static_cast<double>(wrap(label_estimate(c.label), fonts_.regular, st.size, width).size()) * st.leading + 2;
-    for (const auto& o : c.options) {
-      const auto lines = wrap(win_ansi::encode_utf8(o.label).bytes, fonts_.regular, st.size, width - box_size - 4);
-      h += std::max(box_size + 2, static_cast<double>(lines.size()) * st.leading) + 1;
-    }
-    return h;  // vertical layout: an upper bound for the horizontal one
-  }
-
   core::Result<void> place(const ChoiceField& c) {
-    if (auto r = reserve(choice_height(c, width_), c.line); !r) return r;
-    auto h = choice_in(c, left_, y_, width_);
-    if (!h) return std::unexpected(h.error());
+    IPT_TRY(label, label_text(c.label, false));
+    const auto measured = measure_choice(c, *label, width_);
+    IPT_TRY_VOID(reserve(measured.room, c.line));
+    IPT_TRY(h, draw_choice(c, measured, left_, y_, width_));
     y_ -= *h + block_gap;
     return {};
   }
 
-  double cell_height(const Cell& cell, double width, int min_lines) const {
+  // A table cell measured for a column of `width`: the row's height it needs, and a text
+  // cell's lines, wrapped once for drawing.
+  struct CellLayout {
+    double height = 0;
+    std::vector<std::string> lines;  // text cells
+    core::Result<void> text{};       // a text cell whose interpolation failed fails when drawn
+  };
+
+  CellLayout measure_cell(const Cell& cell, double width, int min_lines) const {
     const Style st = style_of(TextStyle::normal);
-    double h = min_lines * st.leading + 6;
+    CellLayout m;
+    m.height = min_lines * st.leading + 6;
     if (const auto* t = std::get_if<TextBlock>(&cell)) {
       const Style ts = style_of(t->style);
       auto text = interpolate(t->text);
-      const auto lines = wrap(text ? *text : std::string(), font(ts.bold), ts.size, width - 6);
-      h = std::max(h, static_cast<double>(lines.size()) * ts.leading + 6);
+      if (!text) m.text = std::unexpected(text.error());
+      m.lines = wrap(text ? *text : std::string(), font(ts.bold), ts.size, width - 6);
+      m.height = std::max(m.height, static_cast<double>(m.lines.size()) * ts.leading + 6);
     } else if (const auto* f = std::get_if<TextField>(&cell)) {
+      // The label's width is estimated here; field_in() draws the field and its label.
       double label_h = 0;
       if (!f->label.empty()) {
         const double label_w = f->label_width > 0 ? f->label_width * (width - 4) : (width - 4) * 0.55;
@@ -483,9 +519,32 @@ class Layout {
         label_h = static_cast<double>(lines.size()) * st.leading;
         if (f->label_above) label_h += field_box_height(f->lines) + 1;
       }
-      h = std::max(h, std::max(label_h, field_box_height(f->lines)) + 4);
+      m.height = std::max(m.height, std::max(label_h, field_box_height(f->lines)) + 4);
     }
-    return h;
+    return m;
+  }
+
+  // Draws a row measured with measure_cell() at y_, each cell framed to the row's height.
+  core::Result<void> draw_row(const TableRow& row, const std::vector<CellLayout>& cells, const std::vector<double>& widths,
+                              double height) {
+    double x = left_;
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      const Cell& cell = row.cells[i];
+      if (const auto* t = std::get_if<TextBlock>(&cell)) {
+        IPT_TRY_VOID(cells[i].text);
+        text_at(cells[i].lines, style_of(t->style), x + 3, y_ - 3, widths[i] - 6, t->centre);
+      } else if (const auto* f = std::get_if<TextField>(&cell)) {
+        IPT_TRY_VOID(field_in(*f, x + 2, y_ - 2, widths[i] - 4));
+      } else if (const auto* k = std::get_if<Tick>(&cell)) {
+        const auto it = fields_.find(k->source);
+        if (it == fields_.end()) return core::fail("champ du dossier « " + k->source + " » absent des données");
+        checkbox_at(k->name, !it->second.empty(), x + (widths[i] - box_size) / 2, y_ - 3 - box_size - 1);
+      }
+      ops_ += "0 G 0.5 w " + rect_ops({x, y_ - height, widths[i], height}) + "S\n";
+      x += widths[i];
+    }
+    y_ -= height;
+    return {};
   }
 
   core::Result<void> place(const Table& table) {
@@ -516,74 +575,77 @@ class Layout {
     };
 
     if (has_heading) {
-      if (auto r = reserve(3 * head.leading + 6 + cell_height(table.rows.empty() ? Cell{} : table.rows[0].cells[0], widths[0], 1), table.line); !r)
-        return r;
+      const double first_row = measure_cell(table.rows.empty() ? Cell{} : table.rows[0].cells[0], widths[0], 1).height;
+      IPT_TRY_VOID(reserve(3 * head.leading + 6 + first_row, table.line));
       draw_heading();
     }
     for (const auto& row : table.rows) {
       if (!holds(row.when)) continue;
+      std::vector<CellLayout> cells;
       double h = 0;
-      for (std::size_t i = 0; i < widths.size(); ++i) h = std::max(h, cell_height(row.cells[i], widths[i], row.min_lines));
+      for (std::size_t i = 0; i < widths.size(); ++i) {
+        cells.push_back(measure_cell(row.cells[i], widths[i], row.min_lines));
+        h = std::max(h, cells.back().height);
+      }
       if (y_ - h < bottom_) {
-        if (auto r = reserve(h + 3 * head.leading + 6, table.line); !r) return r;
+        IPT_TRY_VOID(reserve(h + 3 * head.leading + 6, table.line));
         if (has_heading) draw_heading();
       }
-      double x = left_;
-      for (std::size_t i = 0; i < widths.size(); ++i) {
-        const Cell& cell = row.cells[i];
-        if (const auto* t = std::get_if<TextBlock>(&cell)) {
-          auto text = interpolate(t->text);
-          if (!text) return std::unexpected(text.error());
-          const Style ts = style_of(t->style);
-          text_at(wrap(*text, font(ts.bold), ts.size, widths[i] - 6), ts, x + 3, y_ - 3, widths[i] - 6, t->centre);
-        } else if (const auto* f = std::get_if<TextField>(&cell)) {
-          if (auto r = field_in(*f, x + 2, y_ - 2, widths[i] - 4); !r) return std::unexpected(r.error());
-        } else if (const auto* k = std::get_if<Tick>(&cell)) {
-          const auto it = fields_.find(k->source);
-          if (it == fields_.end()) return core::fail("champ du dossier « " + k->source + " » absent des données");
-          checkbox_at(k->name, !it->second.empty(), x + (widths[i] - box_size) / 2, y_ - 3 - box_size - 1);
-        }
-        ops_ += "0 G 0.5 w " + rect_ops({x, y_ - h, widths[i], h}) + "S\n";
-        x += widths[i];
-      }
-      y_ -= h;
+      IPT_TRY_VOID(draw_row(row, cells, widths, h));
     }
     y_ -= block_gap + 3;
     return {};
   }
 
-  double signature_column_height(const SignatureField& s, double width) const {
+  // A signature column measured for `width`: its label and choices wrapped once, for drawing.
+  struct SignatureLayout {
+    std::vector<std::string> label;
+    std::vector<ChoiceLayout> choices;  // the choices shown, in order
+    // What to reserve: the label, each shown field at its box plus one or two label lines,
+    // each shown choice's room, and the signature box.
+    double room = 0;
+  };
+
+  // Fails only when a label's `{field}` cannot be printed, and never for an estimate.
+  core::Result<SignatureLayout> measure_signature(const SignatureField& s, double width, bool estimate) const {
+    const Style label_style = style_of(TextStyle::gras);
     const Style st = style_of(TextStyle::normal);
-    double h = 0;
-    if (!s.label.empty())
-      h += static_cast<double>(wrap(label_estimate(s.label), fonts_.bold, st.size, width).size()) * st.leading + 3;
+    SignatureLayout m;
+    if (!s.label.empty()) {
+      IPT_TRY(label, label_text(s.label, estimate));
+      m.label = wrap(*label, fonts_.bold, label_style.size, width);
+      m.room += static_cast<double>(m.label.size()) * label_style.leading + 3;
+    }
     for (const auto& f : s.details)
-      if (holds(f.when)) h += field_box_height(f.lines) + (f.label_above ? 2 * st.leading : st.leading) + 3;
-    for (const auto& c : s.choices)
-      if (holds(c.when)) h += choice_height(c, width) + 3;
-    return h + signature_height;
+      if (holds(f.when)) m.room += field_box_height(f.lines) + (f.label_above ? 2 * st.leading : st.leading) + 3;
+    for (const auto& c : s.choices) {
+      if (!holds(c.when)) continue;
+      IPT_TRY(label, label_text(c.label, estimate));
+      m.choices.push_back(measure_choice(c, *label, width));
+      m.room += m.choices.back().room + 3;
+    }
+    m.room += signature_height;
+    return m;
   }
 
-  core::Result<double> signature_in(const SignatureField& s, double x, double top, double width) {
+  // Draws a measured signature column in [x, x + width) from `top`; returns its height.
+  core::Result<double> draw_signature(const SignatureField& s, const SignatureLayout& m, double x, double top,
+                                      double width) {
     const Style label_style = style_of(TextStyle::gras);
     double y = top;
     if (!s.label.empty()) {
-      auto label = interpolate(s.label);
-      if (!label) return std::unexpected(label.error());
-      const auto lines = wrap(*label, fonts_.bold, label_style.size, width);
-      text_at(lines, label_style, x, y, width, false);
-      y -= static_cast<double>(lines.size()) * label_style.leading + 3;
+      text_at(m.label, label_style, x, y, width, false);
+      y -= static_cast<double>(m.label.size()) * label_style.leading + 3;
     }
     for (const auto& f : s.details) {
       if (!holds(f.when)) continue;
-      auto h = field_in(f, x, y, width);
-      if (!h) return std::unexpected(h.error());
+      IPT_TRY(h, field_in(f, x, y, width));
       y -= *h + 3;
     }
+    std::size_t shown = 0;
     for (const auto& c : s.choices) {
       if (!holds(c.when)) continue;
-      auto h = choice_in(c, x, y, width);
-      if (!h) return std::unexpected(h.error());
+      IPT_TRY(h, draw_choice(c, m.choices[shown++], x, y, width));
       y -= *h + 3;
     }
     const Rect box{x, y - signature_height, width, signature_height};
@@ -604,7 +666,7 @@ class Layout {
     w.appearance = "";  // empty until signed: the page shows the box
     for (const auto& other : out_.widgets)
       if (other.kind == WidgetKind::signature && other.name == w.name)
-        return core::fail(def_.file + ":" + std::to_string(s.line) + ": deux signatures pour le rôle « " + w.name + " »");
+        return core::fail(core::Category::invalid_input, def_.file + ":" + std::to_string(s.line) + ": deux signatures pour le rôle « " + w.name + " »");
     out_.widgets.push_back(std::move(w));
     return top - y + signature_height;
   }
@@ -617,14 +679,18 @@ class Layout {
     if (shown.empty()) return {};
     const double n = static_cast<double>(row.signatures.size());
     const double col_w = (width_ - gap * (n - 1)) / n;
+    std::vector<SignatureLayout> columns;
     double h = 0;
-    for (const auto* s : shown) h = std::max(h, signature_column_height(*s, col_w));
-    if (auto r = reserve(h, row.line); !r) return r;
+    for (const auto* s : shown) {
+      IPT_TRY(measured, measure_signature(*s, col_w, false));
+      h = std::max(h, measured->room);
+      columns.push_back(*std::move(measured));
+    }
+    IPT_TRY_VOID(reserve(h, row.line));
     double used = 0;
     double x = left_;
-    for (const auto* s : shown) {
-      auto hh = signature_in(*s, x, y_, col_w);
-      if (!hh) return std::unexpected(hh.error());
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      IPT_TRY(hh, draw_signature(*shown[i], columns[i], x, y_, col_w));
       used = std::max(used, *hh);
       x += col_w + gap;
     }
@@ -633,8 +699,7 @@ class Layout {
   }
 
   core::Result<void> place(const Footnote& n) {
-    auto text = interpolate(n.text);
-    if (!text) return std::unexpected(text.error());
+    IPT_TRY(text, interpolate(n.text));
     const std::string mark = win_ansi::encode_utf8(n.mark).bytes;
     auto lines = wrap(mark + " " + *text, fonts_.regular, 8, width_);
     const double h = static_cast<double>(lines.size()) * 10 + (notes_.empty() ? 8 : 0);

@@ -17,16 +17,13 @@ struct Renderer::State {
 };
 
 core::Result<Renderer> Renderer::create_embedded() {
-  auto set = TemplateSet::load_embedded();
-  if (!set) return std::unexpected(set.error());
+  IPT_TRY(set, TemplateSet::load_embedded());
   return create(*std::move(set));
 }
 
 core::Result<Renderer> Renderer::create(TemplateSet templates, const FontFiles& fonts) {
-  auto regular = load_font_program(fonts.regular);
-  if (!regular) return std::unexpected(regular.error());
-  auto bold = load_font_program(fonts.bold);
-  if (!bold) return std::unexpected(bold.error());
+  IPT_TRY(regular, load_font_program(fonts.regular));
+  IPT_TRY(bold, load_font_program(fonts.bold));
   const auto profiles = embedded_color_profiles();
   if (profiles.empty()) return core::fail("profil de couleur sRGB absent du programme");
   auto state = std::make_shared<State>(State{
@@ -42,10 +39,9 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
                                                          const core::DossierFields& fields,
                                                          const RenderOptions& options) const {
   if (options.pdfa_part != 1 && options.pdfa_part != 2)
-    return core::fail("PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
+    return core::fail(core::Category::invalid_input, "PDF/A-" + std::to_string(options.pdfa_part) + " non pris en charge (1 ou 2)");
   const Fonts fonts{state_->shared.regular, state_->shared.bold};
-  auto laid_out = layout(definition, fields, fonts);
-  if (!laid_out) return std::unexpected(laid_out.error());
+  IPT_TRY(laid_out, layout(definition, fields, fonts));
   // What no signatory fills is the dossier's data: read-only from the start, and locked by
   // every signature (the verifier treats a read-only field as locked).
   const auto owners = field_owners(definition);
@@ -56,8 +52,7 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
   metadata.pdfa_part = options.pdfa_part;
   metadata.created = options.creation_date.value_or(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-  auto pdf = write_pdf(*laid_out, state_->shared, metadata);
-  if (!pdf) return std::unexpected(pdf.error());
+  IPT_TRY(pdf, write_pdf(*laid_out, state_->shared, metadata));
   return pdf;
 }
 

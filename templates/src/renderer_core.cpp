@@ -10,7 +10,7 @@ core::Result<std::vector<std::uint8_t>> Renderer::render_document(core::Document
                                                                   const RenderOptions& options) const {
   const TemplateDefinition* definition = templates().find(document);
   if (definition == nullptr)
-    return core::fail("aucun modèle « " + std::string(core::file_stem(document)) + " »");
+    return core::fail(core::Category::not_found, "aucun modèle « " + std::string(core::file_stem(document)) + " »");
   return render(*definition, fields, options);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // WinAnsiEncoding (PDF 32000 Annex D): the 8-bit encoding of the simple TrueType fonts the
-// forms use. It covers French (é, œ, « », ’, …, no-break space); anything else cannot be
+// forms use; the table and the UTF-8 decoding are core's (ipt/core/text.hpp), this adds what
+// drawing needs (carriage returns dropped, tabs as spaces, the character that fails). It covers French (é, œ, « », ’, …, no-break space); anything else cannot be
 // drawn and must be reported, never dropped.
 #include <array>
 #include <cstdint>

@@ -131,7 +131,7 @@ TEST_F(TimestampServerTest, CanFailWith500OrHangForTheSignersTests) {
   std::thread client([&] {
     curl({"--max-time", "4", "--data-binary", "x", "-H", "Content-Type: application/timestamp-query", server.url()});
   });
-  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_TRUE(server.wait_for_held_requests(1, seconds(3)));  // the request is held: now stop
   const auto stopping = steady_clock::now();
   server.stop();
   EXPECT_LT(steady_clock::now() - stopping, seconds(2));

@@ -35,6 +35,7 @@ TEST(ParseMailConfig, ReadsEveryKeyAndKeepsDefaults) {
 TEST(ParseMailConfig, NamesTheFileLineAndReasonOfEveryProblem) {
   const auto c = parse_mail_config("smpt_url = smtp://x\nsender = pas une adresse\ntls = parfois\nhttp://x\n", "ipt.conf");
   ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().category, core::Category::invalid_input);
   const std::string& m = c.error().message;
   EXPECT_NE(m.find("ipt.conf:1: clé inconnue « smpt_url »"), std::string::npos) << m;
   EXPECT_NE(m.find("ipt.conf:2: sender : adresse électronique invalide"), std::string::npos) << m;

@@ -68,6 +68,7 @@ TEST(Validate, RefusesHeaderInjectionAndMissingParts) {
   m.to = {{"poles.territoriaux@cfwb.be\r\nBcc: x@y.z", ""}};
   auto r = validate(m);
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().category, core::Category::invalid_input);
   EXPECT_NE(r.error().message.find("destinataire (To) : adresse invalide"), std::string::npos);
   m = valid_message();
   m.to.clear();

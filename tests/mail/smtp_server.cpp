@@ -1,13 +1,8 @@
 #include "smtp_server.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,8 +11,6 @@
 #include <stdexcept>
 
 #include "support/process.hpp"
-
-extern char** environ;
 
 namespace ipt::test {
 
@@ -75,31 +68,9 @@ SmtpTestServer::SmtpTestServer(const std::filesystem::path& folder, SmtpServerOp
     argv.insert(argv.end(), {"--data-delay", std::to_string(options_.data_delay), "--delay-count",
                              std::to_string(options_.delay_count)});
   }
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  const int rc = posix_spawn(&pid_, python.c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    throw std::runtime_error("cannot start " + python);
-  }
-  // The server prints "PORT n" once it listens; give it 15 s (Python starts in ~0.3 s).
-  std::string line;
-  pollfd p{out[0], POLLIN, 0};
-  while (line.find('\n') == std::string::npos && ::poll(&p, 1, 15000) > 0) {
-    char buffer[256];
-    const ssize_t n = ::read(out[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    line.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(out[0]);
+  // The server prints "PORT n" once it listens (Python starts in ~0.3 s).
+  process_ = std::make_unique<ServerProcess>(argv);
+  const std::string& line = process_->ready_line();
   if (line.rfind("PORT ", 0) != 0) {
     stop();
     throw std::runtime_error("the SMTP test server did not start: " + line);
@@ -110,11 +81,7 @@ SmtpTestServer::SmtpTestServer(const std::filesystem::path& folder, SmtpServerOp
 SmtpTestServer::~SmtpTestServer() { stop(); }
 
 void SmtpTestServer::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  if (process_) process_->stop();
 }
 
 std::string SmtpTestServer::url() const {

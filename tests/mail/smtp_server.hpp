@@ -2,13 +2,14 @@
 // The real SMTP server of the mail tests: tests/mail/smtp_test_server.py (aiosmtpd) started
 // as a child process on 127.0.0.1, on a port the kernel picks, with an optional TLS
 // certificate made by OpenSSL for 127.0.0.1. Stopped (SIGTERM) when the object dies.
-#include <sys/types.h>
-
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
 
 namespace ipt::test {
 
@@ -58,7 +59,7 @@ class SmtpTestServer {
   std::filesystem::path spool_;
   TestCertificate certificate_;
   SmtpServerOptions options_;
-  pid_t pid_ = -1;
+  std::unique_ptr<ServerProcess> process_;
   int port_ = 0;
 };
 

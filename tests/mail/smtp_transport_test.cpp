@@ -132,6 +132,7 @@ TEST(SmtpTransport, RefusesPlainTextToARemoteServer) {
   config.tls = TlsMode::none;
   auto transport = SmtpTransport::create(config);
   ASSERT_FALSE(transport);
+  EXPECT_EQ(transport.error().category, core::Category::invalid_input);
   EXPECT_NE(transport.error().message.find("serveur local"), std::string::npos);
 }
 
@@ -176,11 +177,13 @@ TEST(SmtpTransport, ChecksTheConnectionWithoutSending) {
   ASSERT_TRUE(transport);
   auto refused = (*transport)->check_connection();
   ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().category, core::Category::external_service);
   EXPECT_NE(refused.error().message.find("authentification refusée"), std::string::npos) << refused.error().message;
   EXPECT_TRUE(server.received().empty());
   server.stop();
   auto down = (*transport)->check_connection();
   ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().category, core::Category::external_service);
   EXPECT_NE(down.error().message.find("connexion refusée"), std::string::npos) << down.error().message;
 }
 

@@ -17,8 +17,7 @@ class DossierDocumentsTest : public testing::PipelineTest {
  protected:
   core::Result<SignOutcome> sign(const std::string& field, const std::string& credential, const CompletionHook& hook = {},
                                  std::vector<signing::FieldFill> fills = {}) {
-    auto key = signing::load_pkcs12(dir_ / (credential + ".p12"), "mdp");
-    if (!key) return std::unexpected(key.error());
+    IPT_TRY(key, signing::load_pkcs12(dir_ / (credential + ".p12"), "mdp"));
     signing::HttpTimestampClient tsa(services_->timestamps().url());
     SignRequest request;
     request.reference = "PT-LIEGE-2026-0002";

@@ -9,21 +9,12 @@
 #include "ipt/signing/key_source.hpp"
 #include "ipt/templates/renderer.hpp"
 #include "support/dossier_xml.hpp"
+#include "support/must.hpp"
 #include "support/process.hpp"
 
 namespace ipt::test {
 
 namespace {
-
-template <class T>
-T must(core::Result<T> r, const char* what) {
-  if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().message);
-  return *std::move(r);
-}
-
-void must(core::Result<void> r, const char* what) {
-  if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().message);
-}
 
 Bytes render_annexe_4(int pdfa_part) {
   const auto dossier = example_dossier("c-fin-integration");
@@ -93,8 +84,7 @@ const std::vector<Step>& signing_steps() {
 }
 
 core::Result<Bytes> sign_as(const Bytes& pdf, const std::string& credential, signing::SignatureOptions options) {
-  auto key = signing::load_pkcs12(world().p12(credential), "mot de passe");
-  if (!key) return std::unexpected(key.error());
+  IPT_TRY(key, signing::load_pkcs12(world().p12(credential), "mot de passe"));
   signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
   return signing::sign_pdf(pdf, options, **key, &tsa, world().trust());
 }

@@ -66,10 +66,21 @@ TEST_F(Pkcs11Token, SignsWithTheKeyOnTheToken) {
 TEST_F(Pkcs11Token, WrongPinOrUnknownToken) {
   auto key = signing::open_pkcs11({"/usr/lib/softhsm/libsofthsm2.so", "cpms-token", "cpms"}, "0000");
   ASSERT_FALSE(key);
-  EXPECT_NE(key.error().message.find("code PIN incorrect"), std::string::npos) << key.error().message;
+  EXPECT_EQ(key.error().category, core::Category::refused) << key.error().message;
   key = signing::open_pkcs11({"/usr/lib/softhsm/libsofthsm2.so", "autre-jeton", ""}, "1234");
   ASSERT_FALSE(key);
-  EXPECT_NE(key.error().message.find("jeton introuvable"), std::string::npos) << key.error().message;
+  EXPECT_EQ(key.error().category, core::Category::not_found) << key.error().message;
+}
+
+TEST_F(Pkcs11Token, TheFactoryWantsAModule) {
+  // No default module: a token without --pkcs11-module is an incomplete description.
+  auto key = signing::open_key_source(signing::Pkcs11Key{{"", "cpms-token", "cpms"}, signing::SecretSource::given("1234")});
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().category, core::Category::invalid_input) << key.error().message;
+  key = signing::open_key_source(
+      signing::Pkcs11Key{{"/usr/lib/softhsm/libsofthsm2.so", "cpms-token", "cpms"}, signing::SecretSource::given("1234")});
+  ASSERT_TRUE(key) << key.error().message;
+  EXPECT_EQ((*key)->certificate(), world().services->pki().signer(localpki::Role::cpms).certificate_der());
 }
 
 // The remote signer's side: it gets the data to be signed and returns a raw signature.

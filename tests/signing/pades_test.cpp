@@ -98,8 +98,9 @@ TEST(Pades, SignatureAppearanceAndFilledOpinionExtractAsText) {
   const auto text = run_process({"pdftotext", "-enc", "UTF-8", path.string(), "-"});
   ASSERT_EQ(text.status, 0);
   EXPECT_NE(text.out.find("Signé électroniquement"), std::string::npos) << text.out;
+  const auto signers = localpki::PkiRecipe::default_signers();  // not a reference into a temporary
   for (auto role : localpki::all_roles) {
-    const auto& person = localpki::PkiRecipe::default_signers().at(role);
+    const auto& person = signers.at(role);
     EXPECT_NE(text.out.find(person.common_name), std::string::npos) << person.common_name;
   }
   EXPECT_NE(text.out.find("(UTC)"), std::string::npos);

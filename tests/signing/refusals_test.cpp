@@ -41,7 +41,18 @@ TEST(Refusals, FillOfAnUnknownFieldOrImpossibleValue) {
 TEST(Refusals, WrongPassword) {
   const auto key = signing::load_pkcs12(world().p12("pole"), "mauvais mot de passe");
   ASSERT_FALSE(key);
-  EXPECT_NE(key.error().message.find("mot de passe incorrect"), std::string::npos) << key.error().message;
+  EXPECT_EQ(key.error().category, core::Category::refused) << key.error().message;
+  // The same through the one factory, the password read from a file.
+  const auto wrong = write_temp("faux.txt", signing::to_bytes("faux\n"));
+  const auto opened = signing::open_key_source(signing::Pkcs12Key{world().p12("pole"), signing::SecretSource::from_file(wrong.string())});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().category, core::Category::refused) << opened.error().message;
+  const auto right = signing::open_key_source(
+      signing::Pkcs12Key{world().p12("pole"), signing::SecretSource::from_file(world().password_file.string())});
+  EXPECT_TRUE(right) << right.error().message;
+  const auto missing = signing::open_key_source(signing::Pkcs12Key{world().p12("pole"), signing::SecretSource::from_file("/nulle/part")});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().category, core::Category::not_found) << missing.error().message;
 }
 
 TEST(Refusals, ExpiredOrUnusableCertificate) {

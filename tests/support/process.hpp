@@ -21,6 +21,26 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // signature is judged valid. Status 2 with a message naming the folder when it is missing.
 ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_pem);
 
+// A server run as a child process for the time of a test or a benchmark: started with
+// `argv` (argv[0] an absolute path), it must print one line on its standard output once it
+// listens (e.g. "PORT 40123"), within `startup` seconds, or the constructor throws.
+// Stopped with SIGTERM (and waited for) by stop() or the destructor.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::vector<std::string>& argv, int startup_seconds = 15);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // The line the server printed when ready, without its newline.
+  const std::string& ready_line() const { return ready_line_; }
+  void stop();
+
+ private:
+  int pid_ = -1;
+  std::string ready_line_;
+};
+
 // The `ipt` binary built with the tests.
 ProcessResult run_ipt(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
 

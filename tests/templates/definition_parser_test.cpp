@@ -13,7 +13,7 @@ namespace {
 
 using testing::fixture_field_names;
 
-core::Result<TemplateDefinition> parse(const std::string& xml, const std::string& file = "annexe-4.xml") {
+std::expected<TemplateDefinition, core::Diagnostics> parse(const std::string& xml, const std::string& file = "annexe-4.xml") {
   return parse_definition(xml, file, fixture_field_names());
 }
 
@@ -35,55 +35,81 @@ TEST(DefinitionParser, EmbeddedDefinitionsAreTheSourceFiles) {
   EXPECT_EQ(set->find("annexe-10"), nullptr);
 }
 
-TEST(DefinitionParser, UnknownFieldNamesFileAndLine) {
+// The one problem of a definition expected to have exactly one.
+core::Diagnostic only_problem(const std::expected<TemplateDefinition, core::Diagnostics>& def) {
+  if (def) return {"", -1, "", "aucun problème"};
+  if (def.error().size() != 1) return {"", -2, "", core::format_diagnostics(def.error())};
+  return def.error().front();
+}
+
+void expect_problem(const core::Diagnostic& d, const std::string& file, int line, const std::string& path,
+                    const std::string& reason) {
+  EXPECT_EQ(d.file, file) << d.to_string();
+  EXPECT_EQ(d.line, line) << d.to_string();
+  EXPECT_EQ(d.path, path) << d.to_string();
+  EXPECT_EQ(d.reason, reason) << d.to_string();
+}
+
+TEST(DefinitionParser, UnknownFieldNamesFileLineAndAttribute) {
   const std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<document titre=\"Annexe 4 – Bilan d’intégration\">\n"
       "  <titre>Annexe 4</titre>\n"
       "  <champ source=\"fin.justifcation\"/>\n"
       "</document>\n";
-  const auto def = parse(xml);
-  ASSERT_FALSE(def);
-  EXPECT_EQ(def.error().message, "annexe-4.xml:4: champ « fin.justifcation » inconnu");
+  const auto d = only_problem(parse(xml));
+  expect_problem(d, "annexe-4.xml", 4, "document/champ/@source", "champ « fin.justifcation » inconnu");
+  EXPECT_EQ(d.to_string(), "annexe-4.xml:4: document/champ/@source: champ « fin.justifcation » inconnu");
 }
 
 TEST(DefinitionParser, UnknownFieldInTextReference) {
-  const auto def = parse("<document titre=\"t\">\n<texte>Année {annee_scolaire_longue}</texte>\n</document>");
-  ASSERT_FALSE(def);
-  EXPECT_EQ(def.error().message, "annexe-4.xml:2: champ « annee_scolaire_longue » inconnu");
+  const auto d = only_problem(parse("<document titre=\"t\">\n<texte>Année {annee_scolaire_longue}</texte>\n</document>"));
+  expect_problem(d, "annexe-4.xml", 2, "document/texte", "champ « annee_scolaire_longue » inconnu");
 }
 
 TEST(DefinitionParser, MalformedXmlNamesTheLine) {
-  const auto def = parse("<document titre=\"t\">\n<texte>ok</texte>\n<texte>pas fermé\n</document>", "annexe-1.xml");
-  ASSERT_FALSE(def);
-  EXPECT_TRUE(def.error().message.starts_with("annexe-1.xml:")) << def.error().message;
-  EXPECT_NE(def.error().message.find("XML mal formé"), std::string::npos) << def.error().message;
+  const auto d = only_problem(
+      parse("<document titre=\"t\">\n<texte>ok</texte>\n<texte>pas fermé\n</document>", "annexe-1.xml"));
+  EXPECT_EQ(d.file, "annexe-1.xml");
+  EXPECT_GT(d.line, 0);
+  EXPECT_TRUE(d.reason.starts_with("XML mal formé")) << d.reason;
 }
 
 TEST(DefinitionParser, UnknownElementAndAttribute) {
-  auto def = parse("<document titre=\"t\">\n\n<tableau-magique/>\n</document>");
+  expect_problem(only_problem(parse("<document titre=\"t\">\n\n<tableau-magique/>\n</document>")), "annexe-4.xml", 3,
+                 "document/tableau-magique", "élément <tableau-magique> inconnu");
+  expect_problem(only_problem(parse("<document titre=\"t\">\n<champ source=\"eleve.nom\" couleur=\"rouge\"/>\n</document>")),
+                 "annexe-4.xml", 2, "document/champ/@couleur", "attribut « couleur » inconnu sur <champ>");
+}
+
+TEST(DefinitionParser, EveryFaultyBlockIsReported) {
+  const auto def = parse(
+      "<document titre=\"t\">\n<champ source=\"eleve.nom\" couleur=\"rouge\"/>\n<texte>ok</texte>\n"
+      "<tableau><colonne>A</colonne><ligne><cellule><champ source=\"eleve.prenon\"/></cellule></ligne></tableau>\n"
+      "</document>");
   ASSERT_FALSE(def);
-  EXPECT_EQ(def.error().message, "annexe-4.xml:3: élément <tableau-magique> inconnu");
-  def = parse("<document titre=\"t\">\n<champ source=\"eleve.nom\" couleur=\"rouge\"/>\n</document>");
-  ASSERT_FALSE(def);
-  EXPECT_EQ(def.error().message, "annexe-4.xml:2: attribut « couleur » inconnu sur <champ>");
+  ASSERT_EQ(def.error().size(), 2u) << core::format_diagnostics(def.error());
+  EXPECT_EQ(def.error()[0].line, 2);
+  expect_problem(def.error()[1], "annexe-4.xml", 4, "document/tableau/ligne/cellule/champ/@source",
+                 "champ « eleve.prenon » inconnu");
 }
 
 TEST(DefinitionParser, TextTheFontsCannotDrawIsRefused) {
   // U+202F (narrow no-break space) is not in WinAnsi: it would vanish from the page.
-  const auto def = parse("<document titre=\"t\">\n<texte>Note\u202F:</texte>\n</document>");
-  ASSERT_FALSE(def);
-  EXPECT_NE(def.error().message.find("annexe-4.xml:2: caractère"), std::string::npos) << def.error().message;
-  EXPECT_NE(def.error().message.find("U+202F"), std::string::npos);
+  const auto d = only_problem(parse("<document titre=\"t\">\n<texte>Note\u202F:</texte>\n</document>"));
+  EXPECT_EQ(d.line, 2);
+  EXPECT_EQ(d.path, "document/texte");
+  EXPECT_TRUE(d.reason.starts_with("caractère")) << d.reason;
+  EXPECT_NE(d.reason.find("U+202F"), std::string::npos) << d.reason;
 }
 
 TEST(DefinitionParser, BadSignatureRoleAndMissingOptions) {
-  auto def = parse("<document titre=\"t\">\n<signatures><signature role=\"directeur\"/></signatures>\n</document>");
-  ASSERT_FALSE(def);
-  EXPECT_NE(def.error().message.find("annexe-4.xml:2: rôle « directeur » inconnu"), std::string::npos);
-  def = parse("<document titre=\"t\">\n<choix source=\"cpms.avis.code\">\n<option valeur=\"favorable\">A</option>\n</choix>\n</document>");
-  ASSERT_FALSE(def);
-  EXPECT_EQ(def.error().message, "annexe-4.xml:2: <choix> demande au moins deux <option>");
+  auto d = only_problem(parse("<document titre=\"t\">\n<signatures><signature role=\"directeur\"/></signatures>\n</document>"));
+  EXPECT_EQ(d.line, 2);
+  EXPECT_EQ(d.path, "document/signatures/signature/@role");
+  EXPECT_TRUE(d.reason.starts_with("rôle « directeur » inconnu")) << d.reason;
+  d = only_problem(parse("<document titre=\"t\">\n<choix source=\"cpms.avis.code\">\n<option valeur=\"favorable\">A</option>\n</choix>\n</document>"));
+  expect_problem(d, "annexe-4.xml", 2, "document/choix", "<choix> demande au moins deux <option>");
 }
 
 TEST(DefinitionParser, RepeatedRowsAndWildcardConditions) {
@@ -91,7 +117,7 @@ TEST(DefinitionParser, RepeatedRowsAndWildcardConditions) {
       "<document titre=\"t\">\n<tableau><colonne>A</colonne>\n"
       "<ligne repeter=\"3\" si=\"historique.{i}.annee_scolaire\"><cellule><champ source=\"historique.{i}.fin\"/></cellule></ligne>\n"
       "</tableau>\n<texte si=\"desaccords.*.intervenant.code=cpms\">x</texte>\n</document>");
-  ASSERT_TRUE(def) << def.error().message;
+  ASSERT_TRUE(def) << core::format_diagnostics(def.error());
   const auto& table = std::get<Table>(def->blocks[0]);
   ASSERT_EQ(table.rows.size(), 3u);
   EXPECT_EQ(std::get<TextField>(table.rows[2].cells[0]).source, "historique.2.fin");
@@ -110,7 +136,11 @@ TEST(DefinitionParser, DirectoryErrorsNameTheFile) {
   const auto set = TemplateSet::load_directory(dir, fixture_field_names());
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(set);
-  EXPECT_EQ(set.error().message, "annexe-9.xml:3: champ « eleve.prenon » inconnu");
+  EXPECT_EQ(set.error().category, core::Category::invalid_input);
+  EXPECT_EQ(set.error().place.file, "annexe-9.xml");
+  EXPECT_EQ(set.error().place.line, 3);
+  EXPECT_EQ(set.error().place.field, "document/champ/@source");
+  EXPECT_EQ(set.error().message, "annexe-9.xml:3: document/champ/@source: champ « eleve.prenon » inconnu");
 }
 
 }  // namespace

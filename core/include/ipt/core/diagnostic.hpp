@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "ipt/core/result.hpp"
+
 namespace ipt::core {
 
 // One problem in an input file. `line` is 0 when the problem concerns the whole file.
@@ -22,5 +24,10 @@ using Diagnostics = std::vector<Diagnostic>;
 
 // Joins diagnostics one per line, in the order found.
 std::string format_diagnostics(const Diagnostics& diagnostics);
+
+// The diagnostics as one Error for a caller that returns a Result: Category::invalid_input,
+// the message is one problem per line (no final newline) and the place is the first
+// problem's file, line and path.
+Error to_error(const Diagnostics& diagnostics);
 
 }  // namespace ipt::core

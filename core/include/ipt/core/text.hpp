@@ -1,5 +1,6 @@
 #pragma once
 // Text checks shared by the dossier reader and the PDF templates.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,13 @@ namespace ipt::core {
 // cannot be drawn ("U+202F (espace fine insécable)"), or of invalid UTF-8; nothing when all
 // of `utf8` is printable. Line feeds are accepted.
 std::optional<std::string> find_undrawable_character(std::string_view utf8);
+
+// WinAnsiEncoding (PDF 32000 Annex D), the one table: the Unicode code point of each byte,
+// 0 where WinAnsi defines no character.
+const std::array<char32_t, 256>& win_ansi_code_points();
+
+// The WinAnsi byte of a code point (a line feed is byte 10); nothing when WinAnsi lacks it.
+std::optional<unsigned char> win_ansi_byte(char32_t code_point);
 
 // True when the code point is in Windows-1252 (WinAnsiEncoding) as a printable character.
 bool is_win_ansi(char32_t code_point);

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipt/core/dossier.hpp"
 #include "ipt/core/result.hpp"
 
 namespace ipt::localpki {
@@ -33,7 +34,8 @@ using Clock = std::chrono::system_clock;
 using Bytes = std::vector<std::uint8_t>;
 
 // Who signs an integration dossier, in the order of the circular.
-enum class Role { pole, ecole_ordinaire, cpms, responsable };
+// The signatory roles are the domain's (core::Role); one certificate per role.
+using Role = core::Role;
 inline constexpr Role all_roles[] = {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable};
 // "pole", "ecole-ordinaire", "cpms", "responsable": also the id of that role's certificate.
 std::string_view role_id(Role role);

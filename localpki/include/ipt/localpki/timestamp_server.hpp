@@ -13,6 +13,7 @@
 // destructor (stops cleanly, releasing held requests). All member functions are
 // thread-safe.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,6 +51,9 @@ class TimestampServer {
   std::uint16_t port() const;
 
   void set_behaviour(ServiceBehaviour behaviour);
+  // For tests of hangs: waits until at least `count` requests are being held; false after
+  // `timeout`.
+  bool wait_for_held_requests(std::size_t count, std::chrono::milliseconds timeout) const;
   // Tokens issued so far (the last serial number).
   std::uint64_t tokens_issued() const;
 

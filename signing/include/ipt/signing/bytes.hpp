@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipt/core/files.hpp"
 #include "ipt/core/result.hpp"
 
 namespace ipt::signing {
@@ -21,8 +22,10 @@ core::Result<Bytes> from_hex(std::string_view hex);
 
 // Reads a whole file (with a size limit against hostile input).
 core::Result<Bytes> read_file(const std::filesystem::path& path, size_t max_bytes = 256u << 20);
-// Writes to a temporary name in the same folder, syncs, then renames: a reader never sees
-// half a file, and a failure leaves the previous file as it was. Mode 0600.
-core::Result<void> write_file_atomically(const std::filesystem::path& path, const Bytes& bytes);
+// core::write_file_atomically for bytes (mode 0600): a reader never sees half a file, and a
+// failure leaves the previous file as it was.
+inline core::Result<void> write_file_atomically(const std::filesystem::path& path, const Bytes& bytes) {
+  return core::write_file_atomically(path, as_text(bytes));
+}
 
 }  // namespace ipt::signing

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "ipt/core/result.hpp"
@@ -43,5 +45,35 @@ core::Result<std::unique_ptr<KeySource>> open_pkcs11(const Pkcs11Location& locat
 // Reads a secret for a key source without putting it on a command line: from a file (first
 // line) or from an environment variable. Exactly one of the two must be given.
 core::Result<std::string> read_secret(const std::string& file, const std::string& environment_variable);
+
+// Where a password or PIN comes from. Never a command-line argument: a file (its first
+// line), an environment variable, or, for tests, benchmarks and the demo, a value in memory.
+struct SecretSource {
+  enum class Kind { file, environment, value };
+  Kind kind = Kind::file;
+  std::string text{};  // the file's path, the variable's name, or the secret itself
+
+  static SecretSource from_file(std::string path) { return {Kind::file, std::move(path)}; }
+  static SecretSource from_environment(std::string name) { return {Kind::environment, std::move(name)}; }
+  static SecretSource given(std::string secret) { return {Kind::value, std::move(secret)}; }
+};
+core::Result<std::string> read_secret(const SecretSource& source);
+
+// A key described by where it lives; open_key_source() is the one place that turns a
+// description into a KeySource (add a kind of key here, e.g. a remote signer's proxy).
+struct Pkcs12Key {
+  std::filesystem::path path;
+  SecretSource password;
+};
+struct Pkcs11Key {
+  Pkcs11Location location;  // module and token required: there is no default module
+  SecretSource pin;
+};
+using KeyDescription = std::variant<Pkcs12Key, Pkcs11Key>;
+
+// Reads the secret, then opens the key. Fails with Category::invalid_input when the
+// description is incomplete (no PKCS#11 module or token), Category::refused for a wrong
+// password or PIN, Category::not_found for a missing file, token or key.
+core::Result<std::unique_ptr<KeySource>> open_key_source(const KeyDescription& description);
 
 }  // namespace ipt::signing

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipt/core/diagnostic.hpp"
 #include "ipt/core/embedded_file.hpp"
 #include "ipt/core/plan.hpp"
 #include "ipt/core/result.hpp"
@@ -16,12 +17,14 @@ namespace ipt::templates {
 
 using FieldNames = std::set<std::string, std::less<>>;
 
-// Parses one definition. `file_name` names it in errors ("annexe-4.xml:37: champ
-// « fin.justifcation » inconnu"): malformed XML, unknown elements or attributes, missing
-// attributes, characters the PDF fonts cannot draw, and names absent from `known_fields`
-// are errors carrying the file, the line and the reason (French).
-core::Result<TemplateDefinition> parse_definition(std::string_view xml, const std::string& file_name,
-                                                  const FieldNames& known_fields);
+// Parses one definition. Malformed XML, unknown elements or attributes, missing attributes,
+// characters the PDF fonts cannot draw, and names absent from `known_fields` are reported
+// as core::Diagnostic values: `file_name`, the line, the path of the element or attribute
+// ("document/tableau/ligne/cellule/champ/@source") and the reason in French, e.g.
+// "annexe-4.xml:37: document/champ/@source: champ « fin.justifcation » inconnu". Every
+// top-level block is read, so each faulty block contributes its first problem.
+std::expected<TemplateDefinition, core::Diagnostics> parse_definition(std::string_view xml, const std::string& file_name,
+                                                                      const FieldNames& known_fields);
 
 class TemplateSet {
  public:
