@@ -12,7 +12,7 @@ namespace {
 constexpr const char* version = "0.1.0";
 
 void print_overview(std::ostream& out) {
-  out << "ipt — dossiers d'intégration permanente totale (circulaire 8783)\n\n"
+  out << "ipt — dossiers d’intégration permanente totale (circulaire 8783)\n\n"
          "Usage : ipt COMMANDE [OPTIONS]\n\nCommandes :\n";
   for (const auto& c : ipt::app::commands()) {
     std::string name = "  " + c.spec.name;

@@ -145,7 +145,7 @@ TEST(DossierReader, ChecksDatesAgainstEachOther) {
   EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/concertation/@date", "précède la proposition"));
 
   all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("protocole", "date", "2027-09-01").str());
-  EXPECT_TRUE(has_problem(all, "dossier/@annee-scolaire", "n'est pas dans l'année scolaire 2026-2027"));
+  EXPECT_TRUE(has_problem(all, "dossier/@annee-scolaire", "n’est pas dans l’année scolaire 2026-2027"));
 
   all = problems(DossierXml("c-fin-integration").set_attribute("fin-integration", "date-arret", "2026-11-20").str());
   EXPECT_TRUE(has_problem(all, "dossier/fin-integration/@date-arret", "précède la décision du conseil de classe"));
@@ -159,7 +159,7 @@ TEST(DossierReader, ChecksDatesAgainstEachOther) {
   EXPECT_TRUE(has_problem(all, "dossier/fin-integration/periode", "finit avant de commencer"));
 
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation", "reception", "2026-11-10").str());
-  EXPECT_TRUE(has_problem(all, "dossier/prolongation/@reception", "précède l'envoi"));
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/@reception", "précède l’envoi"));
 }
 
 TEST(DossierReader, NationalRegisterNumberMatchesBirthDate) {
@@ -193,7 +193,7 @@ TEST(DossierReader, DerogationRules) {
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation", "motif", "demenagement").str());
   EXPECT_TRUE(has_problem(all, "dossier/prolongation/@motif", "valeur « demenagement » inconnue"));
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("protocole", "date", "2026-09-21").str());
-  EXPECT_TRUE(has_problem(all, "dossier/protocole/@date", "qu'après le 30/09/2026"));
+  EXPECT_TRUE(has_problem(all, "dossier/protocole/@date", "qu’après le 30/09/2026"));
   all = problems(DossierXml("b1-changement-de-pole")
                      .set_attribute("prolongation/pole-precedent", "fase", "6702")
                      .set_attribute("prolongation/ecole-ordinaire-precedente", "fase", "3310")
@@ -201,24 +201,51 @@ TEST(DossierReader, DerogationRules) {
   EXPECT_TRUE(has_problem(all, "dossier/prolongation", "aucun changement de partenaire"));
 }
 
+TEST(DossierReader, FormSentAndMinistersDecision) {
+  const auto a = test::example_dossier("a-premiere-ipt-apres-30-09");
+  ASSERT_TRUE(std::get<PremiereIpt>(a.evenement).date_envoi_formulaire);
+  EXPECT_EQ(std::get<PremiereIpt>(a.evenement).date_envoi_formulaire->iso(), "2026-11-12");
+  auto all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("premiere-ipt", "envoi", "2026-10-11").str());
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/@envoi", "envoyé avant la concertation du 12/10/2026"));
+
+  const auto b = test::example_dossier("b1-changement-de-pole");
+  const auto& decision = std::get<Prolongation>(b.evenement).decision;
+  ASSERT_TRUE(decision);
+  EXPECT_EQ(decision->date.iso(), "2026-12-03");
+  EXPECT_TRUE(decision->accordee);
+  all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation/decision-ministre", "date", "2026-11-18").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@date", "précède la réception de la demande"));
+  all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation/decision-ministre", "issue", "oui").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@issue", "valeur « oui » inconnue"));
+  all = problems(DossierXml("b1-changement-de-pole").remove_attribute("prolongation/decision-ministre", "date").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@date", ""));
+}
+
+TEST(DossierReader, SigningOrder) {
+  EXPECT_EQ(test::example_dossier("b1-changement-de-pole").ordre_signature, OrdreSignature::pole_auteur);
+  EXPECT_EQ(test::example_dossier("c-fin-integration").ordre_signature, OrdreSignature::formulaire);
+  const auto all = problems(DossierXml("c-fin-integration").set_attribute("signataires", "ordre", "pole").str());
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/@ordre", "valeur « pole » inconnue"));
+}
+
 TEST(DossierReader, WhoSignsForThePupil) {
   // An adult pupil signs themself.
   auto all = problems(DossierXml("c-eleve-majeur").set_text("signataires/signataire[4]/prenom", "Karim").str());
-  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "il signe lui-même"));
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "elle signe elle-même"));
   // A minor needs a responsable, and the signatory must be one of them.
   all = problems(DossierXml("c-fin-integration").remove("responsables").str());
   EXPECT_TRUE(has_problem(all, "dossier/responsables", "au moins un responsable est obligatoire"));
   all = problems(DossierXml("c-fin-integration").set_text("signataires/signataire[4]/nom", "Durand").str());
-  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "l'un des responsables"));
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "l’un des responsables"));
   all = problems(DossierXml("c-fin-integration").remove("signataires/signataire[2]").str());
   EXPECT_TRUE(has_problem(all, "dossier/signataires", "rôle « ecole-ordinaire »"));
   all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("premiere-ipt/proposition", "par", "eleve-majeur").str());
-  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/proposition/@par", "n'est pas majeur"));
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/proposition/@par", "n’est pas majeure"));
 }
 
 TEST(DossierReader, ReferenceMustNotCarryThePupilsName) {
   const auto all = problems(DossierXml("b1-changement-de-pole").set_attribute("", "reference", "NGUYEN-2026").str());
-  EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l'élève"));
+  EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l’élève"));
 }
 
 TEST(DossierReader, TooLongTextIsNamed) {
