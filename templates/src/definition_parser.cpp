@@ -175,6 +175,35 @@ class Parser {
   }
 
 
+  // A column heading: text, with <br/> where it must break (as the circular's do).
+  core::Result<std::string> heading_of(const XMLElement* e) {
+    std::string out;
+    for (const tinyxml2::XMLNode* n = e->FirstChild(); n != nullptr; n = n->NextSibling()) {
+      if (const XMLElement* child = n->ToElement()) {
+        if (std::strcmp(child->Name(), "br") != 0 || child->FirstChild() != nullptr || child->FirstAttribute() != nullptr)
+          return error(child->GetLineNum(), "<colonne> ne contient que du texte et des <br/>, pas <" +
+                                                std::string(child->Name()) + ">");
+        out += '\n';
+      } else if (const tinyxml2::XMLText* text = n->ToText()) {
+        std::string piece;
+        bool space = false;
+        for (const char* p = text->Value(); *p != '\0'; ++p) {
+          const bool blank = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+          if (blank) {
+            space = true;
+            continue;
+          }
+          if (space && !piece.empty()) piece.push_back(' ');
+          space = false;
+          piece.push_back(*p);
+        }
+        out += piece;
+      }
+    }
+    if (auto r = check_references(e, out); !r) return std::unexpected(r.error());
+    return drawable(e, out);
+  }
+
   core::Result<Condition> condition(const XMLElement* e) {
     Condition c;
     const char* raw = e->Attribute("si");
@@ -356,9 +385,13 @@ class Parser {
     if (auto r = allow(e, {"nom", "source"}); !r) return std::unexpected(r.error());
     Tick t;
     t.line = e->GetLineNum();
-    auto src = source(e);
-    if (!src) return std::unexpected(src.error());
-    t.source = *src;
+    if (e->Attribute("source") != nullptr) {  // without one, the box is ticked by hand
+      auto src = source(e);
+      if (!src) return std::unexpected(src.error());
+      t.source = *src;
+    } else if (e->Attribute("nom") == nullptr) {
+      return error(e->GetLineNum(), "<coche> sans « source » : attribut « nom » obligatoire");
+    }
     auto name = field_name(e, "coche_" + t.source);
     if (!name) return std::unexpected(name.error());
     t.name = *name;
@@ -406,7 +439,7 @@ class Parser {
           if (!n) return std::unexpected(n.error());
           col.width = *n;
         }
-        auto heading = text_of(c);
+        auto heading = heading_of(c);
         if (!heading) return std::unexpected(heading.error());
         col.heading = *heading;
         table.columns.push_back(std::move(col));
@@ -564,8 +597,11 @@ class Parser {
       return Block(std::move(n));
     }
     if (name == "espace") {
-      if (auto r = allow(e, {"points"}); !r) return std::unexpected(r.error());
+      if (auto r = allow(e, {"points", "si"}); !r) return std::unexpected(r.error());
       Spacer s;
+      auto when = condition(e);
+      if (!when) return std::unexpected(when.error());
+      s.when = std::move(*when);
       if (const char* p = e->Attribute("points")) {
         auto v = parse_number(e, "points", p, 0, 500);
         if (!v) return std::unexpected(v.error());
@@ -574,8 +610,10 @@ class Parser {
       return Block(s);
     }
     if (name == "saut-de-page") {
-      if (auto r = allow(e, {}); !r) return std::unexpected(r.error());
-      return Block(PageBreak{});
+      if (auto r = allow(e, {"si"}); !r) return std::unexpected(r.error());
+      auto when = condition(e);
+      if (!when) return std::unexpected(when.error());
+      return Block(PageBreak{std::move(*when)});
     }
     return error(e->GetLineNum(), "élément <" + name + "> inconnu");
   }

@@ -101,6 +101,29 @@ TEST(DefinitionParser, RepeatedRowsAndWildcardConditions) {
   EXPECT_TRUE(def->sources.contains("desaccords.7.intervenant.code"));
 }
 
+TEST(DefinitionParser, TicksByHandHeadingBreaksAndConditionalPages) {
+  auto def = parse(
+      "<document titre=\"t\">\n<tableau><colonne>Fin de l’intégration<br/>À préciser</colonne>\n"
+      "<ligne><cellule><coche nom=\"accord\"/></cellule></ligne></tableau>\n"
+      "<saut-de-page si=\"desaccord.cpms.motivation\"/>\n<espace points=\"9\" si=\"desaccord.cpms.motivation\"/>\n</document>");
+  ASSERT_TRUE(def) << def.error().message;
+  const auto& table = std::get<Table>(def->blocks[0]);
+  EXPECT_EQ(table.columns[0].heading, "Fin de l’intégration\nÀ préciser");
+  const auto& tick = std::get<Tick>(table.rows[0].cells[0]);
+  EXPECT_EQ(tick.name, "accord");
+  EXPECT_TRUE(tick.source.empty());  // left to tick by hand
+  EXPECT_EQ(std::get<PageBreak>(def->blocks[1]).when.any_of.at(0).field, "desaccord.cpms.motivation");
+  EXPECT_EQ(std::get<Spacer>(def->blocks[2]).when.any_of.size(), 1u);
+  // A tick by hand needs a name; a heading holds nothing but text and <br/>.
+  def = parse("<document titre=\"t\">\n<tableau><colonne>A</colonne>\n<ligne><cellule><coche/></cellule></ligne></tableau>\n</document>");
+  ASSERT_FALSE(def);
+  EXPECT_EQ(def.error().message, "annexe-4.xml:3: <coche> sans « source » : attribut « nom » obligatoire");
+  def = parse("<document titre=\"t\">\n<tableau><colonne>A<b>B</b></colonne></tableau>\n</document>");
+  ASSERT_FALSE(def);
+  EXPECT_NE(def.error().message.find("annexe-4.xml:2: <colonne> ne contient que du texte et des <br/>"), std::string::npos)
+      << def.error().message;
+}
+
 TEST(DefinitionParser, DirectoryErrorsNameTheFile) {
   const auto dir = std::filesystem::temp_directory_path() / "ipt-templates-bad-definitions";
   std::filesystem::create_directories(dir);

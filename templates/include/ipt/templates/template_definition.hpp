@@ -69,18 +69,19 @@ struct ChoiceField {
   int line = 0;
 };
 
-// A tick in a table cell: ticked when the dossier field `source` is not empty.
+// A tick in a table cell: ticked when the dossier field `source` is not empty; without a
+// source, left to tick by hand (what the dossier cannot prove, e.g. a signed agreement).
 // It is an AcroForm check box named `name`.
 struct Tick {
   std::string name;
-  std::string source;
+  std::string source;  // may be empty
   int line = 0;
 };
 
 using Cell = std::variant<TextBlock, TextField, Tick>;
 
 struct Column {
-  std::string heading;
+  std::string heading;  // may hold '\n' where the heading must break (<br/>)
   double width = 1;  // relative to the other columns
 };
 
@@ -127,10 +128,14 @@ struct Footnote {
 };
 
 struct Spacer {
+  Condition when;
   double points = 6;
 };
 
-struct PageBreak {};
+// A new page, unless the current one is still empty.
+struct PageBreak {
+  Condition when;
+};
 
 using Block = std::variant<TextBlock, TextField, ChoiceField, Table, SignatureRow, Footnote, Spacer,
                            PageBreak>;
