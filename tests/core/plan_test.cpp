@@ -80,7 +80,7 @@ struct ProcedureCase {
 const ProcedureCase procedures[] = {
     {"a-premiere-ipt-apres-30-09", Procedure::premiere_ipt_apres_30_09,
      {Document::annexe_1, Document::annexe_2b, Document::annexe_2c, Document::annexe_3, Document::declaration_premiere_ipt},
-     true, true, {Destinataire::administration}, "pour autant qu’elle ait été signalée à l’Administration", annexe_2c_form, true},
+     true, true, {Destinataire::administration}, "pour autant qu’elle ait été signalée à l’Administration", annexe_2c_form, false},
     {"a-premiere-ipt-liste-30-09", Procedure::premiere_ipt_liste_30_09,
      {Document::annexe_1, Document::annexe_2b, Document::annexe_2c, Document::annexe_3},
      false, false, {Destinataire::administration}, "figure sur la liste transmise à l’Administration pour le 30/09/2026", annexe_2c_form, true},
@@ -106,7 +106,7 @@ TEST(Plan, EachProcedureOfTheCircular) {
     ASSERT_EQ(p.envois.size(), 1u) << c.example;
     EXPECT_EQ(p.envois[0].destinataires, c.sent_to) << c.example;
     EXPECT_NE(p.condition_debut.find(c.start_condition), std::string::npos) << c.example << ": " << p.condition_debut;
-    // Only the deadlines that apply: the 30/09 boundary is procedure A's.
+    // Only the deadlines that apply: the 30/09 list's, for an integration starting by then.
     EXPECT_EQ(p.limite_30_09.has_value(), c.limite_30_09) << c.example;
     if (p.limite_30_09) {
       EXPECT_EQ(p.limite_30_09->iso(), "2026-09-30");

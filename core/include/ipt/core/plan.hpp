@@ -72,7 +72,7 @@ struct Plan {
   bool moyens_budget_c = false;     // generates means in budget C
   bool encodage_e_poles = false;    // anything encoded in e-pôles by the Cellule
   std::string condition_debut;      // French: when the integration starts, ends, or why it does not start
-  std::optional<Date> limite_30_09; // the 30/09 boundary of the school year: procedure A only
+  std::optional<Date> limite_30_09; // the 30/09 list's deadline: a Première IPT starting by then only
   std::string motif_derogation;     // B1, B2: the derogation ground, in the circular's words
   std::optional<Deadline> decision_ministre;  // B1, B2: when the Minister must decide
   std::vector<std::string> avertissements;    // French: what a coordinator should look at again
