@@ -203,19 +203,38 @@ TEST_F(PdfTools, EachAnnexReadsBackAsTheCircularWordsIt) {
 // French typography: no line starts with « : ; ? ! » or a closing guillemet, none ends with an
 // opening one (the spaces there are bound, as non-breaking spaces are).
 TEST_F(PdfTools, NoLineStartsWithAColonOrAClosingGuillemet) {
-  for (const auto& id : ids) {
+  // Besides the fixture's documents, a text dense with « : ; ? ! » and guillemets, so that
+  // many line ends fall on a bound space.
+  auto fields = testing::fixture_fields();
+  std::string dense;
+  for (int i = 0; i < 22; ++i) dense += "Objectif " + std::to_string(i) + " : lire ; compter ! « oui » ou non ? ";
+  fields["protocole.synthese"] = dense;
+  const auto* def = testing::fixture_renderer().templates().find("annexe-2b");
+  ASSERT_NE(def, nullptr);
+  auto dense_pdf = testing::fixture_renderer().render(*def, fields, testing::fixed_options(2));
+  ASSERT_TRUE(dense_pdf) << dense_pdf.error().message;
+  {
+    std::ofstream out(dir / "typographie.pdf", std::ios::binary);
+    out.write(reinterpret_cast<const char*>(dense_pdf->data()), static_cast<std::streamsize>(dense_pdf->size()));
+  }
+  std::vector<std::string> files = ids;
+  files.push_back("typographie");
+  int lines_read = 0;
+  for (const auto& id : files) {
     const auto r = run(std::string(IPT_PDFTOTEXT) + " -enc UTF-8 " + pdf(id) + " -");
     ASSERT_EQ(r.status, 0) << r.out;
     std::istringstream lines(r.out);
     for (std::string line; std::getline(lines, line);) {
       const auto first = line.find_first_not_of(' ');
       if (first == std::string::npos) continue;
+      ++lines_read;
       const std::string_view start = std::string_view(line).substr(first);
       for (const char* bad : {":", ";", "?", "!", "»"}) EXPECT_FALSE(start.starts_with(bad)) << id << ": « " << line << " »";
       const auto last = line.find_last_not_of(' ');
       EXPECT_FALSE(std::string_view(line).substr(0, last + 1).ends_with("«")) << id << ": « " << line << " »";
     }
   }
+  EXPECT_GT(lines_read, 200);
 }
 
 TEST_F(PdfTools, PreflightSaysPdfA1bValid) {
