@@ -221,6 +221,28 @@ TEST(DossierReader, FormSentAndMinistersDecision) {
   EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@date", ""));
 }
 
+TEST(DossierReader, OneSheetPerDisagreeingPartnerAndRoomForTheCurrentRow) {
+  auto all = problems(DossierXml("a-concertation-defavorable")
+                          .set_attribute("premiere-ipt/concertation/desaccord[2]", "intervenant", "ecole-ordinaire")
+                          .str());
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/concertation/desaccord[2]/@intervenant", "un seul désaccord par intervenant"));
+
+  // Eight earlier rows leave no room on Annexe 3 for the IPT of a first IPT dossier.
+  std::string rows = "<historique>";
+  const char* starts[] = {"2021-09-06", "2022-01-10", "2022-09-05", "2023-01-09", "2023-09-04", "2024-01-08", "2024-09-02", "2025-09-01"};
+  for (const char* start : starts) {
+    const int year = std::stoi(std::string(start, 4)) - (std::string(start + 5, 2) == "01" ? 1 : 0);
+    rows += "<integration annee-scolaire=\"" + std::to_string(year) + "-" + std::to_string(year + 1) +
+            "\" type=\"temporaire-partielle\" debut=\"" + start + "\"><annee-etude>3e primaire</annee-etude></integration>";
+  }
+  rows += "</historique>";
+  all = problems(DossierXml("a-premiere-ipt-apres-30-09").replace("historique", rows).str());
+  EXPECT_TRUE(has_problem(all, "dossier/historique", "au plus 7 lignes pour une première IPT"));
+  // The same history is fine for an end of integration, whose Annexe 4 has no such row.
+  all = problems(DossierXml("c-fin-integration").replace("historique", rows).str());
+  EXPECT_FALSE(has_problem(all, "dossier/historique", "au plus 7 lignes"));
+}
+
 TEST(DossierReader, SigningOrder) {
   EXPECT_EQ(test::example_dossier("b1-changement-de-pole").ordre_signature, OrdreSignature::pole_auteur);
   EXPECT_EQ(test::example_dossier("c-fin-integration").ordre_signature, OrdreSignature::formulaire);
