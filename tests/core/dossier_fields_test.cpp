@@ -61,6 +61,13 @@ TEST(DossierFields, DerogationAndDisagreements) {
   EXPECT_EQ(f.at("desaccord.pole.motivation"), "");
 }
 
+TEST(DossierFields, CpmsWrittenOpinionForAnnexeFour) {
+  const auto f = dossier_fields(test::example_dossier("c-fin-integration"), SchoolCalendar::official());
+  EXPECT_EQ(f.at("cpms.avis_ecrit").rfind("Au terme de l’année d’intégration, le CPMS constate", 0), 0u) << f.at("cpms.avis_ecrit");
+  EXPECT_EQ(f.at("cpms.avis_ecrit").find('\n'), std::string::npos);  // one paragraph, spaces collapsed
+  EXPECT_EQ(dossier_fields(test::example_dossier("c-eleve-majeur"), SchoolCalendar::official()).at("cpms.avis_ecrit"), "");
+}
+
 TEST(DossierFields, AnnexeThreeShowsTheCurrentIptAfterTheHistory) {
   const auto f = dossier_fields(test::example_dossier("a-premiere-ipt-apres-30-09"), SchoolCalendar::official());
   EXPECT_EQ(f.at("historique.0.annee_scolaire"), "2025-2026");
