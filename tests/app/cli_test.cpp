@@ -55,12 +55,12 @@ TEST(Cli, PlanForAPerson) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("Procédure B1 : Prolongation d’IPT avec changement de partenaire vers un autre pôle"), std::string::npos);
   EXPECT_NE(r.out.find("Motif de la dérogation : Changement de domicile\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("1. Pôle territorial — Marie Lambert"), std::string::npos) << r.out;  // ordre="pole-auteur"
+  EXPECT_NE(r.out.find("1. Pôle territorial — Claire Dethier"), std::string::npos) << r.out;  // ordre="pole-auteur"
   EXPECT_NE(r.out.find("au plus tard le 04/01/2027 (30 jours calendriers hors vacances scolaires"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("vacances d’hiver 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
   // The coordinator's step: the form at the circular's address, sent on the dossier's date.
   EXPECT_NE(r.out.find("  - formulaire électronique « Prolongation IPT » après le 30-09 (demande de dérogation)\n"
-                       "    par Marie Lambert, coordonnatrice du pôle, à l’adresse https://form.jotform.com/223262339131347\n"),
+                       "    par Claire Dethier, coordonnatrice du pôle, à l’adresse https://form.jotform.com/223262339131347\n"),
             std::string::npos) << r.out;
   EXPECT_NE(r.out.find("    fait le 18/11/2026\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Début de l’intégration :\n  L’intégration débute le 07/12/2026 (date prévue sur le protocole) : "
@@ -90,7 +90,7 @@ TEST(Cli, PlanForAProgram) {
   EXPECT_EQ(j["envois"][0]["destinataires"][0], "administration");
   EXPECT_EQ(j["moyens_budget_c"], false);
   EXPECT_TRUE(j["echeances"]["limite_30_09"].is_null());  // procedure C: no 30/09 deadline
-  EXPECT_EQ(j["envois"][0]["par"], "Marie Lambert, coordonnatrice du pôle");
+  EXPECT_EQ(j["envois"][0]["par"], "Anne Piret, coordonnatrice du pôle");
 }
 
 TEST(Cli, InvalidDossierListsEveryProblemAndExitsTwo) {

@@ -24,7 +24,7 @@ TEST(DossierFields, FrenchValuesReadyToPrint) {
   EXPECT_EQ(f.at("fin.orientation"), "Intégration permanente partielle");
   EXPECT_EQ(f.at("pole.fase"), "7801");
   EXPECT_EQ(f.at("signataire.responsable.nom_prenom_qualite"), "Bekkali Yasmine, élève majeure");
-  EXPECT_EQ(f.at("signataire.pole.nom_qualite"), "Marie Lambert, déléguée du PO de l’école siège");
+  EXPECT_EQ(f.at("signataire.pole.nom_qualite"), "Anne Piret, déléguée du PO de l’école siège");
   EXPECT_EQ(f.at("integration.type"), "Intégration permanente totale");  // the current type (C)
   EXPECT_EQ(f.at("historique.1.permanente_totale"), "6e secondaire professionnelle, depuis le 24/08/2026");
   EXPECT_EQ(f.at("historique.1.permanente_partielle"), "");
