@@ -132,7 +132,7 @@ Command render_command() {
            "produit les documents du plan d’un dossier en formulaires PDF/A",
            "Écrit chaque document que le plan du dossier prévoit (annexe-1.pdf, annexe-2b.pdf,\n"
            "annexe-2c.pdf, annexe-3.pdf, annexe-4.pdf, declaration-premiere-ipt.pdf,\n"
-           "declaration-prolongation-ipt.pdf, motivations.pdf), avec des champs de signature vides\n"
+           "declaration-prolongation-ipt.pdf, motivations-PARTENAIRE.pdf), avec des champs de signature vides\n"
            "(sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable). Tout est produit avant\n"
            "d’écrire quoi que ce soit ; chaque fichier est écrit sous un nom temporaire puis renommé.\n"
            "Avec --dossier, les documents du dossier importé sont produits dans le magasin de\n"

@@ -83,20 +83,19 @@ constexpr std::string_view original_at_disposal =
 
 void plan_unfavourable_concertation(const Dossier& d, const PremiereIpt& a, Plan& plan) {
   plan.poursuivie = false;
-  DocumentPlan motivations{Document::motivations, {}, Lieu::ecole_specialisee, {}};
+  // One document per partner who disagreed, signed by that partner alone.
   for (const auto& desaccord : a.concertation.desaccords) {
     const auto role = role_of(desaccord.intervenant);
-    if (!role) continue;
-    const bool already = std::any_of(motivations.signatures.begin(), motivations.signatures.end(),
-                                     [&](const SignatureStep& s) { return s.role == *role; });
-    if (!already) motivations.signatures.push_back(signatures_of(d, {*role}).front());
+    plan.documents.push_back({motivations_document(desaccord.intervenant),
+                              role ? signatures_of(d, {*role}) : std::vector<SignatureStep>{},
+                              Lieu::ecole_specialisee,
+                              {}});
   }
-  plan.documents.push_back(std::move(motivations));
   const bool wbe = d.ecole_specialisee.reseau == Reseau::wbe;
   plan.condition_debut = "La procédure ne se poursuit pas : la concertation du " + a.concertation.date.french() +
                          " a débouché sur un avis défavorable.";
   plan.remarques.push_back(
-      std::string("Chaque partenaire ayant marqué son désaccord motive sa position par écrit, sur sa propre feuille qu’il signe seul, ") +
+      std::string("Chaque partenaire ayant marqué son désaccord motive sa position par écrit, dans son propre document qu’il signe seul, ") +
       (wbe ? "au directeur de l’école d’enseignement spécialisé (école organisée par la Fédération Wallonie-Bruxelles)."
            : "au pouvoir organisateur de l’école d’enseignement spécialisé (école subventionnée)."));
   plan.remarques.push_back("Les motivations sont conservées dans l’école d’enseignement spécialisé.");
@@ -276,6 +275,19 @@ Result<Plan> make_plan(const Dossier& d, const SchoolCalendar& calendar) {
   return plan;
 }
 
+Document motivations_document(Intervenant intervenant) {
+  switch (intervenant) {
+    case Intervenant::ecole_specialisee: return Document::motivations_ecole_specialisee;
+    case Intervenant::organisme_guidance: return Document::motivations_organisme_guidance;
+    case Intervenant::ecole_ordinaire: return Document::motivations_ecole_ordinaire;
+    case Intervenant::cpms: return Document::motivations_cpms;
+    case Intervenant::pole: return Document::motivations_pole;
+    case Intervenant::parents: return Document::motivations_parents;
+    case Intervenant::eleve_majeur: return Document::motivations_eleve_majeur;
+  }
+  return Document::motivations_ecole_ordinaire;
+}
+
 std::string_view code(Procedure p) {
   switch (p) {
     case Procedure::premiere_ipt_liste_30_09: return "A-liste-30-09";
@@ -307,7 +319,13 @@ std::string_view file_stem(Document d) {
     case Document::annexe_4: return "annexe-4";
     case Document::declaration_premiere_ipt: return "declaration-premiere-ipt";
     case Document::declaration_prolongation_ipt: return "declaration-prolongation-ipt";
-    case Document::motivations: return "motivations";
+    case Document::motivations_ecole_specialisee: return "motivations-ecole-specialisee";
+    case Document::motivations_organisme_guidance: return "motivations-organisme-guidance";
+    case Document::motivations_ecole_ordinaire: return "motivations-ecole-ordinaire";
+    case Document::motivations_cpms: return "motivations-cpms";
+    case Document::motivations_pole: return "motivations-pole";
+    case Document::motivations_parents: return "motivations-parents";
+    case Document::motivations_eleve_majeur: return "motivations-eleve-majeur";
   }
   return "";
 }
@@ -321,7 +339,13 @@ std::string_view french_title(Document d) {
     case Document::annexe_4: return "Annexe 4 – Bilan d’intégration";
     case Document::declaration_premiere_ipt: return "Fiche récapitulative – « Première IPT » après le 30-09";
     case Document::declaration_prolongation_ipt: return "Fiche récapitulative – « Prolongation IPT » après le 30-09";
-    case Document::motivations: return "Motivations écrites des partenaires en désaccord";
+    case Document::motivations_ecole_specialisee: return "Motivation écrite – école d’enseignement spécialisé";
+    case Document::motivations_organisme_guidance: return "Motivation écrite – organisme qui assure la guidance";
+    case Document::motivations_ecole_ordinaire: return "Motivation écrite – école d’enseignement ordinaire";
+    case Document::motivations_cpms: return "Motivation écrite – centre psycho-médico-social";
+    case Document::motivations_pole: return "Motivation écrite – pôle territorial";
+    case Document::motivations_parents: return "Motivation écrite – parents ou personne investie de l’autorité parentale";
+    case Document::motivations_eleve_majeur: return "Motivation écrite – élève majeur";
   }
   return "";
 }

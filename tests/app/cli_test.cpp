@@ -265,12 +265,13 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, produits, signés et archivés ; journal d’audit intact"),
             std::string::npos) << r.out;
-  // Every signed document of every plan (12 of them), each revision verified; every dossier
+  // Every signed document of every plan (13 of them: the unfavourable concertation has one
+  // motivation per disagreeing partner), each revision verified; every dossier
   // archived and its archive checked.
   size_t verified = 0, archived = 0;
   for (size_t at = r.out.find("chacune vérifiée"); at != std::string::npos; at = r.out.find("chacune vérifiée", at + 1)) ++verified;
   for (size_t at = r.out.find("vérifiée : intacte"); at != std::string::npos; at = r.out.find("vérifiée : intacte", at + 1)) ++archived;
-  EXPECT_EQ(verified, 12u) << r.out;
+  EXPECT_EQ(verified, 13u) << r.out;
   EXPECT_EQ(archived, 8u) << r.out;
   const std::filesystem::path c_archive = std::filesystem::path(out) / "archives" / "PT-LIEGE-2026-0002" / "v1";
   EXPECT_TRUE(std::filesystem::exists(c_archive / "originaux" / "annexe-4.pdf"));

@@ -54,7 +54,7 @@ TEST(DossierFields, DerogationAndDisagreements) {
   EXPECT_EQ(f.at("desaccords.1.intervenant"), "Centre psycho-médico-social");
   EXPECT_EQ(f.at("desaccords.1.auteur.nom_complet"), "Sophie Martin");
   EXPECT_EQ(f.at("ecole_specialisee.destinataire_motivations"), "au directeur de l’école d’enseignement spécialisé");
-  // The same disagreements keyed by partner: one motivations sheet each.
+  // The same disagreements keyed by partner: one motivations document each.
   EXPECT_EQ(f.at("desaccord.cpms.auteur.nom_complet"), "Sophie Martin");
   EXPECT_EQ(f.at("desaccord.cpms.motivation"), f.at("desaccords.1.motivation"));
   EXPECT_EQ(f.at("desaccord.ecole_ordinaire.intervenant"), "École d’enseignement ordinaire");

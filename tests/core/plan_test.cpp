@@ -174,13 +174,21 @@ TEST(Plan, EveryDerogationGroundLeadsToTheMinister) {
 TEST(Plan, UnfavourableConcertationStopsTheProcedure) {
   const auto p = plan_of("a-concertation-defavorable");
   EXPECT_FALSE(p.poursuivie);
-  EXPECT_EQ(documents(p), std::vector<Document>{Document::motivations});
-  EXPECT_EQ(signing_order(p, Document::motivations), (std::vector{Role::ecole_ordinaire, Role::cpms}));
+  // One document per partner who disagreed, signed by that partner alone.
+  EXPECT_EQ(documents(p), (std::vector{Document::motivations_ecole_ordinaire, Document::motivations_cpms}));
+  EXPECT_EQ(signing_order(p, Document::motivations_ecole_ordinaire), std::vector{Role::ecole_ordinaire});
+  EXPECT_EQ(signing_order(p, Document::motivations_cpms), std::vector{Role::cpms});
   EXPECT_EQ(p.documents[0].original, Lieu::ecole_specialisee);
+  EXPECT_EQ(p.documents[1].original, Lieu::ecole_specialisee);
+  // The special school has no signing role: its motivation is signed by hand.
+  const auto by_hand = plan_with("a-concertation-defavorable", "premiere-ipt/concertation/desaccord[2]", "intervenant",
+                                 "ecole-specialisee");
+  EXPECT_EQ(documents(by_hand), (std::vector{Document::motivations_ecole_ordinaire, Document::motivations_ecole_specialisee}));
+  EXPECT_TRUE(by_hand.documents[1].signatures.empty());
   EXPECT_TRUE(p.envois.empty());
   EXPECT_FALSE(p.moyens_budget_c);
   EXPECT_TRUE(mentions(p, "au directeur de l’école d’enseignement spécialisé"));  // a WBE school
-  EXPECT_TRUE(mentions(p, "sur sa propre feuille qu’il signe seul"));
+  EXPECT_TRUE(mentions(p, "dans son propre document qu’il signe seul"));
   EXPECT_FALSE(p.limite_30_09 && p.decision_ministre);
   const auto subsidised = plan_with("a-concertation-defavorable", "ecole-specialisee", "reseau", "libre-subventionne");
   EXPECT_TRUE(mentions(subsidised, "au pouvoir organisateur"));

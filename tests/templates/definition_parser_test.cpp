@@ -23,12 +23,15 @@ TEST(DefinitionParser, EveryShippedDefinitionLoads) {
   for (const auto& d : set.definitions()) ids.push_back(d.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"annexe-1", "annexe-2b", "annexe-2c", "annexe-3", "annexe-4",
                                            "declaration-premiere-ipt", "declaration-prolongation-ipt",
-                                           "motivations"}));
+                                           "motivations-cpms", "motivations-ecole-ordinaire",
+                                           "motivations-ecole-specialisee", "motivations-eleve-majeur",
+                                           "motivations-organisme-guidance", "motivations-parents",
+                                           "motivations-pole"}));
 }
 
 TEST(DefinitionParser, EmbeddedDefinitionsAreTheSourceFiles) {
   const auto embedded = embedded_definitions();
-  ASSERT_EQ(embedded.size(), 8u);
+  ASSERT_EQ(embedded.size(), 14u);
   auto set = TemplateSet::parse(embedded, fixture_field_names());
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_NE(set->find("annexe-2b"), nullptr);

@@ -134,7 +134,7 @@ core::DossierFields fixture_fields() {
   f["desaccords.1.auteur.nom"] = "Nguyen";
   f["desaccords.1.auteur.nom_complet"] = "Jérôme Nguyen";
   f["desaccords.1.auteur.nom_qualite"] = "Jérôme Nguyen, psychologue";
-  // The same two partners, keyed by partner: one motivations sheet each.
+  // The same two partners, keyed by partner: one motivations document each.
   for (const char* code : {"ecole_specialisee", "organisme_guidance", "ecole_ordinaire", "cpms", "pole", "parents", "eleve_majeur"}) {
     const std::string k = std::string("desaccord.") + code;
     const std::string from = k == "desaccord.ecole_ordinaire" ? "desaccords.0" : k == "desaccord.cpms" ? "desaccords.1" : "";

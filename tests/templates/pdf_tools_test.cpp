@@ -153,10 +153,17 @@ TEST_F(PdfTools, TextExtractsBackToTheCircularsWordsAndTheDossiersValues) {
        {"Fiche récapitulative – « Prolongation IPT » après le 30-09", "Changement de domicile", "à 600 m du nouveau domicile",
         "Pôle territorial de Liège-Centre", "8766", "9754",  // the previous partners' FASE implantation
         "Décision du Ministre du : 04/12/2026", "Dérogation accordée"}},
-      {"motivations",
-       {"Motivations écrites des partenaires en désaccord", "au directeur de l’école d’enseignement spécialisé",
-        "L’école ne dispose pas, cette année, d’un local adapté", "Françoise Lacroix, directrice",
-        "Jérôme Nguyen, psychologue"}},
+      {"motivations-ecole-ordinaire",
+       {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "L’école ne dispose pas, cette année, d’un local adapté",
+        "Françoise Lacroix, directrice", "Pour l’école d’enseignement ordinaire :"}},
+      {"motivations-cpms",
+       {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Le CPMS estime qu’une intégration permanente partielle", "Jérôme Nguyen, psychologue",
+        "Pour le CPMS :"}},
+      {"motivations-pole", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour le pôle territorial :"}},
+      {"motivations-parents", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Les parents ou la personne investie de l’autorité parentale :"}},
+      {"motivations-eleve-majeur", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "L’élève :"}},
+      {"motivations-ecole-specialisee", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour l’école d’enseignement spécialisé :", "signature manuscrite"}},
+      {"motivations-organisme-guidance", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour l’organisme qui assure la guidance :", "signature manuscrite"}},
   };
   ASSERT_EQ(expected.size(), ids.size());
   for (const auto& id : ids) {
@@ -260,7 +267,14 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
       {"annexe-4", {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"}},
       {"declaration-premiere-ipt", {"sig_pole"}},
       {"declaration-prolongation-ipt", {"sig_pole"}},
-      {"motivations", {"sig_ecole_ordinaire", "sig_cpms"}},  // the fixture's two partners who disagreed
+      // One document per partner, signed by that partner alone (by hand without a signing role).
+      {"motivations-ecole-ordinaire", {"sig_ecole_ordinaire"}},
+      {"motivations-cpms", {"sig_cpms"}},
+      {"motivations-pole", {"sig_pole"}},
+      {"motivations-parents", {"sig_responsable"}},
+      {"motivations-eleve-majeur", {"sig_responsable"}},
+      {"motivations-ecole-specialisee", {}},
+      {"motivations-organisme-guidance", {}},
   };
   for (const auto& id : ids) {
     const auto r = run(std::string(IPT_QPDF) + " --json=2 --json-key=acroform --json-key=qpdf " + pdf(id));
@@ -290,10 +304,11 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
       EXPECT_EQ(by_name["avis_cpms_texte"].at("fieldtype"), "/Tx");
       EXPECT_NE(by_name["avis_cpms_texte"].at("value").get<std::string>().find("Le CPMS est favorable"), std::string::npos);
     }
-    if (id == "motivations") {
-      for (const char* name : {"motivation_ecole_ordinaire", "auteur_ecole_ordinaire", "motivation_cpms", "auteur_cpms"})
-        EXPECT_TRUE(by_name.contains(name)) << name;
-      EXPECT_FALSE(by_name.contains("motivation_pole"));  // the pole did not disagree: no sheet
+    if (id.starts_with("motivations-")) {
+      for (const char* name : {"partenaire", "auteur", "motivation"}) EXPECT_TRUE(by_name.contains(name)) << id << " " << name;
+    }
+    if (id == "motivations-cpms") {
+      EXPECT_EQ(by_name["auteur"].at("value"), "u:Jérôme Nguyen, psychologue");
     }
     if (id == "annexe-2c" || id == "annexe-4") {
       ASSERT_TRUE(by_name.contains("avis_cpms")) << id;

@@ -28,8 +28,20 @@ enum class Document {
   annexe_4,
   declaration_premiere_ipt,
   declaration_prolongation_ipt,
-  motivations
+  // The written motivation of one partner who disagreed (Première IPT, step 4): one
+  // document per partner, signed by that partner alone (by hand for the special school and
+  // its guidance body, which have no signing role).
+  motivations_ecole_specialisee,
+  motivations_organisme_guidance,
+  motivations_ecole_ordinaire,
+  motivations_cpms,
+  motivations_pole,
+  motivations_parents,
+  motivations_eleve_majeur
 };
+
+// The motivations document of a partner of the concertation.
+Document motivations_document(Intervenant intervenant);
 
 // Who receives something the plan sends.
 enum class Destinataire { administration, ministre };
