@@ -244,6 +244,34 @@ TEST_F(PdfTools, NoLineStartsWithAColonOrAClosingGuillemet) {
   EXPECT_GT(lines_read, 200);
 }
 
+// A heading never ends a page without its box: each of Annexe 2b's headings is on the page
+// of its section's text (the fixture's values), footnotes declared in between or not.
+TEST_F(PdfTools, HeadingsStayWithTheirBoxes) {
+  const std::vector<std::pair<std::string, std::string>> sections = {
+      {"Synthèse du dossier de l’élève", "dyspraxie visuo-spatiale"},
+      {"Besoins en matière de transport", "Aucun besoin particulier"},
+      {"Modalités de l’accompagnement et choix du personnel accompagnant¹", "Quatre périodes par semaine"},
+      {"Modalités d’évaluation interne", "Bilan à chaque fin de trimestre"},
+      {"Règles de présence et registre", "registre de fréquentation"}};
+  std::vector<std::string> pages;
+  for (int page = 1;; ++page) {
+    const auto r = run(std::string(IPT_PDFTOTEXT) + " -enc UTF-8 -f " + std::to_string(page) + " -l " +
+                       std::to_string(page) + " " + pdf("annexe-2b") + " -");
+    if (r.status != 0) break;
+    pages.push_back(collapse_spaces(r.out));
+  }
+  ASSERT_GE(pages.size(), 2u);
+  for (const auto& [heading, text] : sections) {
+    int heading_page = -1, text_page = -1;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      if (heading_page < 0 && pages[i].find(heading) != std::string::npos) heading_page = static_cast<int>(i);
+      if (text_page < 0 && pages[i].find(text) != std::string::npos) text_page = static_cast<int>(i);
+    }
+    EXPECT_GE(heading_page, 0) << heading;
+    EXPECT_EQ(heading_page, text_page) << "« " << heading << " » is not on the page of its box";
+  }
+}
+
 TEST_F(PdfTools, PreflightSaysPdfA1bValid) {
   // scripts/install-deps.sh installs PDFBox Preflight: its absence is a set-up defect, not a skip.
   ASSERT_TRUE(testing::preflight_available()) << "java or PDFBox Preflight absent";
