@@ -105,12 +105,12 @@ void plan_premiere_ipt(const Dossier& d, const PremiereIpt& a, Plan& plan) {
   const Date boundary = d.annee_scolaire.thirtieth_september();
   plan.procedure = d.protocole.date <= boundary ? Procedure::premiere_ipt_liste_30_09
                                                 : Procedure::premiere_ipt_apres_30_09;
-  // The 30/09 list is a deadline only for an integration that starts by then.
-  if (plan.procedure == Procedure::premiere_ipt_liste_30_09) plan.limite_30_09 = boundary;
   if (!a.concertation.favorable) {
     plan_unfavourable_concertation(d, a, plan);
     return;
   }
+  // The 30/09 list is a deadline only for an integration that starts by then.
+  if (plan.procedure == Procedure::premiere_ipt_liste_30_09) plan.limite_30_09 = boundary;
 
   plan.documents.push_back(unsigned_document(d, Document::annexe_1));
   plan.documents.push_back(unsigned_document(d, Document::annexe_2b));

@@ -189,7 +189,8 @@ TEST(Plan, UnfavourableConcertationStopsTheProcedure) {
   EXPECT_FALSE(p.moyens_budget_c);
   EXPECT_TRUE(mentions(p, "au directeur de l’école d’enseignement spécialisé"));  // a WBE school
   EXPECT_TRUE(mentions(p, "dans son propre document qu’il signe seul"));
-  EXPECT_FALSE(p.limite_30_09 && p.decision_ministre);
+  // A procedure that stops has no deadline, even for a protocol dated by 30/09.
+  EXPECT_FALSE(plan_with("a-concertation-defavorable", "protocole", "date", "2026-09-28").limite_30_09);
   const auto subsidised = plan_with("a-concertation-defavorable", "ecole-specialisee", "reseau", "libre-subventionne");
   EXPECT_TRUE(mentions(subsidised, "au pouvoir organisateur"));
 }
