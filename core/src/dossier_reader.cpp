@@ -62,8 +62,6 @@ class DossierParser {
   OrdreSignature ordre_signature_ = OrdreSignature::formulaire;
 };
 
-std::string full_name(const std::string& prenom, const std::string& nom) { return prenom + " " + nom; }
-
 // French agreement with the pupil's sex (masculine for X, as the circular writes).
 struct Accord {
   std::string_view majeur, il, lui;
@@ -263,7 +261,7 @@ PremiereIpt DossierParser::read_premiere_ipt(const XMLElement* e) {
       const bool repeated = std::any_of(event.concertation.desaccords.begin(), event.concertation.desaccords.end(),
                                         [&](const Desaccord& o) { return o.intervenant == desaccord.intervenant; });
       if (repeated) {
-        error(list[i], d.path() + "/@intervenant", "un seul désaccord par intervenant : chacun motive sa position sur sa propre feuille");
+        error(list[i], d.path() + "/@intervenant", "un seul désaccord par intervenant : chacun motive sa position dans son propre document");
       }
       event.concertation.desaccords.push_back(std::move(desaccord));
     }
@@ -597,8 +595,8 @@ void DossierParser::check_roles(const Dossier& d, const XMLElement* root, bool d
     if (majeur && !same_person(s->personne.nom, s->personne.prenom, d.eleve.nom, d.eleve.prenom)) {
       error(line, "dossier/signataires/signataire",
             "l’élève est " + std::string(accord(d.eleve).majeur) + " le " + date.french() + " : " +
-                std::string(accord(d.eleve).il) + " signe " + std::string(accord(d.eleve).lui) + "-même (" +
-                full_name(d.eleve.prenom, d.eleve.nom) + " attendu)");
+                std::string(accord(d.eleve).il) + " signe " + std::string(accord(d.eleve).lui) +
+                "-même : le signataire « responsable » doit être l’élève (nom et prénom de <eleve>)");
     }
     if (!majeur) {
       const bool known = std::any_of(d.responsables.begin(), d.responsables.end(), [&](const Responsable& r) {

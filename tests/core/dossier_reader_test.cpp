@@ -254,6 +254,8 @@ TEST(DossierReader, WhoSignsForThePupil) {
   // An adult pupil signs themself.
   auto all = problems(DossierXml("c-eleve-majeur").set_text("signataires/signataire[4]/prenom", "Karim").str());
   EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "elle signe elle-même"));
+  // The message does not echo the pupil's name.
+  EXPECT_EQ(format_diagnostics(all).find("Bekkali"), std::string::npos) << format_diagnostics(all);
   // A minor needs a responsable, and the signatory must be one of them.
   all = problems(DossierXml("c-fin-integration").remove("responsables").str());
   EXPECT_TRUE(has_problem(all, "dossier/responsables", "au moins un responsable est obligatoire"));
