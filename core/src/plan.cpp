@@ -215,6 +215,10 @@ void plan_prolongation(const Dossier& d, const Prolongation& b, const SchoolCale
   }
   plan.decision_ministre = *deadline;
   judge_derogation(d, b, plan);
+  if (!plan.poursuivie) {  // refused: no integration, no means, nothing to encode
+    plan.remarques.push_back("Imprimer le formulaire envoyé et le joindre au dossier de l’élève, avec la décision du Ministre.");
+    return;
+  }
   if (autre_pole) {
     plan.moyens_budget_c = true;
     plan.encodage_e_poles = true;

@@ -283,6 +283,9 @@ TEST(Plan, MinistersDecisionDecidesTheStart) {
   const auto refused = plan_with("b1-changement-de-pole", "prolongation/decision-ministre", "issue", "refusee");
   EXPECT_FALSE(refused.poursuivie);
   EXPECT_EQ(refused.condition_debut, "L’intégration ne débute pas : le Ministre a refusé la dérogation le 03/12/2026.");
+  EXPECT_FALSE(refused.moyens_budget_c);  // B1 granted would generate means; refused, none
+  EXPECT_FALSE(refused.encodage_e_poles);
+  EXPECT_TRUE(refused.avertissements.empty());
 
   // Granted after the protocol's start: warned.
   const auto after_start = plan_with("b1-changement-de-pole", "prolongation/decision-ministre", "date", "2026-12-10");

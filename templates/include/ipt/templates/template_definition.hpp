@@ -1,5 +1,5 @@
 #pragma once
-// One document (an annexe, a declaration form, the motivations page) described as data.
+// One document (an annexe, a summary sheet, a partner's written motivation) described as data.
 // The XML form is documented in docs/templates.md; parse_definition() is the only producer.
 // Nothing here knows about PDF: the renderer turns a definition and a dossier into a file.
 #include <optional>
