@@ -272,8 +272,13 @@ Result<Plan> make_plan(const Dossier& d, const SchoolCalendar& calendar) {
     plan.remarques.push_back("Le CPMS a remis un AVIS DÉFAVORABLE : il donne un avis et ne marque pas son accord ; "
                              "l’avis figure au document signé et n’arrête pas la procédure.");
   }
-  if (plan.poursuivie && d.ordre_signature == OrdreSignature::pole_auteur) {
+  const bool signed_by_several = std::any_of(plan.documents.begin(), plan.documents.end(),
+                                             [](const DocumentPlan& doc) { return doc.signatures.size() > 1; });
+  if (signed_by_several && d.ordre_signature == OrdreSignature::pole_auteur) {
     plan.remarques.push_back("Le pôle signe en premier : il certifie le document comme son auteur (ordre « pole-auteur » du dossier).");
+  } else if (signed_by_several) {
+    plan.remarques.push_back("Ordre des signatures : celui du formulaire de chaque document (la circulaire n’en fixe pas) ; "
+                             "le premier signataire certifie le document.");
   }
   if (d.eleve_majeur() && plan.poursuivie) plan.remarques.push_back(majeur_remark(d));
   return plan;

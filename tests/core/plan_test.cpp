@@ -323,6 +323,7 @@ TEST(Plan, SigningOrderFollowsTheFormUnlessThePoleCertifiesAsAuthor) {
   const auto form = plan_of(parse(DossierXml("b1-changement-de-pole").remove_attribute("signataires", "ordre").str()));
   EXPECT_EQ(signing_order(form, Document::annexe_2c), annexe_2c_form);
   EXPECT_FALSE(mentions(form, "certifie le document comme son auteur"));
+  EXPECT_TRUE(mentions(form, "Ordre des signatures : celui du formulaire de chaque document (la circulaire n’en fixe pas)"));
   const auto explicit_form = plan_with("b1-changement-de-pole", "signataires", "ordre", "formulaire");
   EXPECT_EQ(signing_order(explicit_form, Document::annexe_2c), annexe_2c_form);
   const auto author = plan_of("b1-changement-de-pole");
