@@ -99,6 +99,12 @@ std::string wording(Intervenant i) {
   return "";
 }
 
+// "majeur" agrees with the pupil's sex where the wording names the pupil.
+std::string agreed(std::string text, const Dossier& d) {
+  if (d.eleve.sexe == Sexe::feminin && text.ends_with("majeur")) text += "e";
+  return text;
+}
+
 std::string wording(Sexe s) {
   switch (s) {
     case Sexe::feminin: return "F";
@@ -203,7 +209,7 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("protocole.evaluation_interne", p.evaluation_interne);
   w.set("protocole.presence_registre", p.presence_registre);
 
-  w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? wording(a->proposant) : "");
+  w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? agreed(wording(a->proposant), d) : "");
   w.date("premiere_ipt.date_proposition", a ? std::optional(a->date_proposition) : std::nullopt);
   w.date("premiere_ipt.concertation.date", a ? std::optional(a->concertation.date) : std::nullopt);
   w.date("premiere_ipt.date_envoi", a ? a->date_envoi_formulaire : std::nullopt);
@@ -214,7 +220,7 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
     const auto* x = a && static_cast<size_t>(i) < a->concertation.desaccords.size()
                         ? &a->concertation.desaccords[static_cast<size_t>(i)] : nullptr;
     const std::string k = "desaccords." + std::to_string(i);
-    w.choice(k + ".intervenant", x ? code_of(intervenant_codes, x->intervenant) : "", x ? wording(x->intervenant) : "");
+    w.choice(k + ".intervenant", x ? code_of(intervenant_codes, x->intervenant) : "", x ? agreed(wording(x->intervenant), d) : "");
     w.personne(k + ".auteur", x ? &x->auteur : nullptr);
     w.set(k + ".motivation", x ? x->motivation : "");
   }
@@ -227,7 +233,7 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
     }
     std::string key = "desaccord." + std::string(code);
     std::replace(key.begin(), key.end(), '-', '_');
-    w.set(key + ".intervenant", x ? wording(intervenant) : "");
+    w.set(key + ".intervenant", x ? agreed(wording(intervenant), d) : "");
     w.personne(key + ".auteur", x ? &x->auteur : nullptr);
     w.set(key + ".motivation", x ? x->motivation : "");
   }

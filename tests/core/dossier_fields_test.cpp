@@ -61,6 +61,21 @@ TEST(DossierFields, DerogationAndDisagreements) {
   EXPECT_EQ(f.at("desaccord.pole.motivation"), "");
 }
 
+TEST(DossierFields, TheAdultPupilsWordingAgreesWithTheirSex) {
+  auto d = test::example_dossier("a-concertation-defavorable");  // Léa, F
+  auto& a = std::get<PremiereIpt>(d.evenement);
+  a.concertation.desaccords[1].intervenant = Intervenant::eleve_majeur;
+  a.proposant = Proposant::eleve_majeur;
+  auto f = dossier_fields(d, SchoolCalendar::official());
+  EXPECT_EQ(f.at("desaccord.eleve_majeur.intervenant"), "Élève majeure");
+  EXPECT_EQ(f.at("desaccords.1.intervenant"), "Élève majeure");
+  EXPECT_EQ(f.at("premiere_ipt.proposant"), "L’élève majeure");
+  d.eleve.sexe = Sexe::masculin;
+  f = dossier_fields(d, SchoolCalendar::official());
+  EXPECT_EQ(f.at("desaccord.eleve_majeur.intervenant"), "Élève majeur");
+  EXPECT_EQ(f.at("premiere_ipt.proposant"), "L’élève majeur");
+}
+
 TEST(DossierFields, CpmsWrittenOpinionForAnnexeFour) {
   const auto f = dossier_fields(test::example_dossier("c-fin-integration"), SchoolCalendar::official());
   EXPECT_EQ(f.at("cpms.avis_ecrit").rfind("Au terme de l’année d’intégration, le CPMS constate", 0), 0u) << f.at("cpms.avis_ecrit");
