@@ -234,7 +234,24 @@ void plan_prolongation(const Dossier& d, const Prolongation& b, const SchoolCale
   plan.remarques.push_back(std::string(original_at_disposal));
 }
 
+// Annexe 4's « Maturité » belongs to the fundamental level, « Forme » and « Phase » to the
+// secondary one; the study year says which (« 3e primaire », « 6e secondaire … »).
+void judge_hors_pole(const ProlongationHorsPole& hp, Plan& plan) {
+  const auto has = [&](std::string_view word) { return hp.annee_etude.find(word) != std::string::npos; };
+  const bool secondaire = has("secondaire");
+  const bool fondamental = has("primaire") || has("maternel");
+  if (secondaire && !hp.maturite.empty()) {
+    plan.avertissements.push_back("Annexe 4 : une maturité est indiquée pour une année du secondaire ; "
+                                  "la maturité concerne l’enseignement fondamental (forme et phase, le secondaire).");
+  }
+  if (fondamental && (!hp.forme.empty() || !hp.phase.empty())) {
+    plan.avertissements.push_back("Annexe 4 : une forme ou une phase est indiquée pour une année du fondamental ; "
+                                  "elles concernent l’enseignement secondaire (la maturité, le fondamental).");
+  }
+}
+
 void plan_fin(const Dossier& d, const FinIntegration& c, Plan& plan) {
+  if (c.hors_pole) judge_hors_pole(*c.hors_pole, plan);
   plan.procedure = Procedure::fin_ipt;
   plan.documents.push_back(signed_by_all(d, Document::annexe_4));
   plan.envois.push_back({"Annexe 4 (bilan d’intégration) signée",

@@ -221,6 +221,17 @@ TEST(Plan, AdultPupilSignsThemself) {
   EXPECT_TRUE(mentions(boy, "L’élève est majeur : il signe lui-même"));
 }
 
+TEST(Plan, MaturityBelongsToTheFundamentalFormAndPhaseToTheSecondary) {
+  EXPECT_TRUE(plan_of("c-eleve-majeur").avertissements.empty());  // 6e secondaire, forme 3, phase 2
+  const auto maturite = plan_of(parse(DossierXml("c-eleve-majeur").add_child("fin-integration/prolongation-hors-pole", "maturite", "III").str()));
+  ASSERT_EQ(maturite.avertissements.size(), 1u);
+  EXPECT_NE(maturite.avertissements[0].find("une maturité est indiquée pour une année du secondaire"), std::string::npos);
+  const auto primaire = plan_of(parse(
+      DossierXml("c-eleve-majeur").set_text("fin-integration/prolongation-hors-pole/annee-etude", "5e primaire").str()));
+  ASSERT_EQ(primaire.avertissements.size(), 1u);
+  EXPECT_NE(primaire.avertissements[0].find("une forme ou une phase est indiquée pour une année du fondamental"), std::string::npos);
+}
+
 TEST(Plan, PartnerSchoolReceivesACopy) {
   const auto d = parse(DossierXml("a-premiere-ipt-apres-30-09")
                            .replace("cpms", R"(<cpms><nom>Centre PMS de la Ville de Liège II</nom></cpms>)")
