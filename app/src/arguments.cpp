@@ -47,7 +47,7 @@ ParseOutcome ArgumentParser::parse(const CommandSpec& spec, const std::vector<st
     }
     if (spec_it->value_name.empty()) {
       if (inline_value) {
-        outcome.error = "l'option " + name + " ne prend pas de valeur";
+        outcome.error = "l’option " + name + " ne prend pas de valeur";
         return outcome;
       }
       parsed.flags_[name] = true;
@@ -59,12 +59,12 @@ ParseOutcome ArgumentParser::parse(const CommandSpec& spec, const std::vector<st
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
-      outcome.error = "l'option " + name + " attend une valeur (" + spec_it->value_name + ")";
+      outcome.error = "l’option " + name + " attend une valeur (" + spec_it->value_name + ")";
       return outcome;
     }
     auto& slot = parsed.values_[name];
     if (!slot.empty() && !spec_it->repeatable) {
-      outcome.error = "l'option " + name + " est donnée deux fois";
+      outcome.error = "l’option " + name + " est donnée deux fois";
       return outcome;
     }
     slot.push_back(value);

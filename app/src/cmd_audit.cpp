@@ -22,9 +22,9 @@ int run_verify(const Arguments& args, Io& io) {
                   .dump(2)
            << "\n";
   } else if (verdict->intact) {
-    io.out << "journal d'audit intact : " << verdict->entries << " entrée(s) vérifiée(s)\n";
+    io.out << "journal d’audit intact : " << verdict->entries << " entrée(s) vérifiée(s)\n";
   } else {
-    io.out << "journal d'audit ROMPU : " << verdict->problem << "\n";
+    io.out << "journal d’audit ROMPU : " << verdict->problem << "\n";
   }
   return verdict->intact ? exit_ok : exit_failure;
 }
@@ -56,8 +56,8 @@ int run_list(const Arguments& args, Io& io) {
 
 Command audit_verify_command() {
   return {{"audit verify", "ipt audit verify [--db FICHIER] [--json]",
-           "vérifie la chaîne d'empreintes du journal d'audit",
-           "Recalcule l'empreinte SHA-256 de chaque entrée et son lien avec la précédente.\n"
+           "vérifie la chaîne d’empreintes du journal d’audit",
+           "Recalcule l’empreinte SHA-256 de chaque entrée et son lien avec la précédente.\n"
            "Nomme la première entrée modifiée ou supprimée. Statut 0 si le journal est intact, 1 sinon.",
            {database_option(), {"--json", "", "sortie JSON pour un programme"}}, 0, 0},
           run_verify};
@@ -65,7 +65,7 @@ Command audit_verify_command() {
 
 Command audit_list_command() {
   return {{"audit list", "ipt audit list [RÉFÉRENCE] [--db FICHIER] [--json]",
-           "affiche le journal d'audit (d'un dossier, ou complet)", "",
+           "affiche le journal d’audit (d’un dossier, ou complet)", "",
            {database_option(), {"--json", "", "sortie JSON pour un programme"}}, 0, 1},
           run_list};
 }

@@ -11,7 +11,7 @@ namespace {
 int run(const Arguments& args, Io& io) {
   const auto text = args.value("--received");
   if (!text) {
-    io.err << "ipt deadline : l'option --received AAAA-MM-JJ est obligatoire\n";
+    io.err << "ipt deadline : l’option --received AAAA-MM-JJ est obligatoire\n";
     return exit_bad_input;
   }
   const auto received = core::Date::parse_iso(*text);
@@ -19,14 +19,9 @@ int run(const Arguments& args, Io& io) {
     io.err << "ipt deadline : --received : date invalide « " << *text << " » (format AAAA-MM-JJ, date réelle)\n";
     return exit_bad_input;
   }
-  const core::SchoolCalendar* calendar = &core::SchoolCalendar::official();
   std::optional<core::SchoolCalendar> loaded;
-  if (const auto dir = args.value("--calendar")) {
-    auto parsed = core::SchoolCalendar::load_directory(*dir);
-    if (!parsed) return report_failure(io, "deadline", assume_category(parsed.error(), core::Category::invalid_input));
-    loaded = *std::move(parsed);
-    calendar = &*loaded;
-  }
+  const auto* calendar = select_calendar(args, io, "deadline", loaded);
+  if (!calendar) return exit_bad_input;
   const auto deadline = core::minister_decision_deadline(*calendar, *received);
   if (!deadline) return report_failure(io, "deadline", deadline.error());
   if (args.flag("--json")) io.out << deadline_json(*deadline).dump(2) << "\n";
@@ -39,14 +34,14 @@ int run(const Arguments& args, Io& io) {
 Command deadline_command() {
   return {{"deadline", "ipt deadline --received AAAA-MM-JJ [--json] [--calendar DOSSIER]",
            "calcule la date limite de décision du Ministre sur une dérogation",
-           "Le Ministre statue dans les 30 jours calendrier, hors vacances scolaires, suivant la\n"
+           "Le Ministre statue dans les 30 jours calendriers, hors vacances scolaires, suivant la\n"
            "réception du formulaire « Prolongation IPT ». Le compte commence le lendemain de la\n"
            "réception ; les congés (automne, hiver, détente, printemps, été), week-ends qui les\n"
            "encadrent compris, ne sont pas comptés ; les jours fériés isolés le sont.\n"
            "Première ligne : la date limite (AAAA-MM-JJ) ; ensuite, les jours non comptés.",
            {{"--received", "AAAA-MM-JJ", "date de réception du formulaire"},
             {"--json", "", "sortie JSON pour un programme"},
-            {"--calendar", "DOSSIER", "calendriers scolaires à utiliser (fichiers AAAA-AAAA.xml) au lieu des calendriers intégrés"}},
+            calendar_option()},
            0, 0},
           run};
 }

@@ -34,10 +34,10 @@ constexpr const char* marker_name = ".ipt-demo";
 std::optional<std::string> prepare_folder(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return dir.string() + " existe et n'est pas un dossier";
+    if (!fs::is_directory(dir, ec)) return dir.string() + " existe et n’est pas un dossier";
     const bool empty = fs::is_empty(dir, ec);
     if (!empty && !fs::exists(dir / marker_name, ec)) {
-      return dir.string() + " n'est pas vide et n'a pas été créé par « ipt demo » : choisissez un autre --out";
+      return dir.string() + " n’est pas vide et n’a pas été créé par « ipt demo » : choisissez un autre --out";
     }
   }
   fs::create_directories(dir, ec);
@@ -70,7 +70,7 @@ core::Result<void> produce_documents(const core::Dossier& dossier, const core::P
     }
     io.out << "  " << stem << ".pdf : " << document.signatures.size()
            << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), chacune vérifiée"
-           << (document.document == core::Document::annexe_4 ? " ; mise en file pour l'Administration" : "") << "\n";
+           << (document.document == core::Document::annexe_4 ? " ; mise en file pour l’Administration" : "") << "\n";
   }
   return {};
 }
@@ -82,7 +82,7 @@ core::Result<void> file_dossier(const std::string& reference, core::Store& store
                                             pipeline::dispatches_of(store.path(), reference), core::current_actor());
   if (!archived) return std::unexpected(archived.error().with_context("archivage"));
   auto check = pipeline::verify_archive(archived->folder, signer.trust());
-  if (!check) return std::unexpected(check.error().with_context("vérification de l'archive"));
+  if (!check) return std::unexpected(check.error().with_context("vérification de l’archive"));
   if (!check->ok) return core::fail("archive " + archived->folder.string() + " : " + check->problems.front());
   io.out << "  " << reference << " : " << archived->folder.string() << " (" << archived->files
          << " fichiers), vérifiée : intacte\n";
@@ -135,7 +135,7 @@ int run(const Arguments& args, Io& io) {
   mail_config.sender_name = "Pôle territorial (démonstration)";
   const auto on_complete = pipeline::annexe4_mail_hook(mail_config);
   const auto examples = embedded_examples();
-  io.out << "ipt demo : " << examples.size() << " dossiers d'exemple, base de données " << store->path().string() << "\n";
+  io.out << "ipt demo : " << examples.size() << " dossiers d’exemple, base de données " << store->path().string() << "\n";
   int index = 0;
   std::vector<std::string> references;
   for (const auto& example : examples) {
@@ -169,13 +169,13 @@ int run(const Arguments& args, Io& io) {
   mail::FileTransport files(dir / "outbox");
   auto pass = pipeline::send_and_record(*store, *outbox, files, actor);
   if (!pass) {
-    io.err << "ipt demo : file d'envoi : " << pass.error().message << "\n";
+    io.err << "ipt demo : file d’envoi : " << pass.error().message << "\n";
     return exit_failure;
   }
-  io.out << "\n" << std::string(72, '=') << "\nAnnexe 4 à l'Administration (" << mail_config.admin_address << ") : "
+  io.out << "\n" << std::string(72, '=') << "\nAnnexe 4 à l’Administration (" << mail_config.admin_address << ") : "
          << pass->sent << " message(s) écrit(s) en .eml dans " << files.folder().string()
          << " (aucun serveur SMTP configuré ; voir « ipt outbox list »)\n";
-  io.out << "\nArchives pour l'Inspection :\n";
+  io.out << "\nArchives pour l’Inspection :\n";
   for (const auto& reference : references) {
     if (auto ok = file_dossier(reference, *store, documents, **signer, dir, io); !ok) {
       io.err << "ipt demo : " << reference << " : " << ok.error().message << "\n";
@@ -184,16 +184,16 @@ int run(const Arguments& args, Io& io) {
   }
   const auto verdict = store->verify_audit();
   if (!verdict || !verdict->intact) {
-    io.err << "ipt demo : journal d'audit : " << (verdict ? verdict->problem : verdict.error().message) << "\n";
+    io.err << "ipt demo : journal d’audit : " << (verdict ? verdict->problem : verdict.error().message) << "\n";
     return exit_failure;
   }
   io.out << "\n" << std::string(72, '=') << "\n"
          << "Terminé : " << examples.size() << " dossiers importés, planifiés, produits, signés et archivés ; "
-         << "journal d'audit intact (" << verdict->entries << " entrées).\n"
+         << "journal d’audit intact (" << verdict->entries << " entrées).\n"
          << "Base de données : " << store->path().string() << "\n"
          << "Documents : " << (dir / "documents").string() << "/<référence>/ ; messages : " << (dir / "outbox").string() << "/\n"
          << "Archives (originaux, copies, rapports de\n"
-         << "validation, journal d'audit, certificat d'achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
+         << "validation, journal d’audit, certificat d’achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
          << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
          << "(Chaque document entièrement signé est prolongé en B-LTA : il emporte ses données de\n"
          << "validation et un horodatage d'archive, et se vérifie hors ligne après la démonstration :\n"
@@ -205,13 +205,13 @@ int run(const Arguments& args, Io& io) {
 
 Command demo_command() {
   return {{"demo", "ipt demo [--out DOSSIER]",
-           "démonstration de bout en bout sur les dossiers d'exemple",
-           "Importe les dossiers d'exemple livrés avec ipt dans une base de données neuve, affiche\n"
-           "le plan de chacun, produit ses documents en PDF/A, les fait signer dans l'ordre du plan\n"
+           "démonstration de bout en bout sur les dossiers d’exemple",
+           "Importe les dossiers d’exemple livrés avec ipt dans une base de données neuve, affiche\n"
+           "le plan de chacun, produit ses documents en PDF/A, les fait signer dans l’ordre du plan\n"
            "(PAdES B-T) par une PKI de démonstration créée à la première exécution, avec un serveur\n"
-           "d'horodatage et un répondeur OCSP lancés sur 127.0.0.1 le temps de la démonstration,\n"
-           "met chaque Annexe 4 signée en file pour l'Administration (écrite en .eml : aucun serveur\n"
-           "SMTP n'est configuré), classe chaque dossier et vérifie l'archive et le journal d'audit.\n"
+           "d’horodatage et un répondeur OCSP lancés sur 127.0.0.1 le temps de la démonstration,\n"
+           "met chaque Annexe 4 signée en file pour l’Administration (écrite en .eml : aucun serveur\n"
+           "SMTP n’est configuré), classe chaque dossier et vérifie l’archive et le journal d’audit.\n"
            "Tout est écrit dans le dossier de démonstration (défaut : ./ipt-demo) ; la base est\n"
            "recréée à chaque exécution.",
            {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"}},

@@ -30,7 +30,7 @@ int run(const Arguments& args, Io& io) {
     io.out << "dossier " << outcome->reference << " : "
            << (outcome->unchanged ? "inchangé, version " + std::to_string(outcome->version) + " conservée"
                : outcome->created ? "importé (version 1)"
-                                  : "nouvelle version " + std::to_string(outcome->version) + " (l'historique est conservé)")
+                                  : "nouvelle version " + std::to_string(outcome->version) + " (l’historique est conservé)")
            << "\n";
   }
   if (!args.flag("--quiet")) io.out << "base de données : " << store->path().string() << "\n";
@@ -42,10 +42,10 @@ int run(const Arguments& args, Io& io) {
 Command import_command() {
   return {{"import", "ipt import DOSSIER.xml... [--db FICHIER]",
            "valide et enregistre des dossiers dans la base de données",
-           "Chaque dossier est validé ; si l'un d'eux est invalide, rien n'est enregistré.\n"
+           "Chaque dossier est validé ; si l’un d’eux est invalide, rien n’est enregistré.\n"
            "Un dossier déjà importé et modifié devient une nouvelle version ; les versions\n"
-           "précédentes sont conservées. Chaque import est inscrit au journal d'audit.",
-           {database_option(), {"--quiet", "", "n'affiche pas le chemin de la base"}},
+           "précédentes sont conservées. Chaque import est inscrit au journal d’audit.",
+           {database_option(), {"--quiet", "", "n’affiche pas le chemin de la base"}},
            1, 1000},
           run};
 }

@@ -49,7 +49,7 @@ int run(const Arguments& args, Io& io) {
   if (!dossier) return exit_bad_input;
   const auto out_dir = args.value("--out");
   if (!out_dir) {
-    io.err << "ipt render : l'option --out DOSSIER est obligatoire\n";
+    io.err << "ipt render : l’option --out DOSSIER est obligatoire\n";
     return exit_bad_input;
   }
   templates::RenderOptions options;
@@ -60,7 +60,10 @@ int run(const Arguments& args, Io& io) {
       return exit_bad_input;
     }
   }
-  const auto& calendar = core::SchoolCalendar::official();
+  std::optional<core::SchoolCalendar> loaded;
+  const auto* selected = select_calendar(args, io, "render", loaded);
+  if (!selected) return exit_bad_input;
+  const auto& calendar = *selected;
   const auto plan = core::make_plan(*dossier, calendar);
   if (!plan) return report_failure(io, "render", plan.error());
   std::vector<core::Document> documents;
@@ -114,21 +117,22 @@ int run(const Arguments& args, Io& io) {
 }  // namespace
 
 Command render_command() {
-  return {{"render", "ipt render DOSSIER.xml --out DOSSIER [--only NOM] [--pdfa 2u|1b] [--json] | ipt render --dossier RÉFÉRENCE [--db FICHIER]",
-           "produit les documents du plan d'un dossier en formulaires PDF/A",
+  return {{"render", "ipt render DOSSIER.xml --out DOSSIER [--only NOM] [--pdfa 2u|1b] [--json] [--calendar DOSSIER] | ipt render --dossier RÉFÉRENCE [--db FICHIER]",
+           "produit les documents du plan d’un dossier en formulaires PDF/A",
            "Écrit chaque document que le plan du dossier prévoit (annexe-1.pdf, annexe-2b.pdf,\n"
            "annexe-2c.pdf, annexe-3.pdf, annexe-4.pdf, declaration-premiere-ipt.pdf,\n"
-           "declaration-prolongation-ipt.pdf, motivations.pdf), avec des champs de signature vides\n"
+           "declaration-prolongation-ipt.pdf, motivations-PARTENAIRE.pdf), avec des champs de signature vides\n"
            "(sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable). Tout est produit avant\n"
-           "d'écrire quoi que ce soit ; chaque fichier est écrit sous un nom temporaire puis renommé.\n"
+           "d’écrire quoi que ce soit ; chaque fichier est écrit sous un nom temporaire puis renommé.\n"
            "Avec --dossier, les documents du dossier importé sont produits dans le magasin de\n"
-           "documents (à côté de la base de données) et l'opération est inscrite au journal d'audit.",
+           "documents (à côté de la base de données) et l’opération est inscrite au journal d’audit.",
            {{"--out", "DOSSIER", "dossier de sortie"},
             {"--only", "NOM", "un seul document, par exemple annexe-4"},
             {"--pdfa", "2u|1b", "niveau PDF/A (défaut 2u ; 1b pour les validateurs PDF/A-1)"},
-            {"--dossier", "RÉFÉRENCE", "produit les documents d'un dossier importé dans le magasin"},
+            {"--dossier", "RÉFÉRENCE", "produit les documents d’un dossier importé dans le magasin"},
             database_option(),
-            {"--json", "", "sortie JSON pour un programme"}},
+            {"--json", "", "sortie JSON pour un programme"},
+            calendar_option()},
            0, 1},
           run};
 }

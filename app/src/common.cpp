@@ -27,7 +27,7 @@ std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std
     io.err << core::format_diagnostics(dossier.error());
     const auto n = dossier.error().size();
     io.err << "ipt " << command << " : " << path.string() << " : " << n << (n > 1 ? " problèmes" : " problème")
-           << ", rien n'a été fait\n";
+           << ", rien n’a été fait\n";
     return std::nullopt;
   }
   if (xml) *xml = *text;
@@ -74,6 +74,23 @@ core::Result<core::StoredDossier> find_stored_dossier(const core::Store& store, 
     return std::unexpected(core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {.document = reference}});
   }
   return **std::move(found);
+}
+
+OptionSpec calendar_option() {
+  return {"--calendar", "DOSSIER", "calendriers scolaires à utiliser (fichiers AAAA-AAAA.xml) au lieu des calendriers intégrés"};
+}
+
+const core::SchoolCalendar* select_calendar(const Arguments& args, Io& io, const std::string& command,
+                                            std::optional<core::SchoolCalendar>& loaded) {
+  const auto dir = args.value("--calendar");
+  if (!dir) return &core::SchoolCalendar::official();
+  auto parsed = core::SchoolCalendar::load_directory(*dir);
+  if (!parsed) {
+    io.err << "ipt " << command << " : " << parsed.error().message << "\n";
+    return nullptr;
+  }
+  loaded = *std::move(parsed);
+  return &*loaded;
 }
 
 }  // namespace ipt::app

@@ -10,6 +10,7 @@
 #include "arguments.hpp"
 #include "command.hpp"
 #include "ipt/core/dossier_reader.hpp"
+#include "ipt/core/school_calendar.hpp"
 #include "ipt/core/store.hpp"
 #include "ipt/signing/bytes.hpp"
 
@@ -26,6 +27,14 @@ std::optional<core::Dossier> read_dossier(const std::filesystem::path& path, std
 core::Result<core::Store> open_database(const Arguments& args);
 // The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<core::Store> open_store(const Arguments& args, Io& io, const std::string& command);
+
+// The --calendar DOSSIER option: school calendars to use instead of the embedded ones.
+OptionSpec calendar_option();
+
+// The calendars of --calendar (kept in `loaded`), or the official ones; nullptr after
+// printing why the folder cannot be used.
+const core::SchoolCalendar* select_calendar(const Arguments& args, Io& io, const std::string& command,
+                                            std::optional<core::SchoolCalendar>& loaded);
 
 // Reads a whole file; nothing when it cannot be read.
 std::optional<std::string> read_file(const std::filesystem::path& path);

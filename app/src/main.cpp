@@ -13,7 +13,7 @@ namespace {
 constexpr const char* version = IPT_VERSION;
 
 void print_overview(std::ostream& out) {
-  out << "ipt — dossiers d'intégration permanente totale (circulaire 8783)\n\n"
+  out << "ipt — dossiers d’intégration permanente totale (circulaire 8783)\n\n"
          "Usage : ipt COMMANDE [OPTIONS]\n\nCommandes :\n";
   for (const auto& c : ipt::app::commands()) {
     std::string name = "  " + c.spec.name;

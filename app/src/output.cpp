@@ -6,14 +6,23 @@ using nlohmann::json;
 
 namespace {
 
-std::string_view role_label(core::Role role, bool majeur) {
+std::string role_label(core::Role role, const core::Dossier& dossier) {
   switch (role) {
     case core::Role::pole: return "Pôle territorial";
     case core::Role::ecole_ordinaire: return "École ordinaire";
     case core::Role::cpms: return "CPMS (avis)";
-    case core::Role::responsable: return majeur ? "Élève majeur" : "Responsable";
+    case core::Role::responsable:
+      if (!dossier.eleve_majeur()) return "Responsable";
+      return dossier.eleve.sexe == core::Sexe::feminin ? "Élève majeure" : "Élève majeur";
   }
   return "";
+}
+
+// The heading of the plan's start condition: what it says.
+std::string_view condition_heading(const core::Plan& plan) {
+  if (plan.procedure == core::Procedure::fin_ipt) return "Fin de l’intégration";
+  if (!plan.poursuivie) return "Suite de la procédure";
+  return "Début de l’intégration";
 }
 
 std::string_view code(core::Lieu l) {
@@ -42,10 +51,10 @@ std::string skipped_line(const core::SkippedPeriod& s) {
 std::string deadline_text(const core::Deadline& d) {
   std::string text = d.due.iso() + "\n";
   text += "Décision du Ministre attendue au plus tard le " + d.due.french_long() + " : " +
-          std::to_string(d.counted_days) + " jours calendrier à compter du lendemain de la réception (" +
+          std::to_string(d.counted_days) + " jours calendriers à compter du lendemain de la réception (" +
           d.received.french() + "), vacances scolaires non comprises.\n";
   if (d.skipped.empty()) {
-    text += "Aucun jour de vacances scolaires dans l'intervalle.\n";
+    text += "Aucun jour de vacances scolaires dans l’intervalle.\n";
   } else {
     text += "Jours non comptés :\n";
     for (const auto& s : d.skipped) text += "  " + skipped_line(s) + "\n";
@@ -69,11 +78,16 @@ json deadline_json(const core::Deadline& d) {
 }
 
 std::string plan_text(const core::Dossier& dossier, const core::Plan& plan) {
-  const bool majeur = dossier.eleve_majeur();
   std::string t = "Dossier " + dossier.reference + " — année scolaire " + dossier.annee_scolaire.label() + "\n";
   t += "Procédure " + std::string(core::code(plan.procedure)) + " : " +
        std::string(core::french_title(plan.procedure)) + "\n";
+  if (!plan.motif_derogation.empty()) t += "Motif de la dérogation : " + plan.motif_derogation + "\n";
   if (!plan.poursuivie) t += "La procédure ne se poursuit pas.\n";
+
+  if (!plan.avertissements.empty()) {
+    t += "\nAvertissements :\n";
+    for (const auto& a : plan.avertissements) t += "  ! " + a + "\n";
+  }
 
   t += "\nDocuments à produire :\n";
   int n = 0;
@@ -83,11 +97,11 @@ std::string plan_text(const core::Dossier& dossier, const core::Plan& plan) {
     if (doc.signatures.empty()) {
       t += "     sans signature\n";
     } else {
-      t += "     signatures, dans l'ordre :\n";
+      t += "     signatures, dans l’ordre :\n";
       int k = 0;
       for (const auto& s : doc.signatures) {
-        t += "       " + std::to_string(++k) + ". " + std::string(role_label(s.role, majeur)) + " — " +
-             s.signataire + (s.qualite.empty() ? "" : ", " + s.qualite) + " <" + s.email + "> [" + s.field + "]\n";
+        t += "       " + std::to_string(++k) + ". " + role_label(s.role, dossier) + " — " + s.signataire +
+             (s.qualite.empty() ? "" : ", " + s.qualite) + " <" + s.email + "> [" + s.field + "]\n";
       }
     }
     t += "     original : " + std::string(core::french_name(doc.original));
@@ -101,28 +115,34 @@ std::string plan_text(const core::Dossier& dossier, const core::Plan& plan) {
   }
 
   if (!plan.envois.empty()) {
-    t += "\nEnvois :\n";
+    t += "\nDémarches et envois :\n";
     for (const auto& e : plan.envois) {
-      t += "  - " + e.what + "\n    destinataires : ";
+      t += "  - " + e.what + "\n";
+      t += "    par " + e.par + (e.adresse.empty() ? "" : ", à l’adresse " + e.adresse) + "\n";
+      t += "    destinataires : ";
       for (size_t i = 0; i < e.destinataires.size(); ++i) {
         t += (i ? " ; " : "") + std::string(core::french_name(e.destinataires[i]));
       }
-      t += "\n    par " + e.moyen;
-      if (e.avant) t += ", au plus tard le " + e.avant->french();
-      t += "\n";
+      t += "\n    moyen : " + e.moyen + "\n";
+      if (e.fait_le) t += "    fait le " + e.fait_le->french() + "\n";
+      else if (e.avant) t += "    au plus tard le " + e.avant->french() + "\n";
+      else t += "    à faire\n";
     }
   }
 
   t += "\nMoyens et e-pôles :\n";
   t += std::string("  - moyens dans le budget C : ") + (plan.moyens_budget_c ? "oui" : "non") + "\n";
   t += std::string("  - encodage dans « e-pôles » par la Cellule : ") + (plan.encodage_e_poles ? "oui" : "non") + "\n";
-  t += "\nDébut de l'intégration :\n  " + plan.condition_debut + "\n";
+  t += "\n" + std::string(condition_heading(plan)) + " :\n  " + plan.condition_debut + "\n";
 
-  t += "\nÉchéances :\n  - limite du 30/09 de l'année scolaire : " + plan.limite_30_09.french() + "\n";
+  if (plan.limite_30_09 || plan.decision_ministre) {
+    t += "\nÉchéances :\n";
+    if (plan.limite_30_09) t += "  - limite du 30/09 de l’année scolaire : " + plan.limite_30_09->french() + "\n";
+  }
   if (plan.decision_ministre) {
     const auto& d = *plan.decision_ministre;
     t += "  - décision du Ministre sur la dérogation : au plus tard le " + d.due.french() + " (" +
-         std::to_string(d.counted_days) + " jours calendrier hors vacances scolaires, formulaire reçu le " +
+         std::to_string(d.counted_days) + " jours calendriers hors vacances scolaires, formulaire reçu le " +
          d.received.french() + ")\n";
     for (const auto& s : d.skipped) t += "      non compté : " + skipped_line(s) + "\n";
   }
@@ -164,7 +184,10 @@ json plan_json(const core::Dossier& dossier, const core::Plan& plan) {
     envois.push_back({{"objet", e.what},
                       {"destinataires", to},
                       {"moyen", e.moyen},
-                      {"avant", e.avant ? json(e.avant->iso()) : json(nullptr)}});
+                      {"par", e.par},
+                      {"adresse", e.adresse.empty() ? json(nullptr) : json(e.adresse)},
+                      {"avant", e.avant ? json(e.avant->iso()) : json(nullptr)},
+                      {"fait_le", e.fait_le ? json(e.fait_le->iso()) : json(nullptr)}});
   }
   return {{"reference", dossier.reference},
           {"annee_scolaire", dossier.annee_scolaire.label()},
@@ -175,9 +198,11 @@ json plan_json(const core::Dossier& dossier, const core::Plan& plan) {
           {"envois", envois},
           {"moyens_budget_c", plan.moyens_budget_c},
           {"encodage_e_poles", plan.encodage_e_poles},
+          {"motif_derogation", plan.motif_derogation.empty() ? json(nullptr) : json(plan.motif_derogation)},
+          {"avertissements", plan.avertissements},
           {"condition_debut", plan.condition_debut},
           {"echeances",
-           {{"limite_30_09", plan.limite_30_09.iso()},
+           {{"limite_30_09", plan.limite_30_09 ? json(plan.limite_30_09->iso()) : json(nullptr)},
             {"decision_ministre", plan.decision_ministre ? deadline_json(*plan.decision_ministre) : json(nullptr)}}},
           {"remarques", plan.remarques}};
 }

@@ -65,6 +65,11 @@ inline constexpr Choice<Justification> justification_codes[] = {
     {"certificat", Justification::certificat},
     {"autre", Justification::autre}};
 
+inline constexpr Choice<bool> decision_codes[] = {{"accordee", true}, {"refusee", false}};
+
+inline constexpr Choice<OrdreSignature> ordre_signature_codes[] = {
+    {"formulaire", OrdreSignature::formulaire}, {"pole-auteur", OrdreSignature::pole_auteur}};
+
 template <class E, size_t N>
 std::string_view code_of(const Choice<E> (&choices)[N], E value) {
   for (const auto& c : choices) {

@@ -1,5 +1,7 @@
 #include "ipt/core/dossier_fields.hpp"
 
+#include <algorithm>
+
 #include "codes.hpp"
 #include "ipt/core/plan.hpp"
 
@@ -31,6 +33,9 @@ class FieldWriter {
     set(prefix + ".prenom", p ? p->prenom : "");
     set(prefix + ".nom_complet", p ? p->prenom + " " + p->nom : "");
     set(prefix + ".fonction", p ? p->fonction : "");
+    // Name and capacity, as a signatory block gives them: "Marie Lambert, déléguée du PO".
+    set(prefix + ".nom_qualite", !p ? "" : p->fonction.empty() ? p->prenom + " " + p->nom
+                                                                : p->prenom + " " + p->nom + ", " + p->fonction);
     set(prefix + ".email", p ? p->email : "");
   }
 
@@ -68,23 +73,7 @@ std::string wording(Justification j) {
   return "";
 }
 
-std::string wording(MotifDerogation m) {
-  switch (m) {
-    case MotifDerogation::placement:
-      return "Mesure de placement prise soit par un magistrat, soit par le conseiller ou la direction de l’Aide à la jeunesse";
-    case MotifDerogation::changement_domicile: return "Changement de domicile";
-    case MotifDerogation::separation_parents:
-      return "Séparation des parents entraînant un changement de lieu d’hébergement de l’élève";
-    case MotifDerogation::externat_internat:
-      return "Passage de l’élève d’une école à régime d’externat vers un internat et vice versa";
-    case MotifDerogation::accueil_autre_famille:
-      return "Accueil de l’élève, sur l’initiative des parents, dans une autre famille ou dans un centre pour raison de maladie, de voyage";
-    case MotifDerogation::exclusion_definitive: return "Exclusion définitive de l’élève d’une autre école";
-    case MotifDerogation::circonstances_exceptionnelles:
-      return "Circonstances exceptionnelles dûment motivées, dans l’intérêt de l’élève";
-  }
-  return "";
-}
+std::string wording(MotifDerogation m) { return std::string(french_name(m)); }
 
 std::string wording(Proposant p) {
   switch (p) {
@@ -108,6 +97,12 @@ std::string wording(Intervenant i) {
     case Intervenant::eleve_majeur: return "Élève majeur";
   }
   return "";
+}
+
+// "majeur" agrees with the pupil's sex where the wording names the pupil.
+std::string agreed(std::string text, const Dossier& d) {
+  if (d.eleve.sexe == Sexe::feminin && text.ends_with("majeur")) text += "e";
+  return text;
 }
 
 std::string wording(Sexe s) {
@@ -174,16 +169,28 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("cpms.nom", d.cpms.nom);
   w.set("cpms.adresse", d.cpms.adresse);
   w.choice("cpms.avis", d.cpms.avis ? code_of(avis_codes, *d.cpms.avis) : "", d.cpms.avis ? wording(*d.cpms.avis) : "");
+  w.set("cpms.avis_ecrit", d.cpms.avis_ecrit);
 
+  // Annexe 3 shows the earlier integrations and, for a first IPT, the IPT the dossier is
+  // about: the row after the history.
+  const auto* a = std::get_if<PremiereIpt>(&d.evenement);
+  std::vector<LigneHistorique> rows = d.historique;
+  if (a && d.annee_scolaire.start_year()) {
+    rows.push_back({d.annee_scolaire, TypeIntegration::permanente_totale, a->annee_etude, d.protocole.date, std::nullopt});
+  }
+  const auto* c = std::get_if<FinIntegration>(&d.evenement);
+  w.set("integration.type", a || std::holds_alternative<Prolongation>(d.evenement) ? wording(TypeIntegration::permanente_totale)
+                            : c ? wording(c->type_actuel) : "");
   for (int i = 0; i < max_rows; ++i) {
-    const auto* r = static_cast<size_t>(i) < d.historique.size() ? &d.historique[static_cast<size_t>(i)] : nullptr;
+    const auto* r = static_cast<size_t>(i) < rows.size() ? &rows[static_cast<size_t>(i)] : nullptr;
     const std::string p = "historique." + std::to_string(i);
     w.set(p + ".annee_scolaire", r ? r->annee_scolaire.label() : "");
     w.choice(p + ".type", r ? code_of(type_integration_codes, r->type) : "", r ? wording(r->type) : "");
     w.set(p + ".annee_etude", r ? r->annee_etude : "");
     w.date(p + ".date_debut", r ? std::optional(r->date_debut) : std::nullopt);
     // Annexe 3 puts "année d'étude et date de début" in the column of the integration's type.
-    const std::string cell = r ? r->annee_etude + ", depuis le " + r->date_debut.french() : "";
+    const std::string since = r ? "depuis le " + r->date_debut.french() : "";
+    const std::string cell = !r ? "" : r->annee_etude.empty() ? since : r->annee_etude + ", " + since;
     w.set(p + ".temporaire_partielle", r && r->type == TypeIntegration::temporaire_partielle ? cell : "");
     w.set(p + ".permanente_partielle", r && r->type == TypeIntegration::permanente_partielle ? cell : "");
     w.set(p + ".permanente_totale", r && r->type == TypeIntegration::permanente_totale ? cell : "");
@@ -202,19 +209,33 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("protocole.evaluation_interne", p.evaluation_interne);
   w.set("protocole.presence_registre", p.presence_registre);
 
-  const auto* a = std::get_if<PremiereIpt>(&d.evenement);
-  w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? wording(a->proposant) : "");
+  w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? agreed(wording(a->proposant), d) : "");
   w.date("premiere_ipt.date_proposition", a ? std::optional(a->date_proposition) : std::nullopt);
   w.date("premiere_ipt.concertation.date", a ? std::optional(a->concertation.date) : std::nullopt);
+  w.date("premiere_ipt.date_envoi", a ? a->date_envoi_formulaire : std::nullopt);
+  w.set("premiere_ipt.annee_etude", a ? a->annee_etude : "");
   w.choice("premiere_ipt.concertation.avis", a ? (a->concertation.favorable ? "favorable" : "defavorable") : "",
            a ? (a->concertation.favorable ? "Avis favorable" : "Avis défavorable") : "");
   for (int i = 0; i < max_rows; ++i) {
     const auto* x = a && static_cast<size_t>(i) < a->concertation.desaccords.size()
                         ? &a->concertation.desaccords[static_cast<size_t>(i)] : nullptr;
     const std::string k = "desaccords." + std::to_string(i);
-    w.choice(k + ".intervenant", x ? code_of(intervenant_codes, x->intervenant) : "", x ? wording(x->intervenant) : "");
+    w.choice(k + ".intervenant", x ? code_of(intervenant_codes, x->intervenant) : "", x ? agreed(wording(x->intervenant), d) : "");
     w.personne(k + ".auteur", x ? &x->auteur : nullptr);
     w.set(k + ".motivation", x ? x->motivation : "");
+  }
+  // One sheet per partner who disagreed, keyed by the partner ("desaccord.cpms.motivation").
+  for (const auto& [code, intervenant] : intervenant_codes) {
+    const Desaccord* x = nullptr;
+    if (a) {
+      for (const auto& candidate : a->concertation.desaccords)
+        if (candidate.intervenant == intervenant) x = &candidate;
+    }
+    std::string key = "desaccord." + std::string(code);
+    std::replace(key.begin(), key.end(), '-', '_');
+    w.set(key + ".intervenant", x ? agreed(wording(intervenant), d) : "");
+    w.personne(key + ".auteur", x ? &x->auteur : nullptr);
+    w.set(key + ".motivation", x ? x->motivation : "");
   }
   w.set("ecole_specialisee.destinataire_motivations",
         d.ecole_specialisee.reseau == Reseau::wbe ? "au directeur de l’école d’enseignement spécialisé"
@@ -228,8 +249,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.etablissement("prolongation.pole_precedent", b ? &b->pole_precedent : nullptr);
   w.etablissement("prolongation.ecole_ordinaire_precedente", b ? &b->ecole_ordinaire_precedente : nullptr);
   w.set("prolongation.changement_pole", !b ? "" : b->pole_precedent.fase != d.pole.fase ? "oui" : "non");
+  const auto* decision = b && b->decision ? &*b->decision : nullptr;
+  w.date("prolongation.decision.date", decision ? std::optional(decision->date) : std::nullopt);
+  w.choice("prolongation.decision.issue", decision ? code_of(decision_codes, decision->accordee) : "",
+           !decision ? "" : decision->accordee ? "Dérogation accordée" : "Dérogation refusée");
 
-  const auto* c = std::get_if<FinIntegration>(&d.evenement);
   w.date("fin.date_conseil_classe", c ? std::optional(c->date_conseil_classe) : std::nullopt);
   w.choice("fin.type_actuel", c ? code_of(type_actuel_codes, c->type_actuel) : "", c ? wording(c->type_actuel) : "");
   w.choice("fin.orientation", c && c->orientation ? code_of(type_integration_codes, *c->orientation) : "",
@@ -255,7 +279,7 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   // What Annexes 2c and 4 print for the responsable: "Nom, prénom et qualité" or the adult pupil.
   const auto* resp = d.find_signataire(Role::responsable);
   w.set("signataire.responsable.nom_prenom_qualite",
-        !resp ? "" : d.eleve_majeur() ? resp->personne.nom + " " + resp->personne.prenom + ", élève majeur"
+        !resp ? "" : d.eleve_majeur() ? resp->personne.nom + " " + resp->personne.prenom + ", " + std::string(d.eleve_majeur_french())
                    : resp->personne.nom + " " + resp->personne.prenom + ", " + resp->personne.fonction);
 }
 

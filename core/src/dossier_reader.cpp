@@ -60,9 +60,17 @@ class DossierParser {
   DiagnosticSink& sink_;
   // Where things were found, for cross-field messages.
   std::map<std::string, const XMLElement*, std::less<>> seen_;
+  OrdreSignature ordre_signature_ = OrdreSignature::formulaire;
 };
 
-std::string full_name(const std::string& prenom, const std::string& nom) { return prenom + " " + nom; }
+// French agreement with the pupil's sex (masculine for X, as the circular writes).
+struct Accord {
+  std::string_view majeur, il, lui;
+};
+Accord accord(const Eleve& e) {
+  if (e.sexe == Sexe::feminin) return {"majeure", "elle", "elle"};
+  return {"majeur", "il", "lui"};
+}
 
 bool same_person(const std::string& a_nom, const std::string& a_prenom, const std::string& b_nom,
                  const std::string& b_prenom) {
@@ -189,10 +197,10 @@ void DossierParser::read_historique(const XMLElement* e, std::vector<LigneHistor
       row.date_debut = *debut;
       if (year && !in_school_year(*debut, *year)) {
         error(rows[i], c.path() + "/@debut",
-              "le " + debut->french() + " n'est pas dans l'année scolaire " + year->label());
+              "le " + debut->french() + " n’est pas dans l’année scolaire " + year->label());
       }
       if (previous && *debut < *previous) {
-        error(rows[i], c.path() + "/@debut", "les lignes doivent être dans l'ordre chronologique");
+        error(rows[i], c.path() + "/@debut", "les lignes doivent être dans l’ordre chronologique");
       }
       previous = debut;
     }
@@ -225,6 +233,11 @@ Protocole DossierParser::read_protocole(const XMLElement* e) {
 PremiereIpt DossierParser::read_premiere_ipt(const XMLElement* e) {
   PremiereIpt event;
   ElementReader r(e, "dossier/premiere-ipt", sink_);
+  event.date_envoi_formulaire = r.date_attribute("envoi", Presence::optional);
+  if (auto v = r.attribute("annee-etude", Presence::optional)) {
+    event.annee_etude = detail::normalise_text(*v, TextShape::line);
+    if (event.annee_etude.size() > 60) error(e, "dossier/premiere-ipt/@annee-etude", "60 caractères au plus");
+  }
   if (const auto* prop = r.child("proposition", Presence::required)) {
     ElementReader p(prop, "dossier/premiere-ipt/proposition", sink_);
     if (auto v = p.choice_attribute("par", detail::proposant_codes)) event.proposant = *v;
@@ -246,6 +259,11 @@ PremiereIpt DossierParser::read_premiere_ipt(const XMLElement* e) {
                                        d.path() + "/auteur", true, false);
       desaccord.motivation = d.text("motivation", Presence::required, TextShape::paragraphs, 3000);
       d.finish();
+      const bool repeated = std::any_of(event.concertation.desaccords.begin(), event.concertation.desaccords.end(),
+                                        [&](const Desaccord& o) { return o.intervenant == desaccord.intervenant; });
+      if (repeated) {
+        error(list[i], d.path() + "/@intervenant", "un seul désaccord par intervenant : chacun motive sa position dans son propre document");
+      }
       event.concertation.desaccords.push_back(std::move(desaccord));
     }
     if (!event.concertation.favorable && list.empty()) {
@@ -253,8 +271,8 @@ PremiereIpt DossierParser::read_premiere_ipt(const XMLElement* e) {
               "par écrit (<desaccord>)");
     }
     if (event.concertation.favorable && !list.empty()) {
-      c.error("concertation favorable : l'avis doit être signé par tous les intervenants, "
-              "aucun <desaccord> n'est attendu");
+      c.error("concertation favorable : l’avis doit être signé par tous les intervenants, "
+              "aucun <desaccord> n’est attendu");
     }
     c.finish();
   }
@@ -272,7 +290,7 @@ Prolongation DossierParser::read_prolongation(const XMLElement* e) {
   if (event.motif == MotifDerogation::circonstances_exceptionnelles && event.motivation.empty() &&
       r.attribute("motif", Presence::optional)) {
     error(e, "dossier/prolongation/motivation",
-          "circonstances exceptionnelles : la motivation dans l'intérêt de l'élève est obligatoire");
+          "circonstances exceptionnelles : la motivation dans l’intérêt de l’élève est obligatoire");
   }
   if (const auto* p = r.child("pole-precedent", Presence::required)) {
     ElementReader c(p, "dossier/prolongation/pole-precedent", sink_);
@@ -285,7 +303,20 @@ Prolongation DossierParser::read_prolongation(const XMLElement* e) {
     c.finish();
   }
   if (event.date_reception && *event.date_reception < event.date_envoi) {
-    error(e, "dossier/prolongation/@reception", "la réception précède l'envoi du formulaire");
+    error(e, "dossier/prolongation/@reception", "la réception précède l’envoi du formulaire");
+  }
+  if (const auto* dm = r.child("decision-ministre", Presence::optional)) {
+    ElementReader c(dm, "dossier/prolongation/decision-ministre", sink_);
+    const auto date = c.date_attribute("date");
+    const auto accordee = c.choice_attribute("issue", detail::decision_codes);
+    c.finish();
+    if (date && accordee) {
+      event.decision = DecisionMinistre{*date, *accordee};
+      if (*date < event.date_reception.value_or(event.date_envoi)) {
+        error(dm, c.path() + "/@date", "la décision du Ministre (" + date->french() +
+                                           ") précède la réception de la demande");
+      }
+    }
   }
   r.finish();
   return event;
@@ -306,7 +337,7 @@ FinIntegration DossierParser::read_fin_integration(const XMLElement* e) {
       if (t->size() == 1 && (*t)[0] >= '1' && (*t)[0] <= '8') {
         hp.type_enseignement = static_cast<unsigned>((*t)[0] - '0');
       } else {
-        error(h, c.path() + "/@type", "type d'enseignement spécialisé invalide « " + *t + " » (1 à 8)");
+        error(h, c.path() + "/@type", "type d’enseignement spécialisé invalide « " + *t + " » (1 à 8)");
       }
     }
     hp.annee_etude = c.text("annee-etude", Presence::required, TextShape::line, 150);
@@ -335,11 +366,11 @@ FinIntegration DossierParser::read_fin_integration(const XMLElement* e) {
   }
   if (event.justification != Justification::autre && !event.autre_raison.empty()) {
     error(e, "dossier/fin-integration/autre-raison",
-          "<autre-raison> ne se donne qu'avec justification=\"autre\"");
+          "<autre-raison> ne se donne qu’avec justification=\"autre\"");
   }
   event.motivation = r.text("motivation", Presence::required, TextShape::paragraphs, 1500);
   if (event.date_arret < event.date_conseil_classe) {
-    error(e, "dossier/fin-integration/@date-arret", "l'arrêt précède la décision du conseil de classe");
+    error(e, "dossier/fin-integration/@date-arret", "l’arrêt précède la décision du conseil de classe");
   }
   r.finish();
   return event;
@@ -348,6 +379,7 @@ FinIntegration DossierParser::read_fin_integration(const XMLElement* e) {
 void DossierParser::read_signataires(const XMLElement* e, std::vector<Signataire>& out) {
   if (!e) return;
   ElementReader r(e, "dossier/signataires", sink_);
+  if (auto v = r.choice_attribute("ordre", detail::ordre_signature_codes, Presence::optional)) ordre_signature_ = *v;
   const auto list = r.children("signataire");
   for (size_t i = 0; i < list.size(); ++i) {
     ElementReader c(list[i], r.child_path(list[i], static_cast<int>(i)), sink_);
@@ -420,9 +452,11 @@ Dossier DossierParser::read(const XMLElement* root) {
     d.cpms.nom = c.text("nom", Presence::required, TextShape::line, 150);
     d.cpms.adresse = c.text("adresse", Presence::optional, TextShape::line, 200);
     d.cpms.avis = c.choice_attribute("avis", detail::avis_codes, Presence::optional);
+    d.cpms.avis_ecrit = c.text("avis-ecrit", Presence::optional, TextShape::paragraphs, 1500);
     c.finish();
   }
   read_historique(r.child("historique", Presence::optional), d.historique);
+
   d.protocole = read_protocole(r.child("protocole", Presence::required));
 
   const auto* premiere = r.child("premiere-ipt", Presence::optional);
@@ -441,6 +475,7 @@ Dossier DossierParser::read(const XMLElement* root) {
 
   seen_["signataires"] = r.child("signataires", Presence::required);
   read_signataires(seen_["signataires"], d.signataires);
+  d.ordre_signature = ordre_signature_;
   r.finish();
   // Checks across elements need sound dates; the roles can be checked in any case.
   const bool sound = sink_.diagnostics.empty();
@@ -454,7 +489,7 @@ void DossierParser::check(const Dossier& d, const XMLElement* root) {
   const auto* eleve_line = seen_["date-inscription-specialise"];
   if (!(d.eleve.date_naissance < d.eleve.date_inscription_specialise)) {
     error(eleve_line, "dossier/eleve/date-inscription-specialise",
-          "l'inscription dans l'enseignement spécialisé (" + d.eleve.date_inscription_specialise.french() +
+          "l’inscription dans l’enseignement spécialisé (" + d.eleve.date_inscription_specialise.french() +
               ") doit suivre la naissance (" + d.eleve.date_naissance.french() + ")");
   }
   if (d.eleve.numero_national) {
@@ -465,25 +500,25 @@ void DossierParser::check(const Dossier& d, const XMLElement* root) {
   // The reference travels in logs and mail subjects: it must not carry the pupil's names.
   if (core::reference_names_pupil(d.reference, d.eleve)) {
     error(root, "dossier/@reference",
-          "la référence ne doit pas contenir le nom de l'élève (elle figure dans les journaux et les courriels)");
+          "la référence ne doit pas contenir le nom de l’élève (elle figure dans les journaux et les courriels)");
   }
 
   const auto* protocole = seen_["protocole"];
   const Date date = d.date_evenement();
   if (!in_school_year(date, d.annee_scolaire)) {
     error(seen_["evenement"], "dossier/@annee-scolaire",
-          "la date de l'événement (" + date.french() + ") n'est pas dans l'année scolaire " +
+          "la date de l’événement (" + date.french() + ") n’est pas dans l’année scolaire " +
               d.annee_scolaire.label());
   }
   if (d.protocole.date < d.eleve.date_inscription_specialise) {
     error(protocole, "dossier/protocole/@date",
           "le protocole (" + d.protocole.date.french() +
-              ") précède l'inscription dans l'enseignement spécialisé");
+              ") précède l’inscription dans l’enseignement spécialisé");
   }
   for (size_t i = 0; i < d.historique.size(); ++i) {
     if (d.historique[i].date_debut < d.eleve.date_inscription_specialise) {
       error(root, "dossier/historique/integration[" + std::to_string(i + 1) + "]/@debut",
-            "l'intégration commence avant l'inscription dans l'enseignement spécialisé");
+            "l’intégration commence avant l’inscription dans l’enseignement spécialisé");
     }
   }
 
@@ -499,27 +534,38 @@ void DossierParser::check(const Dossier& d, const XMLElement* root) {
       error(e, "dossier/premiere-ipt/concertation/@date", "la concertation précède la proposition");
     }
     if (a->concertation.favorable && d.protocole.date < a->concertation.date) {
-      error(protocole, "dossier/protocole/@date", "le protocole précède l'avis favorable de la concertation");
+      error(protocole, "dossier/protocole/@date", "le protocole précède l’avis favorable de la concertation");
+    }
+    if (d.historique.size() >= static_cast<size_t>(max_rows)) {
+      error(root, "dossier/historique",
+            "au plus " + std::to_string(max_rows - 1) +
+                " lignes pour une première IPT : l’Annexe 3 y ajoute la ligne de l’IPT du dossier");
+    }
+    if (a->date_envoi_formulaire && *a->date_envoi_formulaire < a->concertation.date) {
+      error(e, "dossier/premiere-ipt/@envoi",
+            "le formulaire « Première IPT » est envoyé avant la concertation du " + a->concertation.date.french());
     }
     if (a->proposant == Proposant::eleve_majeur && d.eleve.date_naissance.years_until(a->date_proposition) < 18) {
       error(e, "dossier/premiere-ipt/proposition/@par",
-            "l'élève n'est pas majeur le " + a->date_proposition.french() + " : il ne peut introduire lui-même la proposition");
+            "l’élève n’est pas " + std::string(accord(d.eleve).majeur) + " le " + a->date_proposition.french() + " : " +
+                std::string(accord(d.eleve).il) + " ne peut introduire " + std::string(accord(d.eleve).lui) +
+                "-même la proposition");
     }
   } else if (const auto* b = std::get_if<Prolongation>(&d.evenement)) {
     const auto* e = seen_["evenement"];
     if (d.protocole.date <= d.annee_scolaire.thirtieth_september()) {
       error(protocole, "dossier/protocole/@date",
-            "une prolongation avec changement de partenaire ne relève de la dérogation qu'après le " +
+            "une prolongation avec changement de partenaire ne relève de la dérogation qu’après le " +
                 d.annee_scolaire.thirtieth_september().french() +
-                " ; avant, l'élève figure sur la liste du 30/09");
+                " ; avant, l’élève figure sur la liste du 30/09");
     }
     if (b->pole_precedent.fase == d.pole.fase && b->ecole_ordinaire_precedente.fase == d.ecole_ordinaire.fase) {
       error(e, "dossier/prolongation",
-            "aucun changement de partenaire : le pôle et l'école ordinaire précédents sont ceux du dossier");
+            "aucun changement de partenaire : le pôle et l’école ordinaire précédents sont ceux du dossier");
     }
     if (b->date_envoi <= d.annee_scolaire.thirtieth_september()) {
       error(e, "dossier/prolongation/@envoi",
-            "le formulaire « Prolongation IPT » s'introduit après le 30-09");
+            "le formulaire « Prolongation IPT » s’introduit après le 30-09");
     }
   }
 }
@@ -535,15 +581,18 @@ void DossierParser::check_roles(const Dossier& d, const XMLElement* root, bool d
     if (!s) {
       error(seen_["signataires"] ? seen_["signataires"] : root, "dossier/signataires",
             "signataire manquant pour le rôle « " + code + " »" +
-                (role == Role::responsable && majeur ? " (l'élève majeur signe lui-même)" : ""));
+                (role == Role::responsable && majeur
+                     ? " (l’élève " + std::string(accord(d.eleve).majeur) + " signe " + std::string(accord(d.eleve).lui) + "-même)"
+                     : ""));
       continue;
     }
     if (role != Role::responsable || !dates_known) continue;
     const auto* line = seen_["signataire-responsable"];
     if (majeur && !same_person(s->personne.nom, s->personne.prenom, d.eleve.nom, d.eleve.prenom)) {
       error(line, "dossier/signataires/signataire",
-            "l'élève est majeur le " + date.french() + " : il signe lui-même (" +
-                full_name(d.eleve.prenom, d.eleve.nom) + " attendu)");
+            "l’élève est " + std::string(accord(d.eleve).majeur) + " le " + date.french() + " : " +
+                std::string(accord(d.eleve).il) + " signe " + std::string(accord(d.eleve).lui) +
+                "-même : le signataire « responsable » doit être l’élève (nom et prénom de <eleve>)");
     }
     if (!majeur) {
       const bool known = std::any_of(d.responsables.begin(), d.responsables.end(), [&](const Responsable& r) {
@@ -551,7 +600,7 @@ void DossierParser::check_roles(const Dossier& d, const XMLElement* root, bool d
       });
       if (!known && !d.responsables.empty()) {
         error(line, "dossier/signataires/signataire",
-              "le signataire « responsable » doit être l'un des responsables de l'élève");
+              "le signataire « responsable » doit être l’un des responsables de l’élève");
       }
     }
   }
@@ -573,7 +622,7 @@ DossierResult parse_dossier(std::string_view xml, const std::string& file_name) 
   const auto* root = doc.RootElement();
   if (!root || std::string_view(root->Name()) != "dossier") {
     sink.error(root ? root->GetLineNum() : 1, root ? root->Name() : "",
-               "l'élément racine doit être <dossier>");
+               "l’élément racine doit être <dossier>");
     return std::unexpected(sink.diagnostics);
   }
   DossierParser parser(sink);

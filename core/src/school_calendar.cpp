@@ -19,11 +19,11 @@ struct BreakCode {
 };
 
 constexpr BreakCode break_codes[] = {
-    {"conge-automne", BreakKind::conge_automne, "congé d'automne"},
-    {"vacances-hiver", BreakKind::vacances_hiver, "vacances d'hiver"},
+    {"conge-automne", BreakKind::conge_automne, "congé d’automne"},
+    {"vacances-hiver", BreakKind::vacances_hiver, "vacances d’hiver"},
     {"conge-detente", BreakKind::conge_detente, "congé de détente"},
     {"vacances-printemps", BreakKind::vacances_printemps, "vacances de printemps"},
-    {"vacances-ete", BreakKind::vacances_ete, "vacances d'été"},
+    {"vacances-ete", BreakKind::vacances_ete, "vacances d’été"},
 };
 
 // Reads one calendar file; errors are "file:line: reason".
@@ -39,7 +39,7 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
   };
   const auto* root = doc.RootElement();
   if (!root || std::string_view(root->Name()) != "calendrier") {
-    return fail(Category::invalid_input, name + ":1: l'élément racine doit être <calendrier>");
+    return fail(Category::invalid_input, name + ":1: l’élément racine doit être <calendrier>");
   }
   SchoolYearCalendar year;
   const char* year_text = root->Attribute("annee-scolaire");
@@ -91,7 +91,7 @@ Result<SchoolYearCalendar> parse_year(const EmbeddedFile& file) {
   for (const auto& b : year.breaks) {
     if (b.first_day_off <= year.first_school_day || b.last_day_off >= year.last_school_day) {
       return fail(Category::invalid_input, where(root) + std::string(french_name(b.kind)) +
-                  " hors de l'année scolaire " + year.year.label());
+                  " hors de l’année scolaire " + year.year.label());
     }
   }
   year.source = name;
@@ -169,7 +169,8 @@ std::vector<SchoolYear> SchoolCalendar::years() const {
 Result<std::optional<Holiday>> SchoolCalendar::find_holiday(Date day) const {
   auto missing = [](SchoolYear y) {
     return fail(Category::refused, "le calendrier scolaire " + y.label() +
-                " n'est pas connu (ajoutez core/data/calendrier/" + y.label() + ".xml)");
+                " n’est pas connu : ajoutez le fichier " + y.label() +
+                ".xml à un dossier de calendriers et donnez ce dossier avec --calendar DOSSIER");
   };
   const SchoolYearCalendar* before = nullptr;  // the last year that ended before `day`
   for (const auto& y : years_) {

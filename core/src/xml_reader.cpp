@@ -78,7 +78,7 @@ std::optional<std::string> ElementReader::checked_text(const tinyxml2::XMLElemen
                                                        const std::string& path, TextShape shape,
                                                        size_t max_chars) {
   if (e->FirstChildElement()) {
-    sink_.error(e->GetLineNum(), path, "texte attendu, pas d'éléments imbriqués");
+    sink_.error(e->GetLineNum(), path, "texte attendu, pas d’éléments imbriqués");
     return std::nullopt;
   }
   const char* raw = e->GetText();

@@ -140,9 +140,9 @@ std::optional<std::string> opinion_problem(const std::map<std::string, std::stri
   const auto opinion = values.find("avis_cpms");
   if (opinion == values.end()) return std::nullopt;  // this document asks for no opinion
   if (opinion->second.empty()) return "le CPMS signe avec son avis : remplissez avis_cpms (favorable ou defavorable)";
-  const auto text = values.find("avis_cpms_texte");
+  const auto text = values.find("avis_ecrit_cpms");
   if (opinion->second == "defavorable" && text != values.end() && text->second.empty()) {
-    return "un avis défavorable du CPMS est motivé par écrit : remplissez avis_cpms_texte";
+    return "un avis défavorable du CPMS est motivé par écrit : remplissez avis_ecrit_cpms";
   }
   return std::nullopt;
 }

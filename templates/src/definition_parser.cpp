@@ -199,6 +199,34 @@ class Parser {
   }
 
 
+  // A column heading: text, with <br/> where it must break (as the circular's do).
+  Parsed<std::string> heading_of(const XMLElement* e) {
+    std::string out;
+    for (const tinyxml2::XMLNode* n = e->FirstChild(); n != nullptr; n = n->NextSibling()) {
+      if (const XMLElement* child = n->ToElement()) {
+        if (std::strcmp(child->Name(), "br") != 0 || child->FirstChild() != nullptr || child->FirstAttribute() != nullptr)
+          return error(child, "<colonne> ne contient que du texte et des <br/>, pas <" + std::string(child->Name()) + ">");
+        out += '\n';
+      } else if (const tinyxml2::XMLText* text = n->ToText()) {
+        std::string piece;
+        bool space = false;
+        for (const char* p = text->Value(); *p != '\0'; ++p) {
+          const bool blank = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+          if (blank) {
+            space = true;
+            continue;
+          }
+          if (space && !piece.empty()) piece.push_back(' ');
+          space = false;
+          piece.push_back(*p);
+        }
+        out += piece;
+      }
+    }
+    IPT_TRY_VOID(check_references(e, out));
+    return drawable(e, out);
+  }
+
   Parsed<Condition> condition(const XMLElement* e) {
     Condition c;
     const char* raw = e->Attribute("si");
@@ -287,8 +315,21 @@ class Parser {
     return name;
   }
 
+  // A signatory's role named by `attribute` ("pole", "ecole-ordinaire", "cpms", "responsable").
+  Parsed<core::Role> role_attribute(const XMLElement* e, const char* attribute) const {
+    static constexpr std::pair<const char*, core::Role> roles[] = {{"pole", core::Role::pole},
+                                                                   {"ecole-ordinaire", core::Role::ecole_ordinaire},
+                                                                   {"cpms", core::Role::cpms},
+                                                                   {"responsable", core::Role::responsable}};
+    const char* role = e->Attribute(attribute);
+    for (const auto& [name, value] : roles)
+      if (role != nullptr && std::strcmp(name, role) == 0) return value;
+    return error(e, "rôle « " + std::string(role ? role : "") + " » inconnu (pole, ecole-ordinaire, cpms ou responsable)",
+                 attribute);
+  }
+
   Parsed<TextField> parse_field(const XMLElement* e) {
-    IPT_TRY_VOID(allow(e, {"nom", "source", "libelle", "lignes", "libelle-dessus", "largeur-libelle", "si"}));
+    IPT_TRY_VOID(allow(e, {"nom", "source", "libelle", "lignes", "libelle-dessus", "largeur-libelle", "si", "rempli-par"}));
     TextField f;
     f.line = e->GetLineNum();
     {
@@ -312,6 +353,10 @@ class Parser {
     if (const char* w = e->Attribute("largeur-libelle")) {
       IPT_TRY(n, parse_number(e, "largeur-libelle", w, 0.05, 0.9));
       f.label_width = *n;
+    }
+    if (e->Attribute("rempli-par") != nullptr) {
+      IPT_TRY(owner, role_attribute(e, "rempli-par"));
+      f.filled_by = *owner;
     }
     if (e->FirstChild() != nullptr) return error(e, "<champ> doit être vide");
     return f;
@@ -363,8 +408,12 @@ class Parser {
     IPT_TRY_VOID(allow(e, {"nom", "source"}));
     Tick t;
     t.line = e->GetLineNum();
-    IPT_TRY(src, source(e));
-    t.source = *src;
+    if (e->Attribute("source") != nullptr) {  // without one, the box is ticked by hand
+      IPT_TRY(src, source(e));
+      t.source = *src;
+    } else if (e->Attribute("nom") == nullptr) {
+      return error(e, "<coche> sans « source » : attribut « nom » obligatoire");
+    }
     IPT_TRY(name, field_name(e, "coche_" + t.source));
     t.name = *name;
     return t;
@@ -406,7 +455,7 @@ class Parser {
           IPT_TRY(n, parse_number(c, "largeur", w, 0.1, 100));
           col.width = *n;
         }
-        IPT_TRY(heading, text_of(c));
+        IPT_TRY(heading, heading_of(c));
         col.heading = *heading;
         table.columns.push_back(std::move(col));
       } else if (std::strcmp(c->Name(), "ligne") == 0) {
@@ -457,20 +506,8 @@ class Parser {
     }
     const char* role = e->Attribute("role");
     if (role == nullptr) return error(e, "attribut « role » manquant sur <signature>", "role");
-    static constexpr std::pair<const char*, core::Role> roles[] = {{"pole", core::Role::pole},
-                                                                   {"ecole-ordinaire", core::Role::ecole_ordinaire},
-                                                                   {"cpms", core::Role::cpms},
-                                                                   {"responsable", core::Role::responsable}};
-    bool found = false;
-    for (const auto& [name, value] : roles)
-      if (std::strcmp(name, role) == 0) {
-        s.role = value;
-        found = true;
-      }
-    if (!found)
-      return error(e, "rôle « " + std::string(role) +
-                                        " » inconnu (pole, ecole-ordinaire, cpms ou responsable)",
-                   "role");
+    IPT_TRY(parsed_role, role_attribute(e, "role"));
+    s.role = *parsed_role;
     if (e->Attribute("libelle") != nullptr) {
       IPT_TRY(l, label_attribute(e, "libelle"));
       s.label = *l;
@@ -546,8 +583,11 @@ class Parser {
       return Block(std::move(n));
     }
     if (name == "espace") {
-      IPT_TRY_VOID(allow(e, {"points"}));
+      IPT_TRY_VOID(allow(e, {"points", "si"}));
       Spacer s;
+      auto when = condition(e);
+      if (!when) return std::unexpected(when.error());
+      s.when = std::move(*when);
       if (const char* p = e->Attribute("points")) {
         IPT_TRY(v, parse_number(e, "points", p, 0, 500));
         s.points = *v;
@@ -555,8 +595,9 @@ class Parser {
       return Block(s);
     }
     if (name == "saut-de-page") {
-      IPT_TRY_VOID(allow(e, {}));
-      return Block(PageBreak{});
+      IPT_TRY_VOID(allow(e, {"si"}));
+      IPT_TRY(when, condition(e));
+      return Block(PageBreak{std::move(*when)});
     }
     return error(e, "élément <" + name + "> inconnu");
   }

@@ -5,6 +5,7 @@ namespace ipt::templates {
 FieldOwners field_owners(const TemplateDefinition& definition) {
   FieldOwners owners;
   for (const auto& block : definition.blocks) {
+    if (const auto* field = std::get_if<TextField>(&block); field && field->filled_by) owners.emplace(field->name, *field->filled_by);
     const auto* row = std::get_if<SignatureRow>(&block);
     if (!row) continue;
     for (const auto& signature : row->signatures) {

@@ -54,6 +54,24 @@ std::string literal(std::string_view bytes) {
   return out;
 }
 
+// French typography binds some spaces to their neighbour, as a non-breaking space would:
+// the space before « : ; ? ! » and the closing guillemet, and the one after the opening
+// guillemet (WinAnsi 0xAB « and 0xBB »). A line never starts with a colon or a closing
+// guillemet, nor ends with an opening one.
+bool breakable_space(std::string_view text, std::size_t at) {
+  const char next = at + 1 < text.size() ? text[at + 1] : '\0';
+  const char previous = at > 0 ? text[at - 1] : '\0';
+  if (next == ':' || next == ';' || next == '?' || next == '!' || next == '\xBB') return false;
+  return previous != '\xAB';
+}
+
+// The next space at or after `from` where a line may break; npos when none.
+std::size_t next_break(std::string_view text, std::size_t from) {
+  for (std::size_t at = text.find(' ', from); at != std::string_view::npos; at = text.find(' ', at + 1))
+    if (breakable_space(text, at)) return at;
+  return std::string_view::npos;
+}
+
 // Greedy line breaking at spaces and line feeds; a word wider than the line is cut.
 std::vector<std::string> wrap(std::string_view text, const FontProgram& font, double size, double width) {
   std::vector<std::string> lines;
@@ -67,7 +85,7 @@ std::vector<std::string> wrap(std::string_view text, const FontProgram& font, do
     std::size_t pos = 0;
     bool any = false;
     while (pos <= paragraph.size()) {
-      std::size_t next = paragraph.find(' ', pos);
+      std::size_t next = next_break(paragraph, pos);
       if (next == std::string_view::npos) next = paragraph.size();
       std::string word(paragraph.substr(pos, next - pos));
       pos = next + 1;
@@ -151,7 +169,7 @@ class Layout {
       if (!fields_.contains(name)) return core::fail("champ du dossier « " + name + " » absent des données");
     for (std::size_t i = 0; i < def_.blocks.size(); ++i) {
       const Block& block = def_.blocks[i];
-      keep_next_ = i + 1 < def_.blocks.size() ? estimate(def_.blocks[i + 1]) : 0;
+      keep_next_ = estimate_next(i);
       const auto place_if_shown = [this](const auto& b) -> core::Result<void> {
         if constexpr (requires { b.when; })
           if (!holds(b.when)) return {};
@@ -176,6 +194,21 @@ class Layout {
   int page_ = -1;
 
   double keep_next_ = 0;  // height of the block after the current one, for headings
+
+  // The room block `i` must leave on its page for what follows it: the next block, and the
+  // footnotes declared in between (they go to the page's foot and raise it). A heading is
+  // kept with it.
+  double estimate_next(std::size_t i) const {
+    double notes = 0;
+    for (std::size_t j = i + 1; j < def_.blocks.size(); ++j) {
+      const Block& block = def_.blocks[j];
+      if (!std::holds_alternative<Footnote>(block)) return notes + estimate(block);
+      const Footnote& n = std::get<Footnote>(block);
+      const std::string text = win_ansi::encode_utf8(n.mark).bytes + " " + label_estimate(n.text);
+      notes += static_cast<double>(wrap(text, fonts_.regular, 8, width_).size()) * 10 + (notes_.empty() ? 8 : 0);
+    }
+    return notes;
+  }
 
   // Roughly how tall a block will be: enough to keep a heading with it.
   double estimate(const Block& block) const {
@@ -299,7 +332,7 @@ class Layout {
     // A heading stays with what follows it: room for it and a few lines more.
     const bool heading = t.style == TextStyle::intertitre || t.style == TextStyle::gras;
     const double keep = std::min(keep_next_, 250.0);
-    if (heading && y_ - (height + before + keep) < bottom_ && y_ < def_.page_height - def_.margin) new_page();
+    if (heading && y_ - (height + before + block_gap + keep) < bottom_ && y_ < def_.page_height - def_.margin) new_page();
     if (auto r = reserve(height + before, t.line); !r) return r;
     y_ -= before;
     text_at(lines, st, left_ + pad, y_ - pad, width_ - 2 * pad, t.centre);
@@ -308,8 +341,9 @@ class Layout {
     return {};
   }
 
-  // A text field's widget inside `box`; fails when the value does not fit.
-  core::Result<void> text_widget(const TextField& f, const Rect& box) {
+  // A text field's widget inside `box`; fails when the value does not fit. `framed`: the box
+  // is drawn (not in a table cell, whose own box frames the field).
+  core::Result<void> text_widget(const TextField& f, const Rect& box, bool framed = true) {
     IPT_TRY(v, value(f.source, f.name));
     const double inner = box.w - 2 * (field_padding + 1);
     auto lines = wrap(*v, fonts_.regular, field_size, inner);
@@ -333,18 +367,18 @@ class Layout {
                                  first_baseline, inner, false);
     w.appearance += "Q\nEMC\n";
     out_.widgets.push_back(std::move(w));
-    ops_ += "0.6 G 0.5 w " + rect_ops(box) + "S\n";
+    if (framed) ops_ += "0.6 G 0.5 w " + rect_ops(box) + "S\n";
     return {};
   }
 
   static double field_box_height(int lines) { return lines * field_leading + 2 * field_padding + 2; }
 
   // A field with its label, in a column [x, x + width) from `top`; returns its height.
-  core::Result<double> field_in(const TextField& f, double x, double top, double width) {
+  core::Result<double> field_in(const TextField& f, double x, double top, double width, bool framed = true) {
     const double box_h = field_box_height(f.lines);
     const Style st = style_of(TextStyle::normal);
     if (f.label.empty()) {
-      IPT_TRY_VOID(text_widget(f, {x, top - box_h, width, box_h}));
+      IPT_TRY_VOID(text_widget(f, {x, top - box_h, width, box_h}, framed));
       return box_h;
     }
     IPT_TRY(interpolated, interpolate(f.label));
@@ -353,7 +387,7 @@ class Layout {
       const auto lines = wrap(label_text, fonts_.regular, st.size, width);
       const double label_h = static_cast<double>(lines.size()) * st.leading + 1;
       text_at(lines, st, x, top, width, false);
-      IPT_TRY_VOID(text_widget(f, {x, top - label_h - box_h, width, box_h}));
+      IPT_TRY_VOID(text_widget(f, {x, top - label_h - box_h, width, box_h}, framed));
       return label_h + box_h;
     }
     double label_w = f.label_width > 0 ? f.label_width * width
@@ -362,7 +396,7 @@ class Layout {
     const double label_h = static_cast<double>(lines.size()) * st.leading;
     // The label's first line faces the box's first line.
     text_at(lines, st, x, top - (f.lines > 1 ? field_padding : (box_h - st.leading) / 2), label_w - 4, false);
-    IPT_TRY_VOID(text_widget(f, {x + label_w, top - box_h, width - label_w, box_h}));
+    IPT_TRY_VOID(text_widget(f, {x + label_w, top - box_h, width - label_w, box_h}, framed));
     return std::max(label_h, box_h);
   }
 
@@ -534,11 +568,15 @@ class Layout {
         IPT_TRY_VOID(cells[i].text);
         text_at(cells[i].lines, style_of(t->style), x + 3, y_ - 3, widths[i] - 6, t->centre);
       } else if (const auto* f = std::get_if<TextField>(&cell)) {
-        IPT_TRY_VOID(field_in(*f, x + 2, y_ - 2, widths[i] - 4));
+        IPT_TRY_VOID(field_in(*f, x + 2, y_ - 2, widths[i] - 4, false));  // the cell's box frames it
       } else if (const auto* k = std::get_if<Tick>(&cell)) {
-        const auto it = fields_.find(k->source);
-        if (it == fields_.end()) return core::fail("champ du dossier « " + k->source + " » absent des données");
-        checkbox_at(k->name, !it->second.empty(), x + (widths[i] - box_size) / 2, y_ - 3 - box_size - 1);
+        bool ticked = false;  // a tick without a source is left to tick by hand
+        if (!k->source.empty()) {
+          const auto it = fields_.find(k->source);
+          if (it == fields_.end()) return core::fail("champ du dossier « " + k->source + " » absent des données");
+          ticked = !it->second.empty();
+        }
+        checkbox_at(k->name, ticked, x + (widths[i] - box_size) / 2, y_ - 3 - box_size - 1);
       }
       ops_ += "0 G 0.5 w " + rect_ops({x, y_ - height, widths[i], height}) + "S\n";
       x += widths[i];
@@ -716,7 +754,7 @@ class Layout {
   }
 
   core::Result<void> place(const PageBreak&) {
-    new_page();
+    if (y_ < def_.page_height - def_.margin) new_page();  // never an empty page
     return {};
   }
 };

@@ -53,10 +53,22 @@ TEST(Cli, UsageErrorsExitWithStatusTwo) {
 TEST(Cli, PlanForAPerson) {
   const auto r = run_ipt({"plan", example_path("b1-changement-de-pole")});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("Procédure B1 : Prolongation d'IPT avec changement de partenaire vers un autre pôle"), std::string::npos);
-  EXPECT_NE(r.out.find("1. Pôle territorial — Marie Lambert"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("au plus tard le 04/01/2027"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("vacances d'hiver 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Procédure B1 : Prolongation d’IPT avec changement de partenaire vers un autre pôle"), std::string::npos);
+  EXPECT_NE(r.out.find("Motif de la dérogation : Changement de domicile\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1. Pôle territorial — Claire Dethier"), std::string::npos) << r.out;  // ordre="pole-auteur"
+  EXPECT_NE(r.out.find("au plus tard le 04/01/2027 (30 jours calendriers hors vacances scolaires"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("vacances d’hiver 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
+  // The coordinator's step: the form at the circular's address, sent on the dossier's date.
+  EXPECT_NE(r.out.find("  - formulaire électronique « Prolongation IPT » après le 30-09 (demande de dérogation)\n"
+                       "    par Claire Dethier, coordonnatrice du pôle, à l’adresse https://form.jotform.com/223262339131347\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("    fait le 18/11/2026\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Début de l’intégration :\n  L’intégration débute le 07/12/2026 (date prévue sur le protocole) : "
+                       "le Ministre a accordé la dérogation le 03/12/2026."), std::string::npos) << r.out;
+  // The 30/09 boundary is not a deadline of a derogation.
+  EXPECT_EQ(r.out.find("30/09 de l’année scolaire"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("par par"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\''), std::string::npos) << r.out;  // one kind of apostrophe: ’
   // The pupil's name is not needed to plan and is not printed.
   EXPECT_EQ(r.out.find("Nguyen Théo"), std::string::npos);
   EXPECT_EQ(r.out.find("Théo"), std::string::npos);
@@ -74,10 +86,11 @@ TEST(Cli, PlanForAProgram) {
   ASSERT_EQ(signatures.size(), 4u);
   EXPECT_EQ(signatures[0]["champ"], "sig_pole");
   EXPECT_EQ(signatures[2]["avis"], true);
-  EXPECT_EQ(signatures[3]["qualite"], "élève majeur");
+  EXPECT_EQ(signatures[3]["qualite"], "élève majeure");
   EXPECT_EQ(j["envois"][0]["destinataires"][0], "administration");
   EXPECT_EQ(j["moyens_budget_c"], false);
-  EXPECT_EQ(j["echeances"]["limite_30_09"], "2026-09-30");
+  EXPECT_TRUE(j["echeances"]["limite_30_09"].is_null());  // procedure C: no 30/09 deadline
+  EXPECT_EQ(j["envois"][0]["par"], "Anne Piret, coordonnatrice du pôle");
 }
 
 TEST(Cli, InvalidDossierListsEveryProblemAndExitsTwo) {
@@ -95,14 +108,14 @@ TEST(Cli, InvalidDossierListsEveryProblemAndExitsTwo) {
   EXPECT_NE(r.err.find("dossier/eleve/date-naissance: date invalide (format AAAA-MM-JJ"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("2015-02-30"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("dossier/pole/@fase: numéro FASE invalide « -4 »"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("3 problèmes, rien n'a été fait"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 problèmes, rien n’a été fait"), std::string::npos) << r.err;
 }
 
 TEST(Cli, DeadlineFirstLineIsTheDueDate) {
   auto r = run_ipt({"deadline", "--received", "2026-10-15"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "2026-11-30");
-  EXPECT_NE(r.out.find("2026-10-17 → 2026-11-01 : congé d'automne 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2026-10-17 → 2026-11-01 : congé d’automne 2026-2027 (16 jours non comptés)"), std::string::npos) << r.out;
 
   r = run_ipt({"deadline", "--received", "2027-02-01", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -113,7 +126,8 @@ TEST(Cli, DeadlineFirstLineIsTheDueDate) {
 
   r = run_ipt({"deadline", "--received", "2027-06-20"});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("2027-2028 n'est pas connu"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2027-2028 n’est pas connu"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--calendar DOSSIER"), std::string::npos) << r.err;
 
   r = run_ipt({"deadline", "--received", "20/10/2026"});
   EXPECT_EQ(r.status, 2);
@@ -143,6 +157,55 @@ TEST(Cli, DeadlineWithAnotherCalendar) {
   EXPECT_EQ(r.out.substr(0, 10), "2027-09-16");
 }
 
+TEST(Cli, PlanSectionsSayWhatTheySay) {
+  auto r = run_ipt({"plan", example_path("c-fin-integration")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Fin de l’intégration :\n  L’intégration prend fin le 18/12/2026."), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Début de l’intégration"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Échéances"), std::string::npos) << r.out;
+  r = run_ipt({"plan", example_path("a-concertation-defavorable")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Suite de la procédure :\n  La procédure ne se poursuit pas"), std::string::npos) << r.out;
+  r = run_ipt({"plan", example_path("a-premiere-ipt-liste-30-09")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("  - limite du 30/09 de l’année scolaire : 30/09/2026"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("    au plus tard le 30/09/2026\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("par par"), std::string::npos) << r.out;
+}
+
+TEST(Cli, PlanWarnsAboutAStartBeforeTheRequest) {
+  TempDir dir;
+  const auto path = write(dir, "dossier.xml",
+                          DossierXml("b1-changement-de-pole")
+                              .remove("prolongation/decision-ministre")
+                              .set_attribute("protocole", "date", "2026-11-10")
+                              .str());
+  const auto r = run_ipt({"plan", path});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Avertissements :\n  ! Le protocole prévoit un début le 10/11/2026, avant la demande de dérogation"),
+            std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(run_ipt({"plan", path, "--json"}).out);
+  ASSERT_EQ(j["avertissements"].size(), 1u);
+  EXPECT_EQ(j["envois"][0]["fait_le"], "2026-11-18");
+  EXPECT_EQ(j["envois"][0]["adresse"], "https://form.jotform.com/223262339131347");
+}
+
+TEST(Cli, PlanTakesAnotherCalendar) {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "cal");
+  const auto path = write(dir, "dossier.xml",
+                          DossierXml("b1-changement-de-pole")
+                                  .remove("prolongation/decision-ministre")
+                                  .set_attribute("prolongation", "reception", "2027-06-25")
+                                  .str());
+  auto r = run_ipt({"plan", path});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("2027-2028 n’est pas connu"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--calendar DOSSIER"), std::string::npos) << r.err;
+  r = run_ipt({"plan", path, "--calendar", (dir / "absent").string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+}
+
 TEST(Cli, ImportKeepsHistoryAndAuditVerifies) {
   TempDir dir;
   const std::string db = (dir / "data" / "ipt.sqlite").string();
@@ -170,7 +233,7 @@ TEST(Cli, ImportKeepsHistoryAndAuditVerifies) {
 
   r = run_ipt({"audit", "verify", "--db", db});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("journal d'audit intact : 3 entrée(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("journal d’audit intact : 3 entrée(s)"), std::string::npos) << r.out;
   r = run_ipt({"audit", "list", "PT-LIEGE-2026-0002", "--db", db, "--json"}, {"IPT_ACTOR=test-coordinatrice"});
   const auto entries = nlohmann::json::parse(r.out);
   ASSERT_EQ(entries.size(), 2u);
@@ -201,14 +264,15 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   const auto out = (dir / "demo").string();
   auto r = run_ipt({"demo", "--out", out});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, produits, signés et archivés ; journal d'audit intact"),
+  EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, produits, signés et archivés ; journal d’audit intact"),
             std::string::npos) << r.out;
-  // Every signed document of every plan (12 of them), each revision verified; every dossier
+  // Every signed document of every plan (13 of them: the unfavourable concertation has one
+  // motivation per disagreeing partner), each revision verified; every dossier
   // archived and its archive checked.
   size_t verified = 0, archived = 0;
   for (size_t at = r.out.find("chacune vérifiée"); at != std::string::npos; at = r.out.find("chacune vérifiée", at + 1)) ++verified;
   for (size_t at = r.out.find("vérifiée : intacte"); at != std::string::npos; at = r.out.find("vérifiée : intacte", at + 1)) ++archived;
-  EXPECT_EQ(verified, 12u) << r.out;
+  EXPECT_EQ(verified, 13u) << r.out;
   EXPECT_EQ(archived, 8u) << r.out;
   const std::filesystem::path c_archive = std::filesystem::path(out) / "archives" / "PT-LIEGE-2026-0002" / "v1";
   EXPECT_TRUE(std::filesystem::exists(c_archive / "originaux" / "annexe-4.pdf"));
@@ -225,13 +289,13 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   EXPECT_EQ(signing_manifest(out), manifest);
   // Archives are written once: the second run files version 2 beside version 1.
   EXPECT_TRUE(std::filesystem::exists(c_archive.parent_path() / "v2" / "manifest.json"));
-  EXPECT_NE(r.out.find("journal d'audit intact"), std::string::npos);
+  EXPECT_NE(r.out.find("journal d’audit intact"), std::string::npos);
   // It never takes over a folder it did not make.
   std::filesystem::create_directory(dir / "autre");
   std::ofstream(dir / "autre" / "notes.txt") << "à garder";
   r = run_ipt({"demo", "--out", (dir / "autre").string()});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("n'a pas été créé par « ipt demo »"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("n’a pas été créé par « ipt demo »"), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "autre" / "notes.txt"));
 }
 

@@ -24,7 +24,7 @@ TEST(ExitStatus, MalformedDossierIsUnusableInput) {
   std::ofstream(path) << "<dossier>";
   const auto r = run_ipt({"plan", path.string()});
   EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_NE(r.err.find("rien n'a été fait"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rien n’a été fait"), std::string::npos) << r.err;
 }
 
 TEST(ExitStatus, UnknownDossierIsUnusableInput) {

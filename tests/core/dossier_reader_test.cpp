@@ -152,7 +152,7 @@ TEST(DossierReader, ChecksDatesAgainstEachOther) {
   EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/concertation/@date", "précède la proposition"));
 
   all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("protocole", "date", "2027-09-01").str());
-  EXPECT_TRUE(has_problem(all, "dossier/@annee-scolaire", "n'est pas dans l'année scolaire 2026-2027"));
+  EXPECT_TRUE(has_problem(all, "dossier/@annee-scolaire", "n’est pas dans l’année scolaire 2026-2027"));
 
   all = problems(DossierXml("c-fin-integration").set_attribute("fin-integration", "date-arret", "2026-11-20").str());
   EXPECT_TRUE(has_problem(all, "dossier/fin-integration/@date-arret", "précède la décision du conseil de classe"));
@@ -166,7 +166,7 @@ TEST(DossierReader, ChecksDatesAgainstEachOther) {
   EXPECT_TRUE(has_problem(all, "dossier/fin-integration/periode", "finit avant de commencer"));
 
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation", "reception", "2026-11-10").str());
-  EXPECT_TRUE(has_problem(all, "dossier/prolongation/@reception", "précède l'envoi"));
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/@reception", "précède l’envoi"));
 }
 
 TEST(DossierReader, NationalRegisterNumberMatchesBirthDate) {
@@ -200,7 +200,7 @@ TEST(DossierReader, DerogationRules) {
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation", "motif", "demenagement").str());
   EXPECT_TRUE(has_problem(all, "dossier/prolongation/@motif", "valeur « demenagement » inconnue"));
   all = problems(DossierXml("b1-changement-de-pole").set_attribute("protocole", "date", "2026-09-21").str());
-  EXPECT_TRUE(has_problem(all, "dossier/protocole/@date", "qu'après le 30/09/2026"));
+  EXPECT_TRUE(has_problem(all, "dossier/protocole/@date", "qu’après le 30/09/2026"));
   all = problems(DossierXml("b1-changement-de-pole")
                      .set_attribute("prolongation/pole-precedent", "fase", "6702")
                      .set_attribute("prolongation/ecole-ordinaire-precedente", "fase", "3310")
@@ -208,19 +208,70 @@ TEST(DossierReader, DerogationRules) {
   EXPECT_TRUE(has_problem(all, "dossier/prolongation", "aucun changement de partenaire"));
 }
 
+TEST(DossierReader, FormSentAndMinistersDecision) {
+  const auto a = test::example_dossier("a-premiere-ipt-apres-30-09");
+  ASSERT_TRUE(std::get<PremiereIpt>(a.evenement).date_envoi_formulaire);
+  EXPECT_EQ(std::get<PremiereIpt>(a.evenement).date_envoi_formulaire->iso(), "2026-11-12");
+  auto all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("premiere-ipt", "envoi", "2026-10-11").str());
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/@envoi", "envoyé avant la concertation du 12/10/2026"));
+
+  const auto b = test::example_dossier("b1-changement-de-pole");
+  const auto& decision = std::get<Prolongation>(b.evenement).decision;
+  ASSERT_TRUE(decision);
+  EXPECT_EQ(decision->date.iso(), "2026-12-03");
+  EXPECT_TRUE(decision->accordee);
+  all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation/decision-ministre", "date", "2026-11-18").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@date", "précède la réception de la demande"));
+  all = problems(DossierXml("b1-changement-de-pole").set_attribute("prolongation/decision-ministre", "issue", "oui").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@issue", "valeur « oui » inconnue"));
+  all = problems(DossierXml("b1-changement-de-pole").remove_attribute("prolongation/decision-ministre", "date").str());
+  EXPECT_TRUE(has_problem(all, "dossier/prolongation/decision-ministre/@date", ""));
+}
+
+TEST(DossierReader, OneSheetPerDisagreeingPartnerAndRoomForTheCurrentRow) {
+  auto all = problems(DossierXml("a-concertation-defavorable")
+                          .set_attribute("premiere-ipt/concertation/desaccord[2]", "intervenant", "ecole-ordinaire")
+                          .str());
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/concertation/desaccord[2]/@intervenant", "un seul désaccord par intervenant"));
+
+  // Eight earlier rows leave no room on Annexe 3 for the IPT of a first IPT dossier.
+  std::string rows = "<historique>";
+  const char* starts[] = {"2021-09-06", "2022-01-10", "2022-09-05", "2023-01-09", "2023-09-04", "2024-01-08", "2024-09-02", "2025-09-01"};
+  for (const char* start : starts) {
+    const int year = std::stoi(std::string(start, 4)) - (std::string(start + 5, 2) == "01" ? 1 : 0);
+    rows += "<integration annee-scolaire=\"" + std::to_string(year) + "-" + std::to_string(year + 1) +
+            "\" type=\"temporaire-partielle\" debut=\"" + start + "\"><annee-etude>3e primaire</annee-etude></integration>";
+  }
+  rows += "</historique>";
+  all = problems(DossierXml("a-premiere-ipt-apres-30-09").replace("historique", rows).str());
+  EXPECT_TRUE(has_problem(all, "dossier/historique", "au plus 7 lignes pour une première IPT"));
+  // The same history is fine for an end of integration, whose Annexe 4 has no such row.
+  all = problems(DossierXml("c-fin-integration").replace("historique", rows).str());
+  EXPECT_FALSE(has_problem(all, "dossier/historique", "au plus 7 lignes"));
+}
+
+TEST(DossierReader, SigningOrder) {
+  EXPECT_EQ(test::example_dossier("b1-changement-de-pole").ordre_signature, OrdreSignature::pole_auteur);
+  EXPECT_EQ(test::example_dossier("c-fin-integration").ordre_signature, OrdreSignature::formulaire);
+  const auto all = problems(DossierXml("c-fin-integration").set_attribute("signataires", "ordre", "pole").str());
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/@ordre", "valeur « pole » inconnue"));
+}
+
 TEST(DossierReader, WhoSignsForThePupil) {
   // An adult pupil signs themself.
   auto all = problems(DossierXml("c-eleve-majeur").set_text("signataires/signataire[4]/prenom", "Karim").str());
-  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "il signe lui-même"));
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "elle signe elle-même"));
+  // The message does not echo the pupil's name.
+  EXPECT_EQ(format_diagnostics(all).find("Bekkali"), std::string::npos) << format_diagnostics(all);
   // A minor needs a responsable, and the signatory must be one of them.
   all = problems(DossierXml("c-fin-integration").remove("responsables").str());
   EXPECT_TRUE(has_problem(all, "dossier/responsables", "au moins un responsable est obligatoire"));
   all = problems(DossierXml("c-fin-integration").set_text("signataires/signataire[4]/nom", "Durand").str());
-  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "l'un des responsables"));
+  EXPECT_TRUE(has_problem(all, "dossier/signataires/signataire", "l’un des responsables"));
   all = problems(DossierXml("c-fin-integration").remove("signataires/signataire[2]").str());
   EXPECT_TRUE(has_problem(all, "dossier/signataires", "rôle « ecole-ordinaire »"));
   all = problems(DossierXml("a-premiere-ipt-apres-30-09").set_attribute("premiere-ipt/proposition", "par", "eleve-majeur").str());
-  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/proposition/@par", "n'est pas majeur"));
+  EXPECT_TRUE(has_problem(all, "dossier/premiere-ipt/proposition/@par", "n’est pas majeure"));
 }
 
 TEST(DossierReader, ReferenceMustNotCarryThePupilsName) {
@@ -236,7 +287,7 @@ TEST(DossierReader, ReferenceMustNotCarryThePupilsName) {
                                   .set_text("eleve/prenom", first)
                                   .set_text("eleve/nom", last)
                                   .str());
-    EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l'élève")) << reference;
+    EXPECT_TRUE(has_problem(all, "dossier/@reference", "ne doit pas contenir le nom de l’élève")) << reference;
   }
   // A reference that merely contains the letters of a name elsewhere is fine.
   const auto fine = problems(DossierXml("b1-changement-de-pole").set_attribute("", "reference", "PT-THEODORE-2026").str());

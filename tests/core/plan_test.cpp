@@ -24,6 +24,11 @@ Dossier parse(const std::string& xml) {
   return *d;
 }
 
+// The plan of an example with one attribute changed.
+Plan plan_with(const std::string& example, const std::string& path, const std::string& name, const std::string& value) {
+  return plan_of(parse(DossierXml(example).set_attribute(path, name, value).str()));
+}
+
 std::vector<Document> documents(const Plan& p) {
   std::vector<Document> out;
   for (const auto& d : p.documents) out.push_back(d.document);
@@ -47,7 +52,17 @@ bool mentions(const Plan& p, const std::string& text) {
   return false;
 }
 
-const std::vector<Role> all_partners = {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable};
+// The order of the signature blocks on each form (the circular gives no signing order).
+const std::vector<Role> annexe_2c_form = {Role::ecole_ordinaire, Role::pole, Role::cpms, Role::responsable};
+const std::vector<Role> annexe_4_form = {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable};
+const std::vector<Role> pole_first = {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable};
+
+bool warns(const Plan& p, const std::string& text) {
+  for (const auto& a : p.avertissements) {
+    if (a.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
 
 struct ProcedureCase {
   const char* example;
@@ -57,24 +72,27 @@ struct ProcedureCase {
   bool e_poles;
   std::vector<Destinataire> sent_to;
   const char* start_condition;
+  std::vector<Role> order;  // of the protocol (2c) or the bilan (4)
+  bool limite_30_09;        // the 30/09 boundary is a deadline of this procedure
 };
 
 // One row per procedure of the circular (section 1, 2 and 3).
 const ProcedureCase procedures[] = {
     {"a-premiere-ipt-apres-30-09", Procedure::premiere_ipt_apres_30_09,
      {Document::annexe_1, Document::annexe_2b, Document::annexe_2c, Document::annexe_3, Document::declaration_premiere_ipt},
-     true, true, {Destinataire::administration}, "pour autant qu'elle ait été signalée à l'Administration"},
+     true, true, {Destinataire::administration}, "pour autant qu’elle ait été signalée à l’Administration", annexe_2c_form, false},
     {"a-premiere-ipt-liste-30-09", Procedure::premiere_ipt_liste_30_09,
      {Document::annexe_1, Document::annexe_2b, Document::annexe_2c, Document::annexe_3},
-     false, false, {Destinataire::administration}, "figure sur la liste transmise à l'Administration pour le 30/09/2026"},
+     false, false, {Destinataire::administration}, "figure sur la liste transmise à l’Administration pour le 30/09/2026", annexe_2c_form, true},
     {"b1-changement-de-pole", Procedure::prolongation_autre_pole,
      {Document::annexe_2b, Document::annexe_2c, Document::declaration_prolongation_ipt},
-     true, true, {Destinataire::ministre, Destinataire::administration}, "validée par le Ministre"},
+     true, true, {Destinataire::ministre, Destinataire::administration}, "le Ministre a accordé la dérogation le 03/12/2026",
+     pole_first, false},  // the example's pole certifies as author
     {"b2-changement-de-partenaire", Procedure::prolongation_meme_pole,
      {Document::annexe_2b, Document::annexe_2c, Document::declaration_prolongation_ipt},
-     false, false, {Destinataire::ministre, Destinataire::administration}, "validée par le Ministre"},
+     false, false, {Destinataire::ministre, Destinataire::administration}, "validée par le Ministre", annexe_2c_form, false},
     {"c-fin-integration", Procedure::fin_ipt, {Document::annexe_4}, false, false, {Destinataire::administration},
-     "prend fin le 18/12/2026"},
+     "prend fin le 18/12/2026", annexe_4_form, false},
 };
 
 TEST(Plan, EachProcedureOfTheCircular) {
@@ -88,10 +106,13 @@ TEST(Plan, EachProcedureOfTheCircular) {
     ASSERT_EQ(p.envois.size(), 1u) << c.example;
     EXPECT_EQ(p.envois[0].destinataires, c.sent_to) << c.example;
     EXPECT_NE(p.condition_debut.find(c.start_condition), std::string::npos) << c.example << ": " << p.condition_debut;
-    EXPECT_EQ(p.limite_30_09.iso(), "2026-09-30");
-    // The protocol (2c) or the bilan (4) is signed by every partner, the pole first.
+    // Only the deadlines that apply: the 30/09 list's, for an integration starting by then.
+    EXPECT_EQ(p.limite_30_09.has_value(), c.limite_30_09) << c.example;
+    if (p.limite_30_09) {
+      EXPECT_EQ(p.limite_30_09->iso(), "2026-09-30");
+    }
     const auto signed_doc = c.procedure == Procedure::fin_ipt ? Document::annexe_4 : Document::annexe_2c;
-    EXPECT_EQ(signing_order(p, signed_doc), all_partners) << c.example;
+    EXPECT_EQ(signing_order(p, signed_doc), c.order) << c.example;
     for (const auto& doc : p.documents) {
       EXPECT_EQ(doc.original, Lieu::pole) << c.example;
       EXPECT_EQ(doc.copies, std::vector<Lieu>{Lieu::ecole_ordinaire}) << c.example;
@@ -104,9 +125,9 @@ TEST(Plan, ListAt30SeptemberIsDueThatDay) {
   ASSERT_TRUE(p.envois[0].avant);
   EXPECT_EQ(p.envois[0].avant->iso(), "2026-09-30");
   // The boundary day itself still belongs to the list.
-  const auto on_boundary = plan_of(parse(DossierXml("a-premiere-ipt-liste-30-09").set_attribute("protocole", "date", "2026-09-30").str()));
+  const auto on_boundary = plan_with("a-premiere-ipt-liste-30-09", "protocole", "date", "2026-09-30");
   EXPECT_EQ(on_boundary.procedure, Procedure::premiere_ipt_liste_30_09);
-  const auto day_after = plan_of(parse(DossierXml("a-premiere-ipt-liste-30-09").set_attribute("protocole", "date", "2026-10-01").str()));
+  const auto day_after = plan_with("a-premiere-ipt-liste-30-09", "protocole", "date", "2026-10-01");
   EXPECT_EQ(day_after.procedure, Procedure::premiere_ipt_apres_30_09);
 }
 
@@ -124,7 +145,7 @@ TEST(Plan, DeclarationsAreSignedByThePoleAndAttachedToTheProtocol) {
 TEST(Plan, ChangeOfPoleAndSamePole) {
   const auto b1 = plan_of("b1-changement-de-pole");
   EXPECT_TRUE(mentions(b1, "Pôle précédent (Pôle territorial de Liège-Centre) : aucun changement dans « e-pôles »"));
-  EXPECT_TRUE(mentions(b1, "pas d'Annexe 4"));
+  EXPECT_TRUE(mentions(b1, "pas d’Annexe 4"));
   ASSERT_TRUE(b1.decision_ministre);
   EXPECT_EQ(b1.decision_ministre->received.iso(), "2026-11-19");
   EXPECT_EQ(b1.decision_ministre->due.iso(), "2027-01-04");
@@ -153,15 +174,24 @@ TEST(Plan, EveryDerogationGroundLeadsToTheMinister) {
 TEST(Plan, UnfavourableConcertationStopsTheProcedure) {
   const auto p = plan_of("a-concertation-defavorable");
   EXPECT_FALSE(p.poursuivie);
-  EXPECT_EQ(documents(p), std::vector<Document>{Document::motivations});
-  EXPECT_EQ(signing_order(p, Document::motivations), (std::vector{Role::ecole_ordinaire, Role::cpms}));
+  // One document per partner who disagreed, signed by that partner alone.
+  EXPECT_EQ(documents(p), (std::vector{Document::motivations_ecole_ordinaire, Document::motivations_cpms}));
+  EXPECT_EQ(signing_order(p, Document::motivations_ecole_ordinaire), std::vector{Role::ecole_ordinaire});
+  EXPECT_EQ(signing_order(p, Document::motivations_cpms), std::vector{Role::cpms});
   EXPECT_EQ(p.documents[0].original, Lieu::ecole_specialisee);
+  EXPECT_EQ(p.documents[1].original, Lieu::ecole_specialisee);
+  // The special school has no signing role: its motivation is signed by hand.
+  const auto by_hand = plan_with("a-concertation-defavorable", "premiere-ipt/concertation/desaccord[2]", "intervenant",
+                                 "ecole-specialisee");
+  EXPECT_EQ(documents(by_hand), (std::vector{Document::motivations_ecole_ordinaire, Document::motivations_ecole_specialisee}));
+  EXPECT_TRUE(by_hand.documents[1].signatures.empty());
   EXPECT_TRUE(p.envois.empty());
   EXPECT_FALSE(p.moyens_budget_c);
-  EXPECT_TRUE(mentions(p, "au directeur de l'école d'enseignement spécialisé"));  // a WBE school
-  const auto subsidised = plan_of(parse(DossierXml("a-concertation-defavorable")
-                                            .set_attribute("ecole-specialisee", "reseau", "libre-subventionne")
-                                            .str()));
+  EXPECT_TRUE(mentions(p, "au directeur de l’école d’enseignement spécialisé"));  // a WBE school
+  EXPECT_TRUE(mentions(p, "dans son propre document qu’il signe seul"));
+  // A procedure that stops has no deadline, even for a protocol dated by 30/09.
+  EXPECT_FALSE(plan_with("a-concertation-defavorable", "protocole", "date", "2026-09-28").limite_30_09);
+  const auto subsidised = plan_with("a-concertation-defavorable", "ecole-specialisee", "reseau", "libre-subventionne");
   EXPECT_TRUE(mentions(subsidised, "au pouvoir organisateur"));
 }
 
@@ -183,8 +213,23 @@ TEST(Plan, AdultPupilSignsThemself) {
   EXPECT_EQ(last.role, Role::responsable);
   EXPECT_EQ(last.field, "sig_responsable");
   EXPECT_EQ(last.signataire, "Yasmine Bekkali");
-  EXPECT_EQ(last.qualite, "élève majeur");
-  EXPECT_TRUE(mentions(p, "L'élève est majeur"));
+  EXPECT_EQ(last.qualite, "élève majeure");
+  EXPECT_TRUE(mentions(p, "L’élève est majeure : elle signe elle-même"));
+  // The agreement follows the dossier's sex.
+  const auto boy = plan_of(parse(DossierXml("c-eleve-majeur").set_text("eleve/sexe", "M").str()));
+  EXPECT_EQ(boy.documents[0].signatures.back().qualite, "élève majeur");
+  EXPECT_TRUE(mentions(boy, "L’élève est majeur : il signe lui-même"));
+}
+
+TEST(Plan, MaturityBelongsToTheFundamentalFormAndPhaseToTheSecondary) {
+  EXPECT_TRUE(plan_of("c-eleve-majeur").avertissements.empty());  // 6e secondaire, forme 3, phase 2
+  const auto maturite = plan_of(parse(DossierXml("c-eleve-majeur").add_child("fin-integration/prolongation-hors-pole", "maturite", "III").str()));
+  ASSERT_EQ(maturite.avertissements.size(), 1u);
+  EXPECT_NE(maturite.avertissements[0].find("une maturité est indiquée pour une année du secondaire"), std::string::npos);
+  const auto primaire = plan_of(parse(
+      DossierXml("c-eleve-majeur").set_text("fin-integration/prolongation-hors-pole/annee-etude", "5e primaire").str()));
+  ASSERT_EQ(primaire.avertissements.size(), 1u);
+  EXPECT_NE(primaire.avertissements[0].find("une forme ou une phase est indiquée pour une année du fondamental"), std::string::npos);
 }
 
 TEST(Plan, PartnerSchoolReceivesACopy) {
@@ -204,6 +249,108 @@ TEST(Plan, MissingCalendarYearIsAnError) {
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().message.find("2027-2028"), std::string::npos) << p.error().message;
   EXPECT_NE(p.error().message.find("PT-NAMUR-2026-0021"), std::string::npos) << p.error().message;
+  // It points at what a user can do, not at a source path.
+  EXPECT_NE(p.error().message.find("--calendar"), std::string::npos) << p.error().message;
+  EXPECT_EQ(p.error().message.find("core/data"), std::string::npos) << p.error().message;
+}
+
+TEST(Plan, ElectronicFormIsAStepForTheCoordinatorWithTheCircularsAddress) {
+  const auto a = plan_of("a-premiere-ipt-apres-30-09");
+  ASSERT_EQ(a.envois.size(), 1u);
+  EXPECT_EQ(a.envois[0].adresse, "https://form.jotform.com/223262293489362");
+  EXPECT_EQ(a.envois[0].par, "Marie Lambert, coordonnatrice du pôle");
+  ASSERT_TRUE(a.envois[0].fait_le);
+  EXPECT_EQ(a.envois[0].fait_le->iso(), "2026-11-12");
+  EXPECT_NE(a.condition_debut.find("formulaire envoyé le 12/11/2026"), std::string::npos) << a.condition_debut;
+  EXPECT_TRUE(a.avertissements.empty());
+  EXPECT_TRUE(mentions(a, "la fiche récapitulative produite ici ne le remplace pas"));
+
+  // Not sent yet: the step is still to do, and the start condition says so.
+  const auto unsent = plan_of(parse(DossierXml("a-premiere-ipt-apres-30-09").remove_attribute("premiere-ipt", "envoi").str()));
+  EXPECT_FALSE(unsent.envois[0].fait_le);
+  EXPECT_NE(unsent.condition_debut.find("le formulaire n’est pas encore envoyé"), std::string::npos) << unsent.condition_debut;
+
+  const auto b = plan_of("b2-changement-de-partenaire");
+  EXPECT_EQ(b.envois[0].adresse, "https://form.jotform.com/223262339131347");
+  ASSERT_TRUE(b.envois[0].fait_le);
+  EXPECT_EQ(b.envois[0].fait_le->iso(), "2026-12-14");
+
+  // The 30/09 list has no form and no address.
+  EXPECT_TRUE(plan_of("a-premiere-ipt-liste-30-09").envois[0].adresse.empty());
+}
+
+TEST(Plan, FormSentAfterTheProtocolsStartIsWarned) {
+  const auto late = plan_with("a-premiere-ipt-apres-30-09", "premiere-ipt", "envoi", "2026-11-20");
+  EXPECT_TRUE(warns(late, "avant l’envoi du formulaire « Première IPT » (20/11/2026)"));
+  const auto same_day = plan_with("a-premiere-ipt-apres-30-09", "premiere-ipt", "envoi", "2026-11-16");
+  EXPECT_TRUE(same_day.avertissements.empty());
+}
+
+TEST(Plan, MinistersDecisionDecidesTheStart) {
+  const auto granted = plan_of("b1-changement-de-pole");
+  EXPECT_TRUE(granted.poursuivie);
+  EXPECT_TRUE(granted.avertissements.empty());
+
+  const auto refused = plan_with("b1-changement-de-pole", "prolongation/decision-ministre", "issue", "refusee");
+  EXPECT_FALSE(refused.poursuivie);
+  EXPECT_EQ(refused.condition_debut, "L’intégration ne débute pas : le Ministre a refusé la dérogation le 03/12/2026.");
+  EXPECT_FALSE(refused.moyens_budget_c);  // B1 granted would generate means; refused, none
+  EXPECT_FALSE(refused.encodage_e_poles);
+  EXPECT_TRUE(refused.avertissements.empty());
+
+  // Granted after the protocol's start: warned.
+  const auto after_start = plan_with("b1-changement-de-pole", "prolongation/decision-ministre", "date", "2026-12-10");
+  EXPECT_TRUE(warns(after_start, "avant la décision du Ministre (10/12/2026)"));
+}
+
+TEST(Plan, StartBeforeTheDecisionDeadlineOrTheRequestIsWarned) {
+  // No decision yet: the protocol starts on 04/01/2027, the Minister has until 29/01/2027
+  // (form received 14/12/2026; winter holidays 19/12–03/01 not counted).
+  const auto b2 = plan_of("b2-changement-de-partenaire");
+  ASSERT_TRUE(b2.decision_ministre);
+  EXPECT_EQ(b2.decision_ministre->due.iso(), "2027-01-29");
+  EXPECT_TRUE(warns(b2, "avant la date limite de la décision du Ministre (29/01/2027)"));
+  EXPECT_NE(b2.condition_debut.find("décision attendue au plus tard le 29/01/2027"), std::string::npos) << b2.condition_debut;
+  // A start on 10/11 for a form sent on 18/11: before the request itself.
+  const auto early = plan_of(parse(DossierXml("b1-changement-de-pole")
+                                       .remove("prolongation/decision-ministre")
+                                       .set_attribute("protocole", "date", "2026-11-10")
+                                       .str()));
+  EXPECT_TRUE(warns(early, "avant la demande de dérogation elle-même (formulaire envoyé le 18/11/2026)"));
+  EXPECT_EQ(early.avertissements.size(), 1u);
+  // Starting on the deadline: nothing to warn about.
+  const auto on_due = plan_with("b2-changement-de-partenaire", "protocole", "date", "2027-01-29");
+  EXPECT_TRUE(on_due.avertissements.empty());
+}
+
+TEST(Plan, DerogationGroundIsStated) {
+  EXPECT_EQ(plan_of("b1-changement-de-pole").motif_derogation, "Changement de domicile");
+  EXPECT_EQ(plan_of("b2-changement-de-partenaire").motif_derogation,
+            "Circonstances exceptionnelles dûment motivées, dans l’intérêt de l’élève");
+  EXPECT_TRUE(plan_of("a-premiere-ipt-apres-30-09").motif_derogation.empty());
+}
+
+TEST(Plan, SigningOrderFollowsTheFormUnlessThePoleCertifiesAsAuthor) {
+  const auto form = plan_of(parse(DossierXml("b1-changement-de-pole").remove_attribute("signataires", "ordre").str()));
+  EXPECT_EQ(signing_order(form, Document::annexe_2c), annexe_2c_form);
+  EXPECT_FALSE(mentions(form, "certifie le document comme son auteur"));
+  EXPECT_TRUE(mentions(form, "Ordre des signatures : celui du formulaire de chaque document (la circulaire n’en fixe pas)"));
+  const auto explicit_form = plan_with("b1-changement-de-pole", "signataires", "ordre", "formulaire");
+  EXPECT_EQ(signing_order(explicit_form, Document::annexe_2c), annexe_2c_form);
+  const auto author = plan_of("b1-changement-de-pole");
+  EXPECT_EQ(signing_order(author, Document::annexe_2c), pole_first);
+  EXPECT_TRUE(mentions(author, "Le pôle signe en premier : il certifie le document comme son auteur"));
+  // Annexe 4's form has the pole first anyway.
+  const auto c = plan_with("c-fin-integration", "signataires", "ordre", "pole-auteur");
+  EXPECT_EQ(signing_order(c, Document::annexe_4), annexe_4_form);
+}
+
+TEST(Plan, WhereDocumentsAreKept) {
+  EXPECT_EQ(french_name(Lieu::ecole_partenaire), "l’école partenaire ou l’école partenaire spécifique qui accompagne l’élève");
+  for (const char* example : {"a-premiere-ipt-apres-30-09", "b1-changement-de-pole"}) {
+    EXPECT_TRUE(mentions(plan_of(example), "à disposition des services de l’Inspection et de la Vérification de la population scolaire"))
+        << example;
+  }
 }
 
 }  // namespace

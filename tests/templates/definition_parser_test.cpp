@@ -23,12 +23,15 @@ TEST(DefinitionParser, EveryShippedDefinitionLoads) {
   for (const auto& d : set.definitions()) ids.push_back(d.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"annexe-1", "annexe-2b", "annexe-2c", "annexe-3", "annexe-4",
                                            "declaration-premiere-ipt", "declaration-prolongation-ipt",
-                                           "motivations"}));
+                                           "motivations-cpms", "motivations-ecole-ordinaire",
+                                           "motivations-ecole-specialisee", "motivations-eleve-majeur",
+                                           "motivations-organisme-guidance", "motivations-parents",
+                                           "motivations-pole"}));
 }
 
 TEST(DefinitionParser, EmbeddedDefinitionsAreTheSourceFiles) {
   const auto embedded = embedded_definitions();
-  ASSERT_EQ(embedded.size(), 8u);
+  ASSERT_EQ(embedded.size(), 14u);
   auto set = TemplateSet::parse(embedded, fixture_field_names());
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_NE(set->find("annexe-2b"), nullptr);
@@ -125,6 +128,31 @@ TEST(DefinitionParser, RepeatedRowsAndWildcardConditions) {
   const auto& text = std::get<TextBlock>(def->blocks[1]);
   EXPECT_EQ(text.when.any_of.size(), static_cast<std::size_t>(core::max_rows));
   EXPECT_TRUE(def->sources.contains("desaccords.7.intervenant.code"));
+}
+
+TEST(DefinitionParser, TicksByHandHeadingBreaksAndConditionalPages) {
+  auto def = parse(
+      "<document titre=\"t\">\n<tableau><colonne>Fin de l’intégration<br/>À préciser</colonne>\n"
+      "<ligne><cellule><coche nom=\"accord\"/></cellule></ligne></tableau>\n"
+      "<saut-de-page si=\"desaccord.cpms.motivation\"/>\n<espace points=\"9\" si=\"desaccord.cpms.motivation\"/>\n</document>");
+  ASSERT_TRUE(def) << core::format_diagnostics(def.error());
+  const auto& table = std::get<Table>(def->blocks[0]);
+  EXPECT_EQ(table.columns[0].heading, "Fin de l’intégration\nÀ préciser");
+  const auto& tick = std::get<Tick>(table.rows[0].cells[0]);
+  EXPECT_EQ(tick.name, "accord");
+  EXPECT_TRUE(tick.source.empty());  // left to tick by hand
+  EXPECT_EQ(std::get<PageBreak>(def->blocks[1]).when.any_of.at(0).field, "desaccord.cpms.motivation");
+  EXPECT_EQ(std::get<Spacer>(def->blocks[2]).when.any_of.size(), 1u);
+  // A tick by hand needs a name; a heading holds nothing but text and <br/>.
+  def = parse("<document titre=\"t\">\n<tableau><colonne>A</colonne>\n<ligne><cellule><coche/></cellule></ligne></tableau>\n</document>");
+  const auto tick_problem = only_problem(def);
+  EXPECT_EQ(tick_problem.line, 3) << tick_problem.to_string();
+  EXPECT_EQ(tick_problem.reason, "<coche> sans « source » : attribut « nom » obligatoire") << tick_problem.to_string();
+  def = parse("<document titre=\"t\">\n<tableau><colonne>A<b>B</b></colonne></tableau>\n</document>");
+  const auto heading_problem = only_problem(def);
+  EXPECT_EQ(heading_problem.line, 2) << heading_problem.to_string();
+  EXPECT_NE(heading_problem.reason.find("<colonne> ne contient que du texte et des <br/>"), std::string::npos)
+      << heading_problem.to_string();
 }
 
 TEST(DefinitionParser, DirectoryErrorsNameTheFile) {

@@ -22,6 +22,7 @@ void etablissement(core::DossierFields& f, const std::string& p, std::string nom
 void personne(core::DossierFields& f, const std::string& p, std::string prenom, std::string nom, std::string fonction,
               std::string email) {
   f[p + ".nom_complet"] = prenom.empty() ? "" : prenom + " " + nom;
+  f[p + ".nom_qualite"] = prenom.empty() ? "" : prenom + " " + nom + (fonction.empty() ? "" : ", " + fonction);
   f[p + ".nom"] = std::move(nom);
   f[p + ".prenom"] = std::move(prenom);
   f[p + ".fonction"] = std::move(fonction);
@@ -72,6 +73,9 @@ core::DossierFields fixture_fields() {
   f["cpms.nom"] = "Centre PMS de la Communauté française d’Anderlecht";
   f["cpms.adresse"] = "Rue du Chœur 5, 1070 Anderlecht";
   choice(f, "cpms.avis", "favorable", "AVIS FAVORABLE");
+  f["cpms.avis_ecrit"] = "Le CPMS est favorable à la poursuite de l’intégration en 1re année commune ; "
+                         "il reste à la disposition de la famille pour le passage au secondaire.";
+  f["integration.type"] = "Intégration permanente totale";
   for (int i = 0; i < core::max_rows; ++i) {
     const std::string p = "historique." + std::to_string(i);
     const bool row = i < 2;
@@ -109,6 +113,8 @@ core::DossierFields fixture_fields() {
   choice(f, "premiere_ipt.proposant", "conseil-de-classe", "Le conseil de classe de l’école d’enseignement spécialisé");
   f["premiere_ipt.date_proposition"] = "07/09/2026";
   f["premiere_ipt.concertation.date"] = "21/09/2026";
+  f["premiere_ipt.date_envoi"] = "13/10/2026";
+  f["premiere_ipt.annee_etude"] = "4e primaire";
   choice(f, "premiere_ipt.concertation.avis", "defavorable", "Avis défavorable");
   for (int i = 0; i < core::max_rows; ++i) {
     const std::string k = "desaccords." + std::to_string(i);
@@ -127,6 +133,16 @@ core::DossierFields fixture_fields() {
   // so this value is used only where a test wants an unprintable character.
   f["desaccords.1.auteur.nom"] = "Nguyen";
   f["desaccords.1.auteur.nom_complet"] = "Jérôme Nguyen";
+  f["desaccords.1.auteur.nom_qualite"] = "Jérôme Nguyen, psychologue";
+  // The same two partners, keyed by partner: one motivations document each.
+  for (const char* code : {"ecole_specialisee", "organisme_guidance", "ecole_ordinaire", "cpms", "pole", "parents", "eleve_majeur"}) {
+    const std::string k = std::string("desaccord.") + code;
+    const std::string from = k == "desaccord.ecole_ordinaire" ? "desaccords.0" : k == "desaccord.cpms" ? "desaccords.1" : "";
+    f[k + ".intervenant"] = from.empty() ? "" : f[from + ".intervenant"];
+    f[k + ".motivation"] = from.empty() ? "" : f[from + ".motivation"];
+    for (const char* part : {".nom", ".prenom", ".nom_complet", ".nom_qualite", ".fonction", ".email"})
+      f[k + ".auteur" + part] = from.empty() ? "" : f[from + ".auteur" + part];
+  }
   choice(f, "prolongation.motif", "changement-domicile", "Changement de domicile");
   f["prolongation.motivation"] = "La famille a déménagé de Liège à Molenbeek-Saint-Jean le 2 novembre ; "
                                  "l’école « Les Tilleuls » est à 600 m du nouveau domicile.";
@@ -137,6 +153,8 @@ core::DossierFields fixture_fields() {
   etablissement(f, "prolongation.ecole_ordinaire_precedente", "École communale de Sainte-Walburge",
                 "Rue Sainte-Walburge 2, 4000 Liège", "9753", "9754");
   f["prolongation.changement_pole"] = "oui";
+  f["prolongation.decision.date"] = "04/12/2026";
+  choice(f, "prolongation.decision.issue", "accordee", "Dérogation accordée");
   f["fin.date_conseil_classe"] = "25/06/2027";
   choice(f, "fin.type_actuel", "ipt", "Intégration permanente totale");
   choice(f, "fin.orientation", "", "");

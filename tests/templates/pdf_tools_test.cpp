@@ -4,6 +4,7 @@
 #include <png.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -134,22 +135,35 @@ TEST_F(PdfTools, TextExtractsBackToTheCircularsWordsAndTheDossiersValues) {
       {"annexe-3",
        {"Annexe 3 - Tableau synoptique de l’évolution de l’intégration¹", "ÉLÈVE CONCERNÉ",
         "Date d’inscription dans l’enseignement spécialisé", "Document constitutif du protocole d’intégration",
-        "¹ Ce document doit être inséré au protocole d’intégration.", "2026-2027", "14/03/2014"}},
+        "¹ Ce document doit être inséré au protocole d’intégration.", "2026-2027", "14/03/2014",
+        "4e primaire, depuis le 12/10/2026"}},
       {"annexe-4",
        {"Annexe 4 – Bilan d’intégration", "DATE DE NAISSANCE", "Orientation (prolongation) choisie pour l’année 2026-27",
         "Données à compléter uniquement si l’intégration est prolongée via l’école d’enseignement spécialisé (hors pôle) :",
         "Date du début et de fin de l’intégration : 31/08 au 02/07",
         "JUSTIFICATION DE L’ARRÊT D’INTÉGRATION :",
         "Arrêt de l’intégration à la suite de l’obtention d’un certificat.", "Léa a obtenu son CEB avec 78 %",
-        "« Pôle territorial »", "« École ordinaire »", "Signature, date et cachet"}},
+        "« Pôle territorial »", "« École ordinaire »", "Signature, date et cachet",
+        "Dubœuf Léa (date de naissance : 14/03/2014) — page 2/2", "Anne-Cécile Wauters, directrice de l’école siège",
+        "Pôle territorial de Bruxelles-Ouest", "Le CPMS est favorable à la poursuite"}},
       {"declaration-premiere-ipt",
-       {"Déclaration « Première IPT » après le 30-09", "remplace l’Annexe 10", "2026-2027", "Athénée royal « Les Érables »"}},
+       {"Fiche récapitulative – « Première IPT » après le 30-09", "elle ne remplace pas ce formulaire", "2026-2027",
+        "Athénée royal « Les Érables »", "Formulaire envoyé le", "13/10/2026"}},
       {"declaration-prolongation-ipt",
-       {"Déclaration « Prolongation IPT » après le 30-09", "un changement de domicile ;", "à 600 m du nouveau domicile",
-        "Pôle territorial de Liège-Centre"}},
-      {"motivations",
-       {"Motivations écrites des partenaires en désaccord", "au directeur de l’école d’enseignement spécialisé",
-        "L’école ne dispose pas, cette année, d’un local adapté"}},
+       {"Fiche récapitulative – « Prolongation IPT » après le 30-09", "Changement de domicile", "à 600 m du nouveau domicile",
+        "Pôle territorial de Liège-Centre", "8766", "9754",  // the previous partners' FASE implantation
+        "Décision du Ministre du : 04/12/2026", "Dérogation accordée"}},
+      {"motivations-ecole-ordinaire",
+       {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "L’école ne dispose pas, cette année, d’un local adapté",
+        "Françoise Lacroix, directrice", "Pour l’école d’enseignement ordinaire :"}},
+      {"motivations-cpms",
+       {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Le CPMS estime qu’une intégration permanente partielle", "Jérôme Nguyen, psychologue",
+        "Pour le CPMS :"}},
+      {"motivations-pole", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour le pôle territorial :"}},
+      {"motivations-parents", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Les parents ou la personne investie de l’autorité parentale :"}},
+      {"motivations-eleve-majeur", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "L’élève :"}},
+      {"motivations-ecole-specialisee", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour l’école d’enseignement spécialisé :", "signature manuscrite"}},
+      {"motivations-organisme-guidance", {"Motivation écrite d’un partenaire en désaccord", "au directeur de l’école d’enseignement spécialisé", "Pour l’organisme qui assure la guidance :", "signature manuscrite"}},
   };
   ASSERT_EQ(expected.size(), ids.size());
   for (const auto& id : ids) {
@@ -160,6 +174,101 @@ TEST_F(PdfTools, TextExtractsBackToTheCircularsWordsAndTheDossiersValues) {
     // The circular's 2022-23 wording and its damaged Annexe 4 text must not leak through.
     for (const char* never : {"2022-23", "29/08", "Dàté", "dé "})
       EXPECT_EQ(text.find(never), std::string::npos) << id << ": « " << never << " »";
+  }
+}
+
+// The circular's wording of each annex, line by line (tests/templates/circular-wording/):
+// every line must be read back from the document, in the circular's order. Footnotes (a
+// line starting with a superscript mark) go to the foot of their page, so only their
+// presence is checked. Where our wording differs on purpose, the file says why.
+TEST_F(PdfTools, EachAnnexReadsBackAsTheCircularWordsIt) {
+  for (const auto& entry : fs::directory_iterator(IPT_WORDING_DIR)) {
+    const std::string id = entry.path().stem().string();
+    ASSERT_TRUE(std::find(ids.begin(), ids.end(), id) != ids.end()) << entry.path();
+    // -raw: the page's text in the order it is drawn, block after block (side-by-side
+    // blocks one after the other); form values come after it.
+    const auto r = run(std::string(IPT_PDFTOTEXT) + " -raw -enc UTF-8 " + pdf(id) + " -");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const std::string text = collapse_spaces(r.out);
+    std::ifstream in(entry.path());
+    std::size_t from = 0;
+    int checked = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      ++checked;
+      const bool note = line.rfind("¹", 0) == 0 || line.rfind("²", 0) == 0 || line.rfind("³", 0) == 0;
+      const std::size_t at = text.find(line, note ? 0 : from);
+      EXPECT_NE(at, std::string::npos) << id << ": « " << line << " » missing"
+                                       << (text.find(line) != std::string::npos ? " (present, out of the circular's order)" : "")
+                                       << "\n" << text;
+      if (at != std::string::npos && !note) from = at + line.size();
+    }
+    EXPECT_GT(checked, 3) << entry.path();
+  }
+}
+
+// French typography: no line starts with « : ; ? ! » or a closing guillemet, none ends with an
+// opening one (the spaces there are bound, as non-breaking spaces are).
+TEST_F(PdfTools, NoLineStartsWithAColonOrAClosingGuillemet) {
+  // Besides the fixture's documents, a text dense with « : ; ? ! » and guillemets, so that
+  // many line ends fall on a bound space.
+  auto fields = testing::fixture_fields();
+  std::string dense;
+  for (int i = 0; i < 22; ++i) dense += "Objectif " + std::to_string(i) + " : lire ; compter ! « oui » ou non ? ";
+  fields["protocole.synthese"] = dense;
+  const auto* def = testing::fixture_renderer().templates().find("annexe-2b");
+  ASSERT_NE(def, nullptr);
+  auto dense_pdf = testing::fixture_renderer().render(*def, fields, testing::fixed_options(2));
+  ASSERT_TRUE(dense_pdf) << dense_pdf.error().message;
+  {
+    std::ofstream out(dir / "typographie.pdf", std::ios::binary);
+    out.write(reinterpret_cast<const char*>(dense_pdf->data()), static_cast<std::streamsize>(dense_pdf->size()));
+  }
+  std::vector<std::string> files = ids;
+  files.push_back("typographie");
+  int lines_read = 0;
+  for (const auto& id : files) {
+    const auto r = run(std::string(IPT_PDFTOTEXT) + " -enc UTF-8 " + pdf(id) + " -");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto first = line.find_first_not_of(' ');
+      if (first == std::string::npos) continue;
+      ++lines_read;
+      const std::string_view start = std::string_view(line).substr(first);
+      for (const char* bad : {":", ";", "?", "!", "»"}) EXPECT_FALSE(start.starts_with(bad)) << id << ": « " << line << " »";
+      const auto last = line.find_last_not_of(' ');
+      EXPECT_FALSE(std::string_view(line).substr(0, last + 1).ends_with("«")) << id << ": « " << line << " »";
+    }
+  }
+  EXPECT_GT(lines_read, 200);
+}
+
+// A heading never ends a page without its box: each of Annexe 2b's headings is on the page
+// of its section's text (the fixture's values), footnotes declared in between or not.
+TEST_F(PdfTools, HeadingsStayWithTheirBoxes) {
+  const std::vector<std::pair<std::string, std::string>> sections = {
+      {"Synthèse du dossier de l’élève", "dyspraxie visuo-spatiale"},
+      {"Besoins en matière de transport", "Aucun besoin particulier"},
+      {"Modalités de l’accompagnement et choix du personnel accompagnant¹", "Quatre périodes par semaine"},
+      {"Modalités d’évaluation interne", "Bilan à chaque fin de trimestre"},
+      {"Règles de présence et registre", "registre de fréquentation"}};
+  std::vector<std::string> pages;
+  for (int page = 1;; ++page) {
+    const auto r = run(std::string(IPT_PDFTOTEXT) + " -enc UTF-8 -f " + std::to_string(page) + " -l " +
+                       std::to_string(page) + " " + pdf("annexe-2b") + " -");
+    if (r.status != 0) break;
+    pages.push_back(collapse_spaces(r.out));
+  }
+  ASSERT_GE(pages.size(), 2u);
+  for (const auto& [heading, text] : sections) {
+    int heading_page = -1, text_page = -1;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      if (heading_page < 0 && pages[i].find(heading) != std::string::npos) heading_page = static_cast<int>(i);
+      if (text_page < 0 && pages[i].find(text) != std::string::npos) text_page = static_cast<int>(i);
+    }
+    EXPECT_GE(heading_page, 0) << heading;
+    EXPECT_EQ(heading_page, text_page) << "« " << heading << " » is not on the page of its box";
   }
 }
 
@@ -186,7 +295,14 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
       {"annexe-4", {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"}},
       {"declaration-premiere-ipt", {"sig_pole"}},
       {"declaration-prolongation-ipt", {"sig_pole"}},
-      {"motivations", {"sig_ecole_ordinaire", "sig_cpms"}},  // the fixture's two partners who disagreed
+      // One document per partner, signed by that partner alone (by hand without a signing role).
+      {"motivations-ecole-ordinaire", {"sig_ecole_ordinaire"}},
+      {"motivations-cpms", {"sig_cpms"}},
+      {"motivations-pole", {"sig_pole"}},
+      {"motivations-parents", {"sig_responsable"}},
+      {"motivations-eleve-majeur", {"sig_responsable"}},
+      {"motivations-ecole-specialisee", {}},
+      {"motivations-organisme-guidance", {}},
   };
   for (const auto& id : ids) {
     const auto r = run(std::string(IPT_QPDF) + " --json=2 --json-key=acroform --json-key=qpdf " + pdf(id));
@@ -211,6 +327,17 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
       }
     }
     EXPECT_EQ(sigs, signatures.at(id)) << id;
+    if (id == "annexe-4") {
+      ASSERT_TRUE(by_name.contains("avis_ecrit_cpms"));
+      EXPECT_EQ(by_name["avis_ecrit_cpms"].at("fieldtype"), "/Tx");
+      EXPECT_NE(by_name["avis_ecrit_cpms"].at("value").get<std::string>().find("Le CPMS est favorable"), std::string::npos);
+    }
+    if (id.starts_with("motivations-")) {
+      for (const char* name : {"partenaire", "auteur", "motivation"}) EXPECT_TRUE(by_name.contains(name)) << id << " " << name;
+    }
+    if (id == "motivations-cpms") {
+      EXPECT_EQ(by_name["auteur"].at("value"), "u:Jérôme Nguyen, psychologue");
+    }
     if (id == "annexe-2c" || id == "annexe-4") {
       // The CPMS opinion: a choice made of named check boxes, one per option, so that
       // filling it after a signature changes only named fields (see pdf_document.cpp).
@@ -231,6 +358,9 @@ TEST_F(PdfTools, FieldsExistWithAppearancesAndEmptySignatures) {
     if (id == "annexe-1") {
       EXPECT_EQ(by_name["element_05"].at("value"), "/Oui");   // synthèse present
       EXPECT_EQ(by_name["element_18"].at("value"), "/Oui");   // Annexe 4 (the fixture has an end date)
+      // The agreements and the CPMS opinion are ticked by hand, from the signed documents.
+      for (const char* by_hand : {"element_13", "element_14", "element_15", "element_16"})
+        EXPECT_EQ(by_name[by_hand].at("value"), "/Off") << by_hand;
       EXPECT_EQ(by_name.size(), 19u);                         // 18 ticks and the pupil's name
     }
   }

@@ -4,6 +4,7 @@
 // circular's French terms.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -18,8 +19,15 @@ enum class Sexe { feminin, masculin, x };
 // partner who disagreed (circular, Première IPT step 4).
 enum class Reseau { wbe, officiel_subventionne, libre_subventionne };
 
-// The four signatories of the protocol and of Annexe 4, in the order they sign.
+// The four signatories of the protocol and of Annexe 4. The order they sign in is the
+// plan's (see OrdreSignature), not the enum's.
 enum class Role { pole, ecole_ordinaire, cpms, responsable };
+
+// The circular gives no signing order. `formulaire` (the default) follows each document's
+// form, top to bottom (Annexe 2c: école ordinaire, pôle, CPMS, responsable; Annexe 4: pôle,
+// école ordinaire, CPMS, responsable); `pole_auteur` puts the pole first because it
+// certifies the document as its author (DocMDP), then the others in the form's order.
+enum class OrdreSignature { formulaire, pole_auteur };
 
 enum class AvisCpms { favorable, defavorable };
 
@@ -73,6 +81,7 @@ struct Cpms {
   std::string nom;
   std::string adresse;
   std::optional<AvisCpms> avis;  // known once the CPMS has given it
+  std::string avis_ecrit;        // its written opinion (Annexe 4), when given beforehand
 };
 
 // One row of Annexe 3 (tableau synoptique): one school year, one type of integration.
@@ -124,6 +133,11 @@ struct PremiereIpt {
   Proposant proposant = Proposant::conseil_de_classe;
   Date date_proposition;
   Concertation concertation;
+  // When the pole sent the electronic form « Première IPT » après le 30-09 (step 7); not yet
+  // when absent. Meaningless for an integration on the 30/09 list.
+  std::optional<Date> date_envoi_formulaire;
+  // The study year in the ordinary school, for Annexe 3's row of this IPT ("5e primaire").
+  std::string annee_etude;
 };
 
 enum class MotifDerogation {
@@ -136,6 +150,15 @@ enum class MotifDerogation {
   circonstances_exceptionnelles  // requires a motivation
 };
 
+// French wording of a derogation ground, as the circular lists it.
+std::string_view french_name(MotifDerogation m);
+
+// The Minister's decision on a derogation request (procedure B), once known.
+struct DecisionMinistre {
+  Date date;
+  bool accordee = false;  // granted; false: refused
+};
+
 // Procedure B: Prolongation d'IPT with a change of partner after 30/09 (derogation).
 struct Prolongation {
   MotifDerogation motif = MotifDerogation::changement_domicile;
@@ -144,6 +167,7 @@ struct Prolongation {
   std::optional<Date> date_reception;  // receipt by the Minister: starts the 30-day count
   Pole pole_precedent;     // same FASE as the current pole: B2; otherwise B1
   Etablissement ecole_ordinaire_precedente;
+  std::optional<DecisionMinistre> decision;  // absent while the Minister has not decided
 };
 
 enum class TypeActuel { ipt, ipp, itp };
@@ -196,11 +220,14 @@ struct Dossier {
   Protocole protocole;
   Evenement evenement;
   std::vector<Signataire> signataires;  // one per role that signs
+  OrdreSignature ordre_signature = OrdreSignature::formulaire;
 
   // The date the event is judged on: the protocol's date for A and B, the end date for C.
   Date date_evenement() const;
   // 18 or older on the event's date: the pupil signs for themself.
   bool eleve_majeur() const;
+  // "élève majeur" or "élève majeure", after the pupil's sex (masculine for X).
+  std::string_view eleve_majeur_french() const;
   const Signataire* find_signataire(Role role) const;
 };
 

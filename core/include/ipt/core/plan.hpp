@@ -28,8 +28,20 @@ enum class Document {
   annexe_4,
   declaration_premiere_ipt,
   declaration_prolongation_ipt,
-  motivations
+  // The written motivation of one partner who disagreed (Première IPT, step 4): one
+  // document per partner, signed by that partner alone (by hand for the special school and
+  // its guidance body, which have no signing role).
+  motivations_ecole_specialisee,
+  motivations_organisme_guidance,
+  motivations_ecole_ordinaire,
+  motivations_cpms,
+  motivations_pole,
+  motivations_parents,
+  motivations_eleve_majeur
 };
+
+// The motivations document of a partner of the concertation.
+Document motivations_document(Intervenant intervenant);
 
 // Who receives something the plan sends.
 enum class Destinataire { administration, ministre };
@@ -52,11 +64,16 @@ struct DocumentPlan {
   std::vector<Lieu> copies;
 };
 
+// A step of the coordinator's that sends something: the 30/09 list, the electronic form,
+// the signed Annexe 4.
 struct Envoi {
-  std::string what;                         // French, e.g. "formulaire « Prolongation IPT » après le 30-09"
+  std::string what;                         // French, e.g. "formulaire électronique « Prolongation IPT » après le 30-09"
   std::vector<Destinataire> destinataires;
   std::string moyen;                        // "formulaire électronique", "courriel à poles.territoriaux@cfwb.be"
+  std::string par;                          // who does it: "Marie Lambert, coordonnatrice du pôle"
+  std::string adresse;                      // the form's address as the circular gives it; may be empty
   std::optional<Date> avant;                // to be done by this date
+  std::optional<Date> fait_le;              // done on this date, as the dossier records it
 };
 
 struct Plan {
@@ -66,14 +83,22 @@ struct Plan {
   std::vector<Envoi> envois;
   bool moyens_budget_c = false;     // generates means in budget C
   bool encodage_e_poles = false;    // anything encoded in e-pôles by the Cellule
-  std::string condition_debut;      // French: when the integration starts
-  Date limite_30_09;                // the 30/09 boundary of the dossier's school year
-  std::optional<Deadline> decision_ministre;  // B1, B2 when the receipt date is known
+  std::string condition_debut;      // French: when the integration starts, ends, or why it does not start
+  std::optional<Date> limite_30_09; // the 30/09 list's deadline: a Première IPT starting by then only
+  std::string motif_derogation;     // B1, B2: the derogation ground, in the circular's words
+  std::optional<Deadline> decision_ministre;  // B1, B2: when the Minister must decide
+  std::vector<std::string> avertissements;    // French: what a coordinator should look at again
   std::vector<std::string> remarques;         // French notes (CPMS opinion, motivations, ...)
 };
 
+// The circular's addresses of the electronic forms (« Première IPT » après le 30-09,
+// « Prolongation IPT » après le 30-09).
+inline constexpr std::string_view adresse_formulaire_premiere_ipt = "https://form.jotform.com/223262293489362";
+inline constexpr std::string_view adresse_formulaire_prolongation_ipt = "https://form.jotform.com/223262339131347";
+
 // Applies the circular to a dossier already validated by parse_dossier. Fails only when a
-// deadline needs a school year missing from the calendar (naming it).
+// deadline needs a school year missing from the calendar (naming it). Signatures come in
+// the order the dossier chooses (Dossier::ordre_signature).
 Result<Plan> make_plan(const Dossier& dossier, const SchoolCalendar& calendar);
 
 // Stable identifiers and French wording, shared by the CLI, the JSON and the templates.

@@ -1,5 +1,5 @@
 #pragma once
-// One document (an annexe, a declaration form, the motivations page) described as data.
+// One document (an annexe, a summary sheet, a partner's written motivation) described as data.
 // The XML form is documented in docs/templates.md; parse_definition() is the only producer.
 // Nothing here knows about PDF: the renderer turns a definition and a dossier into a file.
 #include <optional>
@@ -49,6 +49,9 @@ struct TextField {
   bool label_above = false;
   int lines = 1;            // > 1: a multi-line field; the value wraps inside the box
   double label_width = 0;   // fraction of the width given to a label on the left, 0 = auto
+  // `rempli-par="cpms"`: a signatory fills it at signing (inside a signatory's box, its role
+  // is implied). Otherwise the field holds the dossier's data and is read-only.
+  std::optional<core::Role> filled_by;
   int line = 0;
 };
 
@@ -69,18 +72,19 @@ struct ChoiceField {
   int line = 0;
 };
 
-// A tick in a table cell: ticked when the dossier field `source` is not empty.
+// A tick in a table cell: ticked when the dossier field `source` is not empty; without a
+// source, left to tick by hand (what the dossier cannot prove, e.g. a signed agreement).
 // It is an AcroForm check box named `name`.
 struct Tick {
   std::string name;
-  std::string source;
+  std::string source;  // may be empty
   int line = 0;
 };
 
 using Cell = std::variant<TextBlock, TextField, Tick>;
 
 struct Column {
-  std::string heading;
+  std::string heading;  // may hold '\n' where the heading must break (<br/>)
   double width = 1;  // relative to the other columns
 };
 
@@ -127,10 +131,14 @@ struct Footnote {
 };
 
 struct Spacer {
+  Condition when;
   double points = 6;
 };
 
-struct PageBreak {};
+// A new page, unless the current one is still empty.
+struct PageBreak {
+  Condition when;
+};
 
 using Block = std::variant<TextBlock, TextField, ChoiceField, Table, SignatureRow, Footnote, Spacer,
                            PageBreak>;
