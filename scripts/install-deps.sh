@@ -17,6 +17,11 @@ packages=(
   # a real SMTP server (aiosmtpd, run with /usr/bin/python3) for the mail tests
   python3-aiosmtpd
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
+  # pyHanko 0.25.1 (shared/judges, beside the repository) runs on Debian's own Python packages
+  python3-asn1crypto python3-cryptography python3-tzlocal python3-yaml python3-requests
+  python3-qrcode python3-uritools python3-click python3-oscrypto python3-defusedxml
+  # the kill tests stop processes at chosen system calls
+  strace
 )
 
 missing=()
