@@ -4,11 +4,14 @@
 
 #include "common.hpp"
 #include "ipt/pipeline/dispatch.hpp"
+#include "key_options.hpp"
 #include "mail_common.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/pipeline/signing_config.hpp"
+#include "ipt/signing/verifier.hpp"
 #include "ipt/templates/renderer.hpp"
 
 namespace ipt::app {
@@ -25,22 +28,14 @@ std::optional<pipeline::CompletionHook> completion_hook(const Arguments& args, I
   return pipeline::annexe4_mail_hook(*std::move(config));
 }
 
+// The key, from --p12 or --token (signing::open_key_source), or why not.
 std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {
-  const std::string secret_file = args.value("--password-file").value_or(args.value("--pin-file").value_or(""));
-  const std::string secret_env = args.value("--password-env").value_or(args.value("--pin-env").value_or(""));
-  auto secret = signing::read_secret(secret_file, secret_env);
-  if (!secret) {
-    io.err << "ipt sign : " << secret.error().message << "\n";
+  auto description = key_description(args);
+  if (!description) {
+    io.err << "ipt sign : " << description.error().message << "\n";
     return std::nullopt;
   }
-  core::Result<std::unique_ptr<signing::KeySource>> key = core::fail("");
-  if (const auto p12 = args.value("--p12")) {
-    key = signing::load_pkcs12(*p12, *secret);
-  } else {
-    key = signing::open_pkcs11({args.value("--pkcs11-module").value_or("/usr/lib/softhsm/libsofthsm2.so"),
-                                args.value("--token").value_or(""), args.value("--key").value_or("")},
-                               *secret);
-  }
+  auto key = signing::open_key_source(*description);
   if (!key) {
     io.err << "ipt sign : " << key.error().message << "\n";
     return std::nullopt;
@@ -48,14 +43,44 @@ std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& arg
   return *std::move(key);
 }
 
-std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io& io) {
+// What the command needs from ipt.conf's [signature] and the command line together: the
+// trust anchors (--trust adds to the configured ones), the timestamp server (--tsa, else
+// tsa_url) and the level (--level, else the configured one).
+struct SigningSetup {
+  pipeline::SigningConfig config;
+  std::vector<Bytes> trust;
+  std::unique_ptr<signing::HttpTimestampClient> tsa;
+};
+
+std::optional<SigningSetup> read_setup(const Arguments& args, Io& io) {
+  SigningSetup setup;
+  auto config = read_signing_config(args);
+  if (!config) {
+    io.err << "ipt sign : " << config.error().message << "\n";
+    return std::nullopt;
+  }
+  setup.config = *std::move(config);
+  auto extra = read_trust(args);
+  if (!extra) {
+    io.err << "ipt sign : " << extra.error().message << "\n";
+    return std::nullopt;
+  }
+  setup.trust = setup.config.trust_anchors();
+  setup.trust.insert(setup.trust.end(), extra->begin(), extra->end());
+  const std::string url = args.value("--tsa").value_or(setup.config.tsa_url);
+  if (!url.empty()) setup.tsa = std::make_unique<signing::HttpTimestampClient>(url);
+  return setup;
+}
+
+std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io& io,
+                                                      signing::Level default_level = signing::Level::b_b) {
   signing::SignatureOptions options;
   options.field = args.value("--field").value_or("");
   if (options.field.empty()) {
     io.err << "ipt sign : l'option --field CHAMP est obligatoire (sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable)\n";
     return std::nullopt;
   }
-  const auto level = signing::parse_level(args.value("--level").value_or("B-B"));
+  const auto level = args.value("--level") ? signing::parse_level(*args.value("--level")) : std::optional(default_level);
   if (!level) {
     io.err << "ipt sign : --level : niveau inconnu (B-B, B-T, B-LT ou B-LTA)\n";
     return std::nullopt;
@@ -73,19 +98,6 @@ std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io&
   options.reason = args.value("--reason").value_or("");
   options.location = args.value("--location").value_or("");
   return options;
-}
-
-std::optional<std::vector<Bytes>> read_trust(const Arguments& args, Io& io) {
-  std::vector<Bytes> anchors;
-  for (const auto& path : args.values("--trust")) {
-    auto certs = signing::load_certificates(path);
-    if (!certs) {
-      io.err << "ipt sign : " << certs.error().message << "\n";
-      return std::nullopt;
-    }
-    anchors.insert(anchors.end(), certs->begin(), certs->end());
-  }
-  return anchors;
 }
 
 int write_output(const Arguments& args, Io& io, const Bytes& pdf, const std::string& what) {
@@ -203,38 +215,37 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
     io.err << "ipt sign : --dossier demande --doc DOCUMENT (par exemple annexe-4)\n";
     return exit_bad_input;
   }
-  auto options = read_options(args, io);
+  auto setup = read_setup(args, io);
+  if (!setup) return exit_bad_input;
+  // A dossier's documents are timestamped by default: they are kept for years.
+  auto options = read_options(args, io, setup->config.level.value_or(signing::Level::b_t));
   if (!options) return exit_bad_input;
   if (!args.value("--p12") && !args.value("--token")) {
     io.err << "ipt sign : donnez la clé : --p12 FICHIER ou --token LIBELLÉ (PKCS#11)\n";
     return exit_bad_input;
   }
-  const auto anchors = read_trust(args, io);
-  if (!anchors) return exit_bad_input;
   auto store = open_store(args, io, "sign");
   if (!store) return exit_failure;
   auto key = open_key(args, io);
   if (!key) return exit_failure;
-  std::unique_ptr<signing::HttpTimestampClient> tsa;
-  if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
   auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt sign : " << renderer.error().message << "\n";
     return exit_failure;
   }
   pipeline::DossierDocuments documents(*store, *renderer);
-  pipeline::SignRequest request{reference, *document, *options, key->get(), tsa.get(), *anchors, core::current_actor()};
+  pipeline::SignRequest request{reference, *document, *options, key->get(), setup->tsa.get(), setup->trust,
+                                core::current_actor(), &setup->config};
   const auto hook = completion_hook(args, io);
   if (!hook) return exit_bad_input;
   auto outcome = documents.sign(request, *hook);
-  if (!outcome) {
-    io.err << "ipt sign : dossier " << reference << " : " << outcome.error().message << "\n";
-    return exit_failure;
-  }
+  if (!outcome) return report_failure(io, "sign", outcome.error().with_context("dossier " + reference));
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"fichier", outcome->document.path.string()},
                              {"sha256", outcome->document.sha256},
                              {"signatures_completes", outcome->complete},
+                             {"prolonge_b_lta", outcome->extended},
+                             {"certificat_sha256", outcome->signer.sha256},
                              {"message_en_file", outcome->hook_ran}}
                   .dump(2)
            << "\n";
@@ -242,6 +253,7 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
     io.out << "signé (" << options->field << ", " << signing::code(options->level) << ") et vérifié : "
            << outcome->document.path.string() << "\n";
     if (outcome->complete) io.out << "toutes les signatures prévues par le plan sont présentes\n";
+    if (outcome->extended) io.out << "document prolongé en B-LTA (données de validation et horodatage d'archive)\n";
     if (outcome->hook_ran) io.out << "l'Annexe 4 signée est mise en file d'envoi vers l'Administration\n";
   }
   return exit_ok;
@@ -274,7 +286,9 @@ int run(const Arguments& args, Io& io) {
   }
   if (args.value("--prepare")) return run_prepare(args, io, *pdf);
 
-  auto options = read_options(args, io);
+  auto setup = read_setup(args, io);
+  if (!setup) return exit_bad_input;
+  auto options = read_options(args, io, setup->config.level.value_or(signing::Level::b_b));
   if (!options) return exit_bad_input;
   if (!args.value("-o")) {
     io.err << "ipt sign : l'option -o SORTIE.pdf est obligatoire\n";
@@ -284,13 +298,33 @@ int run(const Arguments& args, Io& io) {
     io.err << "ipt sign : donnez la clé : --p12 FICHIER, ou --token LIBELLÉ (PKCS#11), ou --prepare ÉTAT (signature en deux temps)\n";
     return exit_bad_input;
   }
-  const auto anchors = read_trust(args, io);
-  if (!anchors) return exit_bad_input;
   auto key = open_key(args, io);
   if (!key) return exit_failure;
-  std::unique_ptr<signing::HttpTimestampClient> tsa;
-  if (const auto url = args.value("--tsa")) tsa = std::make_unique<signing::HttpTimestampClient>(*url);
-  auto signed_pdf = signing::sign_pdf(*pdf, *options, **key, tsa.get(), *anchors);
+  // No countersignature on top of a signature that is broken; one that cannot be checked
+  // here (no trust anchor, no revocation information) is signed over with a warning.
+  signing::VerifyOptions verify_options;
+  verify_options.trust_anchors = setup->trust;
+  verify_options.timeout = std::chrono::seconds(5);
+  auto before = signing::verify_pdf(*pdf, verify_options);
+  if (!before) {
+    io.err << "ipt sign : " << input << " : " << before.error().message << " — rien n'a été écrit\n";
+    return exit_bad_input;
+  }
+  if (!before->signatures.empty() && !pipeline::acceptable(*before, setup->config)) {
+    std::string why;
+    for (const auto& s : before->signatures) {
+      for (const auto& p : s.problems) why += (why.empty() ? "" : " ; ") + s.field + " : " + p.to_french();
+    }
+    for (const auto& p : before->problems) why += (why.empty() ? "" : " ; ") + p.to_french();
+    if (before->indication == signing::Indication::invalid) {
+      io.err << "ipt sign : " << input << " : les signatures déjà présentes ne sont pas valides (" << why
+             << ") ; pas de contre-signature — rien n'a été écrit\n";
+      return exit_failure;
+    }
+    io.err << "ipt sign : attention : les signatures déjà présentes n'ont pas pu être entièrement vérifiées (" << why
+           << ") ; donnez --trust ou configurez trust dans ipt.conf\n";
+  }
+  auto signed_pdf = signing::sign_pdf(*pdf, *options, **key, setup->tsa.get(), setup->trust);
   if (!signed_pdf) {
     io.err << "ipt sign : " << input << " : " << signed_pdf.error().message << " — rien n'a été écrit\n";
     return exit_failure;
@@ -327,13 +361,13 @@ Command sign_command() {
             {"--password-file", "FICHIER", "mot de passe du PKCS#12 (première ligne du fichier)"},
             {"--password-env", "VARIABLE", "mot de passe du PKCS#12 dans une variable d'environnement"},
             {"--token", "LIBELLÉ", "jeton PKCS#11 (carte eID, HSM) désigné par son libellé"},
-            {"--pkcs11-module", "FICHIER", "module PKCS#11 (défaut : SoftHSM2)"},
+            {"--pkcs11-module", "FICHIER", "module PKCS#11 (obligatoire avec --token)"},
             {"--key", "LIBELLÉ", "libellé de la clé sur le jeton"},
             {"--pin-file", "FICHIER", "PIN du jeton (première ligne du fichier)"},
             {"--pin-env", "VARIABLE", "PIN du jeton dans une variable d'environnement"},
-            {"--level", "NIVEAU", "B-B (défaut), B-T, B-LT ou B-LTA"},
-            {"--tsa", "URL", "serveur d'horodatage RFC 3161 (requis dès B-T)"},
-            {"--trust", "CA.pem", "certificat racine de confiance (pour B-LT/B-LTA), répétable", true},
+            {"--level", "NIVEAU", "B-B, B-T, B-LT ou B-LTA (défaut : level de ipt.conf, sinon B-T pour --dossier, B-B pour un fichier)"},
+            {"--tsa", "URL", "serveur d'horodatage RFC 3161 (requis dès B-T ; défaut : tsa_url de ipt.conf)"},
+            {"--trust", "CA.pem", "certificat racine de confiance, en plus de ceux de ipt.conf, répétable", true},
             {"--certify", "", "certification (DocMDP) : remplissage et signatures permis ensuite"},
             {"--fill", "NOM=VALEUR", "remplit un champ dans la révision signée, répétable", true},
             {"--reason", "TEXTE", "motif affiché par les lecteurs PDF"},

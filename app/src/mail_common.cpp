@@ -15,6 +15,12 @@ core::Result<mail::MailConfig> read_mail_config(const Arguments& args) {
   return mail::load_mail_config(path, !given);
 }
 
+core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args) {
+  const auto given = args.value("--config");
+  const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
+  return pipeline::load_signing_config(path, !given);
+}
+
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {
   auto config = read_mail_config(args);
   if (!config) {

@@ -1,4 +1,5 @@
 #pragma once
+#include "ipt/pipeline/signing_config.hpp"
 // What the mail commands share: the --config option, loading the mail configuration, and
 // where the file transport writes when the configuration names no folder.
 #include <filesystem>
@@ -15,6 +16,8 @@ OptionSpec config_option();
 // The configuration of --config (must exist), else of the default path (may be absent:
 // then the defaults, i.e. the file transport).
 core::Result<mail::MailConfig> read_mail_config(const Arguments& args);
+// ipt.conf's [signature] section (trust anchors, TSA, default level, seals), same file.
+core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args);
 // The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command);
 

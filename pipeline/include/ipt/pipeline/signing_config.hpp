@@ -34,7 +34,7 @@ struct TrustAnchor {
 struct SigningConfig {
   std::vector<TrustAnchor> trust;
   std::string tsa_url;
-  signing::Level level = signing::Level::b_t;
+  std::optional<signing::Level> level;  // none: each command's own default
   std::vector<ConfiguredSeal> seals;
 
   std::vector<signing::Bytes> trust_anchors() const;
