@@ -24,6 +24,7 @@ nlohmann::json entry_json(const mail::OutboxEntry& e) {
           {"objet", e.subject},
           {"destinataires", e.recipients},
           {"statut", std::string(mail::to_string(e.status))},
+          {"ecrit_localement", e.written_locally},
           {"tentatives", e.attempts},
           {"cree", e.created_at},
           {"prochaine_tentative", e.next_attempt_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.next_attempt_at)},
@@ -47,7 +48,7 @@ int run_list(const Arguments& args, Io& io) {
     return exit_ok;
   }
   for (const auto& e : *entries) {
-    io.out << "n° " << e.id << "  " << mail::label_fr(e.status) << "  dossier " << e.dossier << "  → "
+    io.out << "n° " << e.id << "  " << mail::state_fr(e) << "  dossier " << e.dossier << "  → "
            << e.recipients << "  (" << e.attempts << " tentative" << (e.attempts > 1 ? "s" : "") << ", créé le "
            << e.created_at << ")\n";
     io.out << "      Message-ID " << e.message_id << "\n";

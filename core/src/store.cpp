@@ -344,4 +344,10 @@ Result<void> Store::record(const std::string& actor, const std::string& action,
   return tx->commit();
 }
 
+Result<void> append_audit_in_transaction(sqlite3* db, std::chrono::system_clock::time_point at, const std::string& actor,
+                                         const std::string& action, const std::string& dossier, const std::string& details) {
+  if (sqlite3_get_autocommit(db) != 0) return fail(Category::internal, "journal d’audit : aucune transaction ouverte");
+  return append_audit(db, utc_timestamp(at), actor, action, dossier, details);
+}
+
 }  // namespace ipt::core

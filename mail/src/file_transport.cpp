@@ -198,6 +198,7 @@ DeliveryOutcome FileTransport::deliver(const MailMessage& message) {
     return outcome;
   }
   outcome.status = DeliveryStatus::sent;
+  outcome.written_locally = true;
   outcome.reply = "écrit dans " + path.string();
   return outcome;
 }

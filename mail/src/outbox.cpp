@@ -202,7 +202,10 @@ struct Outbox::Impl {
   Result<std::vector<OutboxAttempt>> load_attempts(long long id) const;
   Result<int> recover_interrupted();
   Result<bool> claim(long long id);
-  Result<void> finish(long long id, const DeliveryOutcome& outcome, PassReport& report);
+  Result<void> finish(long long id, const DeliveryOutcome& outcome, PassReport& report, const OutcomeRecorder& record);
+  // One message with its attempts (on this connection, inside or outside a transaction).
+  Result<OutboxEntry> read_entry(long long id) const;
+  Result<std::vector<OutboxEntry>> read_entries(std::string_view dossier, std::optional<long long> id) const;
   std::chrono::seconds retry_delay(int attempts) const {
     auto delay = policy.initial;
     for (int i = 1; i < attempts && delay < policy.max; ++i) delay *= 2;
@@ -344,7 +347,8 @@ Result<bool> Outbox::Impl::claim(long long id) {
   return true;
 }
 
-Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, PassReport& report) {
+Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, PassReport& report,
+                                  const OutcomeRecorder& record) {
   sqlite3* h = db.get();
   auto tx = Transaction::begin(h);
   if (!tx) return std::unexpected(tx.error());
@@ -363,7 +367,7 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
   switch (outcome.status) {
     case DeliveryStatus::sent:
       status = "sent";
-      attempt_outcome = "sent";
+      attempt_outcome = outcome.written_locally ? "written" : "sent";
       ++report.sent;
       break;
     case DeliveryStatus::permanent_failure:
@@ -397,10 +401,15 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
   if (!attempt) return std::unexpected(attempt.error());
   attempt->text(1, iso_utc(t)).text(2, attempt_outcome).text(3, outcome.reply).integer(4, id).integer(5, attempts);
   if (auto r = attempt->run(); !r) return std::unexpected(r.error());
+  if (record && (status == "sent" || status == "failed")) {
+    auto entry = read_entry(id);
+    if (!entry) return std::unexpected(entry.error());
+    if (auto r = record(h, *entry); !r) return r;
+  }
   return tx->commit();
 }
 
-Result<PassReport> Outbox::send_due(Transport& transport) {
+Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder& record) {
   auto lock = WorkerLock::take(impl_->path);
   if (!lock) return std::unexpected(lock.error());
   PassReport report;
@@ -435,7 +444,7 @@ Result<PassReport> Outbox::send_due(Transport& transport) {
       outcome.status = DeliveryStatus::permanent_failure;
       outcome.reply = message.error().message;
     }
-    if (auto r = impl_->finish(id, outcome, report); !r) return std::unexpected(r.error());
+    if (auto r = impl_->finish(id, outcome, report, record); !r) return std::unexpected(r.error());
     if (outcome.server_unavailable) {
       report.server_unavailable = true;
       report.server_problem = outcome.reply;
@@ -445,12 +454,14 @@ Result<PassReport> Outbox::send_due(Transport& transport) {
   return report;
 }
 
-Result<std::vector<OutboxEntry>> Outbox::list(std::string_view dossier) const {
-  auto q = Query::prepare(impl_->db.get(),
+Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dossier, std::optional<long long> id) const {
+  auto q = Query::prepare(db.get(),
       "SELECT id, message_id, dossier, subject, recipients_to, recipients_cc, status, attempts, created_at,"
-      " next_attempt_at, last_reply FROM outbox_message WHERE ?1 = '' OR dossier = ?1 ORDER BY id DESC");
+      " next_attempt_at, last_reply FROM outbox_message WHERE (?1 = '' OR dossier = ?1) AND (?2 = 0 OR id = ?2)"
+      " ORDER BY id DESC");
   if (!q) return std::unexpected(q.error());
   q->text(1, std::string(dossier));  // an empty view may have no data: it would bind NULL
+  q->integer(2, id.value_or(0));
   std::vector<OutboxEntry> out;
   for (;;) {
     auto more = q->step();
@@ -469,12 +480,26 @@ Result<std::vector<OutboxEntry>> Outbox::list(std::string_view dossier) const {
     e.created_at = q->text(8);
     if (e.status == OutboxStatus::queued) e.next_attempt_at = iso_utc(from_unix(q->integer(9)));
     e.last_reply = q->text(10);
-    auto history = impl_->load_attempts(e.id);
+    auto history = load_attempts(e.id);
     if (!history) return std::unexpected(history.error());
     e.history = std::move(*history);
+    e.written_locally = e.status == OutboxStatus::sent && !e.history.empty() && e.history.back().outcome == "written";
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<OutboxEntry> Outbox::Impl::read_entry(long long id) const {
+  auto entries = read_entries("", id);
+  if (!entries) return std::unexpected(entries.error());
+  if (entries->empty()) return core::fail(core::Category::not_found, "file d’envoi : message n° " + std::to_string(id) + " introuvable");
+  return entries->front();
+}
+
+Result<std::vector<OutboxEntry>> Outbox::list(std::string_view dossier) const { return impl_->read_entries(dossier, std::nullopt); }
+
+std::string_view state_fr(const OutboxEntry& entry) {
+  return entry.written_locally ? "écrit dans la boîte locale" : label_fr(entry.status);
 }
 
 Result<std::optional<OutboxEntry>> Outbox::find(long long id) const {

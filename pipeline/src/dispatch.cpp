@@ -3,7 +3,6 @@
 #include "ipt/mail/annexe4.hpp"
 #include "ipt/mail/outbox.hpp"
 
-#include <map>
 
 namespace ipt::pipeline {
 
@@ -23,24 +22,16 @@ CompletionHook annexe4_mail_hook(mail::MailConfig config) {
 
 core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
                                                const std::string& actor) {
-  auto before = outbox.list();
-  if (!before) return std::unexpected(before.error());
-  std::map<long long, mail::OutboxStatus> was;
-  for (const auto& e : *before) was[e.id] = e.status;
-  auto report = outbox.send_due(transport);
-  if (!report) return report;
-  auto after = outbox.list();
-  if (!after) return std::unexpected(after.error());
-  for (const auto& e : *after) {
-    if (was[e.id] == e.status || (e.status != mail::OutboxStatus::sent && e.status != mail::OutboxStatus::failed)) continue;
+  (void)store;  // the outbox works on the same database file, through its own connection
+  // Recorded in the transaction that marks the message sent or failed: a process killed at
+  // any point leaves both or neither.
+  const auto record = [&](sqlite3* db, const mail::OutboxEntry& e) -> core::Result<void> {
     const bool sent = e.status == mail::OutboxStatus::sent;
-    const std::string details = "Message-ID " + e.message_id + ", à " + e.recipients +
-                                (sent ? "" : ", réponse : " + e.last_reply);
-    if (auto ok = store.record(actor, sent ? "mail.sent" : "mail.failed", e.dossier, details); !ok) {
-      return std::unexpected(ok.error());
-    }
-  }
-  return report;
+    const std::string action = !sent ? "mail.failed" : e.written_locally ? "mail.written" : "mail.sent";
+    const std::string details = "Message-ID " + e.message_id + ", à " + e.recipients + (sent ? "" : ", réponse : " + e.last_reply);
+    return core::append_audit_in_transaction(db, std::chrono::system_clock::now(), actor, action, e.dossier, details);
+  };
+  return outbox.send_due(transport, record);
 }
 
 std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database, const std::string& reference) {
@@ -50,7 +41,7 @@ std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database,
   auto entries = outbox->list();
   if (!entries) return out;
   for (const auto& e : *entries) {
-    if (e.dossier == reference) out.push_back({e.subject, e.recipients, std::string(mail::label_fr(e.status))});
+    if (e.dossier == reference) out.push_back({e.subject, e.recipients, std::string(mail::state_fr(e))});
   }
   return out;
 }

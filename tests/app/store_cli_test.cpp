@@ -81,7 +81,9 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("archive intacte"), std::string::npos) << r.out;
   const auto text = run_process({"pdftotext", "-enc", "UTF-8", (v1 / "certificat-achevement.pdf").string(), "-"});
-  EXPECT_NE(text.out.find("envoyé"), std::string::npos) << text.out;
+  // The CLI test writes the mail as .eml (file transport): never reported as sent.
+  EXPECT_NE(text.out.find("écrit dans la boîte"), std::string::npos) << text.out;  // « … locale », wrapped
+  EXPECT_EQ(text.out.find("envoyé"), std::string::npos) << text.out;
 
   std::filesystem::remove(v1 / "rapports" / "annexe-4.json");
   r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline"});
@@ -93,7 +95,7 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   // The dispatch is in the audit trail, and so in the archive's journal.
   r = run_ipt({"audit", "list", "PT-LIEGE-2026-0002", "--db", db, "--json"});
   bool mail_sent = false;
-  for (const auto& e : nlohmann::json::parse(r.out)) mail_sent = mail_sent || e["action"] == "mail.sent";
+  for (const auto& e : nlohmann::json::parse(r.out)) mail_sent = mail_sent || e["action"] == "mail.written";
   EXPECT_TRUE(mail_sent) << r.out;
 }
 

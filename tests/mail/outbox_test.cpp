@@ -98,7 +98,10 @@ TEST(Outbox, FileTransportWritesEachMessageOnceAsEml) {
   ASSERT_TRUE(entry && *entry);
   EXPECT_EQ((*entry)->status, OutboxStatus::sent);
   ASSERT_EQ((*entry)->history.size(), 1u);
-  EXPECT_EQ((*entry)->history[0].outcome, "sent");
+  // Written into the local folder, not accepted by a server: never called « envoyé ».
+  EXPECT_EQ((*entry)->history[0].outcome, "written");
+  EXPECT_TRUE((*entry)->written_locally);
+  EXPECT_EQ(state_fr(**entry), "écrit dans la boîte locale");
   EXPECT_FALSE((*entry)->history[0].finished_at.empty());
 
   std::vector<std::filesystem::path> files_written;

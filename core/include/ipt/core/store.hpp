@@ -114,6 +114,14 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// Appends one audit entry on a connection to the store's database that is inside a
+// transaction (BEGIN IMMEDIATE) its caller opened: for a change made through another
+// library's connection to the same file (the outbox marking a message sent), so that the
+// change and its audit entry commit together. Fails, writing nothing, outside a transaction.
+Result<void> append_audit_in_transaction(sqlite3* db_in_transaction, std::chrono::system_clock::time_point at,
+                                         const std::string& actor, const std::string& action,
+                                         const std::string& dossier, const std::string& details);
+
 // The hash an audit entry must carry: SHA-256 over its fields and the previous hash.
 std::string audit_entry_hash(const AuditEntry& entry);
 

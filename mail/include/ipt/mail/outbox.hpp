@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,7 +62,7 @@ struct OutboxAttempt {
   int number = 0;
   std::string started_at;   // UTC ISO 8601
   std::string finished_at;  // empty while sending (or when interrupted)
-  std::string outcome;      // "sending", "sent", "temporary", "permanent", "interrupted"
+  std::string outcome;      // "sending", "sent", "written" (file transport), "temporary", "permanent", "interrupted"
   std::string reply;
 };
 
@@ -76,8 +77,16 @@ struct OutboxEntry {
   std::string created_at;
   std::string next_attempt_at;  // when queued
   std::string last_reply;
+  bool written_locally = false;  // sent by the file transport (an .eml), not by a server
   std::vector<OutboxAttempt> history;
 };
+
+// « envoyé », or « écrit dans la boîte locale » for an .eml, « en attente », …
+std::string_view state_fr(const OutboxEntry& entry);
+
+// Runs inside the transaction that marks a message sent or failed, on the outbox's own
+// connection (e.g. to append the outcome to the audit trail): both commit, or neither.
+using OutcomeRecorder = std::function<Result<void>(sqlite3* db_in_transaction, const OutboxEntry& entry)>;
 
 struct RetryPolicy {
   std::chrono::seconds initial{60};  // after the first temporary failure; doubles each time
@@ -117,7 +126,7 @@ class Outbox {
   // an interrupted pass left in "sending" back to "queued", then sends every message due
   // now, oldest first, through `transport`, one at a time. A permanent failure stops only
   // that message; an unavailable server stops the pass.
-  Result<PassReport> send_due(Transport& transport);
+  Result<PassReport> send_due(Transport& transport, const OutcomeRecorder& record = {});
 
  private:
   struct Impl;

@@ -28,6 +28,9 @@ struct DeliveryOutcome {
   // The server could not be reached or refused the session (connection, TLS, login): the
   // other messages would fail the same way, so the batch stops.
   bool server_unavailable = false;
+  // Delivered into a local folder (FileTransport), not accepted by a server: the message is
+  // done, but it was « écrit dans la boîte locale », not « envoyé ».
+  bool written_locally = false;
 };
 
 class Transport {

@@ -18,9 +18,11 @@ namespace ipt::pipeline {
 // last signature. The subject names the dossier's reference, never the pupil.
 CompletionHook annexe4_mail_hook(mail::MailConfig config);
 
-// One outbox pass (mail::Outbox::send_due) that also writes each message's outcome — sent or
-// failed — to the audit trail ("mail.sent", "mail.failed": dossier reference, Message-ID and
-// recipients, never a pupil's name), so the archive's journal shows the dispatch.
+// One outbox pass (mail::Outbox::send_due) that also writes each message's outcome to the
+// audit trail — "mail.sent" (a server accepted it), "mail.written" (an .eml in the local
+// folder), "mail.failed" — with the dossier reference, Message-ID and recipients (never a
+// pupil's name), in the same transaction that marks the message: nothing is lost when the
+// process dies.
 core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
                                                const std::string& actor);
 
