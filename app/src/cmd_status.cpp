@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "mail_common.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/verdict.hpp"
@@ -13,15 +14,9 @@ namespace {
 
 int run(const Arguments& args, Io& io) {
   const std::string reference = args.positionals()[0];
-  std::vector<signing::Bytes> trust;
-  for (const auto& path : args.values("--trust")) {
-    auto certs = signing::load_certificates(path);
-    if (!certs) {
-      io.err << "ipt status : " << certs.error().message << "\n";
-      return exit_bad_input;
-    }
-    trust.insert(trust.end(), certs->begin(), certs->end());
-  }
+  auto anchors = all_trust(args);
+  if (!anchors) return report_failure(io, "status", assume_category(anchors.error(), core::Category::invalid_input));
+  const std::vector<signing::Bytes> trust = *std::move(anchors);
   auto store = open_store(args, io, "status");
   if (!store) return exit_failure;
   auto renderer = templates::Renderer::create_embedded();
@@ -85,7 +80,7 @@ Command status_command() {
            "Pour chaque document du plan : produit ou non, et pour chaque signature prévue (dans\n"
            "l'ordre du plan), si elle est présente, par qui et quand. Les signatures sont lues dans\n"
            "les documents eux-mêmes et vérifiées hors ligne (--trust donne la racine de confiance).",
-           {database_option(), {"--trust", "CA.pem", "certificat racine de confiance, répétable", true},
+           {database_option(), config_option(), {"--trust", "CA.pem", "certificat racine de confiance (en plus de ceux de ipt.conf), répétable", true},
             {"--json", "", "sortie JSON pour un programme"}},
            1, 1},
           run};

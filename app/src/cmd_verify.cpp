@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common.hpp"
+#include "mail_common.hpp"
 #include "ipt/core/files.hpp"
 #include "ipt/signing/certificates.hpp"
 #include "ipt/signing/verifier.hpp"
@@ -39,14 +40,9 @@ std::string conclusion(const signing::VerificationReport& report) {
 int run(const Arguments& args, Io& io) {
   const std::string path = args.positionals()[0];
   signing::VerifyOptions options;
-  for (const auto& trust : args.values("--trust")) {
-    auto certs = signing::load_certificates(trust);
-    if (!certs) {
-      io.err << "ipt verify : " << certs.error().message << "\n";
-      return exit_bad_input;
-    }
-    options.trust_anchors.insert(options.trust_anchors.end(), certs->begin(), certs->end());
-  }
+  auto trust = all_trust(args);
+  if (!trust) return report_failure(io, "verify", assume_category(trust.error(), core::Category::invalid_input));
+  options.trust_anchors = *std::move(trust);
   options.online_revocation = !args.flag("--offline");
   auto pdf = signing::read_file(path, options.max_bytes);
   if (!pdf) {
@@ -107,7 +103,8 @@ Command verify_command() {
            "Statut 0 si tout est valide, 1 si une signature n'est pas valide, 3 si la validité est\n"
            "indéterminée, 2 si le fichier est illisible.\n"
            "La sortie --json est le rapport de validation classé aux archives.",
-           {{"--trust", "CA.pem", "certificat(s) racine de confiance, répétable", true},
+           {{"--trust", "CA.pem", "certificat(s) racine de confiance (en plus de ceux de ipt.conf), répétable", true},
+            config_option(),
             {"--offline", "", "n'interroge aucun répondeur OCSP en ligne"},
             {"--json", "", "rapport de validation JSON"}},
            1, 1},

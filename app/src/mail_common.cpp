@@ -1,5 +1,7 @@
 #include "mail_common.hpp"
 
+#include "common.hpp"
+
 #include "ipt/core/store.hpp"
 
 namespace ipt::app {
@@ -19,6 +21,15 @@ core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args)
   const auto given = args.value("--config");
   const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
   return pipeline::load_signing_config(path, !given);
+}
+
+// The trust anchors of ipt.conf's [signature] and those given with --trust.
+core::Result<std::vector<signing::Bytes>> all_trust(const Arguments& args) {
+  IPT_TRY(config, read_signing_config(args));
+  IPT_TRY(given, read_trust(args));
+  auto anchors = config->trust_anchors();
+  anchors.insert(anchors.end(), given->begin(), given->end());
+  return anchors;
 }
 
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {

@@ -18,6 +18,8 @@ OptionSpec config_option();
 core::Result<mail::MailConfig> read_mail_config(const Arguments& args);
 // ipt.conf's [signature] section (trust anchors, TSA, default level, seals), same file.
 core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args);
+// The trust anchors of ipt.conf's [signature] and those given with --trust.
+core::Result<std::vector<signing::Bytes>> all_trust(const Arguments& args);
 // The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command);
 

@@ -80,9 +80,52 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
 
 }  // namespace
 
+std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth) {
+  const std::string_view s = view(pdf);
+  size_t depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%') {  // a comment, to the end of the line
+      while (i < s.size() && s[i] != '\n' && s[i] != '\r') ++i;
+    } else if (c == '(') {  // a literal string: balanced parentheses, backslash escapes
+      int open = 1;
+      for (++i; i < s.size() && open > 0; ++i) {
+        if (s[i] == '\\') ++i;
+        else if (s[i] == '(') ++open;
+        else if (s[i] == ')') --open;
+      }
+      --i;
+    } else if (c == '<' && i + 1 < s.size() && s[i + 1] == '<') {
+      if (++depth > max_depth) return i;
+      ++i;
+    } else if (c == '<') {  // a hexadecimal string
+      while (i < s.size() && s[i] != '>') ++i;
+    } else if (c == '>' && i + 1 < s.size() && s[i + 1] == '>') {
+      if (depth > 0) --depth;
+      ++i;
+    } else if (c == '[') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']') {
+      if (depth > 0) --depth;
+    } else if (c == 's' && s.compare(i, 6, "stream") == 0 && (i == 0 || !std::isalnum(static_cast<unsigned char>(s[i - 1])))) {
+      // Stream data is not PDF syntax: skip to its "endstream".
+      const size_t end = s.find("endstream", i + 6);
+      if (end == std::string_view::npos) return std::nullopt;
+      i = end + 8;
+    }
+  }
+  return std::nullopt;
+}
+
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
   const std::string_view s = view(pdf);
   if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n'est pas un PDF");
+  // PoDoFo's tokenizer recurses once per nesting level: a dictionary nested thousands deep
+  // overflows its stack. Nothing this project reads nests beyond a few dozen levels.
+  if (const auto at = find_excessive_nesting(pdf, max_nesting)) {
+    return core::fail(core::Category::invalid_input, "structure PDF imbriquée sur plus de " + std::to_string(max_nesting) +
+                                                         " niveaux (octet " + std::to_string(*at) + ") : fichier refusé");
+  }
   // Object streams and encryption are refused outright: PoDoFo 0.9.8 cannot continue them safely.
   for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
     if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d'objets (ObjStm) : format non pris en charge");

@@ -22,6 +22,13 @@ struct Revision {
   std::string trailer;             // the trailer dictionary's text
 };
 
+// Dictionaries and arrays nested deeper than this are refused before PoDoFo parses anything.
+inline constexpr size_t max_nesting = 256;
+
+// The offset of the first "<<" or "[" that opens a level deeper than `max_depth` (outside
+// strings, comments and stream data), or nothing.
+std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth);
+
 // Every revision in file order. Fails, with a French reason, on a file that is not a PDF, or
 // whose revisions are not all classic cross-reference tables (cross-reference streams,
 // hybrid files, object streams) or that is encrypted.

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "fixture.hpp"
+#include "support/process.hpp"
 
 namespace ipt::test {
 namespace {
@@ -163,6 +164,41 @@ TEST(Tampering, HostileInputNeverCrashes) {
       EXPECT_FALSE(r->valid()) << "round " << round;
     }
   }
+}
+
+}  // namespace
+}  // namespace ipt::test
+
+namespace ipt::test {
+namespace {
+
+// A later revision holding a dictionary nested 17,500 deep: PoDoFo's recursive tokenizer
+// overflowed its stack on it (SIGSEGV). It is refused before parsing, as unreadable input.
+TEST(Tampering, DeeplyNestedDictionaryIsRefusedNotACrash) {
+  Bytes pdf = signed_annexe();
+  const size_t previous_xref = [&] {
+    const std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
+    const size_t at = text.rfind("startxref");
+    return static_cast<size_t>(std::stoul(std::string(text.substr(at + 9, 20))));
+  }();
+  std::string update = "\n9999 0 obj\n";
+  for (int i = 0; i < 17500; ++i) update += "<</A ";
+  for (int i = 0; i < 17500; ++i) update += ">>";
+  update += "\nendobj\n";
+  const size_t object_at = pdf.size() + 1;
+  char entry[32];
+  std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", object_at);
+  const size_t xref_at = pdf.size() + update.size();
+  update += "xref\n9999 1\n" + std::string(entry) + "trailer\n<< /Size 10000 /Prev " + std::to_string(previous_xref) +
+            " >>\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+  pdf.insert(pdf.end(), update.begin(), update.end());
+  auto report = signing::verify_pdf(pdf, world().verify_options());
+  ASSERT_FALSE(report);
+  EXPECT_NE(report.error().message.find("imbriquée"), std::string::npos) << report.error().message;
+  // The command says so and exits 2 (unreadable input).
+  const auto path = write_temp("imbrique.pdf", pdf);
+  const auto r = run_ipt({"verify", path.string(), "--trust", world().root_pem.string()});
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
 }
 
 }  // namespace
