@@ -39,6 +39,7 @@ Command demo_command();
 Command plan_command();
 Command render_command();
 Command sign_command();
+Command extend_command();
 Command verify_command();
 Command status_command();
 Command archive_command();

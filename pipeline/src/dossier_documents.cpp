@@ -158,7 +158,7 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
   auto entries = store_.audit_entries(reference);
   if (!entries) return std::unexpected(entries.error());
   const bool recorded = !sha.empty() && std::any_of(entries->begin(), entries->end(), [&](const core::AuditEntry& e) {
-    return e.action == "document.sign" && e.details.find("sha256 " + sha) != std::string::npos;
+    return (e.action == "document.sign" || e.action == "document.extend") && e.details.find("sha256 " + sha) != std::string::npos;
   });
   if (recorded) {
     fs::rename(pending, path, ec);
@@ -301,6 +301,54 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   fs::rename(pending, path, ec);
   if (ec) return core::fail(path.string() + " : remplacement impossible (" + ec.message() + ") ; la révision signée est dans " + pending.string());
   return outcome;
+}
+
+core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::string& reference,
+                                                                  signing::TimestampSource& timestamps,
+                                                                  const std::vector<signing::Bytes>& trust,
+                                                                  const std::string& actor) {
+  IPT_TRY_VOID(core::check_reference(reference));
+  IPT_TRY(loaded, load(store_, reference));
+  Extended out;
+  for (const auto& d : loaded->plan.documents) {
+    if (d.signatures.empty()) continue;
+    const std::string name(core::file_stem(d.document));
+    const fs::path path = folder(reference) / (name + ".pdf");
+    IPT_TRY(lock, detail::DocumentLock::acquire(path));
+    detail::remove_stale_temporaries(path);
+    IPT_TRY_VOID(recover_pending(reference, path));
+    auto current = signing::read_file(path);
+    if (!current) {
+      out.skipped.push_back(name + " : pas encore produit");
+      continue;
+    }
+    signing::VerifyOptions options;
+    options.trust_anchors = trust;
+    options.online_revocation = false;
+    IPT_TRY(before, signing::verify_pdf(*current, options));
+    const bool complete = std::all_of(d.signatures.begin(), d.signatures.end(),
+                                      [&](const core::SignatureStep& s) { return before->find(s.field) != nullptr; });
+    if (!complete) {
+      out.skipped.push_back(name + " : signatures en cours");
+      continue;
+    }
+    auto extended = signing::extend_to_lta(*current, timestamps, trust);
+    if (!extended) return std::unexpected(extended.error().with_context(name + " (nouvel horodatage d’archive)"));
+    IPT_TRY(report, signing::verify_pdf(*extended, options));
+    if (!report->valid()) return core::fail(core::Category::integrity, name + " : le document prolongé ne se vérifie pas hors ligne (" + problems_of(*report) + ") — inchangé");
+    StoredDocument doc{name, path, extended->size(), core::sha256_hex(signing::as_text(*extended))};
+    const fs::path pending = path.string() + ".nouveau";
+    IPT_TRY_VOID(signing::write_file_atomically(pending, *extended));
+    std::error_code ec;
+    if (auto recorded = store_.record(actor, "document.extend", reference, name + " horodatage d’archive, sha256 " + doc.sha256); !recorded) {
+      fs::remove(pending, ec);
+      return std::unexpected(recorded.error());
+    }
+    fs::rename(pending, path, ec);
+    if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ")");
+    out.extended.push_back(std::move(doc));
+  }
+  return out;
 }
 
 core::Result<DossierStatus> DossierDocuments::status(const std::string& reference,

@@ -59,6 +59,25 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   }
   EXPECT_NE(r.out.find("mise en file d'envoi vers l'Administration"), std::string::npos) << r.out;
 
+  // The last signature extended the document to B-LTA; ipt extend adds a new archive timestamp.
+  const auto document = dir / "data" / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
+  auto timestamps_in = [&] {
+    const auto v = run_ipt({"verify", document.string(), "--trust", root.string(), "--offline", "--json"});
+    EXPECT_EQ(v.status, 0) << v.out;
+    int n = 0;
+    const auto report = nlohmann::json::parse(v.out);
+    for (const auto& s : report["signatures"]) n += s["type"] == "horodatage-document";
+    return n;
+  };
+  EXPECT_EQ(timestamps_in(), 1);
+  r = run_ipt({"extend", "PT-LIEGE-2026-0002", "--tsa", (*services)->timestamps().url(), "--trust", root.string(), "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("annexe-4.pdf : nouvel horodatage d’archive"), std::string::npos) << r.out;
+  EXPECT_EQ(timestamps_in(), 2);
+  r = run_ipt({"extend", "PT-LIEGE-2026-0002", "--db", db});  // no TSA anywhere: said, nothing done
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("serveur d’horodatage est requis"), std::string::npos) << r.err;
+
   r = run_ipt({"status", "PT-LIEGE-2026-0002", "--db", db, "--trust", root.string(), "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto status = nlohmann::json::parse(r.out);

@@ -114,6 +114,18 @@ class DossierDocuments {
   // or one whose turn has not come (an earlier signatory has not signed).
   core::Result<SignOutcome> sign(const SignRequest& request, const CompletionHook& on_complete = {});
 
+  // A new archive timestamp on every complete document of the dossier (signing::extend_to_lta:
+  // the validation data of the last timestamp, then a new one), to run before the last
+  // timestamp's certificate expires. Each document is replaced only once it verifies offline,
+  // under its lock, with an audit entry naming its new SHA-256 ("document.extend").
+  // Documents still being signed are left alone (and named in the result).
+  struct Extended {
+    std::vector<StoredDocument> extended;
+    std::vector<std::string> skipped;  // "annexe-2c : signatures en cours"
+  };
+  core::Result<Extended> extend(const std::string& reference, signing::TimestampSource& timestamps,
+                                const std::vector<signing::Bytes>& trust, const std::string& actor);
+
   // The plan's documents and, for each, which signatures it carries (verified offline).
   core::Result<DossierStatus> status(const std::string& reference, const std::vector<signing::Bytes>& trust) const;
 
