@@ -15,7 +15,7 @@ int run_archive(const Arguments& args, Io& io) {
   const std::string reference = args.positionals()[0];
   const auto out = args.value("--out");
   if (!out) {
-    io.err << "ipt archive : l'option --out DOSSIER est obligatoire\n";
+    io.err << "ipt archive : l’option --out DOSSIER est obligatoire\n";
     return exit_bad_input;
   }
   const auto trust = read_trust(args);
@@ -46,7 +46,7 @@ int run_verify(const Arguments& args, Io& io) {
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"intacte", check->ok}, {"fichiers_verifies", check->files_checked}, {"problemes", check->problems}}.dump(2) << "\n";
   } else if (check->ok) {
-    io.out << "archive intacte : " << check->files_checked << " fichiers vérifiés (empreintes, signatures, journal d'audit)\n";
+    io.out << "archive intacte : " << check->files_checked << " fichiers vérifiés (empreintes, signatures, journal d’audit)\n";
   } else {
     io.out << "archive NON INTACTE :\n";
     for (const auto& p : check->problems) io.out << "  " << p << "\n";
@@ -58,12 +58,12 @@ int run_verify(const Arguments& args, Io& io) {
 
 Command archive_command() {
   return {{"archive", "ipt archive RÉFÉRENCE --out DOSSIER [--trust CA.pem]... [--db FICHIER] [--json]",
-           "classe un dossier pour l'Inspection (originaux, copies, rapports, manifeste)",
-           "Écrit DOSSIER/<référence>/v<N>/ : les originaux signés, les copies pour l'école\n"
-           "d'enseignement ordinaire et l'école partenaire, le rapport de validation de chaque\n"
-           "document, le journal d'audit du dossier, un certificat d'achèvement en PDF/A (qui a signé\n"
+           "classe un dossier pour l’Inspection (originaux, copies, rapports, manifeste)",
+           "Écrit DOSSIER/<référence>/v<N>/ : les originaux signés, les copies pour l’école\n"
+           "d’enseignement ordinaire et l’école partenaire, le rapport de validation de chaque\n"
+           "document, le journal d’audit du dossier, un certificat d’achèvement en PDF/A (qui a signé\n"
            "quoi et quand, ce qui a été envoyé à qui, avec les empreintes) et manifest.json (chaque\n"
-           "fichier et son SHA-256). Une archive n'est jamais réécrite : classer à nouveau crée la\n"
+           "fichier et son SHA-256). Une archive n’est jamais réécrite : classer à nouveau crée la\n"
            "version suivante à côté. Refuse, sans rien écrire, un dossier dont une signature manque\n"
            "ou ne se vérifie pas.",
            {{"--out", "DOSSIER", "dossier des archives"},
@@ -76,12 +76,12 @@ Command archive_command() {
 
 Command archive_verify_command() {
   return {{"archive verify", "ipt archive verify DOSSIER [--trust CA.pem]... [--offline] [--json]",
-           "vérifie une archive : empreintes, signatures, journal d'audit",
-           "Recalcule l'empreinte de chaque fichier du manifeste, signale les fichiers manquants,\n"
-           "modifiés ou ajoutés, vérifie à nouveau chaque original signé et l'empreinte de chaque\n"
-           "entrée du journal d'audit archivé. Statut 0 si l'archive est intacte, 1 sinon.",
+           "vérifie une archive : empreintes, signatures, journal d’audit",
+           "Recalcule l’empreinte de chaque fichier du manifeste, signale les fichiers manquants,\n"
+           "modifiés ou ajoutés, vérifie à nouveau chaque original signé et l’empreinte de chaque\n"
+           "entrée du journal d’audit archivé. Statut 0 si l’archive est intacte, 1 sinon.",
            {{"--trust", "CA.pem", "certificat racine de confiance, répétable", true},
-            {"--offline", "", "n'interroge aucun répondeur OCSP en ligne"},
+            {"--offline", "", "n’interroge aucun répondeur OCSP en ligne"},
             {"--json", "", "sortie JSON pour un programme"}},
            1, 1},
           run_verify};

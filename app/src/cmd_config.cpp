@@ -36,7 +36,7 @@ int run_check(const Arguments& args, Io& io) {
   }
   if (config->sender.empty()) {
     ok = false;
-    verdict += (verdict.empty() ? "" : " ; ") + std::string("sender (adresse d'expédition du pôle) absent");
+    verdict += (verdict.empty() ? "" : " ; ") + std::string("sender (adresse d’expédition du pôle) absent");
   }
   if (args.flag("--json")) {
     io.out << nlohmann::json{{"transport", smtp ? "smtp" : "fichier"},
@@ -58,7 +58,7 @@ int run_check(const Arguments& args, Io& io) {
          << "Administration   : " << config->admin_address << "\n"
          << "copie au pôle    : " << (config->pole_copy.empty() ? "(aucune)" : config->pole_copy) << "\n";
   if (smtp) {
-    io.out << "identifiant      : " << (config->username.empty() ? "(pas d'authentification)" : config->username) << "\n";
+    io.out << "identifiant      : " << (config->username.empty() ? "(pas d’authentification)" : config->username) << "\n";
     if (!password_source.empty()) io.out << "mot de passe     : lu depuis " << password_source << "\n";
   }
   io.out << (ok ? "OK : " : "ÉCHEC : ") << verdict << "\n";
@@ -69,10 +69,10 @@ int run_check(const Arguments& args, Io& io) {
 
 Command config_check_command() {
   return {{"config check", "ipt config check [--config FICHIER] [--db FICHIER] [--json]",
-           "vérifie la configuration d'envoi et la connexion au serveur SMTP",
+           "vérifie la configuration d’envoi et la connexion au serveur SMTP",
            "Lit la configuration (voir docs/mail.md), puis se connecte au serveur SMTP : EHLO,\n"
            "STARTTLS, authentification, et se déconnecte (QUIT) sans rien envoyer. Le mot de passe\n"
-           "n'est jamais affiché. Statut 0 si tout fonctionne, 1 sinon, 2 si la configuration est\n"
+           "n’est jamais affiché. Statut 0 si tout fonctionne, 1 sinon, 2 si la configuration est\n"
            "invalide.",
            {config_option(), database_option(), {"--json", "", "sortie JSON pour un programme"}},
            0, 0},

@@ -196,7 +196,7 @@ int run(const Arguments& args, Io& io) {
          << "validation, journal d’audit, certificat d’achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
          << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
          << "(Chaque document entièrement signé est prolongé en B-LTA : il emporte ses données de\n"
-         << "validation et un horodatage d'archive, et se vérifie hors ligne après la démonstration :\n"
+         << "validation et un horodatage d’archive, et se vérifie hors ligne après la démonstration :\n"
          << "ipt verify FICHIER.pdf --trust " << (*signer)->root_certificate().string() << " --offline)\n";
   return exit_ok;
 }

@@ -44,7 +44,7 @@ int run_list(const Arguments& args, Io& io) {
     return exit_ok;
   }
   if (entries->empty()) {
-    io.out << "file d'envoi vide\n";
+    io.out << "file d’envoi vide\n";
     return exit_ok;
   }
   for (const auto& e : *entries) {
@@ -54,7 +54,7 @@ int run_list(const Arguments& args, Io& io) {
     io.out << "      Message-ID " << e.message_id << "\n";
     if (!e.next_attempt_at.empty() && e.attempts > 0) io.out << "      prochaine tentative : " << e.next_attempt_at << "\n";
     if (!e.last_reply.empty()) {
-      io.out << "      " << (e.status == mail::OutboxStatus::failed ? "motif de l'échec : " : "dernière réponse : ")
+      io.out << "      " << (e.status == mail::OutboxStatus::failed ? "motif de l’échec : " : "dernière réponse : ")
              << e.last_reply << "\n";
     }
     if (args.flag("--details")) {
@@ -94,7 +94,7 @@ int run_send(const Arguments& args, Io& io) {
   io.out << "envoi par " << (*transport)->describe() << " : " << pass->sent << " envoyé(s), " << pass->retried
          << " à réessayer, " << pass->failed << " en échec définitif\n";
   if (pass->recovered > 0) {
-    io.out << pass->recovered << " message(s) interrompu(s) lors d'un envoi précédent remis en file "
+    io.out << pass->recovered << " message(s) interrompu(s) lors d’un envoi précédent remis en file "
            << "(le destinataire peut les recevoir deux fois, avec le même Message-ID)\n";
   }
   if (pass->server_unavailable) {
@@ -109,8 +109,8 @@ int run_send(const Arguments& args, Io& io) {
 
 Command outbox_list_command() {
   return {{"outbox list", "ipt outbox list [--db FICHIER] [--details] [--json]",
-           "affiche la file d'envoi (messages à l'Administration) et leur statut",
-           "Chaque message : statut (en attente, en cours d'envoi, envoyé, échec définitif), dossier,\n"
+           "affiche la file d’envoi (messages à l’Administration) et leur statut",
+           "Chaque message : statut (en attente, en cours d’envoi, envoyé, échec définitif), dossier,\n"
            "destinataires, nombre de tentatives, Message-ID, et la dernière réponse du serveur\n"
            "(le motif pour un échec définitif). --details affiche chaque tentative.",
            {database_option(), {"--details", "", "affiche chaque tentative"},
@@ -122,13 +122,13 @@ Command outbox_list_command() {
 Command outbox_send_command() {
   return {{"outbox send", "ipt outbox send [--db FICHIER] [--config FICHIER] [--json]",
            "envoie les messages en attente (SMTP, ou fichiers .eml sans serveur configuré)",
-           "Une passe d'envoi : chaque message dont l'heure est venue est envoyé, sur une seule\n"
+           "Une passe d’envoi : chaque message dont l’heure est venue est envoyé, sur une seule\n"
            "connexion. Un échec temporaire (serveur injoignable, réponse 4xx) est réessayé plus\n"
            "tard, avec un délai croissant ; un refus définitif (5xx) arrête ce message seulement.\n"
            "Sans smtp_url dans la configuration, chaque message est écrit en .eml dans outbox_dir\n"
            "(défaut : le dossier « outbox » à côté de la base de données).\n"
            "Garantie : au moins une fois. Un envoi interrompu est refait ; un doublon éventuel porte\n"
-           "le même Message-ID. Statut 0 si tout s'est bien passé, 1 si un message a échoué ou si\n"
+           "le même Message-ID. Statut 0 si tout s’est bien passé, 1 si un message a échoué ou si\n"
            "le serveur était indisponible.",
            {database_option(), config_option(), {"--json", "", "sortie JSON pour un programme"}},
            0, 0},

@@ -77,7 +77,7 @@ std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io&
   signing::SignatureOptions options;
   options.field = args.value("--field").value_or("");
   if (options.field.empty()) {
-    io.err << "ipt sign : l'option --field CHAMP est obligatoire (sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable)\n";
+    io.err << "ipt sign : l’option --field CHAMP est obligatoire (sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable)\n";
     return std::nullopt;
   }
   const auto level = args.value("--level") ? signing::parse_level(*args.value("--level")) : std::optional(default_level);
@@ -90,7 +90,7 @@ std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io&
   for (const auto& fill : args.values("--fill")) {
     const auto eq = fill.find('=');
     if (eq == std::string::npos || eq == 0) {
-      io.err << "ipt sign : --fill : « " << fill << " » n'a pas la forme NOM=VALEUR\n";
+      io.err << "ipt sign : --fill : « " << fill << " » n’a pas la forme NOM=VALEUR\n";
       return std::nullopt;
     }
     options.fills.push_back({fill.substr(0, eq), fill.substr(eq + 1)});
@@ -103,7 +103,7 @@ std::optional<signing::SignatureOptions> read_options(const Arguments& args, Io&
 int write_output(const Arguments& args, Io& io, const Bytes& pdf, const std::string& what) {
   const auto out = args.value("-o");
   if (!out) {
-    io.err << "ipt sign : l'option -o SORTIE.pdf est obligatoire\n";
+    io.err << "ipt sign : l’option -o SORTIE.pdf est obligatoire\n";
     return exit_bad_input;
   }
   if (auto ok = signing::write_file_atomically(*out, pdf); !ok) {
@@ -123,7 +123,7 @@ int run_prepare(const Arguments& args, Io& io, const Bytes& pdf) {
   if (!options) return exit_bad_input;
   const auto cert_path = args.value("--cert");
   if (!cert_path) {
-    io.err << "ipt sign --prepare : l'option --cert CERTIFICAT.pem (du signataire distant) est obligatoire\n";
+    io.err << "ipt sign --prepare : l’option --cert CERTIFICAT.pem (du signataire distant) est obligatoire\n";
     return exit_bad_input;
   }
   auto cert = signing::load_certificates(*cert_path);
@@ -253,8 +253,8 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
     io.out << "signé (" << options->field << ", " << signing::code(options->level) << ") et vérifié : "
            << outcome->document.path.string() << "\n";
     if (outcome->complete) io.out << "toutes les signatures prévues par le plan sont présentes\n";
-    if (outcome->extended) io.out << "document prolongé en B-LTA (données de validation et horodatage d'archive)\n";
-    if (outcome->hook_ran) io.out << "l'Annexe 4 signée est mise en file d'envoi vers l'Administration\n";
+    if (outcome->extended) io.out << "document prolongé en B-LTA (données de validation et horodatage d’archive)\n";
+    if (outcome->hook_ran) io.out << "l’Annexe 4 signée est mise en file d’envoi vers l’Administration\n";
   }
   return exit_ok;
 }
@@ -269,7 +269,7 @@ int run(const Arguments& args, Io& io) {
   }
   if (args.value("--complete")) {
     if (!args.positionals().empty()) {
-      io.err << "ipt sign --complete : le document vient de l'état préparé ; ne donnez pas de fichier d'entrée\n";
+      io.err << "ipt sign --complete : le document vient de l’état préparé ; ne donnez pas de fichier d’entrée\n";
       return exit_bad_input;
     }
     return run_complete(args, io);
@@ -291,7 +291,7 @@ int run(const Arguments& args, Io& io) {
   auto options = read_options(args, io, setup->config.level.value_or(signing::Level::b_b));
   if (!options) return exit_bad_input;
   if (!args.value("-o")) {
-    io.err << "ipt sign : l'option -o SORTIE.pdf est obligatoire\n";
+    io.err << "ipt sign : l’option -o SORTIE.pdf est obligatoire\n";
     return exit_bad_input;
   }
   if (!args.value("--p12") && !args.value("--token")) {
@@ -307,7 +307,7 @@ int run(const Arguments& args, Io& io) {
   verify_options.timeout = std::chrono::seconds(5);
   auto before = signing::verify_pdf(*pdf, verify_options);
   if (!before) {
-    io.err << "ipt sign : " << input << " : " << before.error().message << " — rien n'a été écrit\n";
+    io.err << "ipt sign : " << input << " : " << before.error().message << " — rien n’a été écrit\n";
     return exit_bad_input;
   }
   if (!before->signatures.empty() && !pipeline::acceptable(*before, setup->config)) {
@@ -318,15 +318,15 @@ int run(const Arguments& args, Io& io) {
     for (const auto& p : before->problems) why += (why.empty() ? "" : " ; ") + p.to_french();
     if (before->indication == signing::Indication::invalid) {
       io.err << "ipt sign : " << input << " : les signatures déjà présentes ne sont pas valides (" << why
-             << ") ; pas de contre-signature — rien n'a été écrit\n";
+             << ") ; pas de contre-signature — rien n’a été écrit\n";
       return exit_failure;
     }
-    io.err << "ipt sign : attention : les signatures déjà présentes n'ont pas pu être entièrement vérifiées (" << why
+    io.err << "ipt sign : attention : les signatures déjà présentes n’ont pas pu être entièrement vérifiées (" << why
            << ") ; donnez --trust ou configurez trust dans ipt.conf\n";
   }
   auto signed_pdf = signing::sign_pdf(*pdf, *options, **key, setup->tsa.get(), setup->trust);
   if (!signed_pdf) {
-    io.err << "ipt sign : " << input << " : " << signed_pdf.error().message << " — rien n'a été écrit\n";
+    io.err << "ipt sign : " << input << " : " << signed_pdf.error().message << " — rien n’a été écrit\n";
     return exit_failure;
   }
   return write_output(args, io, *signed_pdf,
@@ -345,41 +345,41 @@ Command sign_command() {
            "valides. Les champs remplis (--fill, par exemple avis_cpms=favorable) le sont dans la\n"
            "même révision et sont verrouillés par la signature. --certify (premier signataire)\n"
            "certifie le document : seuls le remplissage et les signatures restent permis.\n"
-           "Le mot de passe ou le PIN se lit dans un fichier ou une variable d'environnement,\n"
-           "jamais sur la ligne de commande. En cas d'erreur, rien n'est écrit.\n\n"
+           "Le mot de passe ou le PIN se lit dans un fichier ou une variable d’environnement,\n"
+           "jamais sur la ligne de commande. En cas d’erreur, rien n’est écrit.\n\n"
            "Signature en deux temps (signataire distant) :\n"
            "  ipt sign ENTREE.pdf --prepare ETAT --field CHAMP --cert CERT.pem [--chain CHAINE.pem]\n"
            "      [--data-to-sign DTBS.der]   prépare et donne les données à signer\n"
            "  ipt sign --complete ETAT -o SORTIE.pdf (--signature-value SIG.bin | --cms CMS.der) [--tsa URL]\n\n"
-           "Document d'un dossier importé (magasin de documents, dans l'ordre du plan) :\n"
+           "Document d’un dossier importé (magasin de documents, dans l’ordre du plan) :\n"
            "  ipt sign --dossier RÉFÉRENCE --doc annexe-4 --field sig_cpms --p12 ... --fill avis_cpms=favorable\n"
-           "  La nouvelle révision ne remplace la précédente qu'une fois vérifiée ; chaque signature est\n"
-           "  inscrite au journal d'audit.",
+           "  La nouvelle révision ne remplace la précédente qu’une fois vérifiée ; chaque signature est\n"
+           "  inscrite au journal d’audit.",
            {{"-o", "SORTIE.pdf", "document signé (écrit sous un nom temporaire puis renommé)"},
             {"--field", "CHAMP", "champ de signature : sig_pole, sig_ecole_ordinaire, sig_cpms, sig_responsable"},
             {"--p12", "FICHIER", "clé et certificat PKCS#12"},
             {"--password-file", "FICHIER", "mot de passe du PKCS#12 (première ligne du fichier)"},
-            {"--password-env", "VARIABLE", "mot de passe du PKCS#12 dans une variable d'environnement"},
+            {"--password-env", "VARIABLE", "mot de passe du PKCS#12 dans une variable d’environnement"},
             {"--token", "LIBELLÉ", "jeton PKCS#11 (carte eID, HSM) désigné par son libellé"},
             {"--pkcs11-module", "FICHIER", "module PKCS#11 (obligatoire avec --token)"},
             {"--key", "LIBELLÉ", "libellé de la clé sur le jeton"},
             {"--pin-file", "FICHIER", "PIN du jeton (première ligne du fichier)"},
-            {"--pin-env", "VARIABLE", "PIN du jeton dans une variable d'environnement"},
+            {"--pin-env", "VARIABLE", "PIN du jeton dans une variable d’environnement"},
             {"--level", "NIVEAU", "B-B, B-T, B-LT ou B-LTA (défaut : level de ipt.conf, sinon B-T pour --dossier, B-B pour un fichier)"},
-            {"--tsa", "URL", "serveur d'horodatage RFC 3161 (requis dès B-T ; défaut : tsa_url de ipt.conf)"},
+            {"--tsa", "URL", "serveur d’horodatage RFC 3161 (requis dès B-T ; défaut : tsa_url de ipt.conf)"},
             {"--trust", "CA.pem", "certificat racine de confiance, en plus de ceux de ipt.conf, répétable", true},
             {"--certify", "", "certification (DocMDP) : remplissage et signatures permis ensuite"},
             {"--fill", "NOM=VALEUR", "remplit un champ dans la révision signée, répétable", true},
             {"--reason", "TEXTE", "motif affiché par les lecteurs PDF"},
             {"--location", "TEXTE", "lieu de signature"},
-            {"--prepare", "ETAT", "signature en deux temps : prépare et écrit l'état"},
+            {"--prepare", "ETAT", "signature en deux temps : prépare et écrit l’état"},
             {"--cert", "CERT.pem", "certificat du signataire distant (avec --prepare)"},
             {"--chain", "CHAINE.pem", "certificats intermédiaires (avec --prepare)"},
             {"--data-to-sign", "FICHIER", "écrit les données à signer (avec --prepare)"},
-            {"--complete", "ETAT", "signature en deux temps : termine à partir de l'état"},
+            {"--complete", "ETAT", "signature en deux temps : termine à partir de l’état"},
             {"--signature-value", "FICHIER", "valeur de signature brute (avec --complete)"},
             {"--cms", "FICHIER", "signature CMS détachée complète (avec --complete)"},
-            {"--dossier", "RÉFÉRENCE", "signe le document d'un dossier dans le magasin (avec --doc)"},
+            {"--dossier", "RÉFÉRENCE", "signe le document d’un dossier dans le magasin (avec --doc)"},
             {"--doc", "DOCUMENT", "document du dossier à signer, par exemple annexe-4"},
             database_option(),
             config_option(),

@@ -76,9 +76,9 @@ int run(const Arguments& args, Io& io) {
 
 Command status_command() {
   return {{"status", "ipt status RÉFÉRENCE [--db FICHIER] [--trust CA.pem]... [--json]",
-           "montre les documents d'un dossier et leurs signatures",
+           "montre les documents d’un dossier et leurs signatures",
            "Pour chaque document du plan : produit ou non, et pour chaque signature prévue (dans\n"
-           "l'ordre du plan), si elle est présente, par qui et quand. Les signatures sont lues dans\n"
+           "l’ordre du plan), si elle est présente, par qui et quand. Les signatures sont lues dans\n"
            "les documents eux-mêmes et vérifiées hors ligne (--trust donne la racine de confiance).",
            {database_option(), config_option(), {"--trust", "CA.pem", "certificat racine de confiance (en plus de ceux de ipt.conf), répétable", true},
             {"--json", "", "sortie JSON pour un programme"}},

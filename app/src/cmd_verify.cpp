@@ -30,9 +30,9 @@ std::string conclusion(const signing::VerificationReport& report) {
   switch (report.indication) {
     case signing::Indication::valid: return "Toutes les signatures sont valides.";
     case signing::Indication::indeterminate:
-      return "Aucune signature n'est invalide, mais au moins une vérification n'a pas pu aboutir (validité indéterminée).";
+      return "Aucune signature n’est invalide, mais au moins une vérification n’a pas pu aboutir (validité indéterminée).";
     case signing::Indication::invalid:
-      return report.signatures.empty() ? "Le document ne porte aucune signature." : "Au moins une signature n'est pas valide.";
+      return report.signatures.empty() ? "Le document ne porte aucune signature." : "Au moins une signature n’est pas valide.";
   }
   return "";
 }
@@ -74,7 +74,7 @@ int run(const Arguments& args, Io& io) {
              << " ; niveau PAdES : " << (s.level ? signing::code(*s.level) : "aucun")
              << (s.certification ? " ; certification (remplissage et signatures permis)" : "") << "\n";
     }
-    io.out << "  révision " << s.revision << (s.covers_whole_file ? ", couvre tout le fichier" : ", suivie d'autres révisions") << "\n";
+    io.out << "  révision " << s.revision << (s.covers_whole_file ? ", couvre tout le fichier" : ", suivie d’autres révisions") << "\n";
     for (const auto& c : s.later_changes) {
       io.out << "    après : " << c.detail << (c.allowed() ? "" : " — INTERDIT") << "\n";
     }
@@ -92,20 +92,20 @@ int run(const Arguments& args, Io& io) {
 
 Command verify_command() {
   return {{"verify", "ipt verify FICHIER.pdf [--trust CA.pem]... [--json] [--offline]",
-           "vérifie chaque signature et horodatage d'un PDF",
+           "vérifie chaque signature et horodatage d’un PDF",
            "Pour chaque signature : intégrité des octets signés, valeur de signature, chaîne de\n"
-           "certificats jusqu'à une autorité de confiance à la date de signature (celle de\n"
-           "l'horodatage s'il y en a un), révocation (données du document, sinon en ligne),\n"
+           "certificats jusqu’à une autorité de confiance à la date de signature (celle de\n"
+           "l’horodatage s’il y en a un), révocation (données du document, sinon en ligne),\n"
            "horodatage, niveau PAdES, couverture, et ce que les révisions suivantes ont changé.\n"
-           "Trois verdicts (EN 319 102-1) : VALIDE, INDÉTERMINÉE (une vérification n'a pas pu\n"
-           "aboutir : pas d'information de révocation, chaîne sans autorité de confiance…) et NON\n"
+           "Trois verdicts (EN 319 102-1) : VALIDE, INDÉTERMINÉE (une vérification n’a pas pu\n"
+           "aboutir : pas d’information de révocation, chaîne sans autorité de confiance…) et NON\n"
            "VALIDE (octets modifiés, signature fausse, certificat révoqué, modification interdite).\n"
-           "Statut 0 si tout est valide, 1 si une signature n'est pas valide, 3 si la validité est\n"
+           "Statut 0 si tout est valide, 1 si une signature n’est pas valide, 3 si la validité est\n"
            "indéterminée, 2 si le fichier est illisible.\n"
            "La sortie --json est le rapport de validation classé aux archives.",
            {{"--trust", "CA.pem", "certificat(s) racine de confiance (en plus de ceux de ipt.conf), répétable", true},
             config_option(),
-            {"--offline", "", "n'interroge aucun répondeur OCSP en ligne"},
+            {"--offline", "", "n’interroge aucun répondeur OCSP en ligne"},
             {"--json", "", "rapport de validation JSON"}},
            1, 1},
           run};

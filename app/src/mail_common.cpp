@@ -8,7 +8,7 @@ namespace ipt::app {
 
 OptionSpec config_option() {
   return {"--config", "FICHIER",
-          "configuration de l'envoi (défaut : $IPT_CONFIG, sinon ~/.config/ipt-dossiers/ipt.conf)"};
+          "configuration de l’envoi (défaut : $IPT_CONFIG, sinon ~/.config/ipt-dossiers/ipt.conf)"};
 }
 
 core::Result<mail::MailConfig> read_mail_config(const Arguments& args) {

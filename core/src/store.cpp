@@ -96,7 +96,7 @@ Result<void> append_audit(sqlite3* db, const std::string& at, const std::string&
   if (!head) return std::unexpected(head.error());
   auto found = head->step();
   if (!found) return std::unexpected(found.error());
-  if (!*found) return fail("base de données : tête du journal d'audit absente");
+  if (!*found) return fail("base de données : tête du journal d’audit absente");
   AuditEntry e{head->integer(0) + 1, at, actor, action, dossier, details, head->text(1), ""};
   e.hash = entry_hash(e);
   auto insert = Statement::prepare(db, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)");
@@ -194,7 +194,7 @@ Result<Store> Store::open(const std::filesystem::path& path, Clock clock) {
     if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
   } else if (current != schema_version) {
     return fail(where + " : version de schéma " + std::to_string(current) +
-                " inconnue (cette version d'ipt connaît la version " + std::to_string(schema_version) + ")");
+                " inconnue (cette version d’ipt connaît la version " + std::to_string(schema_version) + ")");
   }
   return Store(std::make_unique<Impl>(Impl{path, std::move(db), std::move(clock)}));
 }
@@ -301,7 +301,7 @@ Result<AuditVerdict> Store::verify_audit() const {
     }
     if (e.prev_hash != previous) {
       return broken(e.seq, "entrée n° " + std::to_string(e.seq) +
-                               " : le lien vers l'entrée précédente est rompu (entrée précédente modifiée ou supprimée)");
+                               " : le lien vers l’entrée précédente est rompu (entrée précédente modifiée ou supprimée)");
     }
     if (entry_hash(e) != e.hash) {
       return broken(e.seq, "entrée n° " + std::to_string(e.seq) + " modifiée (son empreinte ne correspond plus)");

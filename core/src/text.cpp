@@ -31,7 +31,7 @@ std::string describe(char32_t cp) {
     case 0x0133: text += " (ligature ĳ ; écrivez « ij »)"; break;
     case 0x1E9E: text += " (eszett majuscule ; écrivez « SS »)"; break;
     case 0x2212: text += " (signe moins ; utilisez « - »)"; break;
-    case 0x2032: text += " (prime ; utilisez l'apostrophe ’)"; break;
+    case 0x2032: text += " (prime ; utilisez l’apostrophe ’)"; break;
     case 0x0009: text += " (tabulation)"; break;
     default:
       if (cp >= 0x1F000) text += " (émoji ou symbole)";

@@ -102,7 +102,7 @@ core::Result<std::uint16_t> LoopbackHttpServer::start(std::uint16_t port, std::s
     bound = port;
   }
   if (bound <= 0) {
-    return core::fail(std::string(service) + " : impossible d'écouter sur 127.0.0.1:" +
+    return core::fail(std::string(service) + " : impossible d’écouter sur 127.0.0.1:" +
                       (port ? std::to_string(port) : std::string("(port libre)")) + " (port déjà utilisé ?)");
   }
   impl_->port = static_cast<std::uint16_t>(bound);

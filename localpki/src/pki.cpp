@@ -249,7 +249,7 @@ core::Result<Pki> Pki::make(const PkiRecipe& recipe) {
                       " » (http://hôte:port attendu)");
   }
   if (recipe.revocation_base_url.ends_with('/')) {
-    return core::fail(core::Category::invalid_input, "recette de PKI : l'URL de révocation ne doit pas finir par « / »");
+    return core::fail(core::Category::invalid_input, "recette de PKI : l’URL de révocation ne doit pas finir par « / »");
   }
 
   using namespace std::chrono;

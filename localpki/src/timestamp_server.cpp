@@ -48,7 +48,7 @@ TimestampServer::TimestampServer(Pki pki, TimestampServerOptions options)
 TimestampServer::~TimestampServer() { stop(); }
 
 core::Result<void> TimestampServer::start() {
-  IPT_TRY(port, impl_->http.start(impl_->options.port, "serveur d'horodatage"));
+  IPT_TRY(port, impl_->http.start(impl_->options.port, "serveur d’horodatage"));
   return {};
 }
 

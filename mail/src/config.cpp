@@ -79,7 +79,7 @@ Result<MailConfig> parse_mail_config(std::string_view text, const std::string& f
     } else if (key == "username") {
       config.username = value;
     } else if (key == "password") {
-      problems.push_back(where + "password : le mot de passe ne s'écrit pas ici ; utilisez password_file "
+      problems.push_back(where + "password : le mot de passe ne s’écrit pas ici ; utilisez password_file "
                                  "(fichier lisible par son seul propriétaire) ou password_env");
     } else if (key == "password_file") {
       config.password_file = value;
@@ -139,7 +139,7 @@ Result<std::optional<std::string>> load_password(const MailConfig& config) {
   if (!config.password_env.empty()) {
     const char* value = std::getenv(config.password_env.c_str());
     if (!value || !*value) {
-      return core::fail(core::Category::invalid_input, "mot de passe SMTP : la variable d'environnement " + config.password_env + " est absente ou vide");
+      return core::fail(core::Category::invalid_input, "mot de passe SMTP : la variable d’environnement " + config.password_env + " est absente ou vide");
     }
     password = value;
   } else {
@@ -150,7 +150,7 @@ Result<std::optional<std::string>> load_password(const MailConfig& config) {
     // Like ssh with its keys: a secret others can read is refused rather than used.
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
       return core::fail(core::Category::invalid_input, "mot de passe SMTP : le fichier " + config.password_file +
-                        " est lisible par d'autres que son propriétaire (chmod 600)");
+                        " est lisible par d’autres que son propriétaire (chmod 600)");
     }
     std::ifstream in(config.password_file, std::ios::binary);
     if (!in) return core::fail(core::Category::invalid_input, "mot de passe SMTP : lecture de " + config.password_file + " impossible");

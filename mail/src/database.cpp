@@ -5,7 +5,7 @@ namespace ipt::mail::detail {
 namespace {
 
 core::Error sqlite_error(sqlite3* db, std::string_view what) {
-  return core::Error{"base de données (file d'envoi) : " + std::string(what) + " : " + sqlite3_errmsg(db)};
+  return core::Error{"base de données (file d’envoi) : " + std::string(what) + " : " + sqlite3_errmsg(db)};
 }
 
 }  // namespace
@@ -61,7 +61,7 @@ core::Result<void> execute(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message ? message : sqlite3_errmsg(db);
     sqlite3_free(message);
-    return core::fail("base de données (file d'envoi) : " + text);
+    return core::fail("base de données (file d’envoi) : " + text);
   }
   return {};
 }

@@ -147,7 +147,7 @@ std::string_view to_string(OutboxStatus status) {
 std::string_view label_fr(OutboxStatus status) {
   switch (status) {
     case OutboxStatus::queued: return "en attente";
-    case OutboxStatus::sending: return "en cours d'envoi";
+    case OutboxStatus::sending: return "en cours d’envoi";
     case OutboxStatus::sent: return "envoyé";
     case OutboxStatus::failed: return "échec définitif";
     case OutboxStatus::unknown: break;
@@ -162,11 +162,11 @@ Result<QueuedMessage> enqueue(sqlite3* db, MailMessage message, const std::strin
   // Outside a transaction the message would be stored even if the caller's change later
   // fails: refuse rather than break the "both or neither" promise.
   if (sqlite3_get_autocommit(db) != 0) {
-    return core::fail("file d'envoi : enqueue() appelé hors transaction (BEGIN attendu)");
+    return core::fail("file d’envoi : enqueue() appelé hors transaction (BEGIN attendu)");
   }
   assign_identity(message, now);
   if (auto valid = validate(message); !valid) {
-    return std::unexpected(valid.error().with_context("file d'envoi, dossier " + dossier));
+    return std::unexpected(valid.error().with_context("file d’envoi, dossier " + dossier));
   }
   if (auto r = create_outbox_schema(db); !r) return std::unexpected(r.error());
   auto insert = Query::prepare(db,
@@ -264,7 +264,7 @@ Result<MailMessage> Outbox::Impl::load_message(long long id) const {
   q->integer(1, id);
   auto row = q->step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return core::fail("file d'envoi : message n° " + std::to_string(id) + " introuvable");
+  if (!*row) return core::fail("file d’envoi : message n° " + std::to_string(id) + " introuvable");
   MailMessage m;
   m.message_id = q->text(0);
   const auto from = decode_addresses(q->text(1));
@@ -356,7 +356,7 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
   if (!current) return std::unexpected(current.error());
   current->integer(1, id);
   if (auto row = current->step(); !row || !*row) {
-    return core::fail("file d'envoi : message n° " + std::to_string(id) + " disparu pendant l'envoi");
+    return core::fail("file d’envoi : message n° " + std::to_string(id) + " disparu pendant l’envoi");
   }
   const int attempts = static_cast<int>(current->integer(0));
   const auto t = now();

@@ -113,7 +113,7 @@ Result<SmtpClient> SmtpClient::create(SmtpEndpoint endpoint) {
   }
   if (endpoint.tls == TlsMode::none && !implicit_tls && endpoint.unix_socket.empty() &&
       !is_loopback_url(endpoint.url)) {
-    return core::fail(core::Category::invalid_input, "tls = none n'est permis que vers un serveur local (127.0.0.1, ::1, localhost) : "
+    return core::fail(core::Category::invalid_input, "tls = none n’est permis que vers un serveur local (127.0.0.1, ::1, localhost) : "
                       "ailleurs, le message et le mot de passe passeraient en clair");
   }
   SmtpClient client;

@@ -107,7 +107,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
       if (!present) return core::fail(name + " : la signature « " + step.field + " » (" + step.signataire + ") manque encore");
     }
     if (!d.signatures.empty() && !report->valid()) {
-      return core::fail(name + " : les signatures ne se vérifient pas (voir ipt verify) ; rien n'a été archivé");
+      return core::fail(name + " : les signatures ne se vérifient pas (voir ipt verify) ; rien n’a été archivé");
     }
     if (!d.signatures.empty()) files.push_back({"rapports/" + name + ".json", signing::to_bytes(signing::report_json(*report))});
     for (const auto& s : report->signatures) {
@@ -151,11 +151,11 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     fields[row + "sha256"] = grouped(core::sha256_hex(signing::as_text(files[i].bytes)));
   }
   auto renderer = certificate_renderer();
-  if (!renderer) return std::unexpected(renderer.error().with_context("certificat d'achèvement"));
+  if (!renderer) return std::unexpected(renderer.error().with_context("certificat d’achèvement"));
   const auto* definition = renderer->templates().find("certificat-achevement");
-  if (!definition) return core::fail("certificat d'achèvement : définition absente");
+  if (!definition) return core::fail("certificat d’achèvement : définition absente");
   auto certificate = renderer->render(*definition, fields);
-  if (!certificate) return std::unexpected(certificate.error().with_context("certificat d'achèvement"));
+  if (!certificate) return std::unexpected(certificate.error().with_context("certificat d’achèvement"));
   files.push_back({"certificat-achevement.pdf", signing::Bytes(certificate->begin(), certificate->end())});
 
   json manifest_files = json::array();
@@ -183,7 +183,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
   }
   const fs::path final_folder = base / ("v" + std::to_string(version));
   fs::rename(temp, final_folder, ec);
-  if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l'archive (" + ec.message() + ")");
+  if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l’archive (" + ec.message() + ")");
   if (auto ok = store.record(actor, "dossier.archive", reference,
                              "version " + std::to_string(version) + ", manifeste sha256 " + core::sha256_hex(manifest.dump(2)));
       !ok) {
@@ -195,11 +195,11 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
 core::Result<ArchiveCheck> verify_archive(const fs::path& folder, const std::vector<signing::Bytes>& trust,
                                           bool online_revocation) {
   auto manifest_bytes = signing::read_file(folder / "manifest.json", 16u << 20);
-  if (!manifest_bytes) return core::fail(folder.string() + " : manifest.json absent ou illisible : ce n'est pas une archive");
+  if (!manifest_bytes) return core::fail(folder.string() + " : manifest.json absent ou illisible : ce n’est pas une archive");
   json manifest;
   try {
     manifest = json::parse(signing::as_text(*manifest_bytes));
-    if (manifest.at("format") != "ipt-archive-1") return core::fail(folder.string() + " : format d'archive inconnu");
+    if (manifest.at("format") != "ipt-archive-1") return core::fail(folder.string() + " : format d’archive inconnu");
   } catch (const json::exception&) {
     return core::fail(folder.string() + "/manifest.json : illisible");
   }

@@ -13,9 +13,9 @@ CompletionHook annexe4_mail_hook(mail::MailConfig config) {
     mail::MailConfig for_dossier = config;
     if (for_dossier.pole_copy.empty()) for_dossier.pole_copy = dossier.coordonnateur.email;
     auto message = mail::make_annexe4_message(for_dossier, dossier.reference, std::string(pdf.begin(), pdf.end()));
-    if (!message) return std::unexpected(message.error().with_context("courriel de l'Annexe 4"));
+    if (!message) return std::unexpected(message.error().with_context("courriel de l’Annexe 4"));
     auto queued = mail::enqueue(db, *std::move(message), dossier.reference, std::chrono::system_clock::now());
-    if (!queued) return std::unexpected(queued.error().with_context("file d'envoi"));
+    if (!queued) return std::unexpected(queued.error().with_context("file d’envoi"));
     return {};
   };
 }

@@ -26,7 +26,7 @@ struct Loaded {
 core::Result<Loaded> load(const core::Store& store, const std::string& reference) {
   auto stored = store.find_dossier(reference);
   if (!stored) return std::unexpected(stored.error());
-  if (!*stored) return core::fail("dossier « " + reference + " » inconnu (importez-le d'abord : ipt import)");
+  if (!*stored) return core::fail("dossier « " + reference + " » inconnu (importez-le d’abord : ipt import)");
   auto dossier = core::parse_dossier((*stored)->xml, reference + " (version " + std::to_string((*stored)->version) + ")");
   if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible : " + dossier.error().front().to_string());
   auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
@@ -89,7 +89,7 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
       if (existing) {
         auto report = signing::verify_pdf(*existing, offline({}));
         if (report && !report->signatures.empty()) {
-          return core::fail(doc.name + " : déjà signé ; il n'est pas produit à nouveau");
+          return core::fail(doc.name + " : déjà signé ; il n’est pas produit à nouveau");
         }
       }
     }
@@ -183,7 +183,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   if (step == planned->signatures.end()) {
     std::string fields;
     for (const auto& s : planned->signatures) fields += (fields.empty() ? "" : ", ") + s.field;
-    return core::fail(request.document + " : le champ « " + request.options.field + " » n'est pas prévu par le plan" +
+    return core::fail(request.document + " : le champ « " + request.options.field + " » n’est pas prévu par le plan" +
                       (fields.empty() ? " (document sans signature)" : " (champs : " + fields + ")"));
   }
   if (!request.key) return core::fail(request.document + " : aucune clé de signature");
@@ -211,7 +211,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   detail::remove_stale_temporaries(path);
   if (auto recovered = recover_pending(request.reference, path); !recovered) return std::unexpected(recovered.error());
   auto current = signing::read_file(path);
-  if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d'abord : ipt render --dossier " + request.reference + ")");
+  if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d’abord : ipt render --dossier " + request.reference + ")");
 
   // The plan's order: every earlier signatory has signed, and what is there verifies.
   signing::VerifyOptions verify_options;
@@ -221,8 +221,8 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   if (!before) return std::unexpected(before.error().with_context(request.document));
   for (auto it = planned->signatures.begin(); it != step; ++it) {
     if (!before->find(it->field)) {
-      return core::fail(request.document + " : ce n'est pas encore le tour de « " + request.options.field + " » : « " + it->field +
-                        " » (" + it->signataire + ") signe d'abord");
+      return core::fail(request.document + " : ce n’est pas encore le tour de « " + request.options.field + " » : « " + it->field +
+                        " » (" + it->signataire + ") signe d’abord");
     }
   }
   if (before->find(request.options.field)) return core::fail(request.document + " : le champ « " + request.options.field + " » est déjà signé");
@@ -241,7 +241,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   const templates::FieldOwners owners = definition ? templates::field_owners(*definition) : templates::FieldOwners{};
   for (const auto& fill : request.options.fills) {
     const auto owner = owners.find(fill.field);
-    if (owner == owners.end()) return refuse("le champ « " + fill.field + " » n'est pas à remplir par un signataire (donnée du dossier ou champ inconnu)");
+    if (owner == owners.end()) return refuse("le champ « " + fill.field + " » n’est pas à remplir par un signataire (donnée du dossier ou champ inconnu)");
     if (owner->second != step->role) {
       return refuse("le champ « " + fill.field + " » appartient à « " + std::string(core::code(owner->second)) + " », pas à « " +
                     std::string(core::code(step->role)) + " »");

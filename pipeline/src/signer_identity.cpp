@@ -58,7 +58,7 @@ IdentityVerdict check_signer(const signing::CertificateIdentity& certificate, co
   const std::string expected = planned.first_name + " " + planned.last_name +
                                (planned.email.empty() ? "" : " <" + planned.email + ">");
   if (names_match(certificate, planned)) return {IdentityMatch::name, "le certificat nomme " + expected};
-  if (email_matches(certificate, planned)) return {IdentityMatch::email, "le certificat porte l'adresse " + planned.email};
+  if (email_matches(certificate, planned)) return {IdentityMatch::email, "le certificat porte l’adresse " + planned.email};
   if (planned.role != core::Role::responsable) {
     for (const auto& seal : seals) {
       if (seal.role != planned.role || seal.sha256 != certificate.sha256) continue;
@@ -67,7 +67,7 @@ IdentityVerdict check_signer(const signing::CertificateIdentity& certificate, co
                                        (planned.organisation.empty() ? "" : " (" + planned.organisation + ")")};
     }
   }
-  return {std::nullopt, "le certificat " + described(certificate) + " n'est pas celui du signataire prévu, " + expected +
+  return {std::nullopt, "le certificat " + described(certificate) + " n’est pas celui du signataire prévu, " + expected +
                             (planned.role == core::Role::responsable ? "" : ", ni un cachet configuré pour " + std::string(core::code(planned.role)))};
 }
 

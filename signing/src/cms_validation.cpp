@@ -84,7 +84,7 @@ TokenResult verify_token(const Bytes& token_der, const Bytes& digest, const std:
   ERR_clear_error();
   if (!t.imprint_matches) {
     t.problem = ProblemCode::timestamp_invalid;
-    t.detail = "l'empreinte horodatée n'est pas celle des octets signés";
+    t.detail = "l’empreinte horodatée n’est pas celle des octets signés";
     return t;
   }
   if (anchors.empty()) {

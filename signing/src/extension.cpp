@@ -80,7 +80,7 @@ core::Result<void> check_level_reached(const Bytes& pdf, const std::string& fiel
   auto report = verify_pdf(pdf, options);
   if (!report) return std::unexpected(report.error());
   const auto* verdict = report->find(field);
-  if (!verdict) return core::fail("signature « " + field + " » introuvable après l'écriture");
+  if (!verdict) return core::fail("signature « " + field + " » introuvable après l’écriture");
   if (verdict->level && static_cast<int>(*verdict->level) >= static_cast<int>(requested)) return {};
   std::string why;
   for (const auto& p : verdict->problems) why += (why.empty() ? "" : " ; ") + p.to_french();

@@ -72,11 +72,11 @@ core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path
 
 core::Result<std::string> read_secret(const std::string& file, const std::string& environment_variable) {
   if (file.empty() == environment_variable.empty()) {
-    return core::fail(core::Category::invalid_input, "donnez le secret par un fichier ou par une variable d'environnement (un seul des deux)");
+    return core::fail(core::Category::invalid_input, "donnez le secret par un fichier ou par une variable d’environnement (un seul des deux)");
   }
   if (!environment_variable.empty()) {
     const char* value = std::getenv(environment_variable.c_str());
-    if (!value) return core::fail(core::Category::not_found, "variable d'environnement " + environment_variable + " absente");
+    if (!value) return core::fail(core::Category::not_found, "variable d’environnement " + environment_variable + " absente");
     return std::string(value);
   }
   std::ifstream in(file);

@@ -148,7 +148,7 @@ core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkel
                            const Bytes& signature_value, TimestampSource* timestamps) {
   std::optional<Bytes> token;
   if (prepared.options.level != Level::b_b) {
-    if (!timestamps) return core::fail(core::Category::invalid_input, "niveau " + std::string(code(prepared.options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    if (!timestamps) return core::fail(core::Category::invalid_input, "niveau " + std::string(code(prepared.options.level)) + " : un serveur d’horodatage est requis (--tsa)");
     IPT_TRY(t, timestamps->timestamp(sha256(signature_value)));
     token = *std::move(t);
   }
@@ -217,7 +217,7 @@ core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& ti
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
                              TimestampSource* timestamps, const std::vector<Bytes>& trust_anchors) {
   if (options.level != Level::b_b && !timestamps) {
-    return core::fail(core::Category::invalid_input, "niveau " + std::string(code(options.level)) + " : un serveur d'horodatage est requis (--tsa)");
+    return core::fail(core::Category::invalid_input, "niveau " + std::string(code(options.level)) + " : un serveur d’horodatage est requis (--tsa)");
   }
   IPT_TRY(stages, prepare(pdf, options, key.certificate(), key.chain()));
   const PreparedSignature* prepared = &stages->signature;

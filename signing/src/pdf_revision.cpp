@@ -311,7 +311,7 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
   } catch (const PdfError& e) {
     return core::fail("document illisible : " + pdf_error(e));
   }
-  if (!impl->acroform()) return core::fail("le document n'a pas de formulaire (AcroForm)");
+  if (!impl->acroform()) return core::fail("le document n’a pas de formulaire (AcroForm)");
   return PdfRevision(std::move(impl));
 }
 
@@ -521,7 +521,7 @@ core::Result<void> PdfRevision::add_signature(const SignatureSpec& spec) {
     if (spec.document_timestamp) {
       // A new invisible field: zero-size rectangle, printable (PDF/A forbids hidden annotations).
       PdfPage* page = impl_->doc.GetPage(0);
-      if (!page) return core::fail("le document n'a pas de page");
+      if (!page) return core::fail("le document n’a pas de page");
       field_object = objects.CreateObject("Annot");
       auto& d = field_object->GetDictionary();
       d.AddKey("Subtype", PdfName("Widget"));
@@ -543,7 +543,7 @@ core::Result<void> PdfRevision::add_signature(const SignatureSpec& spec) {
     } else {
       const auto field = impl_->find_field(spec.field);
       if (!field) return core::fail("champ de signature « " + spec.field + " » inexistant");
-      if (field->type != "Sig") return core::fail("« " + spec.field + " » n'est pas un champ de signature");
+      if (field->type != "Sig") return core::fail("« " + spec.field + " » n’est pas un champ de signature");
       if (key_of(objects, field->object, "V")) return core::fail("le champ « " + spec.field + " » est déjà signé");
       field_object = field->object;
     }

@@ -119,7 +119,7 @@ std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth)
 
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
   const std::string_view s = view(pdf);
-  if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n'est pas un PDF");
+  if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n’est pas un PDF");
   // PoDoFo's tokenizer recurses once per nesting level: a dictionary nested thousands deep
   // overflows its stack. Nothing this project reads nests beyond a few dozen levels.
   if (const auto at = find_excessive_nesting(pdf, max_nesting)) {
@@ -128,7 +128,7 @@ core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
   }
   // Object streams and encryption are refused outright: PoDoFo 0.9.8 cannot continue them safely.
   for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
-    if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d'objets (ObjStm) : format non pris en charge");
+    if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d’objets (ObjStm) : format non pris en charge");
   }
   std::vector<Revision> revisions;
   for (size_t at = s.find("startxref"); at != std::string_view::npos; at = s.find("startxref", at + 9)) {

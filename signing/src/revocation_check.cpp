@@ -123,7 +123,7 @@ RevocationCheck check_revocation(const RevocationQuery& q, const ValidationPool&
       if (crl) {
         if (auto r = judge_crl(crl.get(), q.certificate, q.issuer, q.at, RevocationSource::online_crl)) return *r;
       }
-      why += (why.empty() ? "" : " ; ") + std::string("CRL illisible ou d'un autre émetteur");
+      why += (why.empty() ? "" : " ; ") + std::string("CRL illisible ou d’un autre émetteur");
     }
   }
   if (untrusted_answer) return *untrusted_answer;

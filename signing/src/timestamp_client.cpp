@@ -46,7 +46,7 @@ core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
   TS_STATUS_INFO* status = TS_RESP_get_status_info(response.get());
   const long code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status));
   if (code != 0 && code != 1) {
-    return core::fail(core::Category::external_service, where + " : demande refusée par l'autorité (statut " + std::to_string(code) + ")");
+    return core::fail(core::Category::external_service, where + " : demande refusée par l’autorité (statut " + std::to_string(code) + ")");
   }
   PKCS7* token = TS_RESP_get_token(response.get());
   TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());

@@ -17,7 +17,7 @@ struct ProblemInfo {
 
 // One row per code: its stable name, what it makes the signature, and its French wording.
 constexpr ProblemInfo problems[] = {
-    {ProblemCode::byte_range_invalid, "byte_range.invalid", Indication::invalid, "plage d'octets (/ByteRange) invalide"},
+    {ProblemCode::byte_range_invalid, "byte_range.invalid", Indication::invalid, "plage d’octets (/ByteRange) invalide"},
     {ProblemCode::byte_range_gap, "byte_range.gap", Indication::invalid,
      "la plage signée ne couvre pas une révision entière du document"},
     {ProblemCode::contents_unreadable, "contents.unreadable", Indication::invalid, "contenu de signature (/Contents) illisible"},
@@ -44,15 +44,15 @@ constexpr ProblemInfo problems[] = {
     {ProblemCode::no_trust_anchor, "trust.none", Indication::indeterminate,
      "aucune autorité de confiance configurée (--trust ou trust dans ipt.conf)"},
     {ProblemCode::timestamp_untrusted, "timestamp.untrusted", Indication::indeterminate,
-     "autorité d'horodatage non reconnue"},
+     "autorité d’horodatage non reconnue"},
     {ProblemCode::revocation_unknown, "revocation.unknown", Indication::indeterminate,
      "statut de révocation inconnu du répondeur"},
     {ProblemCode::revocation_unavailable, "revocation.unavailable", Indication::indeterminate,
-     "aucune information de révocation (ni OCSP ni CRL) n'a pu être obtenue"},
+     "aucune information de révocation (ni OCSP ni CRL) n’a pu être obtenue"},
     {ProblemCode::revocation_untrusted, "revocation.untrusted", Indication::indeterminate,
      "information de révocation non fiable (signature du répondeur ou de la CRL)"},
     {ProblemCode::changes_unreadable, "changes.unreadable", Indication::indeterminate,
-     "révisions suivantes illisibles : leurs modifications n'ont pas pu être jugées"},
+     "révisions suivantes illisibles : leurs modifications n’ont pas pu être jugées"},
 };
 
 const ProblemInfo& info(ProblemCode p) {

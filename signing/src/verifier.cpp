@@ -33,7 +33,7 @@ void add(SignatureVerdict& v, ProblemCode code, std::string detail = {}) { v.pro
 std::optional<Problem> trailing_bytes_problem(const Bytes& pdf, size_t end) {
   const std::string_view rest(reinterpret_cast<const char*>(pdf.data()) + end, pdf.size() - end);
   if (rest.find_first_not_of(" \t\r\n\f", 0) == std::string_view::npos) return std::nullopt;
-  const std::string size = std::to_string(rest.size()) + " octets après l'octet " + std::to_string(end);
+  const std::string size = std::to_string(rest.size()) + " octets après l’octet " + std::to_string(end);
   if (rest.find("/ByteRange") != std::string_view::npos || rest.find("/Sig") != std::string_view::npos) {
     return Problem{ProblemCode::file_truncated_signature, size};
   }

@@ -39,7 +39,7 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   r = run_ipt({"sign", "--dossier", "PT-LIEGE-2026-0002", "--doc", "annexe-4", "--field", "sig_cpms", "--p12",
                cpms_p12.string(), "--password-file", (dir / "mdp.txt").string(), "--db", db});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("ce n'est pas encore le tour de « sig_cpms »"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ce n’est pas encore le tour de « sig_cpms »"), std::string::npos) << r.err;
 
   const char* fields[] = {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"};
   for (auto role : localpki::all_roles) {
@@ -57,7 +57,7 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
     r = run_ipt(args);
     ASSERT_EQ(r.status, 0) << r.err;
   }
-  EXPECT_NE(r.out.find("mise en file d'envoi vers l'Administration"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("mise en file d’envoi vers l’Administration"), std::string::npos) << r.out;
 
   // The last signature extended the document to B-LTA; ipt extend adds a new archive timestamp.
   const auto document = dir / "data" / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";

@@ -18,8 +18,8 @@ struct DeadlineCase {
 // skipping each break from the Saturday before to the Sunday after.
 const DeadlineCase cases[] = {
     {"no break in the window", "2026-09-01", "2026-10-01", {}},
-    {"congé d'automne", "2026-10-15", "2026-11-30", {{"2026-10-17", "2026-11-01"}}},
-    {"vacances d'hiver across the new year", "2026-11-19", "2027-01-04", {{"2026-12-19", "2027-01-03"}}},
+    {"congé d’automne", "2026-10-15", "2026-11-30", {{"2026-10-17", "2026-11-01"}}},
+    {"vacances d’hiver across the new year", "2026-11-19", "2027-01-04", {{"2026-12-19", "2027-01-03"}}},
     {"congé de détente (Mardi gras counts)", "2027-02-01", "2027-03-19", {{"2027-02-20", "2027-03-07"}}},
     {"vacances de printemps (Pentecôte counts)", "2027-04-10", "2027-05-26", {{"2027-04-24", "2027-05-09"}}},
     {"end of the school year and summer", "2026-06-20", "2026-09-09", {{"2026-07-04", "2026-08-23"}}},

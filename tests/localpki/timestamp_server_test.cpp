@@ -149,7 +149,7 @@ TEST_F(TimestampServerTest, PortZeroPicksAFreePortAndATakenPortIsReported) {
   TimestampServer clash(shared_pki(), same);
   auto started = clash.start();
   ASSERT_FALSE(started);
-  EXPECT_EQ(started.error().message, "serveur d'horodatage : impossible d'écouter sur 127.0.0.1:" +
+  EXPECT_EQ(started.error().message, "serveur d’horodatage : impossible d’écouter sur 127.0.0.1:" +
                                          std::to_string(first.port()) + " (port déjà utilisé ?)");
   EXPECT_EQ(clash.url(), "");
   EXPECT_FALSE(first.start());  // already running

@@ -50,7 +50,7 @@ TEST(TrustServices, MadeOnFirstRunThenReusedOnTheSamePortAsTheDemoDoes) {
   auto clash = TrustServices::start(*again);
   ASSERT_FALSE(clash);
   EXPECT_EQ(clash.error().message,
-            "répondeur OCSP : impossible d'écouter sur 127.0.0.1:" + std::to_string(port) + " (port déjà utilisé ?)");
+            "répondeur OCSP : impossible d’écouter sur 127.0.0.1:" + std::to_string(port) + " (port déjà utilisé ?)");
 }
 
 TEST(TrustServices, LoopbackPortsAreParsedStrictly) {

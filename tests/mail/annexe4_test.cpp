@@ -14,7 +14,7 @@ TEST(MakeAnnexe4Message, NamesTheDossierNotThePupilAndAttachesThePdf) {
   c.pole_copy = "copie@pole-liege.example.be";
   const auto m = make_annexe4_message(c, "PT-LIEGE-2026-0002", "%PDF-1.7 ...");
   ASSERT_TRUE(m) << m.error().message;
-  EXPECT_EQ(m->subject, "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002");
+  EXPECT_EQ(m->subject, "Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002");
   ASSERT_EQ(m->to.size(), 1u);
   EXPECT_EQ(m->to[0].email, "poles.territoriaux@cfwb.be");
   ASSERT_EQ(m->cc.size(), 1u);
@@ -55,7 +55,7 @@ TEST(EnqueueAnnexe4, QueuesInTheCallersTransaction) {
   const auto mine = outbox->list("PT-LIEGE-2026-0002");
   ASSERT_TRUE(mine);
   ASSERT_EQ(mine->size(), 1u);
-  EXPECT_EQ((*mine)[0].subject, "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002");
+  EXPECT_EQ((*mine)[0].subject, "Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002");
   EXPECT_EQ((*mine)[0].recipients, "poles.territoriaux@cfwb.be");
   EXPECT_EQ(outbox->list()->size(), 2u);
 
@@ -66,7 +66,7 @@ TEST(EnqueueAnnexe4, QueuesInTheCallersTransaction) {
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("envoi de l'Annexe 4 du dossier PT-1"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("envoi de l’Annexe 4 du dossier PT-1"), std::string::npos);
 }
 
 }  // namespace

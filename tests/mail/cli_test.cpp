@@ -60,7 +60,7 @@ TEST(CliConfigCheck, RefusesAnInvalidConfiguration) {
   std::ofstream(path) << "username = u\npassword = en-clair\n";
   const auto r = test::run_ipt({"config", "check", "--config", path.string()});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("ipt.conf:2: password : le mot de passe ne s'écrit pas ici"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ipt.conf:2: password : le mot de passe ne s’écrit pas ici"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("en-clair"), std::string::npos);
 }
 
@@ -89,7 +89,7 @@ TEST(CliOutbox, SendsTheQueueAndListsEachOutcome) {
   EXPECT_EQ(listed.status, 0);
   EXPECT_NE(listed.out.find("envoyé  dossier PT-LIEGE-2026-0002"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("échec définitif  dossier PT-LIEGE-2026-0003"), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find("motif de l'échec : RCPT : 550 5.1.1 <refuse@cfwb.be>"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("motif de l’échec : RCPT : 550 5.1.1 <refuse@cfwb.be>"), std::string::npos) << listed.out;
 
   const auto json = nlohmann::json::parse(test::run_ipt({"outbox", "list", "--db", database.string(), "--json"}).out);
   ASSERT_EQ(json.size(), 2u);

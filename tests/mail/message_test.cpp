@@ -22,7 +22,7 @@ TEST(EncodeHeaderText, LeavesPlainAsciiAlone) {
 }
 
 TEST(EncodeHeaderText, EncodesUtf8InWordsOfAtMost75CharactersWithoutSplittingCharacters) {
-  const std::string subject = "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002 – élève ééééééééééé";
+  const std::string subject = "Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002 – élève ééééééééééé";
   const std::string encoded = encode_header_text(subject);
   size_t start = 0;
   int words = 0;

@@ -109,7 +109,7 @@ TEST(Outbox, FileTransportWritesEachMessageOnceAsEml) {
   ASSERT_EQ(files_written.size(), 1u);
   EXPECT_EQ(files_written[0].extension(), ".eml");
   const auto parsed = test::parse_eml(files_written[0]);
-  EXPECT_EQ(parsed["subject"], "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002");
+  EXPECT_EQ(parsed["subject"], "Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002");
   EXPECT_EQ(parsed["message_id"], queued->message_id);
   EXPECT_EQ(parsed["date"], format_date(clock.now));
   EXPECT_EQ(parsed["parts"][1]["sha256"], core::sha256_hex(pdf));

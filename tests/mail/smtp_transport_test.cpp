@@ -17,7 +17,7 @@ namespace {
 using test::SmtpServerOptions;
 using test::SmtpTestServer;
 
-const std::string expected_subject = "Annexe 4 – Bilan d'intégration – dossier PT-LIEGE-2026-0002";
+const std::string expected_subject = "Annexe 4 – Bilan d’intégration – dossier PT-LIEGE-2026-0002";
 
 // Sends one Annexe 4 message through a server with `options` and checks everything that
 // arrived: envelope, decoded headers, text part, attachment bytes.

@@ -111,7 +111,7 @@ TEST_F(ArchiveTest, CatchesAnEditedAuditEntryEvenWithTheManifestRewritten) {
   ASSERT_TRUE(outcome);
   const fs::path v1 = outcome->folder;
   auto journal = nlohmann::json::parse(std::ifstream(v1 / "journal-audit.json"));
-  journal[1]["acteur"] = "quelqu'un d'autre";
+  journal[1]["acteur"] = "quelqu’un d’autre";
   const std::string edited = journal.dump(2);
   std::ofstream(v1 / "journal-audit.json") << edited;
   // Someone who also fixes the manifest's hash: the entry's own hash still gives it away.

@@ -81,7 +81,7 @@ TEST(Dispatch, SignedAnnexe4ReachesTheAdministrationAndStillVerifies) {
   const auto parsed = test::parse_eml(server.received()[0], dir / "pieces");
   const std::string subject = parsed["subject"];
   EXPECT_NE(subject.find("PT-LIEGE-2026-0002"), std::string::npos) << subject;
-  EXPECT_EQ(subject.find("Dubœuf"), std::string::npos) << "the pupil's name must not be in the subject";
+  EXPECT_EQ(subject.find("Dubœuf"), std::string::npos) << "the pupil’s name must not be in the subject";
   ASSERT_EQ(parsed["parts"].size(), 2u);
   const auto attachment = dir / "pieces" / "annexe-4-PT-LIEGE-2026-0002.pdf";
   auto received_pdf = signing::read_file(attachment);

@@ -43,10 +43,10 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   // Out of the plan's order, or a field the plan does not give this document: refused.
   auto early = sign("sig_cpms", "cpms");
   ASSERT_FALSE(early);
-  EXPECT_NE(early.error().message.find("ce n'est pas encore le tour de « sig_cpms »"), std::string::npos) << early.error().message;
+  EXPECT_NE(early.error().message.find("ce n’est pas encore le tour de « sig_cpms »"), std::string::npos) << early.error().message;
   auto stranger = sign("sig_directeur", "pole");
   ASSERT_FALSE(stranger);
-  EXPECT_NE(stranger.error().message.find("n'est pas prévu par le plan"), std::string::npos) << stranger.error().message;
+  EXPECT_NE(stranger.error().message.find("n’est pas prévu par le plan"), std::string::npos) << stranger.error().message;
 
   int hook_calls = 0;
   CompletionHook hook = [&](sqlite3*, const core::Dossier& dossier, const signing::Bytes& pdf) -> core::Result<void> {
@@ -102,10 +102,10 @@ TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   const auto entries_before = store_->audit_entries()->size();
   // The last signature's consequence cannot be stored: the signature is not recorded either.
   auto outcome = sign("sig_responsable", "responsable", [](sqlite3*, const core::Dossier&, const signing::Bytes&) {
-    return core::Result<void>(core::fail("file d'envoi indisponible"));
+    return core::Result<void>(core::fail("file d’envoi indisponible"));
   });
   ASSERT_FALSE(outcome);
-  EXPECT_NE(outcome.error().message.find("file d'envoi indisponible"), std::string::npos);
+  EXPECT_NE(outcome.error().message.find("file d’envoi indisponible"), std::string::npos);
   ASSERT_TRUE(before);
   EXPECT_EQ(*signing::read_file(path), *before);
   EXPECT_EQ(store_->audit_entries()->size(), entries_before);

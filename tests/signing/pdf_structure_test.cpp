@@ -78,7 +78,7 @@ TEST(PdfStructure, ObjectTextAndStringValues) {
 }
 
 TEST(PdfStructure, RefusesWhatItCannotContinueSafely) {
-  EXPECT_FALSE(scan_revisions(to_bytes("bonjour, ceci n'est pas un PDF")));
+  EXPECT_FALSE(scan_revisions(to_bytes("bonjour, ceci n’est pas un PDF")));
 
   TwoRevisions truncated;
   truncated.text.resize(truncated.text.size() - 7);  // "%%EOF\n" of the last revision and more

@@ -71,7 +71,7 @@ TEST(Refusals, DocumentsPodofoCannotContinueSafely) {
   auto bytes = signing::read_file(rewritten);
   ASSERT_TRUE(bytes);
   expect_refused(sign_as(*bytes, "pole", field("sig_pole")), "non pris en charge");
-  expect_refused(sign_as(signing::to_bytes("ceci n'est pas un PDF"), "pole", field("sig_pole")), "n'est pas un PDF");
+  expect_refused(sign_as(signing::to_bytes("ceci n’est pas un PDF"), "pole", field("sig_pole")), "n’est pas un PDF");
   Bytes truncated(world().annexe_4.begin(), world().annexe_4.end() - 200);
   expect_refused(sign_as(truncated, "pole", field("sig_pole")), "non pris en charge");
 }
@@ -92,7 +92,7 @@ TEST(Refusals, TimestampServerThatDoesNotAnswer) {
   expect_refused(r, "le serveur ne répond pas");
   // B-T without a timestamp server at all.
   r = signing::sign_pdf(world().annexe_4, field("sig_pole", signing::Level::b_t), **key, nullptr);
-  expect_refused(r, "un serveur d'horodatage est requis");
+  expect_refused(r, "un serveur d’horodatage est requis");
 }
 
 }  // namespace

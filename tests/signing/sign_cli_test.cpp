@@ -59,7 +59,7 @@ TEST(SignCli, RefusalsWriteNothing) {
   r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_inconnu", "--p12",
                world().p12("pole").string(), "--password-file", world().password_file.string()});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("rien n'a été écrit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rien n’a été écrit"), std::string::npos) << r.err;
   r = run_ipt({"sign", input.string(), "-o", out.string(), "--field", "sig_pole", "--p12",
                world().p12("pole").string(), "--password-file", world().password_file.string(), "--level", "B-T",
                "--tsa", "http://127.0.0.1:9"});
