@@ -43,12 +43,18 @@ int run(const Arguments& args, Io& io) {
                       {"complet", d.complete}});
     }
     io.out << nlohmann::json{{"reference", status->reference}, {"version", status->version},
+                             {"version_des_documents", status->documents_version},
                              {"procedure", status->procedure}, {"documents", docs}}
                   .dump(2)
            << "\n";
     return exit_ok;
   }
   io.out << "Dossier " << status->reference << " (version " << status->version << ", procédure " << status->procedure << ")\n";
+  if (status->documents_version != 0 && status->documents_version < status->version) {
+    io.out << "  ATTENTION : les documents sont ceux de la version " << status->documents_version
+           << " du dossier ; ils ne disent pas ce que dit la version " << status->version
+           << ". Relancez le tour de signatures : ipt round restart " << status->reference << " --reason TEXTE\n";
+  }
   for (const auto& d : status->documents) {
     io.out << "  " << d.name << ".pdf : "
            << (!d.present ? "pas encore produit" : d.signatures.empty() ? "produit (sans signature)"

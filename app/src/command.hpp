@@ -40,6 +40,7 @@ Command plan_command();
 Command render_command();
 Command sign_command();
 Command extend_command();
+Command round_restart_command();
 Command verify_command();
 Command status_command();
 Command archive_command();

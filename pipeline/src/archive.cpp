@@ -120,6 +120,21 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
       fields[row + "verification"] = s.valid() ? "valide" : s.indication == signing::Indication::indeterminate ? "indéterminée" : "non valide";
     }
   }
+  // Documents voided by a restarted round stay in the dossier's history, and so here.
+  {
+    const fs::path voided = documents.folder(reference) / "annules";
+    std::error_code ec;
+    std::vector<fs::path> found;
+    for (fs::recursive_directory_iterator it(voided, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file()) found.push_back(it->path());
+    }
+    std::sort(found.begin(), found.end());
+    for (const auto& p : found) {
+      auto bytes = signing::read_file(p);
+      if (!bytes) return std::unexpected(bytes.error());
+      files.push_back({"annules/" + fs::relative(p, voided).generic_string(), *bytes});
+    }
+  }
   auto entries = store.audit_entries(reference);
   if (!entries) return std::unexpected(entries.error());
   json journal = json::array();

@@ -149,6 +149,21 @@ std::optional<std::string> opinion_problem(const std::map<std::string, std::stri
 
 }  // namespace
 
+namespace {
+
+// The dossier version the stored documents come from: the last "document.render" entry
+// ("version 2, annexe-4 sha256 …"); 0 when none.
+int rendered_version(const std::vector<core::AuditEntry>& entries) {
+  int version = 0;
+  for (const auto& e : entries) {
+    if (e.action == "document.render" && e.details.starts_with("version ")) version = std::atoi(e.details.c_str() + 8);
+    if (e.action == "round.restart") version = 0;  // until rendered again
+  }
+  return version;
+}
+
+}  // namespace
+
 core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const std::string& reference, const fs::path& path) {
   const fs::path pending = path.string() + ".nouveau";
   std::error_code ec;
@@ -213,6 +228,18 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   auto current = signing::read_file(path);
   if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d’abord : ipt render --dossier " + request.reference + ")");
 
+  // Documents of an older version of the dossier are not signed: they say what it said.
+  {
+    IPT_TRY(entries, store_.audit_entries(request.reference));
+    const int documents_version = rendered_version(*entries);
+    if (documents_version != 0 && documents_version < loaded->version) {
+      return core::fail(core::Category::refused, request.document + " : le document est celui de la version " +
+                                                     std::to_string(documents_version) + " du dossier, qui est en version " +
+                                                     std::to_string(loaded->version) +
+                                                     " : relancez le tour de signatures (ipt round restart " + request.reference +
+                                                     " --reason …)");
+    }
+  }
   // The plan's order: every earlier signatory has signed, and what is there verifies.
   signing::VerifyOptions verify_options;
   verify_options.trust_anchors = trust;
@@ -351,11 +378,60 @@ core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::str
   return out;
 }
 
+core::Result<std::vector<StoredDocument>> DossierDocuments::restart_round(const std::string& reference, const std::string& reason,
+                                                                         const std::string& actor) {
+  IPT_TRY_VOID(core::check_reference(reference));
+  if (reason.find_first_not_of(" \t\n") == std::string::npos) {
+    return core::fail(core::Category::invalid_input, "la relance du tour de signatures demande sa raison (--reason TEXTE)");
+  }
+  IPT_TRY(loaded, load(store_, reference));
+  IPT_TRY(entries, store_.audit_entries(reference));
+  const int voided_version = rendered_version(*entries);
+  const fs::path dir = folder(reference);
+  std::vector<detail::DocumentLock> locks;
+  std::vector<fs::path> present;
+  for (const auto& d : loaded->plan.documents) {
+    const fs::path path = dir / (std::string(core::file_stem(d.document)) + ".pdf");
+    IPT_TRY(lock, detail::DocumentLock::acquire(path));
+    locks.push_back(*std::move(lock));
+    detail::remove_stale_temporaries(path);
+    IPT_TRY_VOID(recover_pending(reference, path));
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".pdf") present.push_back(entry.path());
+  }
+  // A fresh folder per restart: nothing voided is ever overwritten.
+  fs::path voided;
+  for (int n = 1;; ++n) {
+    voided = dir / "annules" / ("v" + std::to_string(voided_version) + "-" + std::to_string(n));
+    if (!fs::exists(voided, ec)) break;
+  }
+  fs::create_directories(voided, ec);
+  if (ec) return core::fail(core::Category::internal, voided.string() + " : création impossible (" + ec.message() + ")");
+  std::string details = "version " + std::to_string(voided_version) + " annulée, dossier en version " + std::to_string(loaded->version) +
+                        " ; raison : " + reason;
+  for (const auto& p : present) {
+    IPT_TRY(bytes, signing::read_file(p));
+    details += " ; " + p.stem().string() + " sha256 " + core::sha256_hex(signing::as_text(*bytes));
+  }
+  // The audit entry first: a process killed after it leaves documents that a new restart voids.
+  IPT_TRY_VOID(store_.record(actor, "round.restart", reference, details));
+  for (const auto& p : present) {
+    fs::rename(p, voided / p.filename(), ec);
+    if (ec) return core::fail(core::Category::internal, p.string() + " : déplacement impossible (" + ec.message() + ")");
+  }
+  locks.clear();
+  return render(reference, actor);
+}
+
 core::Result<DossierStatus> DossierDocuments::status(const std::string& reference,
                                                       const std::vector<signing::Bytes>& trust) const {
   auto loaded = load(store_, reference);
   if (!loaded) return std::unexpected(loaded.error());
-  DossierStatus status{reference, loaded->version, std::string(core::code(loaded->plan.procedure)), {}};
+  DossierStatus status{reference, loaded->version, 0, std::string(core::code(loaded->plan.procedure)), {}};
+  IPT_TRY(entries, store_.audit_entries(reference));
+  status.documents_version = rendered_version(*entries);
   for (const auto& d : loaded->plan.documents) {
     DocumentStatus doc;
     doc.name = std::string(core::file_stem(d.document));

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "fixture.hpp"
+#include "ipt/core/dossier_reader.hpp"
 #include "ipt/localpki/trust_services.hpp"
 #include "support/dossier_xml.hpp"
 #include "support/temp_dir.hpp"
@@ -119,6 +120,75 @@ TEST_F(DossierDocumentsTest, UnknownDossierOrDocument) {
   auto s = sign("sig_pole", "pole");
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("document absent du dossier"), std::string::npos) << s.error().message;
+}
+
+}  // namespace
+}  // namespace ipt::pipeline
+
+namespace ipt::pipeline {
+namespace {
+
+class RoundRestartTest : public testing::PipelineTest {
+ protected:
+  core::Result<SignOutcome> sign(const std::string& field, localpki::Role role, std::vector<signing::FieldFill> fills = {}) {
+    auto key = signing::load_pkcs12(p12(role), "mdp");
+    if (!key) return std::unexpected(key.error());
+    signing::HttpTimestampClient tsa(services_->timestamps().url());
+    SignRequest request;
+    request.reference = "PT-LIEGE-2026-0002";
+    request.document = "annexe-4";
+    request.options.field = field;
+    request.options.level = signing::Level::b_t;
+    request.options.fills = std::move(fills);
+    request.key = key->get();
+    request.timestamps = &tsa;
+    request.trust_anchors = trust();
+    request.actor = "coordinatrice";
+    return documents_->sign(request);
+  }
+};
+
+TEST_F(RoundRestartTest, ACorrectedDossierIsNotSignedOnItsOldDocumentsUntilTheRoundRestarts) {
+  ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
+  ASSERT_TRUE(sign("sig_pole", localpki::Role::pole));
+  // A correction is imported: version 2.
+  const std::string corrected = test::DossierXml("c-fin-integration").set_text("fin-integration/motivation", "Motivation corrigée.").str();
+  auto dossier = core::parse_dossier(corrected, "corrige.xml");
+  ASSERT_TRUE(dossier);
+  ASSERT_TRUE(store_->import_dossier(*dossier, corrected, "coordinatrice"));
+  auto status = documents_->status("PT-LIEGE-2026-0002", trust());
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->version, 2);
+  EXPECT_EQ(status->documents_version, 1);
+  // The old documents say what version 1 said: not signed any more.
+  auto stale = sign("sig_ecole_ordinaire", localpki::Role::ecole_ordinaire);
+  ASSERT_FALSE(stale);
+  EXPECT_TRUE(stale.error().is(core::Category::refused));
+  EXPECT_NE(stale.error().message.find("ipt round restart"), std::string::npos) << stale.error().message;
+
+  EXPECT_FALSE(documents_->restart_round("PT-LIEGE-2026-0002", "  ", "coordinatrice"));  // a reason is required
+  const auto before = signing::read_file(dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf");
+  ASSERT_TRUE(before);
+  auto restarted = documents_->restart_round("PT-LIEGE-2026-0002", "motivation corrigée à la demande de l’école", "coordinatrice");
+  ASSERT_TRUE(restarted) << restarted.error().message;
+  // The voided document is kept, byte for byte; the new one is version 2's, unsigned.
+  const auto voided = signing::read_file(dir_ / "documents" / "PT-LIEGE-2026-0002" / "annules" / "v1-1" / "annexe-4.pdf");
+  ASSERT_TRUE(voided);
+  EXPECT_EQ(*voided, *before);
+  status = documents_->status("PT-LIEGE-2026-0002", trust());
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->documents_version, 2);
+  EXPECT_FALSE(status->documents[0].signatures[0].signed_);
+  auto entries = store_->audit_entries("PT-LIEGE-2026-0002");
+  ASSERT_TRUE(entries);
+  const auto restart = std::find_if(entries->begin(), entries->end(), [](const auto& e) { return e.action == "round.restart"; });
+  ASSERT_NE(restart, entries->end());
+  EXPECT_NE(restart->details.find("raison : motivation corrigée"), std::string::npos) << restart->details;
+  EXPECT_NE(restart->details.find("annexe-4 sha256 " + core::sha256_hex(signing::as_text(*before))), std::string::npos);
+  EXPECT_EQ(restart->actor, "coordinatrice");
+  // The signatures start again, in the plan's order.
+  EXPECT_TRUE(sign("sig_pole", localpki::Role::pole));
+  EXPECT_TRUE(store_->verify_audit()->intact);
 }
 
 }  // namespace

@@ -96,6 +96,10 @@ struct DocumentStatus {
 struct DossierStatus {
   std::string reference;
   int version = 0;
+  // The dossier version the stored documents were rendered from (0: not rendered). Lower
+  // than `version` after a corrected dossier was imported: the documents say what the old
+  // version said, and the round must be restarted (restart_round).
+  int documents_version = 0;
   std::string procedure;
   std::vector<DocumentStatus> documents;
 };
@@ -125,6 +129,14 @@ class DossierDocuments {
   };
   core::Result<Extended> extend(const std::string& reference, signing::TimestampSource& timestamps,
                                 const std::vector<signing::Bytes>& trust, const std::string& actor);
+
+  // Voids the signing round after a correction: every stored document (signed or not) moves
+  // to documents/<reference>/annules/v<version>-<n>/ — kept in the dossier's history and its
+  // archive —, the restart is audited with its reason and the voided documents' SHA-256
+  // ("round.restart"), and the latest version is rendered anew; the signatures start again in
+  // the plan's order. `reason` is required (the audit trail says who, when and why).
+  core::Result<std::vector<StoredDocument>> restart_round(const std::string& reference, const std::string& reason,
+                                                          const std::string& actor);
 
   // The plan's documents and, for each, which signatures it carries (verified offline).
   core::Result<DossierStatus> status(const std::string& reference, const std::vector<signing::Bytes>& trust) const;
