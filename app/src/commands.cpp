@@ -6,7 +6,10 @@ namespace ipt::app {
 
 std::span<const Command> commands() {
   static const std::vector<Command> all = {
-      demo_command(),        plan_command(),           render_command(),     sign_command(),
+#ifdef IPT_WITH_DEMO
+      demo_command(),
+#endif
+      plan_command(),           render_command(),     sign_command(),
       verify_command(),      extend_command(),         status_command(),         round_restart_command(),         archive_command(),    archive_verify_command(),
       outbox_list_command(), outbox_send_command(),    config_check_command(), deadline_command(),
       import_command(),      dossiers_command(),       audit_verify_command(), audit_list_command(),
