@@ -60,7 +60,7 @@ core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesys
     std::filesystem::remove_all(impl->pki_dir, ec);
     services = localpki::TrustServices::start(recipe);
     if (!services) return std::unexpected(services.error().with_context("PKI de démonstration"));
-    if (auto ok = (*services)->pki().save(impl->pki_dir); !ok) return std::unexpected(ok.error());
+    IPT_TRY_VOID((*services)->pki().save(impl->pki_dir));
   } else {
     services = localpki::TrustServices::start(*std::move(saved));
     if (!services) return std::unexpected(services.error().with_context("PKI de démonstration (supprimez " + impl->pki_dir.string() + " pour la recréer)"));
@@ -70,7 +70,7 @@ core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesys
   for (const auto& person : recipe.people) {
     const auto p12 = impl->pki_dir / (person.id + ".p12");
     if (!std::filesystem::exists(p12)) {
-      if (auto ok = pki.write_pkcs12(p12, person.id, demo_password); !ok) return std::unexpected(ok.error());
+      IPT_TRY_VOID(pki.write_pkcs12(p12, person.id, demo_password));
     }
   }
   std::ofstream(impl->pki_dir / "mot-de-passe.txt") << demo_password << "\n";
@@ -85,8 +85,7 @@ core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& docume
   signing::HttpTimestampClient tsa(impl_->services->timestamps().url());
   for (const auto& step : document.signatures) {
     const auto p12 = impl_->pki_dir / (localpki::signer_id(dossier.reference, pki_role(step.role)) + ".p12");
-    auto key = signing::load_pkcs12(p12, demo_password);
-    if (!key) return std::unexpected(key.error());
+    IPT_TRY(key, signing::load_pkcs12(p12, demo_password));
     pipeline::SignRequest request;
     request.reference = dossier.reference;
     request.document = std::string(core::file_stem(document.document));
@@ -102,8 +101,7 @@ core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& docume
     request.timestamps = &tsa;
     request.trust_anchors = trust();
     request.actor = "ipt-demo (" + step.signataire + ")";
-    auto outcome = documents.sign(request, on_complete);
-    if (!outcome) return std::unexpected(outcome.error());
+    IPT_TRY(outcome, documents.sign(request, on_complete));
   }
   return {};
 }

@@ -92,20 +92,16 @@ std::string entry_hash(const AuditEntry& e) {
 Result<void> append_audit(sqlite3* db, const std::string& at, const std::string& actor,
                           const std::string& action, const std::string& dossier,
                           const std::string& details) {
-  auto head = Statement::prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1");
-  if (!head) return std::unexpected(head.error());
-  auto found = head->step();
-  if (!found) return std::unexpected(found.error());
+  IPT_TRY(head, Statement::prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1"));
+  IPT_TRY(found, head->step());
   if (!*found) return fail("base de données : tête du journal d’audit absente");
   AuditEntry e{head->integer(0) + 1, at, actor, action, dossier, details, head->text(1), ""};
   e.hash = entry_hash(e);
-  auto insert = Statement::prepare(db, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)");
-  if (!insert) return std::unexpected(insert.error());
+  IPT_TRY(insert, Statement::prepare(db, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)"));
   insert->bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.dossier)
       .bind(6, e.details).bind(7, e.prev_hash).bind(8, e.hash);
   if (auto r = insert->run(); !r) return r;
-  auto advance = Statement::prepare(db, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
-  if (!advance) return std::unexpected(advance.error());
+  IPT_TRY(advance, Statement::prepare(db, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
   advance->bind(1, e.seq).bind(2, e.hash);
   return advance->run();
 }
@@ -203,14 +199,11 @@ Result<ImportOutcome> Store::import_dossier(const Dossier& dossier, std::string_
                                            const std::string& actor) {
   sqlite3* db = impl_->db.get();
   const std::string hash = sha256_hex(xml);
-  auto tx = Transaction::begin(db);
-  if (!tx) return std::unexpected(tx.error());
-  auto latest = Statement::prepare(db,
-      "SELECT version, sha256 FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1");
-  if (!latest) return std::unexpected(latest.error());
+  IPT_TRY(tx, Transaction::begin(db));
+  IPT_TRY(latest, Statement::prepare(db,
+      "SELECT version, sha256 FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1"));
   latest->bind(1, dossier.reference);
-  auto found = latest->step();
-  if (!found) return std::unexpected(found.error());
+  IPT_TRY(found, latest->step());
   ImportOutcome outcome{dossier.reference, 1, !*found, false};
   if (*found) {
     if (latest->text(1) == hash) {
@@ -222,31 +215,27 @@ Result<ImportOutcome> Store::import_dossier(const Dossier& dossier, std::string_
   }
   const std::string now = impl_->now();
   if (outcome.created) {
-    auto insert = Statement::prepare(db, "INSERT INTO dossier VALUES (?, ?)");
-    if (!insert) return std::unexpected(insert.error());
+    IPT_TRY(insert, Statement::prepare(db, "INSERT INTO dossier VALUES (?, ?)"));
     insert->bind(1, dossier.reference).bind(2, now);
-    if (auto r = insert->run(); !r) return std::unexpected(r.error());
+    IPT_TRY_VOID(insert->run());
   }
-  auto insert = Statement::prepare(db, "INSERT INTO dossier_version VALUES (?, ?, ?, ?, ?)");
-  if (!insert) return std::unexpected(insert.error());
+  IPT_TRY(insert, Statement::prepare(db, "INSERT INTO dossier_version VALUES (?, ?, ?, ?, ?)"));
   insert->bind(1, dossier.reference).bind(2, outcome.version).bind(3, now).bind(4, hash).bind(5, xml);
-  if (auto r = insert->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(insert->run());
   const std::string details = "version " + std::to_string(outcome.version) + ", sha256 " + hash;
   if (auto r = append_audit(db, now, actor, "dossier.import", dossier.reference, details); !r) {
     return std::unexpected(r.error());
   }
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(tx->commit());
   return outcome;
 }
 
 Result<std::vector<DossierSummary>> Store::list_dossiers() const {
-  auto q = Statement::prepare(impl_->db.get(),
-      "SELECT reference, COUNT(*), MAX(imported_at) FROM dossier_version GROUP BY reference ORDER BY reference");
-  if (!q) return std::unexpected(q.error());
+  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
+      "SELECT reference, COUNT(*), MAX(imported_at) FROM dossier_version GROUP BY reference ORDER BY reference")));
   std::vector<DossierSummary> out;
   for (;;) {
-    auto row = q->step();
-    if (!row) return std::unexpected(row.error());
+    IPT_TRY(row, q->step());
     if (!*row) break;
     out.push_back({q->text(0), static_cast<int>(q->integer(1)), q->text(2)});
   }
@@ -254,26 +243,22 @@ Result<std::vector<DossierSummary>> Store::list_dossiers() const {
 }
 
 Result<std::optional<StoredDossier>> Store::find_dossier(std::string_view reference) const {
-  auto q = Statement::prepare(impl_->db.get(),
-      "SELECT version, sha256, xml FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1");
-  if (!q) return std::unexpected(q.error());
+  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
+      "SELECT version, sha256, xml FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1")));
   q->bind(1, reference);
-  auto row = q->step();
-  if (!row) return std::unexpected(row.error());
+  IPT_TRY(row, q->step());
   if (!*row) return std::optional<StoredDossier>{};
   return StoredDossier{std::string(reference), static_cast<int>(q->integer(0)), q->text(1), q->text(2)};
 }
 
 Result<std::vector<AuditEntry>> Store::audit_entries(std::string_view reference) const {
-  auto q = Statement::prepare(impl_->db.get(),
+  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
       reference.empty() ? "SELECT * FROM audit ORDER BY seq"
-                        : "SELECT * FROM audit WHERE dossier = ? ORDER BY seq");
-  if (!q) return std::unexpected(q.error());
+                        : "SELECT * FROM audit WHERE dossier = ? ORDER BY seq")));
   if (!reference.empty()) q->bind(1, reference);
   std::vector<AuditEntry> out;
   for (;;) {
-    auto row = q->step();
-    if (!row) return std::unexpected(row.error());
+    IPT_TRY(row, q->step());
     if (!*row) break;
     out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
                    q->text(6), q->text(7)});
@@ -282,8 +267,7 @@ Result<std::vector<AuditEntry>> Store::audit_entries(std::string_view reference)
 }
 
 Result<AuditVerdict> Store::verify_audit() const {
-  auto entries = audit_entries();
-  if (!entries) return std::unexpected(entries.error());
+  IPT_TRY(entries, audit_entries());
   AuditVerdict verdict;
   verdict.entries = static_cast<long long>(entries->size());
   auto broken = [&](long long seq, std::string problem) {
@@ -309,10 +293,8 @@ Result<AuditVerdict> Store::verify_audit() const {
     previous = e.hash;
     ++expected;
   }
-  auto head = Statement::prepare(impl_->db.get(), "SELECT seq, hash FROM audit_head WHERE id = 1");
-  if (!head) return std::unexpected(head.error());
-  auto row = head->step();
-  if (!row) return std::unexpected(row.error());
+  IPT_TRY(head, (Statement::prepare(impl_->db.get(), "SELECT seq, hash FROM audit_head WHERE id = 1")));
+  IPT_TRY(row, head->step());
   if (!*row) return broken(expected, "tête du journal absente");
   if (head->integer(0) != expected - 1 || head->text(1) != previous) {
     return broken(expected, "entrée(s) n° " + std::to_string(expected) + " à " + std::to_string(head->integer(0)) +
@@ -324,8 +306,7 @@ Result<AuditVerdict> Store::verify_audit() const {
 Result<void> Store::record_with(const std::string& actor, const std::string& action, const std::string& dossier,
                                const std::string& details, const std::function<Result<void>(sqlite3*)>& change) {
   sqlite3* db = impl_->db.get();
-  auto tx = Transaction::begin(db);
-  if (!tx) return std::unexpected(tx.error());
+  IPT_TRY(tx, Transaction::begin(db));
   if (auto r = change(db); !r) return r;
   if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
   return tx->commit();
@@ -338,8 +319,7 @@ std::filesystem::path Store::data_folder() const {
 Result<void> Store::record(const std::string& actor, const std::string& action,
                            const std::string& dossier, const std::string& details) {
   sqlite3* db = impl_->db.get();
-  auto tx = Transaction::begin(db);
-  if (!tx) return std::unexpected(tx.error());
+  IPT_TRY(tx, Transaction::begin(db));
   if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
   return tx->commit();
 }

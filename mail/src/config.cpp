@@ -117,7 +117,7 @@ Result<MailConfig> parse_mail_config(std::string_view text, const std::string& f
   if (!config.username.empty() && config.password_file.empty() && config.password_env.empty()) {
     problems.push_back(file_name + ": username sans password_file ni password_env");
   }
-  if (auto ok = core::fail_on(problems); !ok) return std::unexpected(ok.error());
+  IPT_TRY_VOID(core::fail_on(problems));
   return config;
 }
 

@@ -168,24 +168,22 @@ Result<QueuedMessage> enqueue(sqlite3* db, MailMessage message, const std::strin
   if (auto valid = validate(message); !valid) {
     return std::unexpected(valid.error().with_context("file d’envoi, dossier " + dossier));
   }
-  if (auto r = create_outbox_schema(db); !r) return std::unexpected(r.error());
-  auto insert = Query::prepare(db,
+  IPT_TRY_VOID(create_outbox_schema(db));
+  IPT_TRY(insert, Query::prepare(db,
       "INSERT INTO outbox_message (message_id, dossier, created_at, status, attempts, next_attempt_at, sender,"
-      " recipients_to, recipients_cc, subject, body, date) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)");
-  if (!insert) return std::unexpected(insert.error());
+      " recipients_to, recipients_cc, subject, body, date) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)"));
   insert->text(1, message.message_id).text(2, dossier).text(3, iso_utc(now)).integer(4, unix_seconds(now))
       .text(5, encode_addresses({message.from})).text(6, encode_addresses(message.to))
       .text(7, encode_addresses(message.cc)).text(8, message.subject).text(9, message.text)
       .integer(10, unix_seconds(message.date));
-  if (auto r = insert->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(insert->run());
   const long long id = sqlite3_last_insert_rowid(db);
   for (size_t i = 0; i < message.attachments.size(); ++i) {
     const auto& a = message.attachments[i];
-    auto attach = Query::prepare(db, "INSERT INTO outbox_attachment VALUES (?, ?, ?, ?, ?)");
-    if (!attach) return std::unexpected(attach.error());
+    IPT_TRY(attach, Query::prepare(db, "INSERT INTO outbox_attachment VALUES (?, ?, ?, ?, ?)"));
     attach->integer(1, id).integer(2, static_cast<long long>(i)).text(3, a.file_name).text(4, a.content_type)
         .blob(5, a.bytes);
-    if (auto r = attach->run(); !r) return std::unexpected(r.error());
+    IPT_TRY_VOID(attach->run());
   }
   return QueuedMessage{id, message.message_id};
 }
@@ -249,21 +247,18 @@ Result<Outbox> Outbox::open(const std::filesystem::path& path, RetryPolicy polic
 }
 
 Result<QueuedMessage> Outbox::enqueue(MailMessage message, const std::string& dossier) {
-  auto tx = Transaction::begin(impl_->db.get());
-  if (!tx) return std::unexpected(tx.error());
+  IPT_TRY(tx, Transaction::begin(impl_->db.get()));
   auto queued = mail::enqueue(impl_->db.get(), std::move(message), dossier, impl_->now());
   if (!queued) return queued;
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(tx->commit());
   return queued;
 }
 
 Result<MailMessage> Outbox::Impl::load_message(long long id) const {
-  auto q = Query::prepare(db.get(),
-      "SELECT message_id, sender, recipients_to, recipients_cc, subject, body, date FROM outbox_message WHERE id = ?");
-  if (!q) return std::unexpected(q.error());
+  IPT_TRY(q, Query::prepare(db.get(),
+      "SELECT message_id, sender, recipients_to, recipients_cc, subject, body, date FROM outbox_message WHERE id = ?"));
   q->integer(1, id);
-  auto row = q->step();
-  if (!row) return std::unexpected(row.error());
+  IPT_TRY(row, q->step());
   if (!*row) return core::fail("file d’envoi : message n° " + std::to_string(id) + " introuvable");
   MailMessage m;
   m.message_id = q->text(0);
@@ -274,13 +269,11 @@ Result<MailMessage> Outbox::Impl::load_message(long long id) const {
   m.subject = q->text(4);
   m.text = q->text(5);
   m.date = from_unix(q->integer(6));
-  auto a = Query::prepare(db.get(),
-      "SELECT file_name, content_type, bytes FROM outbox_attachment WHERE message = ? ORDER BY n");
-  if (!a) return std::unexpected(a.error());
+  IPT_TRY(a, Query::prepare(db.get(),
+      "SELECT file_name, content_type, bytes FROM outbox_attachment WHERE message = ? ORDER BY n"));
   a->integer(1, id);
   for (;;) {
-    auto more = a->step();
-    if (!more) return std::unexpected(more.error());
+    IPT_TRY(more, a->step());
     if (!*more) break;
     m.attachments.push_back({a->text(0), a->text(1), a->text(2)});
   }
@@ -288,14 +281,12 @@ Result<MailMessage> Outbox::Impl::load_message(long long id) const {
 }
 
 Result<std::vector<OutboxAttempt>> Outbox::Impl::load_attempts(long long id) const {
-  auto q = Query::prepare(db.get(),
-      "SELECT n, started_at, finished_at, outcome, reply FROM outbox_attempt WHERE message = ? ORDER BY n");
-  if (!q) return std::unexpected(q.error());
+  IPT_TRY(q, Query::prepare(db.get(),
+      "SELECT n, started_at, finished_at, outcome, reply FROM outbox_attempt WHERE message = ? ORDER BY n"));
   q->integer(1, id);
   std::vector<OutboxAttempt> out;
   for (;;) {
-    auto more = q->step();
-    if (!more) return std::unexpected(more.error());
+    IPT_TRY(more, q->step());
     if (!*more) break;
     out.push_back({static_cast<int>(q->integer(0)), q->text(1), q->text(2), q->text(3), q->text(4)});
   }
@@ -304,56 +295,48 @@ Result<std::vector<OutboxAttempt>> Outbox::Impl::load_attempts(long long id) con
 
 Result<int> Outbox::Impl::recover_interrupted() {
   sqlite3* h = db.get();
-  auto tx = Transaction::begin(h);
-  if (!tx) return std::unexpected(tx.error());
+  IPT_TRY(tx, Transaction::begin(h));
   const auto t = now();
-  auto attempts = Query::prepare(h,
-      "UPDATE outbox_attempt SET outcome = 'interrupted', finished_at = ?, reply = ? WHERE outcome = 'sending'");
-  if (!attempts) return std::unexpected(attempts.error());
+  IPT_TRY(attempts, Query::prepare(h,
+      "UPDATE outbox_attempt SET outcome = 'interrupted', finished_at = ?, reply = ? WHERE outcome = 'sending'"));
   attempts->text(1, iso_utc(t)).text(2,
       "envoi interrompu (arrêt du programme) : le serveur a pu recevoir le message ; il est renvoyé avec le même "
       "Message-ID");
-  if (auto r = attempts->run(); !r) return std::unexpected(r.error());
-  auto messages = Query::prepare(h, "UPDATE outbox_message SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'");
-  if (!messages) return std::unexpected(messages.error());
+  IPT_TRY_VOID(attempts->run());
+  IPT_TRY(messages, Query::prepare(h, "UPDATE outbox_message SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'"));
   messages->integer(1, unix_seconds(t));
-  if (auto r = messages->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(messages->run());
   const int recovered = sqlite3_changes(h);
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(tx->commit());
   return recovered;
 }
 
 Result<bool> Outbox::Impl::claim(long long id) {
   sqlite3* h = db.get();
-  auto tx = Transaction::begin(h);
-  if (!tx) return std::unexpected(tx.error());
+  IPT_TRY(tx, Transaction::begin(h));
   const auto t = now();
-  auto update = Query::prepare(h,
+  IPT_TRY(update, Query::prepare(h,
       "UPDATE outbox_message SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'"
-      " AND next_attempt_at <= ?");
-  if (!update) return std::unexpected(update.error());
+      " AND next_attempt_at <= ?"));
   update->integer(1, id).integer(2, unix_seconds(t));
-  if (auto r = update->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(update->run());
   if (sqlite3_changes(h) != 1) return false;
-  auto attempt = Query::prepare(h,
+  IPT_TRY(attempt, Query::prepare(h,
       "INSERT INTO outbox_attempt (message, n, started_at, outcome) "
-      "SELECT id, attempts, ?, 'sending' FROM outbox_message WHERE id = ?");
-  if (!attempt) return std::unexpected(attempt.error());
+      "SELECT id, attempts, ?, 'sending' FROM outbox_message WHERE id = ?"));
   attempt->text(1, iso_utc(t)).integer(2, id);
-  if (auto r = attempt->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(attempt->run());
   // Committed (synchronous=FULL) before the first byte leaves: after a crash, "sending"
   // tells the next pass that the server may have the message.
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(tx->commit());
   return true;
 }
 
 Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, PassReport& report,
                                   const OutcomeRecorder& record) {
   sqlite3* h = db.get();
-  auto tx = Transaction::begin(h);
-  if (!tx) return std::unexpected(tx.error());
-  auto current = Query::prepare(h, "SELECT attempts FROM outbox_message WHERE id = ?");
-  if (!current) return std::unexpected(current.error());
+  IPT_TRY(tx, Transaction::begin(h));
+  IPT_TRY(current, Query::prepare(h, "SELECT attempts FROM outbox_message WHERE id = ?"));
   current->integer(1, id);
   if (auto row = current->step(); !row || !*row) {
     return core::fail("file d’envoi : message n° " + std::to_string(id) + " disparu pendant l’envoi");
@@ -392,49 +375,41 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
       }
       break;
   }
-  auto update = Query::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?");
-  if (!update) return std::unexpected(update.error());
+  IPT_TRY(update, Query::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?"));
   update->text(1, status).integer(2, next).text(3, reply).integer(4, id);
-  if (auto r = update->run(); !r) return std::unexpected(r.error());
-  auto attempt = Query::prepare(h,
-      "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?");
-  if (!attempt) return std::unexpected(attempt.error());
+  IPT_TRY_VOID(update->run());
+  IPT_TRY(attempt, Query::prepare(h,
+      "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?"));
   attempt->text(1, iso_utc(t)).text(2, attempt_outcome).text(3, outcome.reply).integer(4, id).integer(5, attempts);
-  if (auto r = attempt->run(); !r) return std::unexpected(r.error());
+  IPT_TRY_VOID(attempt->run());
   if (record && (status == "sent" || status == "failed")) {
-    auto entry = read_entry(id);
-    if (!entry) return std::unexpected(entry.error());
+    IPT_TRY(entry, read_entry(id));
     if (auto r = record(h, *entry); !r) return r;
   }
   return tx->commit();
 }
 
 Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder& record) {
-  auto lock = WorkerLock::take(impl_->path);
-  if (!lock) return std::unexpected(lock.error());
+  IPT_TRY(lock, WorkerLock::take(impl_->path));
   PassReport report;
-  auto recovered = impl_->recover_interrupted();
-  if (!recovered) return std::unexpected(recovered.error());
+  IPT_TRY(recovered, impl_->recover_interrupted());
   report.recovered = *recovered;
 
   // The messages due when the pass starts, oldest first; one queued meanwhile waits for the
   // next pass, and a message retried in this pass is not taken twice.
   std::vector<long long> due;
   {
-    auto q = Query::prepare(impl_->db.get(),
-        "SELECT id FROM outbox_message WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id");
-    if (!q) return std::unexpected(q.error());
+    IPT_TRY(q, (Query::prepare(impl_->db.get(),
+        "SELECT id FROM outbox_message WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id")));
     q->integer(1, unix_seconds(impl_->now()));
     for (;;) {
-      auto more = q->step();
-      if (!more) return std::unexpected(more.error());
+      IPT_TRY(more, q->step());
       if (!*more) break;
       due.push_back(q->integer(0));
     }
   }
   for (const long long id : due) {
-    auto claimed = impl_->claim(id);
-    if (!claimed) return std::unexpected(claimed.error());
+    IPT_TRY(claimed, impl_->claim(id));
     if (!*claimed) continue;
     auto message = impl_->load_message(id);
     DeliveryOutcome outcome;
@@ -444,7 +419,7 @@ Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder&
       outcome.status = DeliveryStatus::permanent_failure;
       outcome.reply = message.error().message;
     }
-    if (auto r = impl_->finish(id, outcome, report, record); !r) return std::unexpected(r.error());
+    IPT_TRY_VOID((impl_->finish(id, outcome, report, record)));
     if (outcome.server_unavailable) {
       report.server_unavailable = true;
       report.server_problem = outcome.reply;
@@ -455,17 +430,15 @@ Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder&
 }
 
 Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dossier, std::optional<long long> id) const {
-  auto q = Query::prepare(db.get(),
+  IPT_TRY(q, Query::prepare(db.get(),
       "SELECT id, message_id, dossier, subject, recipients_to, recipients_cc, status, attempts, created_at,"
       " next_attempt_at, last_reply FROM outbox_message WHERE (?1 = '' OR dossier = ?1) AND (?2 = 0 OR id = ?2)"
-      " ORDER BY id DESC");
-  if (!q) return std::unexpected(q.error());
+      " ORDER BY id DESC"));
   q->text(1, std::string(dossier));  // an empty view may have no data: it would bind NULL
   q->integer(2, id.value_or(0));
   std::vector<OutboxEntry> out;
   for (;;) {
-    auto more = q->step();
-    if (!more) return std::unexpected(more.error());
+    IPT_TRY(more, q->step());
     if (!*more) break;
     OutboxEntry e;
     e.id = q->integer(0);
@@ -480,8 +453,7 @@ Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dos
     e.created_at = q->text(8);
     if (e.status == OutboxStatus::queued) e.next_attempt_at = iso_utc(from_unix(q->integer(9)));
     e.last_reply = q->text(10);
-    auto history = load_attempts(e.id);
-    if (!history) return std::unexpected(history.error());
+    IPT_TRY(history, load_attempts(e.id));
     e.history = std::move(*history);
     e.written_locally = e.status == OutboxStatus::sent && !e.history.empty() && e.history.back().outcome == "written";
     out.push_back(std::move(e));
@@ -490,8 +462,7 @@ Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dos
 }
 
 Result<OutboxEntry> Outbox::Impl::read_entry(long long id) const {
-  auto entries = read_entries("", id);
-  if (!entries) return std::unexpected(entries.error());
+  IPT_TRY(entries, read_entries("", id));
   if (entries->empty()) return core::fail(core::Category::not_found, "file d’envoi : message n° " + std::to_string(id) + " introuvable");
   return entries->front();
 }
@@ -503,8 +474,7 @@ std::string_view state_fr(const OutboxEntry& entry) {
 }
 
 Result<std::optional<OutboxEntry>> Outbox::find(long long id) const {
-  auto all = list();
-  if (!all) return std::unexpected(all.error());
+  IPT_TRY(all, list());
   for (auto& e : *all) {
     if (e.id == id) return std::optional<OutboxEntry>{std::move(e)};
   }

@@ -52,8 +52,7 @@ core::DossierFields certificate_fields() {
 core::Result<templates::Renderer> certificate_renderer() {
   templates::FieldNames names;
   for (const auto& [k, v] : certificate_fields()) names.insert(k);
-  auto set = templates::TemplateSet::parse(embedded_certificate_definitions(), names);
-  if (!set) return std::unexpected(set.error());
+  IPT_TRY(set, templates::TemplateSet::parse(embedded_certificate_definitions(), names));
   return templates::Renderer::create(*std::move(set));
 }
 
@@ -78,13 +77,11 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
                                              const std::string& reference, const fs::path& out,
                                              const std::vector<signing::Bytes>& trust,
                                              const std::vector<DispatchRecord>& dispatches, const std::string& actor) {
-  auto stored = store.find_dossier(reference);
-  if (!stored) return std::unexpected(stored.error());
+  IPT_TRY(stored, store.find_dossier(reference));
   if (!*stored) return core::fail("dossier « " + reference + " » inconnu");
   auto dossier = core::parse_dossier((*stored)->xml, reference);
   if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible");
-  auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
-  if (!plan) return std::unexpected(plan.error());
+  IPT_TRY(plan, core::make_plan(*dossier, core::SchoolCalendar::official()));
 
   // Everything is produced in memory first: a failure writes nothing.
   std::vector<FileToWrite> files;
@@ -130,13 +127,11 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     }
     std::sort(found.begin(), found.end());
     for (const auto& p : found) {
-      auto bytes = signing::read_file(p);
-      if (!bytes) return std::unexpected(bytes.error());
+      IPT_TRY(bytes, signing::read_file(p));
       files.push_back({"annules/" + fs::relative(p, voided).generic_string(), *bytes});
     }
   }
-  auto entries = store.audit_entries(reference);
-  if (!entries) return std::unexpected(entries.error());
+  IPT_TRY(entries, store.audit_entries(reference));
   json journal = json::array();
   for (const auto& e : *entries) {
     journal.push_back({{"n", e.seq}, {"date", e.at}, {"acteur", e.actor}, {"action", e.action}, {"dossier", e.dossier},
@@ -191,7 +186,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
   for (const auto& f : files) {
     fs::create_directories((temp / f.relative).parent_path(), ec);
     if (ec) return core::fail((temp / f.relative).parent_path().string() + " : création impossible (" + ec.message() + ")");
-    if (auto ok = signing::write_file_atomically(temp / f.relative, f.bytes); !ok) return std::unexpected(ok.error());
+    IPT_TRY_VOID(signing::write_file_atomically(temp / f.relative, f.bytes));
   }
   if (auto ok = signing::write_file_atomically(temp / "manifest.json", signing::to_bytes(manifest.dump(2))); !ok) {
     return std::unexpected(ok.error());

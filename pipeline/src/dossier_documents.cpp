@@ -24,13 +24,11 @@ struct Loaded {
 };
 
 core::Result<Loaded> load(const core::Store& store, const std::string& reference) {
-  auto stored = store.find_dossier(reference);
-  if (!stored) return std::unexpected(stored.error());
+  IPT_TRY(stored, store.find_dossier(reference));
   if (!*stored) return core::fail("dossier « " + reference + " » inconnu (importez-le d’abord : ipt import)");
   auto dossier = core::parse_dossier((*stored)->xml, reference + " (version " + std::to_string((*stored)->version) + ")");
   if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible : " + dossier.error().front().to_string());
-  auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
-  if (!plan) return std::unexpected(plan.error());
+  IPT_TRY(plan, core::make_plan(*dossier, core::SchoolCalendar::official()));
   return Loaded{*std::move(dossier), *std::move(plan), (*stored)->version};
 }
 
@@ -66,9 +64,8 @@ fs::path DossierDocuments::folder(const std::string& reference) const {
 }
 
 core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::string& reference, const std::string& actor) {
-  if (auto ok = core::check_reference(reference); !ok) return std::unexpected(ok.error());
-  auto loaded = load(store_, reference);
-  if (!loaded) return std::unexpected(loaded.error());
+  IPT_TRY_VOID(core::check_reference(reference));
+  IPT_TRY(loaded, load(store_, reference));
   const auto fields = core::dossier_fields(loaded->dossier, core::SchoolCalendar::official());
   std::error_code ec;
   fs::create_directories(folder(reference), ec);
@@ -79,11 +76,10 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
     StoredDocument doc;
     doc.name = std::string(core::file_stem(d.document));
     doc.path = folder(reference) / (doc.name + ".pdf");
-    auto lock = detail::DocumentLock::acquire(doc.path);
-    if (!lock) return std::unexpected(lock.error());
+    IPT_TRY(lock, detail::DocumentLock::acquire(doc.path));
     locks.push_back(*std::move(lock));
     detail::remove_stale_temporaries(doc.path);
-    if (auto recovered = recover_pending(reference, doc.path); !recovered) return std::unexpected(recovered.error());
+    IPT_TRY_VOID(recover_pending(reference, doc.path));
     if (fs::exists(doc.path)) {
       auto existing = signing::read_file(doc.path);
       if (existing) {
@@ -103,11 +99,11 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
   std::vector<StoredDocument> out;
   std::string details = "version " + std::to_string(loaded->version);
   for (auto& [doc, bytes] : rendered) {
-    if (auto ok = signing::write_file_atomically(doc.path, bytes); !ok) return std::unexpected(ok.error());
+    IPT_TRY_VOID(signing::write_file_atomically(doc.path, bytes));
     details += ", " + doc.name + " sha256 " + doc.sha256;
     out.push_back(doc);
   }
-  if (auto ok = store_.record(actor, "document.render", reference, details); !ok) return std::unexpected(ok.error());
+  IPT_TRY_VOID(store_.record(actor, "document.render", reference, details));
   return out;
 }
 
@@ -170,8 +166,7 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
   if (!fs::exists(pending, ec)) return std::optional<std::string>{};
   auto bytes = signing::read_file(pending);
   const std::string sha = bytes ? core::sha256_hex(signing::as_text(*bytes)) : "";
-  auto entries = store_.audit_entries(reference);
-  if (!entries) return std::unexpected(entries.error());
+  IPT_TRY(entries, store_.audit_entries(reference));
   const bool recorded = !sha.empty() && std::any_of(entries->begin(), entries->end(), [&](const core::AuditEntry& e) {
     return (e.action == "document.sign" || e.action == "document.extend") && e.details.find("sha256 " + sha) != std::string::npos;
   });
@@ -185,9 +180,8 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
 }
 
 core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, const CompletionHook& on_complete) {
-  if (auto ok = core::check_reference(request.reference); !ok) return std::unexpected(ok.error());
-  auto loaded = load(store_, request.reference);
-  if (!loaded) return std::unexpected(loaded.error());
+  IPT_TRY_VOID(core::check_reference(request.reference));
+  IPT_TRY(loaded, load(store_, request.reference));
   const auto* planned = find_document(loaded->plan, request.document);
   if (!planned) {
     return core::fail("« " + request.document + " » ne fait pas partie du plan du dossier " + request.reference + " (" +
@@ -202,8 +196,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
                       (fields.empty() ? " (document sans signature)" : " (champs : " + fields + ")"));
   }
   if (!request.key) return core::fail(request.document + " : aucune clé de signature");
-  auto signer = signing::describe_certificate(request.key->certificate());
-  if (!signer) return std::unexpected(signer.error());
+  IPT_TRY(signer, signing::describe_certificate(request.key->certificate()));
   std::vector<signing::Bytes> trust = request.trust_anchors;
   if (request.config) {
     for (const auto& t : request.config->trust) trust.push_back(t.certificate);
@@ -221,10 +214,9 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   const fs::path path = folder(request.reference) / (request.document + ".pdf");
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  auto lock = detail::DocumentLock::acquire(path);
-  if (!lock) return std::unexpected(lock.error());
+  IPT_TRY(lock, detail::DocumentLock::acquire(path));
   detail::remove_stale_temporaries(path);
-  if (auto recovered = recover_pending(request.reference, path); !recovered) return std::unexpected(recovered.error());
+  IPT_TRY_VOID(recover_pending(request.reference, path));
   auto current = signing::read_file(path);
   if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d’abord : ipt render --dossier " + request.reference + ")");
 
@@ -311,7 +303,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   outcome.document = {request.document, path, signed_pdf->size(), core::sha256_hex(signing::as_text(*signed_pdf))};
 
   const fs::path pending = path.string() + ".nouveau";
-  if (auto ok = signing::write_file_atomically(pending, *signed_pdf); !ok) return std::unexpected(ok.error());
+  IPT_TRY_VOID(signing::write_file_atomically(pending, *signed_pdf));
   const std::string details = where + " " + std::string(signing::code(options.level)) + ", sha256 " + outcome.document.sha256 +
                               (outcome.complete ? ", signatures complètes" : "") + (outcome.extended ? ", prolongé en B-LTA" : "") +
                               " ; " + certificate_details(*signer) + " ; identité : " + identity.reason;
@@ -427,8 +419,7 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::restart_round(const 
 
 core::Result<DossierStatus> DossierDocuments::status(const std::string& reference,
                                                       const std::vector<signing::Bytes>& trust) const {
-  auto loaded = load(store_, reference);
-  if (!loaded) return std::unexpected(loaded.error());
+  IPT_TRY(loaded, load(store_, reference));
   DossierStatus status{reference, loaded->version, 0, std::string(core::code(loaded->plan.procedure)), {}};
   IPT_TRY(entries, store_.audit_entries(reference));
   status.documents_version = rendered_version(*entries);

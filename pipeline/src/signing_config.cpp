@@ -106,7 +106,7 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
                          " » dans [signature] (trust, tsa_url, level, seal.<rôle>)");
     }
   }
-  if (auto ok = core::fail_on(problems); !ok) return std::unexpected(ok.error());
+  IPT_TRY_VOID(core::fail_on(problems));
   return config;
 }
 

@@ -46,8 +46,7 @@ std::string one_line(X509_NAME* name) {
 }  // namespace
 
 core::Result<CertificateIdentity> describe_certificate(const Bytes& der) {
-  auto cert = parse_certificate(der);
-  if (!cert) return std::unexpected(cert.error());
+  IPT_TRY(cert, parse_certificate(der));
   X509* c = cert->get();
   CertificateIdentity id;
   id.common_name = subject_field(c, NID_commonName);

@@ -269,12 +269,10 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
                                                        size_t first_later, const std::vector<std::string>& locked) {
   std::vector<LaterChange> changes;
   if (first_later >= revisions.size()) return changes;
-  auto before = load_prefix(pdf, revisions[first_later - 1].end);
-  if (!before) return std::unexpected(before.error());
+  IPT_TRY(before, load_prefix(pdf, revisions[first_later - 1].end));
   const auto read_only = read_only_fields(*before);
   for (size_t j = first_later; j < revisions.size(); ++j) {
-    auto after = load_prefix(pdf, revisions[j].end);
-    if (!after) return std::unexpected(after.error());
+    IPT_TRY(after, load_prefix(pdf, revisions[j].end));
     for (int freed : revisions[j].freed) changes.push_back(forbidden("objet " + std::to_string(freed) + " supprimé"));
     for (const auto& [number, offset] : revisions[j].objects) {
       (void)offset;

@@ -24,8 +24,7 @@ void add_unique(std::vector<Bytes>& pool, const Bytes& der) {
 // Every certificate the document's signatures and timestamps carry (with those of the
 // signature timestamp tokens inside each CMS).
 core::Result<std::vector<Bytes>> certificates_of(const Bytes& pdf) {
-  auto revisions = scan_revisions(pdf);
-  if (!revisions) return std::unexpected(revisions.error());
+  IPT_TRY(revisions, scan_revisions(pdf));
   PoDoFo::PdfMemDocument doc;
   try {
     doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(revisions->back().end), false);
@@ -62,13 +61,11 @@ core::Result<std::vector<Bytes>> certificates_of(const Bytes& pdf) {
 core::Result<Bytes> extend_to_lta(const Bytes& pdf, TimestampSource& timestamps, const std::vector<Bytes>& trust_anchors,
                                   std::chrono::milliseconds timeout) {
   silence_podofo();
-  auto certificates = certificates_of(pdf);
-  if (!certificates) return std::unexpected(certificates.error());
+  IPT_TRY(certificates, certificates_of(pdf));
   if (certificates->empty()) return core::fail("le document ne porte aucune signature à prolonger");
   auto data = fetch_validation_data(*certificates, trust_anchors, timeout);
   if (!data) return std::unexpected(data.error().with_context("données de validation"));
-  auto with_dss = add_validation_data(pdf, *data);
-  if (!with_dss) return std::unexpected(with_dss.error());
+  IPT_TRY(with_dss, add_validation_data(pdf, *data));
   return add_document_timestamp(*with_dss, timestamps);
 }
 
@@ -77,8 +74,7 @@ core::Result<void> check_level_reached(const Bytes& pdf, const std::string& fiel
   VerifyOptions options;
   options.trust_anchors = trust_anchors;
   options.online_revocation = requested == Level::b_b || requested == Level::b_t;
-  auto report = verify_pdf(pdf, options);
-  if (!report) return std::unexpected(report.error());
+  IPT_TRY(report, verify_pdf(pdf, options));
   const auto* verdict = report->find(field);
   if (!verdict) return core::fail("signature « " + field + " » introuvable après l’écriture");
   if (verdict->level && static_cast<int>(*verdict->level) >= static_cast<int>(requested)) return {};

@@ -5,8 +5,7 @@
 namespace ipt::signing {
 
 core::Result<std::map<std::string, std::string>> read_field_values(const Bytes& pdf) {
-  auto revision = detail::PdfRevision::open(pdf);
-  if (!revision) return std::unexpected(revision.error());
+  IPT_TRY(revision, detail::PdfRevision::open(pdf));
   return revision->values();
 }
 

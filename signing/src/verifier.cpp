@@ -129,8 +129,7 @@ SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const 
 
 core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options) {
   if (pdf.size() > options.max_bytes) return core::fail("fichier trop volumineux pour être vérifié");
-  auto revisions = scan_revisions(pdf);
-  if (!revisions) return std::unexpected(revisions.error());
+  IPT_TRY(revisions, scan_revisions(pdf));
   if (revisions->size() > 200) return core::fail("trop de révisions (" + std::to_string(revisions->size()) + ")");
   VerificationReport report;
   report.size = pdf.size();
@@ -147,8 +146,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   const ValidationPool pool = read_dss(doc);
   std::vector<X509Ptr> anchors;
   for (const auto& der : options.trust_anchors) {
-    auto c = parse_certificate(der);
-    if (!c) return std::unexpected(c.error());
+    IPT_TRY(c, parse_certificate(der));
     anchors.push_back(std::move(*c));
   }
   const auto dss_at = dss_revisions(doc, *revisions);
