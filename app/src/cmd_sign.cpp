@@ -29,18 +29,9 @@ std::optional<pipeline::CompletionHook> completion_hook(const Arguments& args, I
 }
 
 // The key, from --p12 or --token (signing::open_key_source), or why not.
-std::optional<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args, Io& io) {
-  auto description = key_description(args);
-  if (!description) {
-    io.err << "ipt sign : " << description.error().message << "\n";
-    return std::nullopt;
-  }
-  auto key = signing::open_key_source(*description);
-  if (!key) {
-    io.err << "ipt sign : " << key.error().message << "\n";
-    return std::nullopt;
-  }
-  return *std::move(key);
+core::Result<std::unique_ptr<signing::KeySource>> open_key(const Arguments& args) {
+  IPT_TRY(description, key_description(args));
+  return signing::open_key_source(*description);
 }
 
 // What the command needs from ipt.conf's [signature] and the command line together: the
@@ -141,10 +132,7 @@ int run_prepare(const Arguments& args, Io& io, const Bytes& pdf) {
     chain.insert(chain.end(), more->begin(), more->end());
   }
   auto prepared = signing::prepare_signature(pdf, *options, cert->front(), chain);
-  if (!prepared) {
-    io.err << "ipt sign : " << prepared.error().message << "\n";
-    return exit_failure;
-  }
+  if (!prepared) return report_failure(io, "sign", prepared.error());
   const std::string state = *args.value("--prepare");
   if (auto ok = signing::write_file_atomically(state, prepared->serialize()); !ok) {
     io.err << "ipt sign : " << ok.error().message << "\n";
@@ -201,10 +189,7 @@ int run_complete(const Arguments& args, Io& io) {
     io.err << "ipt sign --complete : donnez --signature-value FICHIER ou --cms FICHIER\n";
     return exit_bad_input;
   }
-  if (!signed_pdf) {
-    io.err << "ipt sign : " << signed_pdf.error().message << "\n";
-    return exit_failure;
-  }
+  if (!signed_pdf) return report_failure(io, "sign", signed_pdf.error());
   return write_output(args, io, *signed_pdf, "signature terminée (" + prepared->options.field + ")");
 }
 
@@ -226,8 +211,8 @@ int run_stored(const Arguments& args, Io& io, const std::string& reference) {
   }
   auto store = open_store(args, io, "sign");
   if (!store) return exit_failure;
-  auto key = open_key(args, io);
-  if (!key) return exit_failure;
+  auto key = open_key(args);
+  if (!key) return report_failure(io, "sign", key.error());
   auto renderer = templates::Renderer::create_embedded();
   if (!renderer) {
     io.err << "ipt sign : " << renderer.error().message << "\n";
@@ -298,8 +283,8 @@ int run(const Arguments& args, Io& io) {
     io.err << "ipt sign : donnez la clé : --p12 FICHIER, ou --token LIBELLÉ (PKCS#11), ou --prepare ÉTAT (signature en deux temps)\n";
     return exit_bad_input;
   }
-  auto key = open_key(args, io);
-  if (!key) return exit_failure;
+  auto key = open_key(args);
+  if (!key) return report_failure(io, "sign", key.error());
   // No countersignature on top of a signature that is broken; one that cannot be checked
   // here (no trust anchor, no revocation information) is signed over with a warning.
   signing::VerifyOptions verify_options;
@@ -325,10 +310,7 @@ int run(const Arguments& args, Io& io) {
            << ") ; donnez --trust ou configurez trust dans ipt.conf\n";
   }
   auto signed_pdf = signing::sign_pdf(*pdf, *options, **key, setup->tsa.get(), setup->trust);
-  if (!signed_pdf) {
-    io.err << "ipt sign : " << input << " : " << signed_pdf.error().message << " — rien n’a été écrit\n";
-    return exit_failure;
-  }
+  if (!signed_pdf) return report_failure(io, "sign", signed_pdf.error().with_context(input + " (rien n’a été écrit)"));
   return write_output(args, io, *signed_pdf,
                       "signé (" + options->field + ", " + std::string(signing::code(options->level)) + ")");
 }

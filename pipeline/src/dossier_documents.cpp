@@ -25,9 +25,9 @@ struct Loaded {
 
 core::Result<Loaded> load(const core::Store& store, const std::string& reference) {
   IPT_TRY(stored, store.find_dossier(reference));
-  if (!*stored) return core::fail("dossier « " + reference + " » inconnu (importez-le d’abord : ipt import)");
+  if (!*stored) return core::fail(core::Category::not_found, "dossier « " + reference + " » inconnu (importez-le d’abord : ipt import)");
   auto dossier = core::parse_dossier((*stored)->xml, reference + " (version " + std::to_string((*stored)->version) + ")");
-  if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible : " + dossier.error().front().to_string());
+  if (!dossier) return core::fail(core::Category::integrity, "dossier « " + reference + " » enregistré illisible : " + dossier.error().front().to_string());
   IPT_TRY(plan, core::make_plan(*dossier, core::SchoolCalendar::official()));
   return Loaded{*std::move(dossier), *std::move(plan), (*stored)->version};
 }
@@ -69,7 +69,7 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
   const auto fields = core::dossier_fields(loaded->dossier, core::SchoolCalendar::official());
   std::error_code ec;
   fs::create_directories(folder(reference), ec);
-  if (ec) return core::fail(folder(reference).string() + " : création impossible (" + ec.message() + ")");
+  if (ec) return core::fail(core::Category::internal, folder(reference).string() + " : création impossible (" + ec.message() + ")");
   std::vector<std::pair<StoredDocument, signing::Bytes>> rendered;
   std::vector<detail::DocumentLock> locks;  // held until every document is written
   for (const auto& d : loaded->plan.documents) {
@@ -85,7 +85,7 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::render(const std::st
       if (existing) {
         auto report = signing::verify_pdf(*existing, offline({}));
         if (report && !report->signatures.empty()) {
-          return core::fail(doc.name + " : déjà signé ; il n’est pas produit à nouveau");
+          return core::fail(core::Category::refused, doc.name + " : déjà signé ; il n’est pas produit à nouveau");
         }
       }
     }
@@ -172,7 +172,7 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
   });
   if (recorded) {
     fs::rename(pending, path, ec);
-    if (ec) return core::fail(path.string() + " : remplacement impossible (" + ec.message() + ")");
+    if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ")");
     return std::optional<std::string>{"promue"};
   }
   fs::remove(pending, ec);
@@ -184,7 +184,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   IPT_TRY(loaded, load(store_, request.reference));
   const auto* planned = find_document(loaded->plan, request.document);
   if (!planned) {
-    return core::fail("« " + request.document + " » ne fait pas partie du plan du dossier " + request.reference + " (" +
+    return core::fail(core::Category::refused, "« " + request.document + " » ne fait pas partie du plan du dossier " + request.reference + " (" +
                       plan_documents(loaded->plan) + ")");
   }
   const auto step = std::find_if(planned->signatures.begin(), planned->signatures.end(),
@@ -192,10 +192,10 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   if (step == planned->signatures.end()) {
     std::string fields;
     for (const auto& s : planned->signatures) fields += (fields.empty() ? "" : ", ") + s.field;
-    return core::fail(request.document + " : le champ « " + request.options.field + " » n’est pas prévu par le plan" +
+    return core::fail(core::Category::refused, request.document + " : le champ « " + request.options.field + " » n’est pas prévu par le plan" +
                       (fields.empty() ? " (document sans signature)" : " (champs : " + fields + ")"));
   }
-  if (!request.key) return core::fail(request.document + " : aucune clé de signature");
+  if (!request.key) return core::fail(core::Category::invalid_input, request.document + " : aucune clé de signature");
   IPT_TRY(signer, signing::describe_certificate(request.key->certificate()));
   std::vector<signing::Bytes> trust = request.trust_anchors;
   if (request.config) {
@@ -208,7 +208,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   auto refuse = [&](const std::string& reason) -> core::Result<SignOutcome> {
     (void)store_.record(request.actor, "document.sign.refused", request.reference,
                         where + " : " + reason + " ; " + certificate_details(*signer));
-    return core::fail(request.document + " : signature refusée : " + reason);
+    return core::fail(core::Category::refused, request.document + " : signature refusée : " + reason);
   };
 
   const fs::path path = folder(request.reference) / (request.document + ".pdf");
@@ -218,7 +218,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   detail::remove_stale_temporaries(path);
   IPT_TRY_VOID(recover_pending(request.reference, path));
   auto current = signing::read_file(path);
-  if (!current) return core::fail(request.document + " : document absent du dossier (produisez-le d’abord : ipt render --dossier " + request.reference + ")");
+  if (!current) return core::fail(core::Category::not_found, request.document + " : document absent du dossier (produisez-le d’abord : ipt render --dossier " + request.reference + ")");
 
   // Documents of an older version of the dossier are not signed: they say what it said.
   {
@@ -240,18 +240,18 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   if (!before) return std::unexpected(before.error().with_context(request.document));
   for (auto it = planned->signatures.begin(); it != step; ++it) {
     if (!before->find(it->field)) {
-      return core::fail(request.document + " : ce n’est pas encore le tour de « " + request.options.field + " » : « " + it->field +
+      return core::fail(core::Category::refused, request.document + " : ce n’est pas encore le tour de « " + request.options.field + " » : « " + it->field +
                         " » (" + it->signataire + ") signe d’abord");
     }
   }
-  if (before->find(request.options.field)) return core::fail(request.document + " : le champ « " + request.options.field + " » est déjà signé");
+  if (before->find(request.options.field)) return core::fail(core::Category::refused, request.document + " : le champ « " + request.options.field + " » est déjà signé");
   if (!before->signatures.empty() && !acceptable(*before, config)) {
     return refuse("les signatures déjà présentes ne se vérifient pas (" + problems_of(*before) + ")");
   }
 
   // The right signer.
   const auto who = planned_signatory(loaded->dossier, step->role);
-  if (!who) return core::fail(request.document + " : aucun signataire prévu pour « " + request.options.field + " »");
+  if (!who) return core::fail(core::Category::refused, request.document + " : aucun signataire prévu pour « " + request.options.field + " »");
   const auto identity = check_signer(*signer, *who, config.seals);
   if (!identity.accepted()) return refuse(identity.reason);
 
@@ -297,7 +297,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   auto report = signing::verify_pdf(*signed_pdf, verify_options);
   if (!report) return std::unexpected(report.error().with_context(request.document + " (vérification)"));
   if (!acceptable(*report, config)) {
-    return core::fail(request.document + " : la nouvelle révision ne se vérifie pas (" + problems_of(*report) + ") — le document reste inchangé");
+    return core::fail(core::Category::integrity, request.document + " : la nouvelle révision ne se vérifie pas (" + problems_of(*report) + ") — le document reste inchangé");
   }
   outcome.report = *report;
   outcome.document = {request.document, path, signed_pdf->size(), core::sha256_hex(signing::as_text(*signed_pdf))};
@@ -318,7 +318,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   }
   outcome.hook_ran = run_hook;
   fs::rename(pending, path, ec);
-  if (ec) return core::fail(path.string() + " : remplacement impossible (" + ec.message() + ") ; la révision signée est dans " + pending.string());
+  if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ") ; la révision signée est dans " + pending.string());
   return outcome;
 }
 
