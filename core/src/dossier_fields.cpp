@@ -127,8 +127,8 @@ std::string wording(Reseau r) {
   return "";
 }
 
-void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter& w) {
-  using namespace detail;
+// The dossier's reference, its school year and that year's calendar.
+void write_year(const Dossier& d, const SchoolCalendar& calendar, FieldWriter& w) {
   w.set("reference", d.reference);
   w.set("annee_scolaire", d.annee_scolaire.start_year() ? d.annee_scolaire.label() : "");
   w.set("annee_scolaire_courte", d.annee_scolaire.start_year() ? d.annee_scolaire.short_label() : "");
@@ -136,7 +136,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("calendrier.premier_jour", year ? year->first_school_day.day_month() : "");
   w.set("calendrier.dernier_jour", year ? year->last_school_day.day_month() : "");
   w.date("limite_30_09", d.annee_scolaire.start_year() ? std::optional(d.annee_scolaire.thirtieth_september()) : std::nullopt);
+}
 
+// The pupil and their responsables.
+void write_pupil(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
   const auto& e = d.eleve;
   w.set("eleve.nom", e.nom);
   w.set("eleve.prenom", e.prenom);
@@ -155,7 +159,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
     w.set(p + ".qualite", r ? r->qualite : "");
     w.set(p + ".email", r ? r->email : "");
   }
+}
 
+// The special school, the pole, its coordinator, the ordinary and partner schools, the CPMS.
+void write_establishments(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
   w.etablissement("ecole_specialisee", &d.ecole_specialisee);
   w.choice("ecole_specialisee.reseau", code_of(reseau_codes, d.ecole_specialisee.reseau), wording(d.ecole_specialisee.reseau));
   w.etablissement("pole", &d.pole);
@@ -170,7 +178,12 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("cpms.adresse", d.cpms.adresse);
   w.choice("cpms.avis", d.cpms.avis ? code_of(avis_codes, *d.cpms.avis) : "", d.cpms.avis ? wording(*d.cpms.avis) : "");
   w.set("cpms.avis_ecrit", d.cpms.avis_ecrit);
+}
 
+// Annexe 3: the integration history.
+void write_history(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
+  const auto* c = std::get_if<FinIntegration>(&d.evenement);
   // Annexe 3 shows the earlier integrations and, for a first IPT, the IPT the dossier is
   // about: the row after the history.
   const auto* a = std::get_if<PremiereIpt>(&d.evenement);
@@ -178,7 +191,6 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   if (a && d.annee_scolaire.start_year()) {
     rows.push_back({d.annee_scolaire, TypeIntegration::permanente_totale, a->annee_etude, d.protocole.date, std::nullopt});
   }
-  const auto* c = std::get_if<FinIntegration>(&d.evenement);
   w.set("integration.type", a || std::holds_alternative<Prolongation>(d.evenement) ? wording(TypeIntegration::permanente_totale)
                             : c ? wording(c->type_actuel) : "");
   for (int i = 0; i < max_rows; ++i) {
@@ -196,7 +208,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
     w.set(p + ".permanente_totale", r && r->type == TypeIntegration::permanente_totale ? cell : "");
     w.set(p + ".fin", r && r->fin ? *r->fin : "");
   }
+}
 
+// Annexe 2b: the protocol's sections.
+void write_protocol(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
   const auto& p = d.protocole;
   const bool has_protocole = p.date != Date{};
   w.date("protocole.date", has_protocole ? std::optional(p.date) : std::nullopt);
@@ -208,7 +224,12 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("protocole.modalites_accompagnement", p.modalites_accompagnement);
   w.set("protocole.evaluation_interne", p.evaluation_interne);
   w.set("protocole.presence_registre", p.presence_registre);
+}
 
+// Procedure A: the proposal, the concertation and each disagreeing partner's motivation.
+void write_premiere_ipt(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
+  const auto* a = std::get_if<PremiereIpt>(&d.evenement);
   w.choice("premiere_ipt.proposant", a ? code_of(proposant_codes, a->proposant) : "", a ? agreed(wording(a->proposant), d) : "");
   w.date("premiere_ipt.date_proposition", a ? std::optional(a->date_proposition) : std::nullopt);
   w.date("premiere_ipt.concertation.date", a ? std::optional(a->concertation.date) : std::nullopt);
@@ -240,7 +261,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("ecole_specialisee.destinataire_motivations",
         d.ecole_specialisee.reseau == Reseau::wbe ? "au directeur de l’école d’enseignement spécialisé"
                                                   : "au pouvoir organisateur de l’école d’enseignement spécialisé");
+}
 
+// Procedure B: the derogation, its form and the Minister's decision.
+void write_prolongation(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
   const auto* b = std::get_if<Prolongation>(&d.evenement);
   w.choice("prolongation.motif", b ? code_of(motif_codes, b->motif) : "", b ? wording(b->motif) : "");
   w.set("prolongation.motivation", b ? b->motivation : "");
@@ -253,7 +278,12 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.date("prolongation.decision.date", decision ? std::optional(decision->date) : std::nullopt);
   w.choice("prolongation.decision.issue", decision ? code_of(decision_codes, decision->accordee) : "",
            !decision ? "" : decision->accordee ? "Dérogation accordée" : "Dérogation refusée");
+}
 
+// Procedure C: Annexe 4's end of integration.
+void write_fin(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
+  const auto* c = std::get_if<FinIntegration>(&d.evenement);
   w.date("fin.date_conseil_classe", c ? std::optional(c->date_conseil_classe) : std::nullopt);
   w.choice("fin.type_actuel", c ? code_of(type_actuel_codes, c->type_actuel) : "", c ? wording(c->type_actuel) : "");
   w.choice("fin.orientation", c && c->orientation ? code_of(type_integration_codes, *c->orientation) : "",
@@ -270,7 +300,11 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.choice("fin.justification", c ? code_of(justification_codes, c->justification) : "", c ? wording(c->justification) : "");
   w.set("fin.autre_raison", c ? c->autre_raison : "");
   w.set("fin.motivation", c ? c->motivation : "");
+}
 
+// The signatories, as the signature boxes name them.
+void write_signataires(const Dossier& d, FieldWriter& w) {
+  using namespace detail;
   for (Role role : {Role::pole, Role::ecole_ordinaire, Role::cpms, Role::responsable}) {
     const auto* s = d.find_signataire(role);
     std::string key = "signataire." + std::string(field_name(role)).substr(4);  // "signataire.pole"
@@ -281,6 +315,18 @@ void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter&
   w.set("signataire.responsable.nom_prenom_qualite",
         !resp ? "" : d.eleve_majeur() ? resp->personne.nom + " " + resp->personne.prenom + ", " + std::string(d.eleve_majeur_french())
                    : resp->personne.nom + " " + resp->personne.prenom + ", " + resp->personne.fonction);
+}
+
+void write_fields(const Dossier& d, const SchoolCalendar& calendar, FieldWriter& w) {
+  write_year(d, calendar, w);
+  write_pupil(d, w);
+  write_establishments(d, w);
+  write_history(d, w);
+  write_protocol(d, w);
+  write_premiere_ipt(d, w);
+  write_prolongation(d, w);
+  write_fin(d, w);
+  write_signataires(d, w);
 }
 
 }  // namespace

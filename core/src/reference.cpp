@@ -13,12 +13,7 @@ bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') 
 
 // " pt duboeuf 2026 0002 " : words of the folded text, each between spaces, so that a name
 // matches whole words only ("Léa" in "PT-LEA-2026", not in "PT-LEANDRE").
-std::string spaced_words(std::string_view text) {
-  std::string out(1, ' ');  // appended, not "a" + b + "c": GCC 12 at -O3 warns (-Wrestrict) on that
-  out.append(fold_for_comparison(text));
-  out.push_back(' ');
-  return out;
-}
+std::string spaced_words(std::string_view text) { return " " + fold_for_comparison(text) + " "; }
 
 }  // namespace
 
@@ -47,10 +42,7 @@ bool reference_names_pupil(std::string_view reference, const Eleve& eleve) {
   joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
   names.push_back(joined);
   return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-    std::string word(1, ' ');
-    word.append(n);
-    word.push_back(' ');
-    return n.size() >= 3 && haystack.find(word) != std::string::npos;
+    return n.size() >= 3 && haystack.find(" " + n + " ") != std::string::npos;
   });
 }
 
