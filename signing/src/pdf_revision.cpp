@@ -231,6 +231,9 @@ struct PdfRevision::Impl {
     return rect;
   }
 
+  PdfObject* signature_dictionary(const SignatureSpec& spec);
+  core::Result<void> draw_signature_appearance(PdfObject* field, const std::vector<std::string>& lines_utf8);
+
   PdfObject* form_xobject(double w, double h, const std::string& content, const FontChoice* font) {
     PdfObject* x = objects().CreateObject("XObject");
     auto& d = x->GetDictionary();
@@ -514,124 +517,145 @@ core::Result<void> PdfRevision::fill(const FieldFill& fill) {
   }
 }
 
+namespace {
+
+// A new invisible signature field for a document timestamp: zero-size rectangle, printable
+// (PDF/A forbids hidden annotations), on the first page.
+core::Result<PdfObject*> new_timestamp_field(PdfMemDocument& doc, PdfObject* acroform, const std::string& name) {
+  PdfVecObjects& objects = doc.GetObjects();
+  PdfPage* page = doc.GetPage(0);
+  if (!page) return core::fail(core::Category::invalid_input, "le document n’a pas de page");
+  PdfObject* field = objects.CreateObject("Annot");
+  auto& d = field->GetDictionary();
+  d.AddKey("Subtype", PdfName("Widget"));
+  d.AddKey("FT", PdfName("Sig"));
+  d.AddKey("T", pdf_text(name));
+  d.AddKey("F", PdfVariant(static_cast<pdf_int64>(4)));
+  PdfArray zero;
+  for (int i = 0; i < 4; ++i) zero.push_back(PdfVariant(static_cast<pdf_int64>(0)));
+  d.AddKey("Rect", zero);
+  d.AddKey("P", page->GetObject()->Reference());
+  PdfObject* page_object = page->GetObject();
+  if (!page_object->GetDictionary().HasKey("Annots")) page_object->GetDictionary().AddKey("Annots", PdfArray());
+  PdfObject* annots = page_object->GetDictionary().GetKey("Annots");
+  if (annots->IsReference()) annots = objects.GetObject(annots->GetReference());
+  annots->GetArray().push_back(field->Reference());
+  PdfObject* fields = acroform->GetDictionary().GetKey("Fields");
+  if (fields->IsReference()) fields = objects.GetObject(fields->GetReference());
+  fields->GetArray().push_back(field->Reference());
+  return field;
+}
+
+// The /Reference entries of a signature: DocMDP P=2 for a certification, FieldMDP for the
+// check boxes it locks (see SignatureSpec::lock_fields).
+PdfArray transform_references(const SignatureSpec& spec, PdfObject* sig, PdfObject* catalog) {
+  PdfArray references;
+  if (spec.certify) {
+    PdfDictionary params;
+    params.AddKey("Type", PdfName("TransformParams"));
+    params.AddKey("P", PdfVariant(static_cast<pdf_int64>(2)));
+    params.AddKey("V", PdfName("1.2"));
+    PdfDictionary ref;
+    ref.AddKey("Type", PdfName("SigRef"));
+    ref.AddKey("TransformMethod", PdfName("DocMDP"));
+    ref.AddKey("TransformParams", params);
+    references.push_back(ref);
+    PdfDictionary perms;
+    perms.AddKey("DocMDP", sig->Reference());
+    catalog->GetDictionary().AddKey("Perms", perms);
+  }
+  if (!spec.lock_fields.empty()) {
+    PdfArray names;
+    for (const auto& f : spec.lock_fields) names.push_back(pdf_text(f));
+    PdfDictionary params;
+    params.AddKey("Type", PdfName("TransformParams"));
+    params.AddKey("Action", PdfName("Include"));
+    params.AddKey("Fields", names);
+    params.AddKey("V", PdfName("1.2"));
+    PdfDictionary ref;
+    ref.AddKey("Type", PdfName("SigRef"));
+    ref.AddKey("TransformMethod", PdfName("FieldMDP"));
+    ref.AddKey("TransformParams", params);
+    ref.AddKey("Data", catalog->Reference());
+    references.push_back(ref);
+  }
+  return references;
+}
+
+}  // namespace
+
+// The signature dictionary, with room for its CMS; /ByteRange is written right before
+// /Contents (keys are sorted): nothing may sort between them.
+PdfObject* PdfRevision::Impl::signature_dictionary(const SignatureSpec& spec) {
+  PdfObject* sig = objects().CreateObject(spec.document_timestamp ? "DocTimeStamp" : "Sig");
+  auto& s = sig->GetDictionary();
+  s.AddKey("Filter", PdfName("Adobe.PPKLite"));
+  s.AddKey("SubFilter", PdfName(spec.document_timestamp ? "ETSI.RFC3161" : "ETSI.CAdES.detached"));
+  s.AddKey("ByteRange", PdfVariant(PdfData(byte_range_placeholder)));
+  s.AddKey("Contents", PdfVariant(PdfData(("<" + std::string(spec.reserved_bytes * 2, '0') + ">").c_str())));
+  if (spec.document_timestamp) return sig;
+  s.AddKey("M", PdfString(pdf_date(spec.time)));
+  if (!spec.name.empty()) s.AddKey("Name", pdf_text(spec.name));
+  if (!spec.reason.empty()) s.AddKey("Reason", pdf_text(spec.reason));
+  if (!spec.location.empty()) s.AddKey("Location", pdf_text(spec.location));
+  PdfArray references = transform_references(spec, sig, doc.GetCatalog());
+  if (!references.empty()) s.AddKey("Reference", references);
+  return sig;
+}
+
+// The visible signature: the lines in the form's font, the largest size up to 9 pt at which
+// every line fits the field's box.
+core::Result<void> PdfRevision::Impl::draw_signature_appearance(PdfObject* field, const std::vector<std::string>& lines_utf8) {
+  const PdfRect rect = rect_of(field);
+  const auto font = form_font("");
+  if (!font || rect.GetWidth() <= 8 || rect.GetHeight() <= 8) return {};
+  std::vector<std::string> lines;
+  double widest = 0;
+  for (const auto& line : lines_utf8) {
+    const auto encoded = core::encode_win_ansi(line);
+    if (!encoded) return core::fail(core::Category::invalid_input, "apparence de signature : " + core::find_undrawable_character(line).value_or("texte non représentable"));
+    lines.push_back(*encoded);
+    widest = std::max(widest, text_width(objects(), font->font, *encoded));
+  }
+  const double by_width = (rect.GetWidth() - 8) * 1000.0 / std::max(widest, 1.0);
+  const double by_height = (rect.GetHeight() - 6) / (static_cast<double>(lines.size()) * 1.25);
+  const double size = std::max(4.0, std::min({9.0, by_width, by_height}));
+  std::ostringstream c;
+  c.imbue(std::locale::classic());
+  c << "q 0.94 0.96 1 rg 0 0 " << rect.GetWidth() << ' ' << rect.GetHeight() << " re f Q\n";
+  c << "q 0.16 0.27 0.55 RG 0.8 w 0.4 0.4 " << rect.GetWidth() - 0.8 << ' ' << rect.GetHeight() - 0.8 << " re S Q\n";
+  c << "BT /" << font->name << ' ' << size << " Tf 0.1 0.1 0.2 rg " << size * 1.25 << " TL 4 "
+    << rect.GetHeight() - 3 - size << " Td\n";
+  for (size_t i = 0; i < lines.size(); ++i) c << (i ? "T* " : "") << literal(lines[i]) << " Tj\n";
+  c << "ET\n";
+  PdfObject* appearance = form_xobject(rect.GetWidth(), rect.GetHeight(), c.str(), &*font);
+  PdfDictionary ap;
+  ap.AddKey("N", appearance->Reference());
+  field->GetDictionary().AddKey("AP", ap);
+  return {};
+}
+
 core::Result<void> PdfRevision::add_signature(const SignatureSpec& spec) {
   try {
-    PdfVecObjects& objects = impl_->objects();
     PdfObject* field_object = nullptr;
     if (spec.document_timestamp) {
-      // A new invisible field: zero-size rectangle, printable (PDF/A forbids hidden annotations).
-      PdfPage* page = impl_->doc.GetPage(0);
-      if (!page) return core::fail("le document n’a pas de page");
-      field_object = objects.CreateObject("Annot");
-      auto& d = field_object->GetDictionary();
-      d.AddKey("Subtype", PdfName("Widget"));
-      d.AddKey("FT", PdfName("Sig"));
-      d.AddKey("T", pdf_text(spec.field));
-      d.AddKey("F", PdfVariant(static_cast<pdf_int64>(4)));
-      PdfArray zero;
-      for (int i = 0; i < 4; ++i) zero.push_back(PdfVariant(static_cast<pdf_int64>(0)));
-      d.AddKey("Rect", zero);
-      d.AddKey("P", page->GetObject()->Reference());
-      PdfObject* page_object = page->GetObject();
-      if (!page_object->GetDictionary().HasKey("Annots")) page_object->GetDictionary().AddKey("Annots", PdfArray());
-      PdfObject* annots = page_object->GetDictionary().GetKey("Annots");
-      if (annots->IsReference()) annots = objects.GetObject(annots->GetReference());
-      annots->GetArray().push_back(field_object->Reference());
-      PdfObject* fields = impl_->acroform()->GetDictionary().GetKey("Fields");
-      if (fields->IsReference()) fields = objects.GetObject(fields->GetReference());
-      fields->GetArray().push_back(field_object->Reference());
+      IPT_TRY(created, new_timestamp_field(impl_->doc, impl_->acroform(), spec.field));
+      field_object = *created;
     } else {
       const auto field = impl_->find_field(spec.field);
-      if (!field) return core::fail("champ de signature « " + spec.field + " » inexistant");
-      if (field->type != "Sig") return core::fail("« " + spec.field + " » n’est pas un champ de signature");
-      if (key_of(objects, field->object, "V")) return core::fail("le champ « " + spec.field + " » est déjà signé");
+      if (!field) return core::fail(core::Category::not_found, "champ de signature « " + spec.field + " » inexistant");
+      if (field->type != "Sig") return core::fail(core::Category::invalid_input, "« " + spec.field + " » n’est pas un champ de signature");
+      if (key_of(impl_->objects(), field->object, "V")) return core::fail(core::Category::refused, "le champ « " + spec.field + " » est déjà signé");
       field_object = field->object;
     }
-
-    PdfObject* sig = objects.CreateObject(spec.document_timestamp ? "DocTimeStamp" : "Sig");
-    auto& s = sig->GetDictionary();
-    s.AddKey("Filter", PdfName("Adobe.PPKLite"));
-    s.AddKey("SubFilter", PdfName(spec.document_timestamp ? "ETSI.RFC3161" : "ETSI.CAdES.detached"));
-    // /ByteRange is written right before /Contents (keys are sorted): nothing may sort between them.
-    s.AddKey("ByteRange", PdfVariant(PdfData(byte_range_placeholder)));
-    s.AddKey("Contents", PdfVariant(PdfData(("<" + std::string(spec.reserved_bytes * 2, '0') + ">").c_str())));
-    if (!spec.document_timestamp) {
-      s.AddKey("M", PdfString(pdf_date(spec.time)));
-      if (!spec.name.empty()) s.AddKey("Name", pdf_text(spec.name));
-      if (!spec.reason.empty()) s.AddKey("Reason", pdf_text(spec.reason));
-      if (!spec.location.empty()) s.AddKey("Location", pdf_text(spec.location));
-      PdfArray references;
-      PdfObject* catalog = impl_->doc.GetCatalog();
-      if (spec.certify) {
-        PdfDictionary params;
-        params.AddKey("Type", PdfName("TransformParams"));
-        params.AddKey("P", PdfVariant(static_cast<pdf_int64>(2)));
-        params.AddKey("V", PdfName("1.2"));
-        PdfDictionary ref;
-        ref.AddKey("Type", PdfName("SigRef"));
-        ref.AddKey("TransformMethod", PdfName("DocMDP"));
-        ref.AddKey("TransformParams", params);
-        references.push_back(ref);
-        PdfDictionary perms;
-        perms.AddKey("DocMDP", sig->Reference());
-        catalog->GetDictionary().AddKey("Perms", perms);
-      }
-      if (!spec.lock_fields.empty()) {
-        PdfArray names;
-        for (const auto& f : spec.lock_fields) names.push_back(pdf_text(f));
-        PdfDictionary params;
-        params.AddKey("Type", PdfName("TransformParams"));
-        params.AddKey("Action", PdfName("Include"));
-        params.AddKey("Fields", names);
-        params.AddKey("V", PdfName("1.2"));
-        PdfDictionary ref;
-        ref.AddKey("Type", PdfName("SigRef"));
-        ref.AddKey("TransformMethod", PdfName("FieldMDP"));
-        ref.AddKey("TransformParams", params);
-        ref.AddKey("Data", catalog->Reference());
-        references.push_back(ref);
-      }
-      if (!references.empty()) s.AddKey("Reference", references);
-    }
-    field_object->GetDictionary().AddKey("V", sig->Reference());
-
-    if (!spec.appearance_lines.empty()) {
-      const PdfRect rect = Impl::rect_of(field_object);
-      const auto font = impl_->form_font("");
-      if (font && rect.GetWidth() > 8 && rect.GetHeight() > 8) {
-        std::vector<std::string> lines;
-        double widest = 0;
-        for (const auto& line : spec.appearance_lines) {
-          const auto encoded = core::encode_win_ansi(line);
-          if (!encoded) return core::fail("apparence de signature : " + core::find_undrawable_character(line).value_or("texte non représentable"));
-          lines.push_back(*encoded);
-          widest = std::max(widest, Impl::text_width(objects, font->font, *encoded));
-        }
-        // The largest size, up to 9 pt, at which every line fits the box.
-        const double by_width = (rect.GetWidth() - 8) * 1000.0 / std::max(widest, 1.0);
-        const double by_height = (rect.GetHeight() - 6) / (static_cast<double>(lines.size()) * 1.25);
-        const double size = std::max(4.0, std::min({9.0, by_width, by_height}));
-        std::ostringstream c;
-        c.imbue(std::locale::classic());
-        c << "q 0.94 0.96 1 rg 0 0 " << rect.GetWidth() << ' ' << rect.GetHeight() << " re f Q\n";
-        c << "q 0.16 0.27 0.55 RG 0.8 w 0.4 0.4 " << rect.GetWidth() - 0.8 << ' ' << rect.GetHeight() - 0.8 << " re S Q\n";
-        c << "BT /" << font->name << ' ' << size << " Tf 0.1 0.1 0.2 rg " << size * 1.25 << " TL 4 "
-          << rect.GetHeight() - 3 - size << " Td\n";
-        for (size_t i = 0; i < lines.size(); ++i) c << (i ? "T* " : "") << literal(lines[i]) << " Tj\n";
-        c << "ET\n";
-        PdfObject* appearance = impl_->form_xobject(rect.GetWidth(), rect.GetHeight(), c.str(), &*font);
-        PdfDictionary ap;
-        ap.AddKey("N", appearance->Reference());
-        field_object->GetDictionary().AddKey("AP", ap);
-      }
-    }
-    PdfObject* form = impl_->acroform();
-    form->GetDictionary().AddKey("SigFlags", PdfVariant(static_cast<pdf_int64>(3)));
+    field_object->GetDictionary().AddKey("V", impl_->signature_dictionary(spec)->Reference());
+    if (!spec.appearance_lines.empty()) IPT_TRY_VOID(impl_->draw_signature_appearance(field_object, spec.appearance_lines));
+    impl_->acroform()->GetDictionary().AddKey("SigFlags", PdfVariant(static_cast<pdf_int64>(3)));
     impl_->signature_added = true;
     impl_->reserved_bytes = spec.reserved_bytes;
     return {};
   } catch (const PdfError& e) {
-    return core::fail("signature : " + pdf_error(e));
+    return core::fail(core::Category::internal, "signature : " + pdf_error(e));
   }
 }
 
