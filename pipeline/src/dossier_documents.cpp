@@ -278,6 +278,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   options.lock_all = std::next(step) == planned->signatures.end();
   for (const auto& [field, role] : owners) {
     if (role == step->role) options.lock_fields.push_back(field);
+    else options.keep_open.push_back(field);  // the later signatories' boxes stay theirs to fill
   }
   auto signed_pdf = signing::sign_pdf(*current, options, *request.key, request.timestamps, trust);
   if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(request.document));

@@ -102,8 +102,11 @@ core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options
   std::vector<std::string> to_lock = options.lock_fields;
   for (const auto& fill : options.fills) to_lock.push_back(fill.field);
   if (options.certify) {
-    const auto filled = revision->filled_fields();
-    to_lock.insert(to_lock.end(), filled.begin(), filled.end());
+    for (const auto& f : revision->filled_fields()) {
+      const bool open = std::any_of(options.keep_open.begin(), options.keep_open.end(),
+                                    [&](const std::string& k) { return f == k || f.starts_with(k + "."); });
+      if (!open) to_lock.push_back(f);
+    }
   }
   if (options.lock_all) {
     const auto rest = revision->unlocked_fields();
@@ -274,6 +277,7 @@ Bytes PreparedSignature::serialize() const {
       {"fills", fills},
       {"lock_fields", options.lock_fields},
       {"lock_all", options.lock_all},
+      {"keep_open", options.keep_open},
       {"reason", options.reason},
       {"location", options.location},
       {"signer_name", options.signer_name},
@@ -302,8 +306,14 @@ core::Result<PreparedSignature> PreparedSignature::deserialize(const Bytes& byte
     p.options.level = *level;
     p.options.certify = j.at("certify");
     for (const auto& f : j.at("fills")) p.options.fills.push_back({f.at("field"), f.at("value")});
-    p.options.lock_fields = j.value("lock_fields", std::vector<std::string>{});
-    p.options.lock_all = j.value("lock_all", false);
+    // Absent from states written before locks were recorded: no extra lock.
+    if (j.contains("lock_fields")) {
+      for (const auto& k : j.at("lock_fields")) p.options.lock_fields.push_back(k.get<std::string>());
+    }
+    p.options.lock_all = j.contains("lock_all") && j.at("lock_all").is_boolean() && j.at("lock_all") == true;
+    if (j.contains("keep_open")) {
+      for (const auto& k : j.at("keep_open")) p.options.keep_open.push_back(k.get<std::string>());
+    }
     p.options.reason = j.at("reason");
     p.options.location = j.at("location");
     p.options.signer_name = j.at("signer_name");

@@ -58,8 +58,12 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   };
   for (const auto& [field, credential] : std::vector<std::pair<std::string, std::string>>{
            {"sig_pole", "pole"}, {"sig_ecole_ordinaire", "ecole-ordinaire"}, {"sig_cpms", "cpms"}, {"sig_responsable", "responsable"}}) {
-    auto outcome = sign(field, credential, hook, field == "sig_cpms" ? std::vector<signing::FieldFill>{{"avis_cpms", "favorable"}}
-                                                                     : std::vector<signing::FieldFill>{});
+    // The CPMS gives its opinion; the responsable writes its own name and quality, which the
+    // pole's certification left open (its box).
+    std::vector<signing::FieldFill> fills;
+    if (field == "sig_cpms") fills = {{"avis_cpms", "favorable"}};
+    if (field == "sig_responsable") fills = {{"signataire_responsable", "Martin Sophie, mère"}};
+    auto outcome = sign(field, credential, hook, fills);
     ASSERT_TRUE(outcome) << field << ": " << outcome.error().message;
     EXPECT_EQ(outcome->complete, field == "sig_responsable");
   }

@@ -49,6 +49,9 @@ struct SignatureOptions {
   // refuses any later change to it.
   std::vector<std::string> lock_fields;
   bool lock_all = false;
+  // With `certify`: the fields later signatories fill (their boxes), which the certification
+  // leaves open although they may already hold a value from the dossier.
+  std::vector<std::string> keep_open;
   std::string reason;                 // shown by viewers, e.g. "Accord sur le projet d'intégration"
   std::string location;
   // The visible signature's lines; by default taken from the certificate (CN, O).

@@ -1,0 +1,149 @@
+// The private difference analysis, rule by rule: what a revision after a signature may do
+// (sign, fill an open field, lock it, add validation data) and what it may not (change a
+// read-only or FieldMDP-locked field, clear a read-only flag, touch the pages).
+#include <gtest/gtest.h>
+#include <podofo/podofo.h>
+
+#include "diff_analysis.hpp"
+#include "fixture.hpp"
+#include "pdf_structure.hpp"
+
+namespace ipt::test {
+namespace {
+
+using namespace PoDoFo;
+using signing::ChangeKind;
+using signing::LaterChange;
+using signing::ProblemCode;
+
+// The Annexe 4 certified by the pole, as the signing round does it: one signed revision over
+// the rendering, the later signatories' boxes left open.
+const Bytes& certified() {
+  static const Bytes pdf = [] {
+    signing::SignatureOptions options;
+    options.field = "sig_pole";
+    options.certify = true;
+    options.keep_open = {"signataire_responsable", "avis_cpms", "avis_ecrit_cpms"};  // later signatories' boxes
+    auto signed_pdf = sign_as(world().annexe_4, "pole", options);
+    if (!signed_pdf) throw std::runtime_error(signed_pdf.error().message);
+    return *signed_pdf;
+  }();
+  return pdf;
+}
+
+// An incremental update made with PoDoFo, as another program would.
+Bytes update_with(const Bytes& pdf, const std::function<void(PdfMemDocument&)>& change) {
+  PdfMemDocument doc;
+  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
+  change(doc);
+  doc.SetWriteMode(ePdfWriteMode_Clean);
+  PdfRefCountedBuffer buffer;
+  PdfOutputDevice device(&buffer);
+  doc.WriteUpdate(&device, true);
+  return Bytes(buffer.GetBuffer(), buffer.GetBuffer() + device.GetLength());
+}
+
+PdfObject* field_named(PdfMemDocument& doc, const std::string& name) {
+  PdfObject* form = doc.GetObjects().GetObject(doc.GetCatalog()->GetDictionary().GetKey("AcroForm")->GetReference());
+  std::vector<PdfObject*> stack;
+  for (const auto& f : form->GetDictionary().GetKey("Fields")->GetArray()) stack.push_back(doc.GetObjects().GetObject(f.GetReference()));
+  while (!stack.empty()) {
+    PdfObject* o = stack.back();
+    stack.pop_back();
+    const PdfObject* t = o->GetDictionary().GetKey("T");
+    if (t && t->GetString().GetStringUtf8() == name) return o;
+    if (const PdfObject* kids = o->GetDictionary().GetKey("Kids")) {
+      for (const auto& k : kids->GetArray()) stack.push_back(doc.GetObjects().GetObject(k.GetReference()));
+    }
+  }
+  throw std::runtime_error("no field " + name);
+}
+
+// What the revisions after the certification changed, as judged for it.
+std::vector<LaterChange> changes_after_certification(const Bytes& pdf, const std::vector<std::string>& locked = {}) {
+  auto revisions = signing::detail::scan_revisions(pdf);
+  if (!revisions) throw std::runtime_error(revisions.error().message);
+  auto changes = signing::detail::analyse_changes(pdf, *revisions, 2, locked);  // revision 2 is the pole's
+  if (!changes) throw std::runtime_error(changes.error().message);
+  return *changes;
+}
+
+bool has(const std::vector<LaterChange>& changes, ChangeKind kind, const std::string& detail_part = {}) {
+  return std::any_of(changes.begin(), changes.end(), [&](const LaterChange& c) {
+    return c.kind == kind && c.detail.find(detail_part) != std::string::npos;
+  });
+}
+
+TEST(DiffAnalysis, NothingAfterTheLastRevisionIsNothingChanged) {
+  auto revisions = signing::detail::scan_revisions(certified());
+  ASSERT_TRUE(revisions);
+  auto changes = signing::detail::analyse_changes(certified(), *revisions, revisions->size(), {});
+  ASSERT_TRUE(changes);
+  EXPECT_TRUE(changes->empty());
+}
+
+TEST(DiffAnalysis, TheNextSignatoryFillingItsChoiceAndSigningIsAllowed) {
+  signing::SignatureOptions options;
+  options.field = "sig_ecole_ordinaire";
+  auto school = sign_as(certified(), "ecole-ordinaire", options);
+  ASSERT_TRUE(school) << school.error().message;
+  options.field = "sig_cpms";
+  options.fills = {{"avis_cpms", "defavorable"}};
+  auto cpms = sign_as(*school, "cpms", options);
+  ASSERT_TRUE(cpms) << cpms.error().message;
+  const auto changes = changes_after_certification(*cpms);
+  for (const auto& c : changes) EXPECT_TRUE(c.allowed()) << c.detail;
+  EXPECT_TRUE(has(changes, ChangeKind::signature, "sig_ecole_ordinaire"));
+  EXPECT_TRUE(has(changes, ChangeKind::form_filling, "avis_cpms.defavorable"));
+  EXPECT_TRUE(has(changes, ChangeKind::form_filling, "verrouillé"));  // the CPMS's box made read-only
+}
+
+TEST(DiffAnalysis, ADossierValueIsReadOnlyFromTheStart) {
+  const Bytes pdf = update_with(certified(), [](PdfMemDocument& doc) {
+    field_named(doc, "eleve_nom")->GetDictionary().AddKey("V", PdfString("Autre nom"));
+  });
+  const auto changes = changes_after_certification(pdf);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_FALSE(changes[0].allowed());
+  EXPECT_EQ(changes[0].problem, ProblemCode::field_locked_changed) << changes[0].detail;
+  EXPECT_NE(changes[0].detail.find("eleve_nom"), std::string::npos);
+}
+
+TEST(DiffAnalysis, ClearingTheReadOnlyFlagIsForbidden) {
+  const Bytes pdf = update_with(certified(), [](PdfMemDocument& doc) {
+    field_named(doc, "eleve_nom")->GetDictionary().AddKey("Ff", PdfVariant(static_cast<pdf_int64>(0)));
+  });
+  const auto changes = changes_after_certification(pdf);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::forbidden);
+  EXPECT_EQ(changes[0].problem, ProblemCode::change_forbidden);
+  EXPECT_NE(changes[0].detail.find("indicateurs"), std::string::npos) << changes[0].detail;
+}
+
+TEST(DiffAnalysis, AnOpenFieldMayBeFilledUnlessTheSignatureLockedIt) {
+  const Bytes pdf = update_with(certified(), [](PdfMemDocument& doc) {
+    field_named(doc, "signataire_responsable")->GetDictionary().AddKey("V", PdfString("Martin Julie, mère"));
+  });
+  const auto open = changes_after_certification(pdf);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].kind, ChangeKind::form_filling) << open[0].detail;
+  const auto locked = changes_after_certification(pdf, {"signataire_responsable"});
+  ASSERT_EQ(locked.size(), 1u);
+  EXPECT_EQ(locked[0].problem, ProblemCode::field_locked_changed);
+}
+
+TEST(DiffAnalysis, ValidationDataAndTimestampsAreAllowedAPageIsNot) {
+  signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
+  auto extended = signing::extend_to_lta(certified(), tsa, world().trust());
+  ASSERT_TRUE(extended) << extended.error().message;
+  const auto changes = changes_after_certification(*extended);
+  for (const auto& c : changes) EXPECT_TRUE(c.allowed()) << c.detail;
+  EXPECT_TRUE(has(changes, ChangeKind::validation_data));
+  EXPECT_TRUE(has(changes, ChangeKind::timestamp));
+  const Bytes page = update_with(certified(), [](PdfMemDocument& doc) { doc.CreatePage(PdfRect(0, 0, 595, 842)); });
+  const auto page_changes = changes_after_certification(page);
+  EXPECT_TRUE(std::any_of(page_changes.begin(), page_changes.end(), [](const LaterChange& c) { return !c.allowed(); }));
+}
+
+}  // namespace
+}  // namespace ipt::test
