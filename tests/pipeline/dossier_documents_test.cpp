@@ -132,29 +132,12 @@ TEST_F(DossierDocumentsTest, UnknownDossierOrDocument) {
 namespace ipt::pipeline {
 namespace {
 
-class RoundRestartTest : public testing::PipelineTest {
- protected:
-  core::Result<SignOutcome> sign(const std::string& field, localpki::Role role, std::vector<signing::FieldFill> fills = {}) {
-    auto key = signing::load_pkcs12(p12(role), "mdp");
-    if (!key) return std::unexpected(key.error());
-    signing::HttpTimestampClient tsa(services_->timestamps().url());
-    SignRequest request;
-    request.reference = "PT-LIEGE-2026-0002";
-    request.document = "annexe-4";
-    request.options.field = field;
-    request.options.level = signing::Level::b_t;
-    request.options.fills = std::move(fills);
-    request.key = key->get();
-    request.timestamps = &tsa;
-    request.trust_anchors = trust();
-    request.actor = "coordinatrice";
-    return documents_->sign(request);
-  }
-};
+// A correction after signing, through the same helper.
+using RoundRestartTest = DossierDocumentsTest;
 
 TEST_F(RoundRestartTest, ACorrectedDossierIsNotSignedOnItsOldDocumentsUntilTheRoundRestarts) {
   ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
-  ASSERT_TRUE(sign("sig_pole", localpki::Role::pole));
+  ASSERT_TRUE(sign("sig_pole", "pole"));
   // A correction is imported: version 2.
   const std::string corrected = test::DossierXml("c-fin-integration").set_text("fin-integration/motivation", "Motivation corrigée.").str();
   auto dossier = core::parse_dossier(corrected, "corrige.xml");
@@ -165,7 +148,7 @@ TEST_F(RoundRestartTest, ACorrectedDossierIsNotSignedOnItsOldDocumentsUntilTheRo
   EXPECT_EQ(status->version, 2);
   EXPECT_EQ(status->documents_version, 1);
   // The old documents say what version 1 said: not signed any more.
-  auto stale = sign("sig_ecole_ordinaire", localpki::Role::ecole_ordinaire);
+  auto stale = sign("sig_ecole_ordinaire", "ecole-ordinaire");
   ASSERT_FALSE(stale);
   EXPECT_TRUE(stale.error().is(core::Category::refused));
   EXPECT_NE(stale.error().message.find("ipt round restart"), std::string::npos) << stale.error().message;
@@ -191,7 +174,7 @@ TEST_F(RoundRestartTest, ACorrectedDossierIsNotSignedOnItsOldDocumentsUntilTheRo
   EXPECT_NE(restart->details.find("annexe-4 sha256 " + core::sha256_hex(signing::as_text(*before))), std::string::npos);
   EXPECT_EQ(restart->actor, "coordinatrice");
   // The signatures start again, in the plan's order.
-  EXPECT_TRUE(sign("sig_pole", localpki::Role::pole));
+  EXPECT_TRUE(sign("sig_pole", "pole"));
   EXPECT_TRUE(store_->verify_audit()->intact);
 }
 

@@ -31,18 +31,6 @@ const Bytes& certified() {
   return pdf;
 }
 
-// An incremental update made with PoDoFo, as another program would.
-Bytes update_with(const Bytes& pdf, const std::function<void(PdfMemDocument&)>& change) {
-  PdfMemDocument doc;
-  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
-  change(doc);
-  doc.SetWriteMode(ePdfWriteMode_Clean);
-  PdfRefCountedBuffer buffer;
-  PdfOutputDevice device(&buffer);
-  doc.WriteUpdate(&device, true);
-  return Bytes(buffer.GetBuffer(), buffer.GetBuffer() + device.GetLength());
-}
-
 PdfObject* field_named(PdfMemDocument& doc, const std::string& name) {
   PdfObject* form = doc.GetObjects().GetObject(doc.GetCatalog()->GetDictionary().GetKey("AcroForm")->GetReference());
   std::vector<PdfObject*> stack;

@@ -12,6 +12,9 @@
 #include "support/must.hpp"
 #include "support/process.hpp"
 
+// Last: PoDoFo's headers define macros that break headers included after them.
+#include <podofo/podofo.h>
+
 namespace ipt::test {
 
 namespace {
@@ -116,6 +119,18 @@ std::filesystem::path write_temp(const std::string& name, const Bytes& bytes) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                               static_cast<std::streamsize>(bytes.size()));
   return path;
+}
+
+Bytes update_with(const Bytes& pdf, const std::function<void(PoDoFo::PdfMemDocument&)>& change) {
+  using namespace PoDoFo;
+  PdfMemDocument doc;
+  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
+  change(doc);
+  doc.SetWriteMode(ePdfWriteMode_Clean);
+  PdfRefCountedBuffer buffer;
+  PdfOutputDevice device(&buffer);
+  doc.WriteUpdate(&device, true);
+  return Bytes(buffer.GetBuffer(), buffer.GetBuffer() + device.GetLength());
 }
 
 }  // namespace ipt::test

@@ -3,6 +3,7 @@
 // responder and timestamp server on 127.0.0.1, each role's PKCS#12, an NSS database trusting
 // the root (for pdfsig), and Annexe 4 rendered from the C example.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,10 @@
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
 #include "support/temp_dir.hpp"
+
+namespace PoDoFo {
+class PdfMemDocument;
+}
 
 namespace ipt::test {
 
@@ -52,5 +57,8 @@ core::Result<Bytes> sign_as(const Bytes& pdf, const std::string& credential, sig
 std::string pdfsig(const std::filesystem::path& pdf);
 
 std::filesystem::path write_temp(const std::string& name, const Bytes& bytes);
+
+// An incremental update made with PoDoFo, as another program (or a tampering tool) would.
+Bytes update_with(const Bytes& pdf, const std::function<void(PoDoFo::PdfMemDocument&)>& change);
 
 }  // namespace ipt::test

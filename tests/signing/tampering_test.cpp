@@ -17,18 +17,6 @@ const Bytes& signed_annexe() {
   return pdf;
 }
 
-// An incremental update made with PoDoFo, as a tampering tool would.
-Bytes update_with(const Bytes& pdf, const std::function<void(PdfMemDocument&)>& change) {
-  PdfMemDocument doc;
-  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(pdf.size()), true);
-  change(doc);
-  doc.SetWriteMode(ePdfWriteMode_Clean);
-  PdfRefCountedBuffer buffer;
-  PdfOutputDevice device(&buffer);
-  doc.WriteUpdate(&device, true);
-  return Bytes(buffer.GetBuffer(), buffer.GetBuffer() + device.GetLength());
-}
-
 signing::VerificationReport verify(const Bytes& pdf) {
   auto options = world().verify_options();
   auto r = signing::verify_pdf(pdf, options);
