@@ -224,6 +224,41 @@ TEST_F(KillTest, AnOutboxPassKilledAtEveryStepSendsEveryMessageWithOneIdentity) 
   }
 }
 
+TEST_F(KillTest, ARoundRestartKilledAtEveryStepLosesNoDocument) {
+  // A corrected dossier (version 2) over three signatures, then `ipt round restart` killed.
+  const std::string corrected = DossierXml("c-fin-integration").set_text("fin-integration/motivation", "Motivation corrigée.").str();
+  const fs::path xml = dir_ / "corrige.xml";
+  std::ofstream(xml) << corrected;
+  const auto restart_args = [&](const fs::path& state) {
+    return std::vector<std::string>{"round", "restart", reference, "--reason", "motivation corrigée", "--db",
+                                    (state / "ipt.sqlite").string()};
+  };
+  const fs::path probe = copy_state("mesure-relance");
+  ASSERT_EQ(run_ipt({"import", xml.string(), "--db", (probe / "ipt.sqlite").string()}).status, 0);
+  const std::string signed_hash = sha256_of_file(probe / "documents" / reference / "annexe-4.pdf");
+  const int total = count_calls(restart_args(probe), dir_ / "trace-relance.txt");
+  ASSERT_GT(total, 10);
+  for (int n : placements(total, 30)) {
+    const fs::path state = copy_state("relance-" + std::to_string(n));
+    ASSERT_EQ(run_ipt({"import", xml.string(), "--db", (state / "ipt.sqlite").string()}).status, 0);
+    (void)run_killed_at(restart_args(state), n);
+    const auto again = run_ipt(restart_args(state));
+    EXPECT_EQ(again.status, 0) << "kill at call " << n << ": " << again.err;
+    const std::string db = (state / "ipt.sqlite").string();
+    EXPECT_EQ(run_ipt({"audit", "verify", "--db", db}).status, 0) << n;
+    // The signed document is never lost: it is among the voided ones, byte for byte.
+    bool kept = false;
+    for (const auto& e : fs::recursive_directory_iterator(state / "documents" / reference / "annules")) {
+      if (e.is_regular_file() && e.path().extension() == ".pdf") kept = kept || sha256_of_file(e.path()) == signed_hash;
+    }
+    EXPECT_TRUE(kept) << "kill at call " << n << ": the signed document of version 1 is gone";
+    // The round starts again on version 2's document, unsigned, and it can be signed.
+    const auto status = nlohmann::json::parse(run_ipt({"status", reference, "--db", db, "--json"}).out);
+    EXPECT_EQ(status["version_des_documents"], 2) << n;
+    EXPECT_EQ(run_ipt(sign_args(state, "sig_pole", "pole")).status, 0) << n;
+  }
+}
+
 TEST_F(KillTest, TwoProcessesSigningTheSameFieldAtOnceSignItOnce) {
   for (int round = 0; round < 6; ++round) {
     const fs::path state = copy_state("course-" + std::to_string(round));
