@@ -72,7 +72,7 @@ core::Result<std::string> make_ocsp_reply(std::string_view request_der, const Pk
   const Credential* ca = find_ca(pki, OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), 0)));
   if (!ca) return status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
 
-  auto this_update = make_time(parameters.now);
+  auto this_update = make_time(parameters.now - std::chrono::minutes(1));  // as for CRLs, below
   auto next_update = make_time(parameters.now + parameters.validity);
   if (!this_update || !next_update) return std::unexpected(this_update ? next_update.error() : this_update.error());
   OcspBasicPtr basic(OCSP_BASICRESP_new());
@@ -115,7 +115,9 @@ core::Result<std::string> make_crl(const Credential& ca, const RevocationList& r
                                    Clock::time_point now, std::chrono::seconds validity, std::uint64_t number) {
   const auto failure = [&](const char* what) { return openssl_failure("LCR « " + ca.id() + " » : " + what); };
   X509CrlPtr crl(X509_CRL_new());
-  auto last_update = make_time(now);
+  // Dated a minute back, as CAs do: a verifier whose clock is a little behind (or a virtual
+  // machine's clock stepped back under load) would otherwise find the list "not yet valid".
+  auto last_update = make_time(now - std::chrono::minutes(1));
   auto next_update = make_time(now + validity);
   if (!crl || !last_update || !next_update) return failure("mémoire insuffisante");
   if (X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
