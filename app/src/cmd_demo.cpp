@@ -167,7 +167,7 @@ int run(const Arguments& args, Io& io) {
     }
   }
   mail::FileTransport files(dir / "outbox");
-  auto pass = pipeline::send_and_record(*store, *outbox, files, actor);
+  auto pass = pipeline::send_and_record(*outbox, files, actor);
   if (!pass) {
     io.err << "ipt demo : file d’envoi : " << pass.error().message << "\n";
     return exit_failure;

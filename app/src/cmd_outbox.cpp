@@ -73,9 +73,9 @@ int run_send(const Arguments& args, Io& io) {
   if (!outbox) return report_failure(io, "outbox send", outbox.error());
   auto transport = mail::make_transport(*config, default_outbox_folder(args));
   if (!transport) return report_failure(io, "outbox send", assume_category(transport.error(), core::Category::invalid_input));
-  auto store = open_database(args);
-  if (!store) return report_failure(io, "outbox send", store.error());
-  auto pass = pipeline::send_and_record(*store, *outbox, **transport, core::current_actor());
+  // Outcomes go to the audit trail: opening the store creates or migrates its tables.
+  if (auto store = open_database(args); !store) return report_failure(io, "outbox send", store.error());
+  auto pass = pipeline::send_and_record(*outbox, **transport, core::current_actor());
   if (!pass) return report_failure(io, "outbox send", pass.error());
   const bool trouble = pass->failed > 0 || pass->server_unavailable;
   if (args.flag("--json")) {

@@ -9,22 +9,18 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "sqlite.hpp"
+#include "ipt/core/database.hpp"
 
 namespace ipt::core {
 
-using detail::Database;
-using detail::Statement;
-using detail::Transaction;
 
 namespace {
 
-constexpr int schema_version = 1;
 const std::string genesis_hash(64, '0');
 
 // Append-only by construction: triggers refuse UPDATE and DELETE on the trail and its head
 // except through the one statement that advances the head.
-constexpr const char* schema_sql = R"sql(
+constexpr const char* schema_v1_sql = R"sql(
 CREATE TABLE dossier (
   reference   TEXT PRIMARY KEY,
   created_at  TEXT NOT NULL
@@ -65,6 +61,8 @@ CREATE TRIGGER dossier_version_no_update BEFORE UPDATE ON dossier_version
   BEGIN SELECT RAISE(ABORT, 'les versions de dossier sont conservées telles quelles'); END;
 )sql";
 
+constexpr Migration store_migrations[] = {{1, schema_v1_sql}};
+
 std::string utc_timestamp(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
@@ -89,7 +87,7 @@ std::string entry_hash(const AuditEntry& e) {
 }
 
 // Appends one entry inside the caller's transaction.
-Result<void> append_audit(sqlite3* db, const std::string& at, const std::string& actor,
+Result<void> append_audit(const Transaction& db, const std::string& at, const std::string& actor,
                           const std::string& action, const std::string& dossier,
                           const std::string& details) {
   IPT_TRY(head, Statement::prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1"));
@@ -159,47 +157,31 @@ const std::filesystem::path& Store::path() const { return impl_->path; }
 
 Result<Store> Store::open(const std::filesystem::path& path, Clock clock) {
   const auto where = "base de données " + path.string();
-  std::error_code ec;
-  if (path.has_parent_path() && !std::filesystem::exists(path.parent_path())) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return fail(where + " : création du dossier impossible (" + ec.message() + ")");
-    std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, ec);
-  }
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  Database db(raw);
-  if (rc != SQLITE_OK) {
-    return fail(where + " : ouverture impossible (" + (raw ? sqlite3_errmsg(raw) : "mémoire") + ")");
-  }
-  // Owner only: the database holds pupils' personal data. SQLite gives its -wal and -shm
-  // files the database file's permissions.
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  sqlite3_busy_timeout(db.get(), 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
-    if (auto r = detail::execute(db.get(), pragma); !r) return std::unexpected(r.error().with_context(where));
-  }
-  auto version = Statement::prepare(db.get(), "PRAGMA user_version");
-  if (!version) return std::unexpected(version.error().with_context(where));
-  if (auto row = version->step(); !row) return std::unexpected(row.error().with_context(where));
-  const long long current = version->integer(0);
-  if (current == 0) {
-    auto tx = Transaction::begin(db.get());
+  IPT_TRY(db, Database::open(path));
+  {
+    auto tx = Transaction::begin(*db);
     if (!tx) return std::unexpected(tx.error().with_context(where));
-    if (auto r = detail::execute(db.get(), schema_sql); !r) return std::unexpected(r.error().with_context(where));
-    if (auto r = detail::execute(db.get(), "PRAGMA user_version = 1"); !r) return std::unexpected(r.error().with_context(where));
+    // Databases written before schema_version existed marked the store's version 1 with
+    // SQLite's user_version alone: record it so that migrate() does not create it again.
+    IPT_TRY(legacy, Statement::prepare(*tx, "PRAGMA user_version"));
+    IPT_TRY(row, legacy->step());
+    const bool legacy_v1 = *row && legacy->integer(0) == 1;
+    IPT_TRY(current, schema_version(*db, "store"));
+    if (legacy_v1 && *current == 0) {
+      IPT_TRY_VOID(db->execute("CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL);"
+                               "INSERT INTO schema_version VALUES ('store', 1)"));
+    }
+    if (auto r = migrate(*tx, "store", store_migrations); !r) return std::unexpected(r.error());
     if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
-  } else if (current != schema_version) {
-    return fail(where + " : version de schéma " + std::to_string(current) +
-                " inconnue (cette version d’ipt connaît la version " + std::to_string(schema_version) + ")");
   }
-  return Store(std::make_unique<Impl>(Impl{path, std::move(db), std::move(clock)}));
+  return Store(std::make_unique<Impl>(Impl{path, std::move(*db), std::move(clock)}));
 }
 
 Result<ImportOutcome> Store::import_dossier(const Dossier& dossier, std::string_view xml,
                                            const std::string& actor) {
-  sqlite3* db = impl_->db.get();
   const std::string hash = sha256_hex(xml);
-  IPT_TRY(tx, Transaction::begin(db));
+  IPT_TRY(tx, Transaction::begin(impl_->db));
+  const Transaction& db = *tx;
   IPT_TRY(latest, Statement::prepare(db,
       "SELECT version, sha256 FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1"));
   latest->bind(1, dossier.reference);
@@ -231,7 +213,7 @@ Result<ImportOutcome> Store::import_dossier(const Dossier& dossier, std::string_
 }
 
 Result<std::vector<DossierSummary>> Store::list_dossiers() const {
-  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
+  IPT_TRY(q, (Statement::prepare(impl_->db,
       "SELECT reference, COUNT(*), MAX(imported_at) FROM dossier_version GROUP BY reference ORDER BY reference")));
   std::vector<DossierSummary> out;
   for (;;) {
@@ -243,7 +225,7 @@ Result<std::vector<DossierSummary>> Store::list_dossiers() const {
 }
 
 Result<std::optional<StoredDossier>> Store::find_dossier(std::string_view reference) const {
-  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
+  IPT_TRY(q, (Statement::prepare(impl_->db,
       "SELECT version, sha256, xml FROM dossier_version WHERE reference = ? ORDER BY version DESC LIMIT 1")));
   q->bind(1, reference);
   IPT_TRY(row, q->step());
@@ -252,7 +234,7 @@ Result<std::optional<StoredDossier>> Store::find_dossier(std::string_view refere
 }
 
 Result<std::vector<AuditEntry>> Store::audit_entries(std::string_view reference) const {
-  IPT_TRY(q, (Statement::prepare(impl_->db.get(),
+  IPT_TRY(q, (Statement::prepare(impl_->db,
       reference.empty() ? "SELECT * FROM audit ORDER BY seq"
                         : "SELECT * FROM audit WHERE dossier = ? ORDER BY seq")));
   if (!reference.empty()) q->bind(1, reference);
@@ -293,7 +275,7 @@ Result<AuditVerdict> Store::verify_audit() const {
     previous = e.hash;
     ++expected;
   }
-  IPT_TRY(head, (Statement::prepare(impl_->db.get(), "SELECT seq, hash FROM audit_head WHERE id = 1")));
+  IPT_TRY(head, (Statement::prepare(impl_->db, "SELECT seq, hash FROM audit_head WHERE id = 1")));
   IPT_TRY(row, head->step());
   if (!*row) return broken(expected, "tête du journal absente");
   if (head->integer(0) != expected - 1 || head->text(1) != previous) {
@@ -304,11 +286,10 @@ Result<AuditVerdict> Store::verify_audit() const {
 }
 
 Result<void> Store::record_with(const std::string& actor, const std::string& action, const std::string& dossier,
-                               const std::string& details, const std::function<Result<void>(sqlite3*)>& change) {
-  sqlite3* db = impl_->db.get();
-  IPT_TRY(tx, Transaction::begin(db));
-  if (auto r = change(db); !r) return r;
-  if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
+                               const std::string& details, const std::function<Result<void>(Transaction&)>& change) {
+  IPT_TRY(tx, Transaction::begin(impl_->db));
+  if (auto r = change(*tx); !r) return r;
+  if (auto r = append_audit(*tx, impl_->now(), actor, action, dossier, details); !r) return r;
   return tx->commit();
 }
 
@@ -318,16 +299,14 @@ std::filesystem::path Store::data_folder() const {
 
 Result<void> Store::record(const std::string& actor, const std::string& action,
                            const std::string& dossier, const std::string& details) {
-  sqlite3* db = impl_->db.get();
-  IPT_TRY(tx, Transaction::begin(db));
-  if (auto r = append_audit(db, impl_->now(), actor, action, dossier, details); !r) return r;
+  IPT_TRY(tx, Transaction::begin(impl_->db));
+  if (auto r = append_audit(*tx, impl_->now(), actor, action, dossier, details); !r) return r;
   return tx->commit();
 }
 
-Result<void> append_audit_in_transaction(sqlite3* db, std::chrono::system_clock::time_point at, const std::string& actor,
+Result<void> append_audit_in_transaction(Transaction& tx, std::chrono::system_clock::time_point at, const std::string& actor,
                                          const std::string& action, const std::string& dossier, const std::string& details) {
-  if (sqlite3_get_autocommit(db) != 0) return fail(Category::internal, "journal d’audit : aucune transaction ouverte");
-  return append_audit(db, utc_timestamp(at), actor, action, dossier, details);
+  return append_audit(tx, utc_timestamp(at), actor, action, dossier, details);
 }
 
 }  // namespace ipt::core

@@ -44,7 +44,7 @@ Result<MailMessage> make_annexe4_message(const MailConfig& config, const std::st
   return m;
 }
 
-Result<QueuedMessage> enqueue_annexe4(sqlite3* db, const MailConfig& config, const std::string& reference,
+Result<QueuedMessage> enqueue_annexe4(core::Transaction& db, const MailConfig& config, const std::string& reference,
                                       std::string signed_pdf, std::chrono::system_clock::time_point now) {
   auto message = make_annexe4_message(config, reference, std::move(signed_pdf));
   if (!message) return std::unexpected(message.error().with_context("envoi de l’Annexe 4 du dossier " + reference));

@@ -11,16 +11,19 @@
 #include <ctime>
 #include <sstream>
 
-#include "database.hpp"
+#include "ipt/core/database.hpp"
 
 namespace ipt::mail {
 
-using detail::Query;
-using detail::Transaction;
+using core::Database;
+using core::Migration;
+using core::Statement;
+using core::Transaction;
 
 namespace {
 
-constexpr const char* schema_sql = R"sql(
+// Version 1 says IF NOT EXISTS: databases from before schema_version have these tables.
+constexpr const char* schema_v1_sql = R"sql(
 CREATE TABLE IF NOT EXISTS outbox_message (
   id              INTEGER PRIMARY KEY,
   message_id      TEXT NOT NULL UNIQUE,
@@ -56,6 +59,8 @@ CREATE TABLE IF NOT EXISTS outbox_attempt (
   PRIMARY KEY (message, n)
 );
 )sql";
+
+constexpr Migration outbox_migrations[] = {{1, schema_v1_sql}};
 
 std::string iso_utc(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -155,34 +160,29 @@ std::string_view label_fr(OutboxStatus status) {
   return "inconnu";
 }
 
-Result<void> create_outbox_schema(sqlite3* db) { return detail::execute(db, schema_sql); }
+Result<void> create_outbox_schema(Transaction& tx) { return core::migrate(tx, "outbox", outbox_migrations); }
 
-Result<QueuedMessage> enqueue(sqlite3* db, MailMessage message, const std::string& dossier,
+Result<QueuedMessage> enqueue(Transaction& db, MailMessage message, const std::string& dossier,
                               std::chrono::system_clock::time_point now) {
-  // Outside a transaction the message would be stored even if the caller's change later
-  // fails: refuse rather than break the "both or neither" promise.
-  if (sqlite3_get_autocommit(db) != 0) {
-    return core::fail("file d’envoi : enqueue() appelé hors transaction (BEGIN attendu)");
-  }
   assign_identity(message, now);
   if (auto valid = validate(message); !valid) {
     return std::unexpected(valid.error().with_context("file d’envoi, dossier " + dossier));
   }
   IPT_TRY_VOID(create_outbox_schema(db));
-  IPT_TRY(insert, Query::prepare(db,
+  IPT_TRY(insert, Statement::prepare(db,
       "INSERT INTO outbox_message (message_id, dossier, created_at, status, attempts, next_attempt_at, sender,"
       " recipients_to, recipients_cc, subject, body, date) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)"));
-  insert->text(1, message.message_id).text(2, dossier).text(3, iso_utc(now)).integer(4, unix_seconds(now))
-      .text(5, encode_addresses({message.from})).text(6, encode_addresses(message.to))
-      .text(7, encode_addresses(message.cc)).text(8, message.subject).text(9, message.text)
-      .integer(10, unix_seconds(message.date));
+  insert->bind(1, message.message_id).bind(2, dossier).bind(3, iso_utc(now)).bind(4, unix_seconds(now))
+      .bind(5, encode_addresses({message.from})).bind(6, encode_addresses(message.to))
+      .bind(7, encode_addresses(message.cc)).bind(8, message.subject).bind(9, message.text)
+      .bind(10, unix_seconds(message.date));
   IPT_TRY_VOID(insert->run());
-  const long long id = sqlite3_last_insert_rowid(db);
+  const long long id = db.database().last_insert_id();
   for (size_t i = 0; i < message.attachments.size(); ++i) {
     const auto& a = message.attachments[i];
-    IPT_TRY(attach, Query::prepare(db, "INSERT INTO outbox_attachment VALUES (?, ?, ?, ?, ?)"));
-    attach->integer(1, id).integer(2, static_cast<long long>(i)).text(3, a.file_name).text(4, a.content_type)
-        .blob(5, a.bytes);
+    IPT_TRY(attach, Statement::prepare(db, "INSERT INTO outbox_attachment VALUES (?, ?, ?, ?, ?)"));
+    attach->bind(1, id).bind(2, static_cast<long long>(i)).bind(3, a.file_name).bind(4, a.content_type)
+        .bind_blob(5, a.bytes);
     IPT_TRY_VOID(attach->run());
   }
   return QueuedMessage{id, message.message_id};
@@ -190,7 +190,7 @@ Result<QueuedMessage> enqueue(sqlite3* db, MailMessage message, const std::strin
 
 struct Outbox::Impl {
   std::filesystem::path path;
-  detail::Database db;
+  Database db;
   RetryPolicy policy;
   Clock clock;
 
@@ -218,46 +218,28 @@ Outbox& Outbox::operator=(Outbox&&) noexcept = default;
 
 Result<Outbox> Outbox::open(const std::filesystem::path& path, RetryPolicy policy, Clock clock) {
   const auto where = "base de données " + path.string();
-  std::error_code ec;
-  if (path.has_parent_path() && !std::filesystem::exists(path.parent_path(), ec)) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return core::fail(where + " : création du dossier impossible (" + ec.message() + ")");
-    std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, ec);
-  }
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  detail::Database db(raw);
-  if (rc != SQLITE_OK) {
-    return core::fail(where + " : ouverture impossible (" + (raw ? sqlite3_errmsg(raw) : "mémoire") + ")");
-  }
-  // Owner only, as the store does: queued messages carry the signed Annexe 4.
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  sqlite3_busy_timeout(db.get(), 5000);
-  // synchronous=FULL: a message marked "sending" or "sent" is on disk before we go on.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
-    if (auto r = detail::execute(db.get(), pragma); !r) return std::unexpected(r.error().with_context(where));
-  }
+  IPT_TRY(db, Database::open(path));
   {
-    auto tx = Transaction::begin(db.get());
+    auto tx = Transaction::begin(*db);
     if (!tx) return std::unexpected(tx.error().with_context(where));
-    if (auto r = create_outbox_schema(db.get()); !r) return std::unexpected(r.error().with_context(where));
+    if (auto r = create_outbox_schema(*tx); !r) return std::unexpected(r.error().with_context(where));
     if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
   }
-  return Outbox(std::make_unique<Impl>(Impl{path, std::move(db), policy, std::move(clock)}));
+  return Outbox(std::make_unique<Impl>(Impl{path, std::move(*db), policy, std::move(clock)}));
 }
 
 Result<QueuedMessage> Outbox::enqueue(MailMessage message, const std::string& dossier) {
-  IPT_TRY(tx, Transaction::begin(impl_->db.get()));
-  auto queued = mail::enqueue(impl_->db.get(), std::move(message), dossier, impl_->now());
+  IPT_TRY(tx, Transaction::begin(impl_->db));
+  auto queued = mail::enqueue(*tx, std::move(message), dossier, impl_->now());
   if (!queued) return queued;
   IPT_TRY_VOID(tx->commit());
   return queued;
 }
 
 Result<MailMessage> Outbox::Impl::load_message(long long id) const {
-  IPT_TRY(q, Query::prepare(db.get(),
+  IPT_TRY(q, Statement::prepare(db,
       "SELECT message_id, sender, recipients_to, recipients_cc, subject, body, date FROM outbox_message WHERE id = ?"));
-  q->integer(1, id);
+  q->bind(1, id);
   IPT_TRY(row, q->step());
   if (!*row) return core::fail("file d’envoi : message n° " + std::to_string(id) + " introuvable");
   MailMessage m;
@@ -269,9 +251,9 @@ Result<MailMessage> Outbox::Impl::load_message(long long id) const {
   m.subject = q->text(4);
   m.text = q->text(5);
   m.date = from_unix(q->integer(6));
-  IPT_TRY(a, Query::prepare(db.get(),
+  IPT_TRY(a, Statement::prepare(db,
       "SELECT file_name, content_type, bytes FROM outbox_attachment WHERE message = ? ORDER BY n"));
-  a->integer(1, id);
+  a->bind(1, id);
   for (;;) {
     IPT_TRY(more, a->step());
     if (!*more) break;
@@ -281,9 +263,9 @@ Result<MailMessage> Outbox::Impl::load_message(long long id) const {
 }
 
 Result<std::vector<OutboxAttempt>> Outbox::Impl::load_attempts(long long id) const {
-  IPT_TRY(q, Query::prepare(db.get(),
+  IPT_TRY(q, Statement::prepare(db,
       "SELECT n, started_at, finished_at, outcome, reply FROM outbox_attempt WHERE message = ? ORDER BY n"));
-  q->integer(1, id);
+  q->bind(1, id);
   std::vector<OutboxAttempt> out;
   for (;;) {
     IPT_TRY(more, q->step());
@@ -294,37 +276,37 @@ Result<std::vector<OutboxAttempt>> Outbox::Impl::load_attempts(long long id) con
 }
 
 Result<int> Outbox::Impl::recover_interrupted() {
-  sqlite3* h = db.get();
-  IPT_TRY(tx, Transaction::begin(h));
+  IPT_TRY(tx, Transaction::begin(db));
+  const Transaction& h = *tx;
   const auto t = now();
-  IPT_TRY(attempts, Query::prepare(h,
+  IPT_TRY(attempts, Statement::prepare(h,
       "UPDATE outbox_attempt SET outcome = 'interrupted', finished_at = ?, reply = ? WHERE outcome = 'sending'"));
-  attempts->text(1, iso_utc(t)).text(2,
+  attempts->bind(1, iso_utc(t)).bind(2,
       "envoi interrompu (arrêt du programme) : le serveur a pu recevoir le message ; il est renvoyé avec le même "
       "Message-ID");
   IPT_TRY_VOID(attempts->run());
-  IPT_TRY(messages, Query::prepare(h, "UPDATE outbox_message SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'"));
-  messages->integer(1, unix_seconds(t));
+  IPT_TRY(messages, Statement::prepare(h, "UPDATE outbox_message SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'"));
+  messages->bind(1, unix_seconds(t));
   IPT_TRY_VOID(messages->run());
-  const int recovered = sqlite3_changes(h);
+  const int recovered = db.changes();
   IPT_TRY_VOID(tx->commit());
   return recovered;
 }
 
 Result<bool> Outbox::Impl::claim(long long id) {
-  sqlite3* h = db.get();
-  IPT_TRY(tx, Transaction::begin(h));
+  IPT_TRY(tx, Transaction::begin(db));
+  const Transaction& h = *tx;
   const auto t = now();
-  IPT_TRY(update, Query::prepare(h,
+  IPT_TRY(update, Statement::prepare(h,
       "UPDATE outbox_message SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'"
       " AND next_attempt_at <= ?"));
-  update->integer(1, id).integer(2, unix_seconds(t));
+  update->bind(1, id).bind(2, unix_seconds(t));
   IPT_TRY_VOID(update->run());
-  if (sqlite3_changes(h) != 1) return false;
-  IPT_TRY(attempt, Query::prepare(h,
+  if (db.changes() != 1) return false;
+  IPT_TRY(attempt, Statement::prepare(h,
       "INSERT INTO outbox_attempt (message, n, started_at, outcome) "
       "SELECT id, attempts, ?, 'sending' FROM outbox_message WHERE id = ?"));
-  attempt->text(1, iso_utc(t)).integer(2, id);
+  attempt->bind(1, iso_utc(t)).bind(2, id);
   IPT_TRY_VOID(attempt->run());
   // Committed (synchronous=FULL) before the first byte leaves: after a crash, "sending"
   // tells the next pass that the server may have the message.
@@ -334,10 +316,10 @@ Result<bool> Outbox::Impl::claim(long long id) {
 
 Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, PassReport& report,
                                   const OutcomeRecorder& record) {
-  sqlite3* h = db.get();
-  IPT_TRY(tx, Transaction::begin(h));
-  IPT_TRY(current, Query::prepare(h, "SELECT attempts FROM outbox_message WHERE id = ?"));
-  current->integer(1, id);
+  IPT_TRY(tx, Transaction::begin(db));
+  const Transaction& h = *tx;
+  IPT_TRY(current, Statement::prepare(h, "SELECT attempts FROM outbox_message WHERE id = ?"));
+  current->bind(1, id);
   if (auto row = current->step(); !row || !*row) {
     return core::fail("file d’envoi : message n° " + std::to_string(id) + " disparu pendant l’envoi");
   }
@@ -375,16 +357,16 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
       }
       break;
   }
-  IPT_TRY(update, Query::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?"));
-  update->text(1, status).integer(2, next).text(3, reply).integer(4, id);
+  IPT_TRY(update, Statement::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?"));
+  update->bind(1, status).bind(2, next).bind(3, reply).bind(4, id);
   IPT_TRY_VOID(update->run());
-  IPT_TRY(attempt, Query::prepare(h,
+  IPT_TRY(attempt, Statement::prepare(h,
       "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?"));
-  attempt->text(1, iso_utc(t)).text(2, attempt_outcome).text(3, outcome.reply).integer(4, id).integer(5, attempts);
+  attempt->bind(1, iso_utc(t)).bind(2, attempt_outcome).bind(3, outcome.reply).bind(4, id).bind(5, attempts);
   IPT_TRY_VOID(attempt->run());
   if (record && (status == "sent" || status == "failed")) {
     IPT_TRY(entry, read_entry(id));
-    if (auto r = record(h, *entry); !r) return r;
+    if (auto r = record(*tx, *entry); !r) return r;
   }
   return tx->commit();
 }
@@ -399,9 +381,9 @@ Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder&
   // next pass, and a message retried in this pass is not taken twice.
   std::vector<long long> due;
   {
-    IPT_TRY(q, (Query::prepare(impl_->db.get(),
+    IPT_TRY(q, (Statement::prepare(impl_->db,
         "SELECT id FROM outbox_message WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id")));
-    q->integer(1, unix_seconds(impl_->now()));
+    q->bind(1, unix_seconds(impl_->now()));
     for (;;) {
       IPT_TRY(more, q->step());
       if (!*more) break;
@@ -430,12 +412,12 @@ Result<PassReport> Outbox::send_due(Transport& transport, const OutcomeRecorder&
 }
 
 Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dossier, std::optional<long long> id) const {
-  IPT_TRY(q, Query::prepare(db.get(),
+  IPT_TRY(q, Statement::prepare(db,
       "SELECT id, message_id, dossier, subject, recipients_to, recipients_cc, status, attempts, created_at,"
       " next_attempt_at, last_reply FROM outbox_message WHERE (?1 = '' OR dossier = ?1) AND (?2 = 0 OR id = ?2)"
       " ORDER BY id DESC"));
-  q->text(1, std::string(dossier));  // an empty view may have no data: it would bind NULL
-  q->integer(2, id.value_or(0));
+  q->bind(1, std::string(dossier));  // an empty view may have no data: it would bind NULL
+  q->bind(2, id.value_or(0));
   std::vector<OutboxEntry> out;
   for (;;) {
     IPT_TRY(more, q->step());

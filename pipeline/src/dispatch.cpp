@@ -3,33 +3,30 @@
 #include "ipt/mail/annexe4.hpp"
 #include "ipt/mail/outbox.hpp"
 
-
 namespace ipt::pipeline {
 
 CompletionHook annexe4_mail_hook(mail::MailConfig config) {
-  return [config = std::move(config)](sqlite3* db, const core::Dossier& dossier,
+  return [config = std::move(config)](core::Transaction& tx, const core::Dossier& dossier,
                                       const signing::Bytes& pdf) -> core::Result<void> {
-    if (auto ok = mail::create_outbox_schema(db); !ok) return ok;
+    if (auto ok = mail::create_outbox_schema(tx); !ok) return ok;
     mail::MailConfig for_dossier = config;
     if (for_dossier.pole_copy.empty()) for_dossier.pole_copy = dossier.coordonnateur.email;
     auto message = mail::make_annexe4_message(for_dossier, dossier.reference, std::string(pdf.begin(), pdf.end()));
     if (!message) return std::unexpected(message.error().with_context("courriel de l’Annexe 4"));
-    auto queued = mail::enqueue(db, *std::move(message), dossier.reference, std::chrono::system_clock::now());
+    auto queued = mail::enqueue(tx, *std::move(message), dossier.reference, std::chrono::system_clock::now());
     if (!queued) return std::unexpected(queued.error().with_context("file d’envoi"));
     return {};
   };
 }
 
-core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
-                                               const std::string& actor) {
-  (void)store;  // the outbox works on the same database file, through its own connection
+core::Result<mail::PassReport> send_and_record(mail::Outbox& outbox, mail::Transport& transport, const std::string& actor) {
   // Recorded in the transaction that marks the message sent or failed: a process killed at
   // any point leaves both or neither.
-  const auto record = [&](sqlite3* db, const mail::OutboxEntry& e) -> core::Result<void> {
+  const auto record = [&](core::Transaction& tx, const mail::OutboxEntry& e) -> core::Result<void> {
     const bool sent = e.status == mail::OutboxStatus::sent;
     const std::string action = !sent ? "mail.failed" : e.written_locally ? "mail.written" : "mail.sent";
     const std::string details = "Message-ID " + e.message_id + ", à " + e.recipients + (sent ? "" : ", réponse : " + e.last_reply);
-    return core::append_audit_in_transaction(db, std::chrono::system_clock::now(), actor, action, e.dossier, details);
+    return core::append_audit_in_transaction(tx, std::chrono::system_clock::now(), actor, action, e.dossier, details);
   };
   return outbox.send_due(transport, record);
 }

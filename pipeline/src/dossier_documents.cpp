@@ -309,9 +309,9 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
                               (outcome.complete ? ", signatures complètes" : "") + (outcome.extended ? ", prolongé en B-LTA" : "") +
                               " ; " + certificate_details(*signer) + " ; identité : " + identity.reason;
   const bool run_hook = outcome.complete && planned->document == core::Document::annexe_4 && on_complete;
-  auto recorded = store_.record_with(request.actor, "document.sign", request.reference, details, [&](sqlite3* db) -> core::Result<void> {
+  auto recorded = store_.record_with(request.actor, "document.sign", request.reference, details, [&](core::Transaction& tx) -> core::Result<void> {
     if (!run_hook) return {};
-    return on_complete(db, loaded->dossier, *signed_pdf);
+    return on_complete(tx, loaded->dossier, *signed_pdf);
   });
   if (!recorded) {
     fs::remove(pending, ec);

@@ -169,16 +169,40 @@ TEST(Store, ReportsAnUnusablePath) {
   EXPECT_NE(store.error().message.find("pas-un-fichier.sqlite"), std::string::npos) << store.error().message;
 }
 
-TEST(Store, RefusesAnUnknownSchemaVersion) {
+TEST(Store, RefusesTablesOfALaterVersion) {
   test::TempDir dir;
   const auto path = dir / "x.sqlite";
+  ASSERT_TRUE(Store::open(path));
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "PRAGMA user_version = 42", nullptr, nullptr, nullptr);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 42 WHERE component = 'store'", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   const auto store = Store::open(path);
   ASSERT_FALSE(store);
-  EXPECT_NE(store.error().message.find("version de schéma 42"), std::string::npos);
+  EXPECT_TRUE(store.error().is(Category::refused));
+  EXPECT_NE(store.error().message.find("« store » en version 42"), std::string::npos) << store.error().message;
+}
+
+// A database from before schema_version (the store's version in SQLite's user_version only)
+// opens with its dossiers and audit trail, and is recorded as the store's version 1.
+TEST(Store, OpensADatabaseFromBeforeSchemaVersions) {
+  test::TempDir dir;
+  const auto path = dir / "x.sqlite";
+  {
+    auto store = Store::open(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->record("test", "essai", "PT-1", "avant"));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE schema_version; PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = Store::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(store->audit_entries()->size(), 1u);
+  EXPECT_TRUE(store->verify_audit()->intact);
+  auto reopened = Database::open(path);
+  EXPECT_EQ(*schema_version(*reopened, "store"), 1);
 }
 
 }  // namespace

@@ -39,18 +39,20 @@ TEST(EnqueueAnnexe4, QueuesInTheCallersTransaction) {
   test::TempDir dir;
   auto outbox = Outbox::open(dir / "ipt.sqlite");
   ASSERT_TRUE(outbox);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir / "ipt.sqlite").c_str(), &db), SQLITE_OK);
+  auto db = core::Database::open(dir / "ipt.sqlite");
+  ASSERT_TRUE(db);
   MailConfig c;
   c.sender = "coordination@pole-liege.example.be";
   const auto now = std::chrono::system_clock::now();
-  for (const char* end : {"ROLLBACK", "COMMIT"}) {
-    ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-    auto queued = enqueue_annexe4(db, c, "PT-LIEGE-2026-0002", "%PDF-signed", now);
+  for (const bool commit : {false, true}) {
+    auto tx = core::Transaction::begin(*db);
+    ASSERT_TRUE(tx);
+    auto queued = enqueue_annexe4(*tx, c, "PT-LIEGE-2026-0002", "%PDF-signed", now);
     ASSERT_TRUE(queued) << queued.error().message;
-    ASSERT_EQ(sqlite3_exec(db, end, nullptr, nullptr, nullptr), SQLITE_OK);
+    if (commit) {
+      ASSERT_TRUE(tx->commit());
+    }
   }
-  sqlite3_close(db);
   ASSERT_TRUE(outbox->enqueue(*make_annexe4_message(c, "PT-NAMUR-2026-0021", "%PDF"), "PT-NAMUR-2026-0021"));
   const auto mine = outbox->list("PT-LIEGE-2026-0002");
   ASSERT_TRUE(mine);
@@ -60,11 +62,9 @@ TEST(EnqueueAnnexe4, QueuesInTheCallersTransaction) {
   EXPECT_EQ(outbox->list()->size(), 2u);
 
   MailConfig no_sender;
-  ASSERT_EQ(sqlite3_open((dir / "ipt.sqlite").c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  auto refused = enqueue_annexe4(db, no_sender, "PT-1", "%PDF", now);
-  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
+  auto tx = core::Transaction::begin(*db);
+  ASSERT_TRUE(tx);
+  auto refused = enqueue_annexe4(*tx, no_sender, "PT-1", "%PDF", now);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("envoi de l’Annexe 4 du dossier PT-1"), std::string::npos);
 }

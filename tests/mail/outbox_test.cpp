@@ -14,12 +14,6 @@ using namespace std::chrono_literals;
 using test::SmtpServerOptions;
 using test::SmtpTestServer;
 
-struct Db {
-  sqlite3* db = nullptr;
-  explicit Db(const std::filesystem::path& p) { sqlite3_open(p.c_str(), &db); }
-  ~Db() { sqlite3_close(db); }
-  void exec(const char* sql) { ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db); }
-};
 
 MailConfig file_config() {
   MailConfig c;
@@ -33,23 +27,27 @@ TEST(Enqueue, BelongsToTheCallersTransaction) {
   const auto path = dir / "ipt.sqlite";
   auto outbox = Outbox::open(path);
   ASSERT_TRUE(outbox) << outbox.error().message;
-  Db db(path);
-  db.exec("CREATE TABLE annexe_state (reference TEXT, state TEXT)");
+  auto db = core::Database::open(path);
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE(db->execute("CREATE TABLE annexe_state (reference TEXT, state TEXT)"));
   auto message = make_annexe4_message(file_config(), "PT-LIEGE-2026-0002", "%PDF");
   ASSERT_TRUE(message);
 
   // The state change fails after the message was queued: neither is stored.
-  db.exec("BEGIN IMMEDIATE");
-  db.exec("INSERT INTO annexe_state VALUES ('PT-LIEGE-2026-0002', 'signed')");
-  ASSERT_TRUE(enqueue(db.db, *message, "PT-LIEGE-2026-0002", std::chrono::system_clock::now()));
-  db.exec("ROLLBACK");
+  {
+    auto tx = core::Transaction::begin(*db);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(db->execute("INSERT INTO annexe_state VALUES ('PT-LIEGE-2026-0002', 'signed')"));
+    ASSERT_TRUE(enqueue(*tx, *message, "PT-LIEGE-2026-0002", std::chrono::system_clock::now()));
+  }  // no commit: rolled back
   EXPECT_TRUE(outbox->list()->empty());
 
-  db.exec("BEGIN IMMEDIATE");
-  db.exec("INSERT INTO annexe_state VALUES ('PT-LIEGE-2026-0002', 'signed')");
-  auto queued = enqueue(db.db, *message, "PT-LIEGE-2026-0002", std::chrono::system_clock::now());
+  auto tx = core::Transaction::begin(*db);
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE(db->execute("INSERT INTO annexe_state VALUES ('PT-LIEGE-2026-0002', 'signed')"));
+  auto queued = enqueue(*tx, *message, "PT-LIEGE-2026-0002", std::chrono::system_clock::now());
   ASSERT_TRUE(queued) << queued.error().message;
-  db.exec("COMMIT");
+  ASSERT_TRUE(tx->commit());
   const auto entries = outbox->list();
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].status, OutboxStatus::queued);
@@ -57,15 +55,20 @@ TEST(Enqueue, BelongsToTheCallersTransaction) {
   EXPECT_EQ((*entries)[0].dossier, "PT-LIEGE-2026-0002");
 }
 
-TEST(Enqueue, RefusesAConnectionOutsideATransaction) {
+// The outbox's tables are versioned with the store's, in the database's schema_version.
+TEST(Outbox, TablesAreUnderTheDatabasesSchemaVersions) {
   test::TempDir dir;
   const auto path = dir / "ipt.sqlite";
   ASSERT_TRUE(Outbox::open(path));
-  Db db(path);
-  auto message = make_annexe4_message(file_config(), "PT-1", "%PDF");
-  auto r = enqueue(db.db, *message, "PT-1", std::chrono::system_clock::now());
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("hors transaction"), std::string::npos);
+  {
+    auto db = core::Database::open(path);
+    ASSERT_TRUE(db);
+    EXPECT_EQ(*core::schema_version(*db, "outbox"), 1);
+    ASSERT_TRUE(db->execute("UPDATE schema_version SET version = 9 WHERE component = 'outbox'"));
+  }
+  const auto later = Outbox::open(path);
+  ASSERT_FALSE(later);
+  EXPECT_NE(later.error().message.find("« outbox » en version 9"), std::string::npos) << later.error().message;
 }
 
 TEST(Outbox, CreatesTheDatabaseOwnerOnly) {

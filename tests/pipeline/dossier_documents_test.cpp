@@ -3,7 +3,6 @@
 #include "ipt/pipeline/dossier_documents.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "fixture.hpp"
 #include "ipt/core/dossier_reader.hpp"
@@ -50,7 +49,7 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   EXPECT_NE(stranger.error().message.find("n’est pas prévu par le plan"), std::string::npos) << stranger.error().message;
 
   int hook_calls = 0;
-  CompletionHook hook = [&](sqlite3*, const core::Dossier& dossier, const signing::Bytes& pdf) -> core::Result<void> {
+  CompletionHook hook = [&](core::Transaction&, const core::Dossier& dossier, const signing::Bytes& pdf) -> core::Result<void> {
     ++hook_calls;
     EXPECT_EQ(dossier.reference, "PT-LIEGE-2026-0002");
     EXPECT_GT(pdf.size(), 100000u);
@@ -106,7 +105,7 @@ TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   const auto before = signing::read_file(path);
   const auto entries_before = store_->audit_entries()->size();
   // The last signature's consequence cannot be stored: the signature is not recorded either.
-  auto outcome = sign("sig_responsable", "responsable", [](sqlite3*, const core::Dossier&, const signing::Bytes&) {
+  auto outcome = sign("sig_responsable", "responsable", [](core::Transaction&, const core::Dossier&, const signing::Bytes&) {
     return core::Result<void>(core::fail("file d’envoi indisponible"));
   });
   ASSERT_FALSE(outcome);

@@ -16,10 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ipt/core/database.hpp"
 #include "ipt/core/dossier.hpp"
 #include "ipt/core/result.hpp"
-
-struct sqlite3;
 
 namespace ipt::core {
 
@@ -103,7 +102,7 @@ class Store {
   // both are stored or neither (e.g. a signature recorded and the mail it causes queued).
   // `change` runs first; its failure rolls everything back.
   Result<void> record_with(const std::string& actor, const std::string& action, const std::string& dossier,
-                           const std::string& details, const std::function<Result<void>(sqlite3*)>& change);
+                           const std::string& details, const std::function<Result<void>(Transaction&)>& change);
 
   // The folder beside the database where dossiers' documents are kept.
   std::filesystem::path data_folder() const;
@@ -114,11 +113,10 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
-// Appends one audit entry on a connection to the store's database that is inside a
-// transaction (BEGIN IMMEDIATE) its caller opened: for a change made through another
-// library's connection to the same file (the outbox marking a message sent), so that the
-// change and its audit entry commit together. Fails, writing nothing, outside a transaction.
-Result<void> append_audit_in_transaction(sqlite3* db_in_transaction, std::chrono::system_clock::time_point at,
+// Appends one audit entry inside a transaction its caller opened on another connection to
+// the store's database (the outbox marking a message sent), so that the change and its
+// audit entry commit together.
+Result<void> append_audit_in_transaction(Transaction& tx, std::chrono::system_clock::time_point at,
                                          const std::string& actor, const std::string& action,
                                          const std::string& dossier, const std::string& details);
 

@@ -2,8 +2,6 @@
 // The message that carries a signed Annexe 4 (bilan d'intégration) to the Administration:
 // French subject and body naming the dossier reference only (never the pupil), the PDF
 // attached under a plain file name.
-#include <sqlite3.h>
-
 #include <chrono>
 #include <string>
 
@@ -19,10 +17,9 @@ namespace ipt::mail {
 Result<MailMessage> make_annexe4_message(const MailConfig& config, const std::string& dossier_reference,
                                          std::string pdf_bytes);
 
-// Builds that message and queues it inside the caller's open transaction on
-// `db_in_transaction` (see enqueue()): the body of a completion hook that runs when the last
+// Builds that message and queues it inside the caller's open transaction (see enqueue()): the body of a completion hook that runs when the last
 // signature of an Annexe 4 is recorded, so that "signed" and "queued" commit together.
-Result<QueuedMessage> enqueue_annexe4(sqlite3* db_in_transaction, const MailConfig& config,
+Result<QueuedMessage> enqueue_annexe4(core::Transaction& tx, const MailConfig& config,
                                       const std::string& dossier_reference, std::string signed_pdf,
                                       std::chrono::system_clock::time_point now);
 

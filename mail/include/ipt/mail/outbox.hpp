@@ -5,10 +5,9 @@
 // Queuing belongs to the state change that causes it: enqueue() writes into the caller's
 // open transaction, so the message is stored if and only if that change commits.
 //
-//   sqlite3* db = ...;                      // BEGIN IMMEDIATE already done by the caller
-//   ... record that Annexe 4 is signed ...
-//   auto queued = mail::enqueue(db, std::move(message), "PT-LIEGE-2026-0002", now);
-//   ... COMMIT (or ROLLBACK: then nothing is queued either)
+//   store.record_with(actor, "document.sign", reference, details, [&](core::Transaction& tx) {
+//     return mail::enqueue(tx, std::move(message), "PT-LIEGE-2026-0002", now);
+//   });                                     // both commit, or neither is stored
 //
 // A worker (Outbox::send_due) then moves each message through
 //   queued → sending → sent | queued (temporary failure, next attempt later) | failed
@@ -20,8 +19,6 @@
 //
 // Only one worker runs at a time per database: send_due takes an exclusive lock on
 // "<database>.outbox-lock" (flock, released by the kernel if the process dies).
-#include <sqlite3.h>
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -30,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "ipt/core/database.hpp"
 #include "ipt/core/result.hpp"
 #include "ipt/core/store.hpp"
 #include "ipt/mail/message.hpp"
@@ -48,14 +46,14 @@ struct QueuedMessage {
   std::string message_id;
 };
 
-// Creates the outbox tables when absent (idempotent; fine inside a transaction).
-Result<void> create_outbox_schema(sqlite3* db);
+// Creates the outbox tables, or brings them to this version's schema (component "outbox" of
+// the database's schema versions). Idempotent.
+Result<void> create_outbox_schema(core::Transaction& tx);
 
-// Queues `message` inside the caller's transaction on `db_in_transaction` (fails, writing
-// nothing, when that connection is not inside one). Validates the message, gives it its
+// Queues `message` inside the caller's transaction. Validates the message, gives it its
 // Message-ID and Date (assign_identity) and stores it whole, attachments included, so the
 // sending needs nothing else. `dossier` is the dossier reference (never a pupil's name).
-Result<QueuedMessage> enqueue(sqlite3* db_in_transaction, MailMessage message,
+Result<QueuedMessage> enqueue(core::Transaction& tx, MailMessage message,
                               const std::string& dossier, std::chrono::system_clock::time_point now);
 
 struct OutboxAttempt {
@@ -86,7 +84,7 @@ std::string_view state_fr(const OutboxEntry& entry);
 
 // Runs inside the transaction that marks a message sent or failed, on the outbox's own
 // connection (e.g. to append the outcome to the audit trail): both commit, or neither.
-using OutcomeRecorder = std::function<Result<void>(sqlite3* db_in_transaction, const OutboxEntry& entry)>;
+using OutcomeRecorder = std::function<Result<void>(core::Transaction& tx, const OutboxEntry& entry)>;
 
 struct RetryPolicy {
   std::chrono::seconds initial{60};  // after the first temporary failure; doubles each time

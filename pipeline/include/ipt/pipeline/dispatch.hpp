@@ -19,12 +19,11 @@ namespace ipt::pipeline {
 CompletionHook annexe4_mail_hook(mail::MailConfig config);
 
 // One outbox pass (mail::Outbox::send_due) that also writes each message's outcome to the
-// audit trail — "mail.sent" (a server accepted it), "mail.written" (an .eml in the local
+// audit trail of the outbox's database — "mail.sent" (a server accepted it), "mail.written" (an .eml in the local
 // folder), "mail.failed" — with the dossier reference, Message-ID and recipients (never a
 // pupil's name), in the same transaction that marks the message: nothing is lost when the
 // process dies.
-core::Result<mail::PassReport> send_and_record(core::Store& store, mail::Outbox& outbox, mail::Transport& transport,
-                                               const std::string& actor);
+core::Result<mail::PassReport> send_and_record(mail::Outbox& outbox, mail::Transport& transport, const std::string& actor);
 
 // The messages the outbox of `database` holds about a dossier, with their state.
 std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database, const std::string& reference);

@@ -50,7 +50,7 @@ struct StoredDocument {
 
 // Runs inside the transaction that records a completed Annexe 4's last signature.
 using CompletionHook =
-    std::function<core::Result<void>(sqlite3* db, const core::Dossier& dossier, const signing::Bytes& signed_pdf)>;
+    std::function<core::Result<void>(core::Transaction& tx, const core::Dossier& dossier, const signing::Bytes& signed_pdf)>;
 
 struct SignRequest {
   std::string reference;

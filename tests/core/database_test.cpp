@@ -1,0 +1,113 @@
+// The project's SQLite layer: transactions that roll back unless committed, BLOBs kept byte
+// for byte, and per-component schema versions brought forward in order.
+#include "ipt/core/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
+
+namespace ipt::core {
+namespace {
+
+Result<std::vector<std::string>> column(const Database& db, const char* sql) {
+  IPT_TRY(q, Statement::prepare(db, sql));
+  std::vector<std::string> out;
+  for (;;) {
+    IPT_TRY(row, q->step());
+    if (!*row) return out;
+    out.push_back(q->text(0));
+  }
+}
+
+TEST(Database, CreatesItsFolderAndFileForTheOwnerOnly) {
+  test::TempDir dir;
+  const auto path = dir / "sous-dossier" / "ipt.sqlite";
+  ASSERT_TRUE(Database::open(path));
+  EXPECT_EQ(std::filesystem::status(path).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(std::filesystem::status(path.parent_path()).permissions(), std::filesystem::perms::owner_all);
+}
+
+TEST(Database, ATransactionRollsBackUnlessCommitted) {
+  test::TempDir dir;
+  auto db = Database::open(dir / "t.sqlite");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->execute("CREATE TABLE t (v TEXT)"));
+  {
+    auto tx = Transaction::begin(*db);
+    ASSERT_TRUE(tx);
+    auto q = Statement::prepare(*tx, "INSERT INTO t VALUES (?)");
+    ASSERT_TRUE(q);
+    ASSERT_TRUE(q->bind(1, "abandonné").run());
+  }
+  {
+    auto tx = Transaction::begin(*db);
+    auto q = Statement::prepare(*tx, "INSERT INTO t VALUES (?)");
+    ASSERT_TRUE(q->bind(1, "gardé").run());
+    ASSERT_TRUE(tx->commit());
+  }
+  EXPECT_EQ(*column(*db, "SELECT v FROM t"), std::vector<std::string>{"gardé"});
+}
+
+TEST(Database, KeepsBlobsByteForByte) {
+  test::TempDir dir;
+  auto db = Database::open(dir / "t.sqlite");
+  ASSERT_TRUE(db->execute("CREATE TABLE b (bytes BLOB)"));
+  const std::string bytes("%PDF\0\xff\n\0fin", 11);
+  auto insert = Statement::prepare(*db, "INSERT INTO b VALUES (?)");
+  ASSERT_TRUE(insert->bind_blob(1, bytes).run());
+  auto read = Statement::prepare(*db, "SELECT bytes FROM b");
+  ASSERT_TRUE(*read->step());
+  EXPECT_EQ(read->text(0), bytes);
+}
+
+TEST(Database, AnSqlErrorCarriesSqlitesReason) {
+  test::TempDir dir;
+  auto db = Database::open(dir / "t.sqlite");
+  const auto q = Statement::prepare(*db, "SELECT * FROM absente");
+  ASSERT_FALSE(q);
+  EXPECT_NE(q.error().message.find("no such table: absente"), std::string::npos) << q.error().message;
+}
+
+constexpr Migration steps[] = {
+    {1, "CREATE TABLE a (x TEXT)"},
+    {2, "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE b (z TEXT)"},
+};
+
+TEST(Migrate, TakesEachComponentFromItsVersionToTheLast) {
+  test::TempDir dir;
+  auto db = Database::open(dir / "t.sqlite");
+  {
+    auto tx = Transaction::begin(*db);
+    ASSERT_TRUE(migrate(*tx, "essai", std::span(steps).first(1)));
+    ASSERT_TRUE(tx->commit());
+  }
+  EXPECT_EQ(*schema_version(*db, "essai"), 1);
+  EXPECT_EQ(*schema_version(*db, "autre"), 0);
+  for (int run = 0; run < 2; ++run) {  // the second run finds nothing to do
+    auto tx = Transaction::begin(*db);
+    auto r = migrate(*tx, "essai", steps);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(tx->commit());
+  }
+  EXPECT_EQ(*schema_version(*db, "essai"), 2);
+  EXPECT_TRUE(db->execute("INSERT INTO a (x, y) VALUES ('1', '2'); INSERT INTO b VALUES ('3')"));
+}
+
+TEST(Migrate, RefusesALaterVersionAndChangesNothing) {
+  test::TempDir dir;
+  auto db = Database::open(dir / "t.sqlite");
+  {
+    auto tx = Transaction::begin(*db);
+    ASSERT_TRUE(migrate(*tx, "essai", steps));
+    ASSERT_TRUE(tx->commit());
+  }
+  auto tx = Transaction::begin(*db);
+  const auto r = migrate(*tx, "essai", std::span(steps).first(1));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().is(Category::refused));
+  EXPECT_NE(r.error().message.find("« essai » en version 2"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace ipt::core
