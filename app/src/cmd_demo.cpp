@@ -78,14 +78,18 @@ core::Result<void> produce_documents(const core::Dossier& dossier, const core::P
 // Files a dossier and checks the archive.
 core::Result<void> file_dossier(const std::string& reference, core::Store& store, pipeline::DossierDocuments& documents,
                                 const DemoSigning& signer, const fs::path& dir, Io& io) {
+  IPT_TRY(seal_key, signer.open_seal());
+  signing::HttpTimestampClient tsa(signer.timestamp_url());
   auto archived = pipeline::archive_dossier(store, documents, reference, dir / "archives", signer.trust(),
-                                            pipeline::dispatches_of(store.path(), reference), core::current_actor());
+                                            pipeline::dispatches_of(store.path(), reference),
+                                            pipeline::ArchiveSeal{seal_key->get(), &tsa}, core::current_actor());
   if (!archived) return std::unexpected(archived.error().with_context("archivage"));
-  auto check = pipeline::verify_archive(archived->folder, signer.trust());
+  const auto seals = signer.seals();
+  auto check = pipeline::verify_archive(archived->folder, signer.trust(), true, seals);
   if (!check) return std::unexpected(check.error().with_context("vérification de l’archive"));
   if (!check->ok) return core::fail("archive " + archived->folder.string() + " : " + check->problems.front());
   io.out << "  " << reference << " : " << archived->folder.string() << " (" << archived->files
-         << " fichiers), vérifiée : intacte\n";
+         << " fichiers), scellée par le pôle (B-LTA), vérifiée : intacte\n";
   return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
+#include "ipt/signing/certificates.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 
@@ -27,6 +28,15 @@ localpki::Role pki_role(core::Role role) {
 // real deployment would keep it (never on a command line).
 constexpr const char* demo_password = "démonstration";
 
+constexpr const char* seal_id = "cachet-pole";
+
+localpki::NamedSigner demo_seal() {
+  localpki::Person seal;
+  seal.common_name = "Cachet du pôle territorial (démonstration)";
+  seal.organisation = "Pôle territorial (démonstration)";
+  return {seal_id, localpki::Role::pole, seal};
+}
+
 }  // namespace
 
 struct DemoSigning::Impl {
@@ -46,6 +56,7 @@ core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesys
   for (const auto& d : dossiers) {
     for (auto& named : localpki::named_signers_of(d)) recipe.people.push_back(std::move(named));
   }
+  recipe.people.push_back(demo_seal());
   std::optional<localpki::Pki> saved;
   if (std::filesystem::exists(impl->pki_dir / "manifest.txt")) {
     auto pki = localpki::Pki::load(impl->pki_dir);
@@ -107,6 +118,18 @@ core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& docume
 }
 
 std::vector<signing::Bytes> DemoSigning::trust() const { return {impl_->services->pki().root().certificate_der()}; }
+
+core::Result<std::unique_ptr<signing::KeySource>> DemoSigning::open_seal() const {
+  return signing::load_pkcs12(impl_->pki_dir / (std::string(seal_id) + ".p12"), demo_password);
+}
+
+std::vector<pipeline::ConfiguredSeal> DemoSigning::seals() const {
+  const auto* seal = impl_->services->pki().find(seal_id);
+  if (!seal) return {};
+  auto identity = signing::describe_certificate(seal->certificate_der());
+  if (!identity) return {};
+  return {{core::Role::pole, identity->sha256, std::nullopt}};
+}
 
 std::string DemoSigning::timestamp_url() const { return impl_->services->timestamps().url(); }
 const std::filesystem::path& DemoSigning::root_certificate() const { return impl_->root_pem; }

@@ -12,6 +12,7 @@
 #include "ipt/core/result.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/signing/key_source.hpp"
 #include "ipt/signing/verifier.hpp"
 
 namespace ipt::app {
@@ -30,6 +31,11 @@ class DemoSigning {
   core::Result<void> sign_document(pipeline::DossierDocuments& documents, const core::Dossier& dossier,
                                    const core::DocumentPlan& document, const pipeline::CompletionHook& on_complete) const;
   std::vector<signing::Bytes> trust() const;
+
+  // The pole's seal, which seals the archives: a certificate of its own ("Cachet du pôle
+  // territorial (démonstration)"), accepted for the pole as seal.pole would configure it.
+  core::Result<std::unique_ptr<signing::KeySource>> open_seal() const;
+  std::vector<pipeline::ConfiguredSeal> seals() const;
 
   std::string timestamp_url() const;
   const std::filesystem::path& root_certificate() const;

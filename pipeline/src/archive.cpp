@@ -1,4 +1,6 @@
 #include "ipt/pipeline/archive.hpp"
+
+#include "archive_seal.hpp"
 #include "ipt/core/files.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,8 @@ using nlohmann::json;
 namespace {
 
 constexpr int max_signatures = 16, max_dispatches = 4, max_files = 24;
+constexpr const char* archive_format = "ipt-archive-2";  // 2: the certificate is sealed and outside the manifest
+constexpr const char* certificate_file = "certificat-achevement.pdf";
 
 std::string now_utc(const char* format) { return core::format_utc(std::chrono::system_clock::now(), format); }
 
@@ -36,7 +40,10 @@ std::string grouped(const std::string& hex) {
 
 core::DossierFields certificate_fields() {
   core::DossierFields f;
-  for (const char* key : {"archive.reference", "archive.version", "archive.date", "archive.procedure", "envois.aucun"}) f[key] = "";
+  for (const char* key : {"archive.reference", "archive.version", "archive.date", "archive.procedure", "archive.manifeste",
+                          "envois.aucun"}) {
+    f[key] = "";
+  }
   for (int i = 0; i < max_signatures; ++i) {
     for (const char* k : {"document", "champ", "signataire", "date", "verification"}) f["signatures." + std::to_string(i) + "." + k] = "";
   }
@@ -76,7 +83,8 @@ std::string place_name(core::Lieu l) {
 core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDocuments& documents,
                                              const std::string& reference, const fs::path& out,
                                              const std::vector<signing::Bytes>& trust,
-                                             const std::vector<DispatchRecord>& dispatches, const std::string& actor) {
+                                             const std::vector<DispatchRecord>& dispatches, const ArchiveSeal& seal,
+                                             const std::string& actor) {
   IPT_TRY(stored, store.find_dossier(reference));
   if (!*stored) return core::fail("dossier « " + reference + " » inconnu");
   auto dossier = core::parse_dossier((*stored)->xml, reference);
@@ -160,24 +168,30 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     fields[row + "nom"] = files[i].relative;
     fields[row + "sha256"] = grouped(core::sha256_hex(signing::as_text(files[i].bytes)));
   }
+  // The manifest lists every file but itself and the certificate, which seals it.
+  json manifest_files = json::array();
+  for (const auto& f : files) {
+    manifest_files.push_back({{"fichier", f.relative}, {"octets", f.bytes.size()}, {"sha256", core::sha256_hex(signing::as_text(f.bytes))}});
+  }
+  const json manifest{{"format", archive_format},
+                      {"reference", reference},
+                      {"version", version},
+                      {"date", now_utc("%Y-%m-%dT%H:%M:%SZ")},
+                      {"version_dossier", (*stored)->version},
+                      {"certificat", certificate_file},
+                      {"fichiers", manifest_files}};
+  const std::string manifest_text = manifest.dump(2);
+  const std::string manifest_sha256 = core::sha256_hex(manifest_text);
+  fields["archive.manifeste"] = grouped(manifest_sha256);
+
   auto renderer = certificate_renderer();
   if (!renderer) return std::unexpected(renderer.error().with_context("certificat d’achèvement"));
   const auto* definition = renderer->templates().find("certificat-achevement");
   if (!definition) return core::fail("certificat d’achèvement : définition absente");
   auto certificate = renderer->render(*definition, fields);
   if (!certificate) return std::unexpected(certificate.error().with_context("certificat d’achèvement"));
-  files.push_back({"certificat-achevement.pdf", signing::Bytes(certificate->begin(), certificate->end())});
-
-  json manifest_files = json::array();
-  for (const auto& f : files) {
-    manifest_files.push_back({{"fichier", f.relative}, {"octets", f.bytes.size()}, {"sha256", core::sha256_hex(signing::as_text(f.bytes))}});
-  }
-  const json manifest{{"format", "ipt-archive-1"},
-                      {"reference", reference},
-                      {"version", version},
-                      {"date", now_utc("%Y-%m-%dT%H:%M:%SZ")},
-                      {"version_dossier", (*stored)->version},
-                      {"fichiers", manifest_files}};
+  IPT_TRY(sealed, detail::seal_certificate(signing::Bytes(certificate->begin(), certificate->end()), seal, trust));
+  files.push_back({certificate_file, *std::move(sealed)});
 
   // Written under a temporary name, then renamed: a version is complete or absent.
   const fs::path temp = base / (".v" + std::to_string(version) + ".en-cours");
@@ -188,14 +202,14 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     if (ec) return core::fail((temp / f.relative).parent_path().string() + " : création impossible (" + ec.message() + ")");
     IPT_TRY_VOID(signing::write_file_atomically(temp / f.relative, f.bytes));
   }
-  if (auto ok = signing::write_file_atomically(temp / "manifest.json", signing::to_bytes(manifest.dump(2))); !ok) {
+  if (auto ok = signing::write_file_atomically(temp / "manifest.json", signing::to_bytes(manifest_text)); !ok) {
     return std::unexpected(ok.error());
   }
   const fs::path final_folder = base / ("v" + std::to_string(version));
   fs::rename(temp, final_folder, ec);
   if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l’archive (" + ec.message() + ")");
   if (auto ok = store.record(actor, "dossier.archive", reference,
-                             "version " + std::to_string(version) + ", manifeste sha256 " + core::sha256_hex(manifest.dump(2)));
+                             "version " + std::to_string(version) + ", manifeste sha256 " + manifest_sha256 + ", scellé");
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -203,18 +217,36 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
 }
 
 core::Result<ArchiveCheck> verify_archive(const fs::path& folder, const std::vector<signing::Bytes>& trust,
-                                          bool online_revocation) {
+                                          bool online_revocation, std::span<const ConfiguredSeal> seals) {
   auto manifest_bytes = signing::read_file(folder / "manifest.json", 16u << 20);
   if (!manifest_bytes) return core::fail(folder.string() + " : manifest.json absent ou illisible : ce n’est pas une archive");
   json manifest;
   try {
     manifest = json::parse(signing::as_text(*manifest_bytes));
-    if (manifest.at("format") != "ipt-archive-1") return core::fail(folder.string() + " : format d’archive inconnu");
+    if (manifest.at("format") == "ipt-archive-1") {
+      return core::fail(core::Category::integrity, folder.string() +
+                        " : archive au format ipt-archive-1, sans cachet : son intégrité ne peut pas être établie "
+                        "(classez le dossier à nouveau : ipt archive)");
+    }
+    if (manifest.at("format") != archive_format) return core::fail(folder.string() + " : format d’archive inconnu");
   } catch (const json::exception&) {
     return core::fail(folder.string() + "/manifest.json : illisible");
   }
   ArchiveCheck check;
-  std::set<std::string> listed{"manifest.json"};
+  // The seal first: it is what makes the manifest's hashes worth checking.
+  {
+    auto certificate = signing::read_file(folder / certificate_file, 64u << 20);
+    if (!certificate) {
+      check.problems.push_back(std::string(certificate_file) + " : manquant : l’archive n’est pas scellée");
+    } else {
+      auto seal = detail::check_seal(*certificate, core::sha256_hex(signing::as_text(*manifest_bytes)), trust,
+                                     online_revocation, seals);
+      check.sealed = seal.ok;
+      check.sealed_by = seal.sealed_by;
+      check.problems.insert(check.problems.end(), seal.problems.begin(), seal.problems.end());
+    }
+  }
+  std::set<std::string> listed{"manifest.json", certificate_file};
   try {
     for (const auto& entry : manifest.at("fichiers")) {
       const std::string relative = entry.at("fichier");

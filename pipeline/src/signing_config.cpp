@@ -32,7 +32,77 @@ std::optional<core::Role> role_named(std::string_view code) {
   return std::nullopt;
 }
 
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return std::string(text);
+}
+
+// "p12 FILE ; password-file=F" or "pkcs11 MODULE ; token=T ; key=K ; pin-env=V".
+std::optional<signing::KeyDescription> parse_seal_key(const std::string& value, const std::filesystem::path& base_folder,
+                                                      std::string& problem) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const auto semicolon = value.find(';', start);
+    parts.push_back(trimmed(std::string_view(value).substr(start, semicolon == std::string::npos ? std::string::npos : semicolon - start)));
+    if (semicolon == std::string::npos) break;
+    start = semicolon + 1;
+  }
+  const auto space = parts[0].find(' ');
+  const std::string kind = parts[0].substr(0, space);
+  auto path_of = [&](std::string text) {
+    std::filesystem::path p(std::move(text));
+    return p.is_relative() ? base_folder / p : p;
+  };
+  const std::filesystem::path file = space == std::string::npos ? std::filesystem::path() : path_of(trimmed(parts[0].substr(space + 1)));
+  if ((kind != "p12" && kind != "pkcs11") || file.empty()) {
+    problem = "« p12 FICHIER ; password-file=FICHIER » ou « pkcs11 MODULE ; token=LIBELLÉ ; key=LIBELLÉ ; pin-file=FICHIER » attendu";
+    return std::nullopt;
+  }
+  std::optional<signing::SecretSource> secret;
+  std::string token, key;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const auto equals = parts[i].find('=');
+    const std::string name = trimmed(parts[i].substr(0, equals));
+    const std::string v = equals == std::string::npos ? "" : trimmed(parts[i].substr(equals + 1));
+    if (v.empty()) {
+      problem = "option « " + parts[i] + " » sans valeur";
+      return std::nullopt;
+    }
+    const bool secret_option = name == "password-file" || name == "pin-file" || name == "password-env" || name == "pin-env";
+    if (secret_option && secret) {
+      problem = "un seul secret : password-file, password-env, pin-file ou pin-env";
+      return std::nullopt;
+    }
+    if (name == "password-file" || name == "pin-file") secret = signing::SecretSource::from_file(path_of(v).string());
+    else if (name == "password-env" || name == "pin-env") secret = signing::SecretSource::from_environment(v);
+    else if (name == "token" && kind == "pkcs11") token = v;
+    else if (name == "key" && kind == "pkcs11") key = v;
+    else {
+      problem = "option inconnue « " + name + " »";
+      return std::nullopt;
+    }
+  }
+  if (!secret) {
+    problem = "le secret manque (password-file=FICHIER ou password-env=VARIABLE ; pin-file ou pin-env pour un jeton)";
+    return std::nullopt;
+  }
+  if (kind == "p12") return signing::Pkcs12Key{file, *secret};
+  if (token.empty()) {
+    problem = "token=LIBELLÉ manque (le jeton PKCS#11 est désigné par son libellé)";
+    return std::nullopt;
+  }
+  return signing::Pkcs11Key{{file, token, key}, *secret};
+}
+
 }  // namespace
+
+const SealKey* SigningConfig::seal_key(core::Role role) const {
+  for (const auto& k : seal_keys) {
+    if (k.role == role) return &k;
+  }
+  return nullptr;
+}
 
 std::vector<signing::Bytes> SigningConfig::trust_anchors() const {
   std::vector<signing::Bytes> out;
@@ -80,6 +150,18 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
     } else if (e.key == "level") {
       if (const auto level = signing::parse_level(e.value)) config.level = *level;
       else problems.push_back(where + "niveau inconnu « " + e.value + " » (B-B, B-T, B-LT ou B-LTA)");
+    } else if (e.key.starts_with("seal_key.")) {
+      const auto role = role_named(e.key.substr(9));
+      std::string problem;
+      if (!role) {
+        problems.push_back(where + "rôle inconnu (seal_key.pole, seal_key.ecole-ordinaire ou seal_key.cpms)");
+      } else if (config.seal_key(*role)) {
+        problems.push_back(where + "clé de cachet déjà donnée pour ce rôle");
+      } else if (auto key = parse_seal_key(e.value, base_folder, problem)) {
+        config.seal_keys.push_back({*role, *std::move(key)});
+      } else {
+        problems.push_back(where + problem);
+      }
     } else if (e.key.starts_with("seal.")) {
       const auto role = role_named(e.key.substr(5));
       std::istringstream words(e.value);
@@ -103,7 +185,7 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
       }
     } else {
       problems.push_back(file_name + ":" + std::to_string(e.line) + ": clé inconnue « " + e.key +
-                         " » dans [signature] (trust, tsa_url, level, seal.<rôle>)");
+                         " » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>)");
     }
   }
   IPT_TRY_VOID(core::fail_on(problems));

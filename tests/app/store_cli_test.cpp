@@ -7,6 +7,7 @@
 
 #include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
+#include "ipt/signing/certificates.hpp"
 #include "support/dossier_xml.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -93,19 +94,30 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "courriels"), std::filesystem::directory_iterator()), 1);
 
+  // The archive is sealed with the pole's seal key and checked against seal.pole, both from ipt.conf.
   r = run_ipt({"archive", "PT-LIEGE-2026-0002", "--out", (dir / "archives").string(), "--trust", root.string(), "--db", db});
+  EXPECT_EQ(r.status, 2);  // no seal key, no timestamp server: said, nothing written
+  EXPECT_NE(r.err.find("serveur d’horodatage est requis pour le cachet"), std::string::npos) << r.err;
+  const auto pole_sha256 = signing::describe_certificate((*services)->pki().find("pole")->certificate_der())->sha256;
+  std::ofstream(dir / "ipt.conf", std::ios::app) << "[signature]\ntsa_url = " << (*services)->timestamps().url()
+                                                   << "\nseal_key.pole = p12 pole.p12 ; password-file=mdp.txt\nseal.pole = "
+                                                   << pole_sha256 << "\n";
+  const std::string config = (dir / "ipt.conf").string();
+  r = run_ipt({"archive", "PT-LIEGE-2026-0002", "--out", (dir / "archives").string(), "--trust", root.string(), "--db", db,
+               "--config", config});
   ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("certificat d’achèvement scellé par le pôle"), std::string::npos) << r.out;
   const auto v1 = dir / "archives" / "PT-LIEGE-2026-0002" / "v1";
-  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline"});
+  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline", "--config", config});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("archive intacte"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("archive intacte : cachet du pôle valide (Marie Lambert"), std::string::npos) << r.out;
   const auto text = run_process({"pdftotext", "-enc", "UTF-8", (v1 / "certificat-achevement.pdf").string(), "-"});
   // The CLI test writes the mail as .eml (file transport): never reported as sent.
   EXPECT_NE(text.out.find("écrit dans la boîte"), std::string::npos) << text.out;  // « … locale », wrapped
   EXPECT_EQ(text.out.find("envoyé"), std::string::npos) << text.out;
 
   std::filesystem::remove(v1 / "rapports" / "annexe-4.json");
-  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline"});
+  r = run_ipt({"archive", "verify", v1.string(), "--trust", root.string(), "--offline", "--config", config});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("rapports/annexe-4.json : manquant"), std::string::npos) << r.out;
 

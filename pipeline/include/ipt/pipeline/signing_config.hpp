@@ -1,7 +1,7 @@
 #pragma once
 // The [signature] section of ipt.conf: whom to trust, the timestamp server, the default
 // PAdES level and the organisations' seals, so that a coordinator does not repeat them on
-// every command (see docs/signing.md).
+// every command (README.md, « ipt.conf : la section [signature] »).
 //
 //   [signature]
 //   trust = /etc/ipt-dossiers/racine-pole.pem
@@ -9,6 +9,12 @@
 //   tsa_url = http://tsa.example.be/
 //   level = B-T
 //   seal.pole = 3f1c…e9 1234          (SHA-256 of the seal certificate, optional FASE number)
+//   seal_key.pole = p12 /etc/ipt-dossiers/cachet-pole.p12 ; password-file=/etc/ipt-dossiers/cachet-pole.mdp
+//   seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; token=CPMS ; key=cachet ; pin-env=IPT_PIN_CPMS
+//
+// seal.<role> says which seal certificates the verifier accepts for an organisation;
+// seal_key.<role> is the organisation's own key, with which ipt signs for it (the pole's
+// seals the archives). The secret is never in the file itself: a file or a variable names it.
 //
 // What the store accepts when revocation cannot be established is set per trust anchor:
 // refused by default.
@@ -19,6 +25,7 @@
 
 #include "ipt/core/result.hpp"
 #include "ipt/pipeline/signer_identity.hpp"
+#include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
 
@@ -31,13 +38,21 @@ struct TrustAnchor {
   bool accept_indeterminate_revocation = false;
 };
 
+// The key of an organisation's seal (seal_key.<role>).
+struct SealKey {
+  core::Role role = core::Role::pole;
+  signing::KeyDescription key;
+};
+
 struct SigningConfig {
   std::vector<TrustAnchor> trust;
   std::string tsa_url;
   std::optional<signing::Level> level;  // none: each command's own default
   std::vector<ConfiguredSeal> seals;
+  std::vector<SealKey> seal_keys;
 
   std::vector<signing::Bytes> trust_anchors() const;
+  const SealKey* seal_key(core::Role role) const;
 };
 
 // Reads the [signature] section; every problem is named with its line. Relative paths are
