@@ -53,5 +53,11 @@ Command audit_list_command();
 Command outbox_list_command();
 Command outbox_send_command();
 Command config_check_command();
+Command request_start_command();
+Command request_list_command();
+Command request_show_command();
+Command request_cancel_command();
+Command request_reissue_command();
+Command request_remind_command();
 
 }  // namespace ipt::app

@@ -13,6 +13,8 @@ std::span<const Command> commands() {
       verify_command(),      extend_command(),         status_command(),         round_restart_command(),         archive_command(),    archive_verify_command(),
       outbox_list_command(), outbox_send_command(),    config_check_command(), deadline_command(),
       import_command(),      dossiers_command(),       audit_verify_command(), audit_list_command(),
+      request_start_command(), request_list_command(), request_show_command(), request_cancel_command(),
+      request_reissue_command(), request_remind_command(),
   };
   return all;
 }

@@ -48,8 +48,8 @@ ConfigFile parse_config_file(std::string_view text, const std::string& file_name
         continue;
       }
       current = trim(std::string_view(content).substr(1, content.size() - 2));
-      if (current != "courriel" && current != "signature") {
-        problems.push_back(where + "section inconnue « " + current + " » (sections : [courriel], [signature])");
+      if (current != "courriel" && current != "signature" && current != "portail") {
+        problems.push_back(where + "section inconnue « " + current + " » (sections : [courriel], [signature], [portail])");
       }
       if (current == "courriel") current.clear();  // the mail's keys, as before any section
       sections[current];

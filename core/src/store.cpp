@@ -293,6 +293,8 @@ Result<void> Store::record_with(const std::string& actor, const std::string& act
   return tx->commit();
 }
 
+Database& Store::database() { return impl_->db; }
+
 std::filesystem::path Store::data_folder() const {
   return impl_->path.has_parent_path() ? impl_->path.parent_path() : std::filesystem::path(".");
 }

@@ -310,6 +310,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
                               " ; " + certificate_details(*signer) + " ; identité : " + identity.reason;
   const bool run_hook = outcome.complete && planned->document == core::Document::annexe_4 && on_complete;
   auto recorded = store_.record_with(request.actor, "document.sign", request.reference, details, [&](core::Transaction& tx) -> core::Result<void> {
+    if (request.on_recorded) IPT_TRY_VOID(request.on_recorded(tx));
     if (!run_hook) return {};
     return on_complete(tx, loaded->dossier, *signed_pdf);
   });

@@ -97,9 +97,12 @@ inline std::unexpected<Error> fail(std::string message) {
   if (!var) return std::unexpected(std::move(var).error())
 
 // Evaluates `expr` (a core::Result<T>, typically Result<void>); when it holds an error,
-// returns that error from the enclosing function. The value, if any, is dropped.
-#define IPT_TRY_VOID(expr)                                                                     \
-  do {                                                                                         \
-    if (auto ipt_try_result_ = (expr); !ipt_try_result_)                                       \
-      return std::unexpected(std::move(ipt_try_result_).error());                              \
+// returns that error from the enclosing function. The value, if any, is dropped. Each use
+// names its variable afresh (__COUNTER__), so that one may sit inside a lambda given to another.
+#define IPT_TRY_VOID(expr) IPT_TRY_VOID_NAMED_(expr, IPT_CONCAT_(ipt_try_result_, __COUNTER__))
+#define IPT_CONCAT_(a, b) IPT_CONCAT_EXPANDED_(a, b)
+#define IPT_CONCAT_EXPANDED_(a, b) a##b
+#define IPT_TRY_VOID_NAMED_(expr, name)                         \
+  do {                                                          \
+    if (auto name = (expr); !name) return std::unexpected(std::move(name).error()); \
   } while (false)

@@ -104,6 +104,10 @@ class Store {
   Result<void> record_with(const std::string& actor, const std::string& action, const std::string& dossier,
                            const std::string& details, const std::function<Result<void>(Transaction&)>& change);
 
+  // The store's connection, for the libraries that keep their tables beside the store's (the
+  // signing requests): their changes go through record_with, with an audit entry.
+  Database& database();
+
   // The folder beside the database where dossiers' documents are kept.
   std::filesystem::path data_folder() const;
 

@@ -63,6 +63,9 @@ struct SignRequest {
   // ipt.conf's [signature]: seals, trust anchors and what is accepted when revocation cannot
   // be established. Null: no seal, refused.
   const SigningConfig* config = nullptr;
+  // Runs inside the transaction that records this signature (e.g. a remote round marking
+  // its signatory as signed and inviting the next): both commit, or neither.
+  std::function<core::Result<void>(core::Transaction& tx)> on_recorded{};
 };
 
 struct SignOutcome {
