@@ -2,6 +2,7 @@
 #include "ipt/core/files.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "ipt/core/dossier_fields.hpp"
@@ -137,7 +138,8 @@ std::optional<std::string> opinion_problem(const std::map<std::string, std::stri
   if (opinion == values.end()) return std::nullopt;  // this document asks for no opinion
   if (opinion->second.empty()) return "le CPMS signe avec son avis : remplissez avis_cpms (favorable ou defavorable)";
   const auto text = values.find("avis_ecrit_cpms");
-  if (opinion->second == "defavorable" && text != values.end() && text->second.empty()) {
+  const auto blank = [](const std::string& t) { return std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }); };
+  if (opinion->second == "defavorable" && text != values.end() && blank(text->second)) {
     return "un avis défavorable du CPMS est motivé par écrit : remplissez avis_ecrit_cpms";
   }
   return std::nullopt;

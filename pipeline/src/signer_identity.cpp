@@ -1,6 +1,7 @@
 #include "ipt/pipeline/signer_identity.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <vector>
 
@@ -39,10 +40,20 @@ bool names_match(const signing::CertificateIdentity& c, const PlannedSignatory& 
   return cn == first + " " + last || cn == last + " " + first;
 }
 
+// An address is compared without case only: folding it as a name would make
+// "marie-lambert@…" and "marie.lambert@…", two mailboxes, the same.
+std::string lower_case_address(std::string_view address) {
+  while (!address.empty() && address.front() == ' ') address.remove_prefix(1);
+  while (!address.empty() && address.back() == ' ') address.remove_suffix(1);
+  std::string out;
+  for (char ch : address) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 bool email_matches(const signing::CertificateIdentity& c, const PlannedSignatory& p) {
-  if (p.email.empty()) return false;
-  const std::string wanted = core::fold_for_comparison(p.email);
-  return std::any_of(c.emails.begin(), c.emails.end(), [&](const std::string& e) { return core::fold_for_comparison(e) == wanted; });
+  const std::string wanted = lower_case_address(p.email);
+  if (wanted.empty()) return false;
+  return std::any_of(c.emails.begin(), c.emails.end(), [&](const std::string& e) { return lower_case_address(e) == wanted; });
 }
 
 std::string described(const signing::CertificateIdentity& c) {

@@ -4,11 +4,11 @@
 //
 // A person's certificate matches when it names them — givenName and surname, or its CN,
 // compared without case, accents or punctuation (a Belgian eID's givenName holds every first
-// name: the planned first name must be among them, and its CN's " (Signature)" is ignored) —
-// or when it carries their e-mail address (subjectAltName or emailAddress). For an
-// organisation (the pole, the ordinary school, the CPMS), a seal certificate configured for
-// that role in ipt.conf (by SHA-256 fingerprint, optionally for one FASE number) is
-// accepted as well.
+// name: the planned first names must lead them, and its CN's " (Signature)" is ignored) —
+// or when it carries their e-mail address (subjectAltName or emailAddress; compared without
+// case only: "marie-lambert@" is not "marie.lambert@"). For an organisation (the pole, the
+// ordinary school, the CPMS), a seal certificate configured for that role in ipt.conf (by
+// SHA-256 fingerprint, optionally for one FASE number) is accepted as well.
 #include <optional>
 #include <span>
 #include <string>
