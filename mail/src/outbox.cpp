@@ -60,7 +60,10 @@ CREATE TABLE IF NOT EXISTS outbox_attempt (
 );
 )sql";
 
-constexpr Migration outbox_migrations[] = {{1, schema_v1_sql}};
+// Version 2: a message whose body holds a secret has it erased once sent.
+constexpr const char* schema_v2_sql = "ALTER TABLE outbox_message ADD COLUMN secret_body INTEGER NOT NULL DEFAULT 0";
+constexpr Migration outbox_migrations[] = {{1, schema_v1_sql}, {2, schema_v2_sql}};
+constexpr const char* erased_body = "[contenu effacé après l’envoi : il contenait un lien ou un code personnel]";
 
 std::string iso_utc(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -171,11 +174,11 @@ Result<QueuedMessage> enqueue(Transaction& db, MailMessage message, const std::s
   IPT_TRY_VOID(create_outbox_schema(db));
   IPT_TRY(insert, Statement::prepare(db,
       "INSERT INTO outbox_message (message_id, dossier, created_at, status, attempts, next_attempt_at, sender,"
-      " recipients_to, recipients_cc, subject, body, date) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)"));
+      " recipients_to, recipients_cc, subject, body, date, secret_body) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert->bind(1, message.message_id).bind(2, dossier).bind(3, iso_utc(now)).bind(4, unix_seconds(now))
       .bind(5, encode_addresses({message.from})).bind(6, encode_addresses(message.to))
       .bind(7, encode_addresses(message.cc)).bind(8, message.subject).bind(9, message.text)
-      .bind(10, unix_seconds(message.date));
+      .bind(10, unix_seconds(message.date)).bind(11, message.secret_body ? 1LL : 0LL);
   IPT_TRY_VOID(insert->run());
   const long long id = db.database().last_insert_id();
   for (size_t i = 0; i < message.attachments.size(); ++i) {
@@ -360,6 +363,11 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
   IPT_TRY(update, Statement::prepare(h, "UPDATE outbox_message SET status = ?, next_attempt_at = ?, last_reply = ? WHERE id = ?"));
   update->bind(1, status).bind(2, next).bind(3, reply).bind(4, id);
   IPT_TRY_VOID(update->run());
+  if (status == "sent") {
+    IPT_TRY(erase, Statement::prepare(h, "UPDATE outbox_message SET body = ? WHERE id = ? AND secret_body = 1"));
+    erase->bind(1, erased_body).bind(2, id);
+    IPT_TRY_VOID(erase->run());
+  }
   IPT_TRY(attempt, Statement::prepare(h,
       "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?"));
   attempt->bind(1, iso_utc(t)).bind(2, attempt_outcome).bind(3, outcome.reply).bind(4, id).bind(5, attempts);

@@ -35,6 +35,7 @@ core::Result<mail::MailMessage> invitation_message(const mail::MailConfig& confi
   IPT_TRY(m, from_pole(config));
   m->to = {{invitation.email, invitation.signatory}};
   m->subject = "Signature demandée – dossier " + reference;
+  m->secret_body = true;
   m->text = "Bonjour,\n"
             "\n"
             "Le pôle territorial vous invite à lire et à signer les documents du dossier d’intégration\n" +
@@ -59,6 +60,7 @@ core::Result<mail::MailMessage> code_message(const mail::MailConfig& config, con
   IPT_TRY(m, from_pole(config));
   m->to = {{invitation.email, invitation.signatory}};
   m->subject = "Votre code de confirmation – dossier " + reference;
+  m->secret_body = true;
   m->text = "Bonjour,\n"
             "\n"
             "Votre code de confirmation est : " + code + "\n"

@@ -63,7 +63,7 @@ TEST(Outbox, TablesAreUnderTheDatabasesSchemaVersions) {
   {
     auto db = core::Database::open(path);
     ASSERT_TRUE(db);
-    EXPECT_EQ(*core::schema_version(*db, "outbox"), 1);
+    EXPECT_EQ(*core::schema_version(*db, "outbox"), 2);
     ASSERT_TRUE(db->execute("UPDATE schema_version SET version = 9 WHERE component = 'outbox'"));
   }
   const auto later = Outbox::open(path);

@@ -111,12 +111,56 @@ TEST_F(SigningConfigTest, ReportsEveryProblemAtOnceWithItsLine) {
            "ipt.conf:6: seal.cpms : numéro FASE invalide « 12a »",
            "ipt.conf:7: trust : ",
            "ipt.conf:8: trust : option inconnue « revocation=oui » (revocation=indeterminee-acceptee)",
-           "ipt.conf:9: clé inconnue « couleur » dans [signature] (trust, tsa_url, level, seal.<rôle>)",
+           "ipt.conf:9: clé inconnue « couleur » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>)",
        }) {
     EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n in: " << m;
   }
   EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 7) << m;  // one line per problem
   EXPECT_NE(m.find("absente.pem"), std::string::npos) << m;
+}
+
+// seal_key.<role>: the organisation's own key, a PKCS#12 file or a PKCS#11 token, with the
+// secret named (a file or a variable), never written in the file.
+TEST_F(SigningConfigTest, ReadsSealKeys) {
+  const auto config = parse(
+      "[signature]\n"
+      "seal_key.pole = p12 cachet.p12 ; password-file=cachet.mdp\n"
+      "seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; token=CPMS ; key=cachet ; pin-env=IPT_PIN\n");
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->seal_keys.size(), 2u);
+  const auto* pole = config->seal_key(Role::pole);
+  ASSERT_NE(pole, nullptr);
+  const auto* p12 = std::get_if<signing::Pkcs12Key>(&pole->key);
+  ASSERT_NE(p12, nullptr);
+  EXPECT_EQ(p12->path, dir_ / "cachet.p12");  // relative to the configuration's folder
+  EXPECT_EQ(p12->password.kind, signing::SecretSource::Kind::file);
+  EXPECT_EQ(p12->password.text, (dir_ / "cachet.mdp").string());
+  const auto* token = std::get_if<signing::Pkcs11Key>(&config->seal_key(Role::cpms)->key);
+  ASSERT_NE(token, nullptr);
+  EXPECT_EQ(token->location.module, "/usr/lib/softhsm/libsofthsm2.so");
+  EXPECT_EQ(token->location.token_label, "CPMS");
+  EXPECT_EQ(token->location.key_label, "cachet");
+  EXPECT_EQ(token->pin.kind, signing::SecretSource::Kind::environment);
+  EXPECT_EQ(token->pin.text, "IPT_PIN");
+  EXPECT_EQ(config->seal_key(Role::ecole_ordinaire), nullptr);
+}
+
+TEST_F(SigningConfigTest, RefusesIncompleteSealKeys) {
+  const auto config = parse(
+      "[signature]\n"
+      "seal_key.pole = p12 cachet.p12\n"
+      "seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; pin-file=pin\n"
+      "seal_key.ecole-ordinaire = cle cachet.p12 ; password-env=X\n"
+      "seal_key.responsable = p12 a.p12 ; password-env=X\n"
+      "seal_key.pole = p12 b.p12 ; password-env=X ; password-file=y\n");
+  ASSERT_FALSE(config);
+  const auto& m = config.error().message;
+  for (const char* expected :
+       {"ipt.conf:2: seal_key.pole : le secret manque", "ipt.conf:3: seal_key.cpms : token=LIBELLÉ manque",
+        "ipt.conf:4: seal_key.ecole-ordinaire : « p12 FICHIER ; password-file=FICHIER » ou",
+        "ipt.conf:5: seal_key.responsable : rôle inconnu", "ipt.conf:6: seal_key.pole : un seul secret"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n in: " << m;
+  }
 }
 
 TEST_F(SigningConfigTest, SyntaxProblemsAreReportedWithTheSection) {

@@ -37,6 +37,9 @@ struct MailMessage {
   std::vector<Attachment> attachments;
   std::string message_id;  // "<unique@domain>"; assigned by assign_identity()
   std::chrono::system_clock::time_point date{};
+  // The body holds a secret (a signing link, a one-time code): the outbox erases it once a
+  // server has accepted the message, so that the database keeps no usable copy.
+  bool secret_body = false;
 };
 
 // Checks what would make a malformed or dangerous message: addresses (one '@', ASCII, no
