@@ -76,6 +76,43 @@ TEST(SignCli, RefusalsWriteNothing) {
   EXPECT_EQ(r.status, 0) << r.err;
 }
 
+// Plain `ipt sign` does not countersign a broken signature; one it cannot check (no trust
+// anchor) it signs over, saying so.
+TEST(SignCli, RefusesToCountersignABrokenSignature) {
+  const auto input = write_temp("cli-contre.pdf", world().annexe_4);
+  const auto first = world().dir / "cli-contre-1.pdf";
+  auto r = run_ipt({"sign", input.string(), "-o", first.string(), "--field", "sig_pole", "--p12",
+                    world().p12("pole").string(), "--password-file", world().password_file.string(), "--certify"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto second = world().dir / "cli-contre-2.pdf";
+  const std::vector<std::string> countersign{"sign", "", "-o", second.string(), "--field", "sig_ecole_ordinaire", "--p12",
+                                             world().p12("ecole-ordinaire").string(), "--password-file",
+                                             world().password_file.string()};
+  auto with_input = [&](const std::filesystem::path& pdf, std::vector<std::string> extra) {
+    auto args = countersign;
+    args[1] = pdf.string();
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_ipt(args);
+  };
+  r = with_input(first, {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("attention : les signatures déjà présentes n’ont pas pu être entièrement vérifiées"), std::string::npos) << r.err;
+  std::filesystem::remove(second);
+
+  // A byte changed inside the signed range.
+  auto bytes = *signing::read_file(first);
+  const std::string text(bytes.begin(), bytes.end());
+  const auto at = text.find("/Producer");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 2] = static_cast<unsigned char>(bytes[at + 2] == 'r' ? 'R' : 'r');
+  const auto broken = write_temp("cli-contre-abime.pdf", bytes);
+  r = with_input(broken, {"--trust", world().root_pem.string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("les signatures déjà présentes ne sont pas valides"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pas de contre-signature — rien n’a été écrit"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(second));
+}
+
 TEST(SignCli, UnreadableInputExitsTwo) {
   const auto junk = write_temp("pas-un-pdf.pdf", signing::to_bytes("%PDF-1.7\nrien\n"));
   const auto r = run_ipt({"verify", junk.string()});
