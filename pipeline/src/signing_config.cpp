@@ -38,7 +38,8 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-// "p12 FILE ; password-file=F" or "pkcs11 MODULE ; token=T ; key=K ; pin-env=V".
+// "p12 FILE ; password-file=F" or "pkcs11 MODULE ; token=T ; key=K ; pin-env=V" (a seal's
+// key or the issuing CA's).
 std::optional<signing::KeyDescription> parse_seal_key(const std::string& value, const std::filesystem::path& base_folder,
                                                       std::string& problem) {
   std::vector<std::string> parts;
@@ -150,6 +151,10 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
     } else if (e.key == "level") {
       if (const auto level = signing::parse_level(e.value)) config.level = *level;
       else problems.push_back(where + "niveau inconnu « " + e.value + " » (B-B, B-T, B-LT ou B-LTA)");
+    } else if (e.key == "issuing_ca") {
+      std::string problem;
+      if (auto key = parse_seal_key(e.value, base_folder, problem)) config.issuing_ca = *std::move(key);
+      else problems.push_back(where + problem);
     } else if (e.key.starts_with("seal_key.")) {
       const auto role = role_named(e.key.substr(9));
       std::string problem;
@@ -185,7 +190,7 @@ core::Result<SigningConfig> parse_signing_config(std::string_view text, const st
       }
     } else {
       problems.push_back(file_name + ":" + std::to_string(e.line) + ": clé inconnue « " + e.key +
-                         " » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>)");
+                         " » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>, issuing_ca)");
     }
   }
   IPT_TRY_VOID(core::fail_on(problems));

@@ -111,7 +111,7 @@ TEST_F(SigningConfigTest, ReportsEveryProblemAtOnceWithItsLine) {
            "ipt.conf:6: seal.cpms : numéro FASE invalide « 12a »",
            "ipt.conf:7: trust : ",
            "ipt.conf:8: trust : option inconnue « revocation=oui » (revocation=indeterminee-acceptee)",
-           "ipt.conf:9: clé inconnue « couleur » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>)",
+           "ipt.conf:9: clé inconnue « couleur » dans [signature] (trust, tsa_url, level, seal.<rôle>, seal_key.<rôle>, issuing_ca)",
        }) {
     EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n in: " << m;
   }
@@ -125,8 +125,11 @@ TEST_F(SigningConfigTest, ReadsSealKeys) {
   const auto config = parse(
       "[signature]\n"
       "seal_key.pole = p12 cachet.p12 ; password-file=cachet.mdp\n"
-      "seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; token=CPMS ; key=cachet ; pin-env=IPT_PIN\n");
+      "seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; token=CPMS ; key=cachet ; pin-env=IPT_PIN\n"
+      "issuing_ca = p12 /etc/ipt/ac.p12 ; password-env=IPT_AC\n");
   ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config->issuing_ca);
+  EXPECT_EQ(std::get<signing::Pkcs12Key>(*config->issuing_ca).path, "/etc/ipt/ac.p12");
   ASSERT_EQ(config->seal_keys.size(), 2u);
   const auto* pole = config->seal_key(Role::pole);
   ASSERT_NE(pole, nullptr);

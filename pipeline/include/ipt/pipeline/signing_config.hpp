@@ -11,10 +11,13 @@
 //   seal.pole = 3f1c…e9 1234          (SHA-256 of the seal certificate, optional FASE number)
 //   seal_key.pole = p12 /etc/ipt-dossiers/cachet-pole.p12 ; password-file=/etc/ipt-dossiers/cachet-pole.mdp
 //   seal_key.cpms = pkcs11 /usr/lib/softhsm/libsofthsm2.so ; token=CPMS ; key=cachet ; pin-env=IPT_PIN_CPMS
+//   issuing_ca = p12 /etc/ipt-dossiers/ac-pole.p12 ; password-file=/etc/ipt-dossiers/ac-pole.mdp
 //
 // seal.<role> says which seal certificates the verifier accepts for an organisation;
 // seal_key.<role> is the organisation's own key, with which ipt signs for it (the pole's
-// seals the archives). The secret is never in the file itself: a file or a variable names it.
+// seals the archives); issuing_ca the key of the pole's issuing CA (`ipt ca create`), which
+// makes the portal's one-signature certificates. The secret is never in the file itself: a
+// file or a variable names it.
 //
 // What the store accepts when revocation cannot be established is set per trust anchor:
 // refused by default.
@@ -50,6 +53,7 @@ struct SigningConfig {
   std::optional<signing::Level> level;  // none: each command's own default
   std::vector<ConfiguredSeal> seals;
   std::vector<SealKey> seal_keys;
+  std::optional<signing::KeyDescription> issuing_ca;
 
   std::vector<signing::Bytes> trust_anchors() const;
   const SealKey* seal_key(core::Role role) const;
