@@ -9,7 +9,7 @@ set(allowed_templates "core")
 set(allowed_signing "core")
 set(allowed_localpki "core")
 set(allowed_pipeline "core;templates;signing;mail")
-set(allowed_app "core;templates;signing;mail;pipeline")
+set(allowed_app "core;templates;signing;mail;pipeline;portal")
 # The test PKI reaches the command only through the demo, behind IPT_BUILD_DEMO.
 set(allowed_app_demo "app/src/cmd_demo.cpp;app/src/demo_signing.cpp;app/src/demo_signing.hpp")
 # The signer portal serves the same services as app/, never the command or the test PKI.

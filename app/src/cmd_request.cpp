@@ -13,20 +13,6 @@ namespace ipt::app {
 
 namespace {
 
-core::Result<pipeline::PortalConfig> read_portal_config(const Arguments& args) {
-  const auto given = args.value("--config");
-  const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    if (!given && !std::filesystem::exists(path, ec)) return pipeline::PortalConfig{};
-    return core::fail(core::Category::invalid_input, "configuration " + path.string() + " : lecture impossible");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return pipeline::parse_portal_config(text.str(), path.string());
-}
-
 nlohmann::json round_json(const pipeline::Round& r) {
   auto invitations = nlohmann::json::array();
   for (const auto& i : r.invitations) {

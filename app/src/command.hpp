@@ -54,6 +54,7 @@ Command outbox_list_command();
 Command outbox_send_command();
 Command config_check_command();
 Command ca_create_command();
+Command serve_command();
 Command request_start_command();
 Command request_list_command();
 Command request_show_command();

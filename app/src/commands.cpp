@@ -14,7 +14,7 @@ std::span<const Command> commands() {
       outbox_list_command(), outbox_send_command(),    config_check_command(), deadline_command(),
       import_command(),      dossiers_command(),       audit_verify_command(), audit_list_command(),
       request_start_command(), request_list_command(), request_show_command(), request_cancel_command(),
-      request_reissue_command(), request_remind_command(), ca_create_command(),
+      request_reissue_command(), request_remind_command(), ca_create_command(), serve_command(),
   };
   return all;
 }

@@ -2,6 +2,9 @@
 
 #include "common.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include "ipt/core/store.hpp"
 
 namespace ipt::app {
@@ -30,6 +33,20 @@ core::Result<std::vector<signing::Bytes>> all_trust(const Arguments& args) {
   auto anchors = config->trust_anchors();
   anchors.insert(anchors.end(), given->begin(), given->end());
   return anchors;
+}
+
+core::Result<pipeline::PortalConfig> read_portal_config(const Arguments& args) {
+  const auto given = args.value("--config");
+  const std::filesystem::path path = given ? std::filesystem::path(*given) : mail::default_config_path();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!given && !std::filesystem::exists(path, ec)) return pipeline::PortalConfig{};
+    return core::fail(core::Category::invalid_input, "configuration " + path.string() + " : lecture impossible");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return pipeline::parse_portal_config(text.str(), path.string(), path.parent_path());
 }
 
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command) {

@@ -1,5 +1,6 @@
 #pragma once
 #include "ipt/pipeline/signing_config.hpp"
+#include "ipt/pipeline/signing_requests.hpp"
 // What the mail commands share: the --config option, loading the mail configuration, and
 // where the file transport writes when the configuration names no folder.
 #include <filesystem>
@@ -18,6 +19,8 @@ OptionSpec config_option();
 core::Result<mail::MailConfig> read_mail_config(const Arguments& args);
 // ipt.conf's [signature] section (trust anchors, TSA, default level, seals), same file.
 core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args);
+// ipt.conf's [portail] section (the signer portal and remote rounds), same file.
+core::Result<pipeline::PortalConfig> read_portal_config(const Arguments& args);
 // The trust anchors of ipt.conf's [signature] and those given with --trust.
 core::Result<std::vector<signing::Bytes>> all_trust(const Arguments& args);
 // The same, printing why on failure (for commands that do not report_failure() yet).

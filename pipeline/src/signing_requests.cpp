@@ -260,7 +260,8 @@ const Invitation* Round::current() const {
   return nullptr;
 }
 
-core::Result<PortalConfig> parse_portal_config(std::string_view text, const std::string& file_name) {
+core::Result<PortalConfig> parse_portal_config(std::string_view text, const std::string& file_name,
+                                               const std::filesystem::path& base_folder) {
   const auto parsed = core::parse_config_file(text, file_name);
   PortalConfig config;
   std::vector<std::string> problems;
@@ -286,14 +287,37 @@ core::Result<PortalConfig> parse_portal_config(std::string_view text, const std:
       days(e, config.invitation_lifetime);
     } else if (e.key == "rappel_jours") {
       days(e, config.reminder_after);
+    } else if (e.key == "ecoute") {
+      const auto colon = e.value.rfind(':');
+      int port = 0;
+      try {
+        port = colon == std::string::npos ? -1 : std::stoi(e.value.substr(colon + 1));
+      } catch (const std::exception&) {
+        port = -1;
+      }
+      if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+        problems.push_back(file_name + ":" + std::to_string(e.line) + ": ecoute : « adresse:port » attendu (127.0.0.1:8783)");
+      } else {
+        config.listen_host = e.value.substr(0, colon);
+        config.listen_port = port;
+      }
+    } else if (e.key == "certificat_tls" || e.key == "cle_tls") {
+      std::filesystem::path file(e.value);
+      if (file.is_relative()) file = base_folder / file;
+      (e.key == "certificat_tls" ? config.tls_certificate : config.tls_key) = file;
+    } else if (e.key == "proxy") {
+      config.trusted_proxies.push_back(e.value);
     } else if (e.key == "rappels_max") {
       std::chrono::days n{};
       days(e, n);
       config.max_reminders = static_cast<int>(n.count());
     } else {
       problems.push_back(file_name + ":" + std::to_string(e.line) + ": clé inconnue « " + e.key +
-                         " » dans [portail] (url, invitation_jours, rappel_jours, rappels_max)");
+                         " » dans [portail] (url, invitation_jours, rappel_jours, rappels_max, ecoute, certificat_tls, cle_tls, proxy)");
     }
+  }
+  if (config.tls_certificate.empty() != config.tls_key.empty()) {
+    problems.push_back(file_name + " : [portail] certificat_tls et cle_tls vont ensemble (HTTPS)");
   }
   IPT_TRY_VOID(core::fail_on(problems));
   return config;
@@ -579,7 +603,6 @@ core::Result<InvitationAccess> SigningRequests::open(const std::string& token, c
 core::Result<void> SigningRequests::send_code(const std::string& token, const std::string& client) {
   IPT_TRY(access, open(token, client));
   const auto& invitation = access->invitation;
-  if (invitation.state == InvitationState::confirmed) return {};
   const auto now = clock_ ? clock_() : std::chrono::system_clock::now();
   const std::string code = core::random_digits(code_digits);
   IPT_TRY(row, Statement::prepare(store_.database(), "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
@@ -589,8 +612,8 @@ core::Result<void> SigningRequests::send_code(const std::string& token, const st
   return store_.record_with("portail", "round.code_sent", access->round.reference,
       "invitation n° " + std::to_string(invitation.id) + ", " + client, [&](Transaction& tx) -> core::Result<void> {
         IPT_TRY(q, Statement::prepare(tx,
-            "UPDATE signing_invitation SET state = 'code_sent', code_hmac = ?, code_expires_at = ?, code_tries = 0"
-            " WHERE id = ?"));
+            "UPDATE signing_invitation SET state = CASE state WHEN 'confirmed' THEN 'confirmed' ELSE 'code_sent' END,"
+            " code_hmac = ?, code_expires_at = ?, code_tries = 0 WHERE id = ?"));
         q->bind(1, core::hmac_sha256_hex(core::sha256_hex(token), code))
             .bind(2, unix_seconds(now + code_lifetime))
             .bind(3, invitation.id);
@@ -602,8 +625,9 @@ core::Result<void> SigningRequests::send_code(const std::string& token, const st
 }
 
 core::Result<void> SigningRequests::confirm_code(const std::string& token, const std::string& code, const std::string& client) {
+  // Every confirmation checks a code, even for an invitation already confirmed elsewhere: the
+  // portal confirms a browser (its session), not a link.
   IPT_TRY(access, open(token, client));
-  if (access->invitation.state == InvitationState::confirmed) return {};
   IPT_TRY(found, find_token(store_.database(), token));
   const auto& t = **found;
   const auto now = clock_ ? clock_() : std::chrono::system_clock::now();
@@ -630,8 +654,11 @@ core::Result<void> SigningRequests::confirm_code(const std::string& token, const
     return core::fail(core::Category::refused, "code erroné (encore " + std::to_string(code_max_tries - tries) + " essai" +
                                                    (code_max_tries - tries > 1 ? "s" : "") + ")");
   }
-  return store_.record_with("portail", "round.code_confirmed", reference, where, [&](Transaction& tx) {
-    return set_state(tx, t.invitation.id, InvitationState::confirmed);
+  return store_.record_with("portail", "round.code_confirmed", reference, where, [&](Transaction& tx) -> core::Result<void> {
+    // Single use: the code is spent once it has served.
+    IPT_TRY(q, Statement::prepare(tx, "UPDATE signing_invitation SET state = 'confirmed', code_hmac = '' WHERE id = ?"));
+    q->bind(1, t.invitation.id);
+    return q->run();
   });
 }
 

@@ -197,8 +197,13 @@ TEST_F(SigningRequestsTest, ACodeHasFiveTriesAndTenMinutes) {
   EXPECT_NE(late.error().message.find("ce code a expiré"), std::string::npos) << late.error().message;
 
   ASSERT_TRUE(requests_->send_code(token, client));
-  EXPECT_TRUE(requests_->confirm_code(token, last_code(), client));
+  const std::string used = last_code();
+  EXPECT_TRUE(requests_->confirm_code(token, used, client));
   EXPECT_EQ(requests_->show(reference)->invitations[0].state, InvitationState::confirmed);
+  // A code serves once: another browser must ask for its own.
+  auto reused = requests_->confirm_code(token, used, client);
+  ASSERT_FALSE(reused);
+  EXPECT_NE(reused.error().message.find("demandez d’abord un code"), std::string::npos) << reused.error().message;
   const auto audit = actions();
   EXPECT_EQ(std::count(audit.begin(), audit.end(), "round.code_wrong"), 5);
   EXPECT_EQ(std::count(audit.begin(), audit.end(), "round.code_confirmed"), 1);

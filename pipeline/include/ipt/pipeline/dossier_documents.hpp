@@ -144,6 +144,9 @@ class DossierDocuments {
   // The plan's documents and, for each, which signatures it carries (verified offline).
   core::Result<DossierStatus> status(const std::string& reference, const std::vector<signing::Bytes>& trust) const;
 
+  core::Store& store() const { return store_; }
+  const templates::Renderer& renderer() const { return renderer_; }
+
  private:
   // A "<document>.pdf.nouveau" left by a process killed after its commit is promoted when
   // the audit trail names its SHA-256, removed otherwise. Call with the document's lock held.

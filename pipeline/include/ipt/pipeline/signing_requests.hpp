@@ -11,6 +11,7 @@
 // No personal data goes into a link, a subject line or a log: links carry the token only, and
 // subjects the dossier's reference (which never names the pupil, core/reference.hpp).
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,8 +29,17 @@ struct PortalConfig {
   std::chrono::days invitation_lifetime{14};
   std::chrono::days reminder_after{3};
   int max_reminders = 3;
+  // ipt serve: where it listens (loopback by default), TLS, and the reverse proxies whose
+  // X-Forwarded-For and X-Forwarded-Proto it believes.
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8783;
+  std::filesystem::path tls_certificate;  // both set: HTTPS
+  std::filesystem::path tls_key;
+  std::vector<std::string> trusted_proxies;
 };
-core::Result<PortalConfig> parse_portal_config(std::string_view text, const std::string& file_name);
+// Relative paths are read from `base_folder` (the configuration file's folder).
+core::Result<PortalConfig> parse_portal_config(std::string_view text, const std::string& file_name,
+                                               const std::filesystem::path& base_folder = {});
 
 enum class RoundState { open, completed, cancelled };
 enum class InvitationState {
@@ -107,7 +117,8 @@ class SigningRequests {
   core::Result<InvitationAccess> open(const std::string& token, const std::string& client);
   // Queues a fresh one-time code to the signatory's e-mail (the previous one stops working).
   core::Result<void> send_code(const std::string& token, const std::string& client);
-  // Checks the code: 5 wrong tries spend it (a new one must be asked for).
+  // Checks the code: 5 wrong tries spend it (a new one must be asked for); a right one is spent
+  // too. Every call checks a code, so each browser (the portal's session) proves it anew.
   core::Result<void> confirm_code(const std::string& token, const std::string& code, const std::string& client);
   // The signatory declines, with a reason (required): the round stops there, the pole is told.
   core::Result<Round> decline(const std::string& token, const std::string& reason, const std::string& client);

@@ -1,0 +1,286 @@
+// `ipt serve` as the signatories meet it, over HTTP: a real SMTP server receives the
+// invitations and the codes, the portal runs as its own process, and the four partners of an
+// Annexe 4 each open their link, confirm with their code, fill their part and sign. The
+// signed document is then judged by `ipt verify` and pdfsig, and the Administration's message
+// is in the SMTP server. Around that path: unknown and spent links, forged forms, wrong codes,
+// signing before confirming, and the security headers of every answer.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "ipt/localpki/dossier_people.hpp"
+#include "ipt/localpki/trust_services.hpp"
+#include "smtp_server.hpp"
+#include "support/dossier_xml.hpp"
+#include "support/must.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string reference = "PT-LIEGE-2026-0002";
+
+// The portal's world: TSA (test PKI), SMTP server, the pole's issuing CA, a store holding the
+// procedure-C example rendered, and `ipt serve` listening on a free port.
+class ServeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    localpki::PkiRecipe recipe;
+    recipe.signers = localpki::signers_of(example_dossier("c-fin-integration"));
+    services_ = must(localpki::TrustServices::start(recipe), "services de confiance").release();
+  }
+  static void TearDownTestSuite() { delete services_; }
+
+  void SetUp() override {
+    smtp_ = std::make_unique<SmtpTestServer>(dir_ / "smtp", SmtpServerOptions{.starttls = true});
+    std::ofstream(dir_ / "racine.pem") << services_->pki().root().certificate_pem();
+    std::ofstream(dir_ / "ac.mdp") << "mot de passe de l’autorité\n";
+    db_ = (dir_ / "data" / "ipt.sqlite").string();
+    config_ = (dir_ / "ipt.conf").string();
+    // The links `ipt request` writes must point at the portal: a port chosen beforehand.
+    port_ = free_port();
+    std::ofstream(config_) << "smtp_url = " << smtp_->url() << "\ntls = required\nca_file = " << smtp_->ca_file().string()
+                           << "\nsender = coordination@pole-liege.example.be\n"
+                              "[signature]\ntrust = racine.pem\ntsa_url = " << services_->timestamps().url()
+                           << "\nissuing_ca = p12 ac.p12 ; password-file=ac.mdp\n"
+                              "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = http://127.0.0.1:" << port_ << "\n";
+    ASSERT_EQ(run_ipt({"ca", "create", "--name", "Pôle territorial de Liège-Centre", "--out", (dir_ / "ac.p12").string(),
+                       "--password-file", (dir_ / "ac.mdp").string()}).status, 0);
+    auto r = run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db_});
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = run_ipt({"render", "--dossier", reference, "--db", db_});
+    ASSERT_EQ(r.status, 0) << r.err;
+    server_ = std::make_unique<ServerProcess>(
+        std::vector<std::string>{IPT_BINARY, "serve", "--config", config_, "--db", db_});
+    const auto& line = server_->ready_line();
+    ASSERT_TRUE(line.starts_with("PORT " + std::to_string(port_))) << line;
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(60, 0);
+    return c;
+  }
+
+  // The text of the SMTP server's message n (1-based), waiting for it to arrive.
+  nlohmann::json message(size_t n) const {
+    for (int i = 0; i < 300 && smtp_->received().size() < n; ++i) std::this_thread::sleep_for(50ms);
+    const auto received = smtp_->received();
+    if (received.size() < n) {
+      ADD_FAILURE() << "message n° " << n << " jamais reçu (" << received.size() << " reçus)";
+      return {};
+    }
+    return parse_eml(received[n - 1]);
+  }
+  static std::string body(const nlohmann::json& m) {
+    return m.contains("parts") && !m["parts"].empty() ? m["parts"][0].value("text", "") : "";
+  }
+
+  std::string token_in(const nlohmann::json& m) const {
+    std::smatch found;
+    const std::string text = body(m);
+    const std::regex link("http://127\\.0\\.0\\.1:" + std::to_string(port_) + "/s/([A-Za-z0-9_-]{43})");
+    if (!std::regex_search(text, found, link)) {
+      ADD_FAILURE() << "pas de lien dans : " << text;
+      return "";
+    }
+    return found[1];
+  }
+  static std::string code_in(const nlohmann::json& m) {
+    std::smatch found;
+    const std::string text = body(m);
+    if (!std::regex_search(text, found, std::regex("code de confirmation est : ([0-9]{6})"))) ADD_FAILURE() << text;
+    return found.size() > 1 ? std::string(found[1]) : "";
+  }
+
+  // A browser: its cookie, and the anti-forgery token of the last page.
+  struct Browser {
+    std::string cookie;
+    std::string csrf;
+    httplib::Headers headers() const { return cookie.empty() ? httplib::Headers{} : httplib::Headers{{"Cookie", cookie}}; }
+    void keep(const httplib::Result& r) {
+      if (r && r->has_header("Set-Cookie")) {
+        const std::string set = r->get_header_value("Set-Cookie");
+        cookie = set.substr(0, set.find(';'));
+      }
+      std::smatch found;
+      if (r && std::regex_search(r->body, found, std::regex("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\""))) csrf = found[1];
+    }
+  };
+
+  httplib::Result get(Browser& b, const std::string& path) {
+    auto c = client();
+    auto r = c.Get(path.c_str(), b.headers());
+    b.keep(r);
+    return r;
+  }
+  httplib::Result post(Browser& b, const std::string& path, httplib::Params params) {
+    auto c = client();
+    auto r = c.Post(path.c_str(), b.headers(), params);
+    b.keep(r);
+    return r;
+  }
+
+  // Opens the link, asks for a code, reads it from the SMTP server and confirms it.
+  void confirm(Browser& b, const std::string& token, size_t& mails) {
+    auto page = get(b, "/s/" + token);
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200) << page->body;
+    auto code = post(b, "/s/" + token + "/code", {{"csrf", b.csrf}});
+    ASSERT_TRUE(code);
+    ASSERT_EQ(code->status, 303) << code->body;
+    const auto mail = message(++mails);
+    EXPECT_NE(mail.value("subject", "").find("Votre code de confirmation – dossier " + reference), std::string::npos);
+    auto confirmed = post(b, "/s/" + token + "/confirmer", {{"csrf", b.csrf}, {"code", code_in(mail)}});
+    ASSERT_TRUE(confirmed);
+    ASSERT_EQ(confirmed->status, 303) << confirmed->body;
+  }
+
+  static inline localpki::TrustServices* services_ = nullptr;
+  TempDir dir_;
+  std::unique_ptr<SmtpTestServer> smtp_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string db_, config_;
+  int port_ = 0;
+};
+
+TEST_F(ServeTest, FourPartnersSignTheirAnnexe4FromTheirLinks) {
+  auto r = run_ipt({"request", "start", reference, "--db", db_, "--config", config_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t mails = 0;
+  const std::vector<std::pair<std::string, httplib::Params>> partners = {
+      {"marie.lambert@pole-liege.example.be", {}},
+      {"direction@ec-sainte-walburge.example.be", {}},
+      {"s.martin@cpms-liege2.example.be",
+       {{"champ.avis_cpms", "favorable"}, {"champ.avis_ecrit_cpms", "Le CPMS est favorable à la fin de l’intégration."}}},
+      {"helene.duboeuf@example.be", {}},
+  };
+  for (const auto& [email, fills] : partners) {
+    const auto invitation = message(++mails);
+    ASSERT_NE(invitation.value("to", "").find(email), std::string::npos) << invitation.dump();
+    EXPECT_EQ(invitation.value("subject", ""), "Signature demandée – dossier " + reference);
+    const std::string token = token_in(invitation);
+    ASSERT_FALSE(token.empty());
+    Browser browser;
+    confirm(browser, token, mails);
+    auto page = get(browser, "/s/" + token);
+    ASSERT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("Remplir votre partie et signer"), std::string::npos) << page->body;
+    // The previews and the download are there for this signatory.
+    auto preview = get(browser, "/s/" + token + "/apercu/annexe-4/1.png");
+    ASSERT_EQ(preview->status, 200);
+    EXPECT_EQ(preview->get_header_value("Content-Type"), "image/png");
+    EXPECT_EQ(preview->body.substr(1, 3), "PNG");
+    auto pdf = get(browser, "/s/" + token + "/document/annexe-4.pdf");
+    ASSERT_EQ(pdf->status, 200);
+    EXPECT_TRUE(pdf->body.starts_with("%PDF-"));
+    httplib::Params params = fills;
+    params.emplace("csrf", browser.csrf);
+    params.emplace("consentement", "oui");
+    auto signed_ = post(browser, "/s/" + token + "/signer", params);
+    ASSERT_TRUE(signed_);
+    ASSERT_EQ(signed_->status, 200) << email << " : " << signed_->body;
+    EXPECT_NE(signed_->body.find("Merci, votre signature est enregistrée"), std::string::npos);
+    // A spent link opens nothing.
+    auto again = get(browser, "/s/" + token);
+    EXPECT_EQ(again->status, 409);
+    EXPECT_NE(again->body.find("vous avez déjà signé"), std::string::npos);
+  }
+  // The Administration's message with the signed Annexe 4.
+  const auto administration = message(++mails);
+  EXPECT_NE(administration.value("to", "").find("poles.territoriaux@cfwb.be"), std::string::npos) << administration.dump();
+  r = run_ipt({"request", "show", reference, "--db", db_, "--config", config_, "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["etat"], "completed") << r.out;
+
+  // The document, judged by ipt verify and pdfsig, trusting the pole's CA as well.
+  auto ca = client().Get("/ac/certificat");
+  ASSERT_EQ(ca->status, 200);
+  std::ofstream(dir_ / "ac.der", std::ios::binary) << ca->body;
+  ASSERT_EQ(run_process({"openssl", "x509", "-inform", "DER", "-in", (dir_ / "ac.der").string(), "-out",
+                         (dir_ / "ac.pem").string()}).status, 0);
+  const auto document = dir_ / "data" / "documents" / reference / "annexe-4.pdf";
+  r = run_ipt({"verify", document.string(), "--trust", (dir_ / "racine.pem").string(), "--trust", (dir_ / "ac.pem").string(),
+               "--offline", "--json"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["signatures"][3]["signataire"], "Hélène Dubœuf") << r.out;
+  const auto sig = run_process({"pdfsig", "-nocert", document.string()});
+  EXPECT_EQ(std::count(sig.out.begin(), sig.out.end(), '\n') > 0, true);
+  EXPECT_NE(sig.out.find("Signature Field Name: sig_responsable"), std::string::npos) << sig.out;
+  EXPECT_EQ(sig.out.find("Signature is Invalid"), std::string::npos) << sig.out;
+  r = run_ipt({"audit", "verify", "--db", db_});
+  EXPECT_EQ(r.status, 0) << r.out;
+}
+
+TEST_F(ServeTest, RefusesUnknownLinksForgedFormsWrongCodesAndUnconfirmedSignatures) {
+  Browser stranger;
+  auto unknown = get(stranger, "/s/" + std::string(43, 'A'));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_NE(unknown->body.find("lien inconnu"), std::string::npos);
+  // Every answer carries the security headers; no page needs a script.
+  EXPECT_NE(unknown->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(unknown->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(unknown->get_header_value("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(get(stranger, "/nulle-part")->status, 404);
+
+  ASSERT_EQ(run_ipt({"request", "start", reference, "--db", db_, "--config", config_}).status, 0);
+  const std::string token = token_in(message(1));
+  Browser browser;
+  auto page = get(browser, "/s/" + token);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(browser.cookie.find("ipt_session="), std::string::npos);
+  EXPECT_NE(page->get_header_value("Set-Cookie").find("HttpOnly; SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(page->body.find("<script"), std::string::npos);
+  EXPECT_EQ(page->body.find(token.substr(0, 0) + "Dubœuf"), std::string::npos) << "le nom de l’élève n’est pas sur la page d’invitation";
+
+  // A form without its anti-forgery token, or with another session's.
+  auto forged = post(browser, "/s/" + token + "/code", {{"csrf", "faux"}});
+  EXPECT_EQ(forged->status, 403);
+  Browser other;
+  get(other, "/s/" + token);
+  auto crossed = post(browser, "/s/" + token + "/code", {{"csrf", other.csrf}});
+  EXPECT_EQ(crossed->status, 403);
+
+  // Signing before the code is confirmed.
+  auto early = post(browser, "/s/" + token + "/signer", {{"csrf", browser.csrf}, {"consentement", "oui"}});
+  EXPECT_EQ(early->status, 409);
+  EXPECT_NE(early->body.find("confirmez d’abord votre identité"), std::string::npos);
+
+  // A wrong code, then the right one in another browser does not confirm this one.
+  ASSERT_EQ(post(browser, "/s/" + token + "/code", {{"csrf", browser.csrf}})->status, 303);
+  const std::string code = code_in(message(2));
+  auto wrong = post(browser, "/s/" + token + "/confirmer", {{"csrf", browser.csrf}, {"code", code == "000000" ? "111111" : "000000"}});
+  EXPECT_EQ(wrong->status, 409);
+  EXPECT_NE(wrong->body.find("code erroné (encore 4 essais)"), std::string::npos) << wrong->body;
+  ASSERT_EQ(post(other, "/s/" + token + "/confirmer", {{"csrf", other.csrf}, {"code", code}})->status, 303);
+  auto still = post(browser, "/s/" + token + "/signer", {{"csrf", browser.csrf}, {"consentement", "oui"}});
+  EXPECT_EQ(still->status, 409) << "la confirmation appartient au navigateur qui a saisi le code";
+
+  // Without consent, nothing is signed.
+  auto no_consent = post(other, "/s/" + token + "/signer", {{"csrf", other.csrf}});
+  EXPECT_EQ(no_consent->status, 400);
+  // A field that is not theirs.
+  auto not_theirs = post(other, "/s/" + token + "/signer",
+                         {{"csrf", other.csrf}, {"consentement", "oui"}, {"champ.avis_cpms", "defavorable"}});
+  EXPECT_EQ(not_theirs->status, 409);
+  EXPECT_NE(not_theirs->body.find("le champ « avis_cpms » n’est pas à vous"), std::string::npos) << not_theirs->body;
+  // Declining needs a reason; with one, the round stops and the pole is told.
+  EXPECT_EQ(post(other, "/s/" + token + "/refuser", {{"csrf", other.csrf}, {"raison", " "}})->status, 400);
+  auto declined = post(other, "/s/" + token + "/refuser", {{"csrf", other.csrf}, {"raison", "Le projet doit être revu."}});
+  EXPECT_EQ(declined->status, 200) << declined->body;
+  const auto notice = message(3);
+  EXPECT_EQ(notice.value("subject", ""), "Signature refusée – dossier " + reference);
+  auto r = run_ipt({"request", "show", reference, "--db", db_, "--config", config_, "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["signataires"][0]["raison_refus"], "Le projet doit être revu.");
+}
+
+}  // namespace
+}  // namespace ipt::test
