@@ -23,7 +23,24 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int max_signatures = 16, max_dispatches = 4, max_files = 24;
+constexpr int max_signatures = 16, max_dispatches = 4, max_files = 24, max_round_events = 48;
+
+// The remote round's events as the certificate names them.
+std::optional<std::string> round_event_fr(std::string_view action) {
+  static constexpr std::pair<std::string_view, std::string_view> names[] = {
+      {"round.start", "tour ouvert"},          {"round.invite", "invitation envoyée"},
+      {"round.open", "lien ouvert"},           {"round.code_sent", "code envoyé"},
+      {"round.code_wrong", "code erroné"},     {"round.code_confirmed", "identité confirmée"},
+      {"round.signed", "a signé"},             {"round.decline", "a refusé"},
+      {"round.completed", "tour terminé"},     {"round.cancel", "tour annulé"},
+      {"round.remind", "rappel"},              {"round.reissue", "nouveau lien"},
+      {"round.expired", "lien expiré"},        {"document.sign", "signature enregistrée"},
+  };
+  for (const auto& [code, label] : names) {
+    if (code == action) return std::string(label);
+  }
+  return std::nullopt;
+}
 constexpr const char* archive_format = "ipt-archive-2";  // 2: the certificate is sealed and outside the manifest
 constexpr const char* certificate_file = "certificat-achevement.pdf";
 
@@ -41,7 +58,7 @@ std::string grouped(const std::string& hex) {
 core::DossierFields certificate_fields() {
   core::DossierFields f;
   for (const char* key : {"archive.reference", "archive.version", "archive.date", "archive.procedure", "archive.manifeste",
-                          "envois.aucun"}) {
+                          "envois.aucun", "parcours.aucun"}) {
     f[key] = "";
   }
   for (int i = 0; i < max_signatures; ++i) {
@@ -52,6 +69,9 @@ core::DossierFields certificate_fields() {
   }
   for (int i = 0; i < max_files; ++i) {
     for (const char* k : {"nom", "sha256"}) f["fichiers." + std::to_string(i) + "." + k] = "";
+  }
+  for (int i = 0; i < max_round_events; ++i) {
+    for (const char* k : {"date", "evenement", "details"}) f["parcours." + std::to_string(i) + "." + k] = "";
   }
   return f;
 }
@@ -146,6 +166,24 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
                        {"details", e.details}, {"empreinte_precedente", e.prev_hash}, {"empreinte", e.hash}});
   }
   files.push_back({"journal-audit.json", signing::to_bytes(journal.dump(2))});
+  // Each remote signatory's path, from the audit trail: when, from which address and browser,
+  // and the signed document's SHA-256 (the document.sign entries of a round name it).
+  {
+    const bool remote = std::any_of(entries->begin(), entries->end(), [](const auto& e) { return e.action == "round.start"; });
+    int row = 0;
+    for (const auto& e : *entries) {
+      const auto label = round_event_fr(e.action);
+      if (!remote || !label || row >= max_round_events) continue;
+      const std::string prefix = "parcours." + std::to_string(row++) + ".";
+      fields[prefix + "date"] = e.at.substr(0, 16);
+      fields[prefix + "evenement"] = *label;
+      // A signature's entry is long (its certificate): its place and hash say enough here.
+      std::string details = e.action == "document.sign" ? e.details.substr(0, e.details.find(" ; ")) : e.details;
+      if (details.size() > 180) details = details.substr(0, 177) + "…";  // three lines of the table at most
+      fields[prefix + "details"] = details;
+    }
+    fields["parcours.aucun"] = row == 0 ? "oui" : "";
+  }
 
   // The version: the next free v<N>.
   const fs::path base = out / reference;

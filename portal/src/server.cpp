@@ -455,7 +455,13 @@ void Server::Impl::routes() {
 }
 
 void Server::Impl::run_worker() {
+  auto last_reminders = std::chrono::steady_clock::time_point{};
   while (!stopping) {
+    // Reminders (and expired links marked) every ten minutes; they go out in the pass below.
+    if (std::chrono::steady_clock::now() - last_reminders > std::chrono::minutes(10)) {
+      last_reminders = std::chrono::steady_clock::now();
+      if (auto c = context()) (void)(*c)->requests.remind_due("ipt serve");
+    }
     if (auto outbox = mail::Outbox::open(options.database)) {
       if (auto transport = mail::make_transport(options.mail, options.outbox_folder)) {
         (void)pipeline::send_and_record(*outbox, **transport, "ipt serve");

@@ -11,7 +11,9 @@
 #include "ipt/core/database.hpp"
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
+#include "ipt/pipeline/archive.hpp"
 #include "support/must.hpp"
+#include "support/process.hpp"
 
 namespace ipt::pipeline {
 namespace {
@@ -236,6 +238,16 @@ TEST_F(SigningRequestsTest, EachSignatureInvitesTheNextAndTheLastClosesTheRound)
   EXPECT_EQ(std::count(audit.begin(), audit.end(), "round.invite"), 4);
   EXPECT_EQ(std::count(audit.begin(), audit.end(), "round.completed"), 1);
   EXPECT_TRUE(store_->verify_audit()->intact);
+
+  // The certificate of completion lists each signatory's path: events, address and browser.
+  auto seal = test::must(signing::load_pkcs12(p12(Role::pole), "mdp"), "cachet");
+  signing::HttpTimestampClient tsa(services_->timestamps().url());
+  auto archived = archive_dossier(*store_, *documents_, reference, dir_ / "archives", trust(), {}, ArchiveSeal{seal.get(), &tsa}, "test");
+  ASSERT_TRUE(archived) << archived.error().message;
+  const auto text = test::run_process({"pdftotext", "-enc", "UTF-8", (archived->folder / "certificat-achevement.pdf").string(), "-"});
+  EXPECT_NE(text.out.find("Parcours des signataires à distance"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("identité confirmée"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("navigateur test"), std::string::npos) << text.out;
 }
 
 // A signature whose round step cannot be recorded (the code was never confirmed) is not kept:
