@@ -181,6 +181,40 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
   return std::optional<std::string>{"retirée"};
 }
 
+namespace {
+
+// A document signed elsewhere is the stored one plus exactly one revision, closed by the new
+// signature of `field` over the whole file: nothing rewritten, nothing added after it.
+core::Result<void> check_single_revision(const signing::Bytes& stored, const signing::Bytes& upload,
+                                         size_t stored_revisions, const signing::VerificationReport& report,
+                                         const std::string& document, const std::string& field) {
+  const auto refused = [&](const std::string& why) {
+    return core::fail(core::Category::refused, document + " : document déposé refusé : " + why);
+  };
+  if (upload.size() <= stored.size() || !std::equal(stored.begin(), stored.end(), upload.begin())) {
+    return refused("ce n’est pas le document du dossier complété d’une signature (il a été réécrit, ou c’est un autre "
+                   "document) : signez le fichier téléchargé sans l’enregistrer sous une autre forme");
+  }
+  const auto* signature = report.find(field);
+  if (!signature->covers_whole_file) {
+    return refused("la signature de « " + field + " » n’est pas la dernière révision du fichier (quelque chose a été ajouté après elle)");
+  }
+  if (report.revisions != stored_revisions + 1) {
+    return refused(std::to_string(report.revisions - stored_revisions) + " révisions ajoutées au lieu d’une seule (la signature)");
+  }
+  for (const auto& s : report.signatures) {
+    if (s.field != field && s.revision >= signature->revision) return refused("une autre signature a été ajoutée (« " + s.field + " »)");
+  }
+  for (const auto& s : report.signatures) {
+    for (const auto& change : s.later_changes) {
+      if (!change.allowed()) return refused("la nouvelle révision change ce qu’elle ne peut pas changer : " + change.detail);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, const CompletionHook& on_complete) {
   IPT_TRY_VOID(core::check_reference(request.reference));
   IPT_TRY(loaded, load(store_, request.reference));
@@ -197,12 +231,32 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
     return core::fail(core::Category::refused, request.document + " : le champ « " + request.options.field + " » n’est pas prévu par le plan" +
                       (fields.empty() ? " (document sans signature)" : " (champs : " + fields + ")"));
   }
-  if (!request.key) return core::fail(core::Category::invalid_input, request.document + " : aucune clé de signature");
-  IPT_TRY(signer, signing::describe_certificate(request.key->certificate()));
+  const bool elsewhere = request.signed_elsewhere.has_value();
+  if (!request.key && !elsewhere) return core::fail(core::Category::invalid_input, request.document + " : aucune clé de signature");
   std::vector<signing::Bytes> trust = request.trust_anchors;
   if (request.config) {
     for (const auto& t : request.config->trust) trust.push_back(t.certificate);
   }
+  // The signer: the key's certificate, or the one in the uploaded document's new signature.
+  std::optional<signing::VerificationReport> uploaded;
+  signing::Bytes signer_certificate;
+  if (elsewhere) {
+    signing::VerifyOptions options;
+    options.trust_anchors = trust;
+    options.timeout = std::chrono::seconds(5);
+    auto report = signing::verify_pdf(*request.signed_elsewhere, options);
+    if (!report) return std::unexpected(report.error().with_context(request.document + " (document déposé)"));
+    const auto* signature = report->find(request.options.field);
+    if (!signature || signature->certificate.empty()) {
+      return core::fail(core::Category::refused, request.document + " : le document déposé ne porte pas de signature dans « " +
+                                                     request.options.field + " »");
+    }
+    signer_certificate = signature->certificate;
+    uploaded = *std::move(report);
+  } else {
+    signer_certificate = request.key->certificate();
+  }
+  IPT_TRY(signer, signing::describe_certificate(signer_certificate));
   const SigningConfig no_config;
   const SigningConfig& config = request.config ? *request.config : no_config;
   const std::string where = request.document + " " + request.options.field;
@@ -257,10 +311,23 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   const auto identity = check_signer(*signer, *who, config.seals);
   if (!identity.accepted()) return refuse(identity.reason);
 
-  // The right fields: a signatory fills only its own box.
+  // The right fields: a signatory fills only its own box. What a document signed elsewhere
+  // filled is read from the difference of its values with the stored document's.
   const templates::TemplateDefinition* definition = renderer_.templates().find(planned->document);
   const templates::FieldOwners owners = definition ? templates::field_owners(*definition) : templates::FieldOwners{};
-  for (const auto& fill : request.options.fills) {
+  std::vector<signing::FieldFill> fills = request.options.fills;
+  if (elsewhere) {
+    IPT_TRY_VOID(check_single_revision(*current, *request.signed_elsewhere, before->revisions, *uploaded, request.document,
+                                       request.options.field));
+    IPT_TRY(before_values, signing::read_field_values(*current));
+    IPT_TRY(after_values, signing::read_field_values(*request.signed_elsewhere));
+    fills.clear();
+    for (const auto& [name, value] : *after_values) {
+      const auto old_value = before_values->find(name);
+      if (old_value == before_values->end() || old_value->second != value) fills.push_back({name, value});
+    }
+  }
+  for (const auto& fill : fills) {
     const auto owner = owners.find(fill.field);
     if (owner == owners.end()) return refuse("le champ « " + fill.field + " » n’est pas à remplir par un signataire (donnée du dossier ou champ inconnu)");
     if (owner->second != step->role) {
@@ -271,7 +338,7 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
   if (step->role == core::Role::cpms) {
     auto values = signing::read_field_values(*current);
     if (!values) return std::unexpected(values.error().with_context(request.document));
-    for (const auto& fill : request.options.fills) (*values)[fill.field] = fill.value;
+    for (const auto& fill : fills) (*values)[fill.field] = fill.value;
     if (const auto problem = opinion_problem(*values)) return refuse(*problem);
   }
 
@@ -282,7 +349,8 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
     if (role == step->role) options.lock_fields.push_back(field);
     else options.keep_open.push_back(field);  // the later signatories' boxes stay theirs to fill
   }
-  auto signed_pdf = signing::sign_pdf(*current, options, *request.key, request.timestamps, trust);
+  auto signed_pdf = elsewhere ? core::Result<signing::Bytes>(*request.signed_elsewhere)
+                              : signing::sign_pdf(*current, options, *request.key, request.timestamps, trust);
   if (!signed_pdf) return std::unexpected(signed_pdf.error().with_context(request.document));
   SignOutcome outcome;
   outcome.signer = *signer;
@@ -307,7 +375,8 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
 
   const fs::path pending = path.string() + ".nouveau";
   IPT_TRY_VOID(signing::write_file_atomically(pending, *signed_pdf));
-  const std::string details = where + " " + std::string(signing::code(options.level)) + ", sha256 " + outcome.document.sha256 +
+  const std::string level = elsewhere ? "signé ailleurs et déposé" : std::string(signing::code(options.level));
+  const std::string details = where + " " + level + ", sha256 " + outcome.document.sha256 +
                               (outcome.complete ? ", signatures complètes" : "") + (outcome.extended ? ", prolongé en B-LTA" : "") +
                               " ; " + certificate_details(*signer) + " ; identité : " + identity.reason;
   const bool run_hook = outcome.complete && planned->document == core::Document::annexe_4 && on_complete;

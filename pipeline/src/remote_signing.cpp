@@ -147,4 +147,42 @@ core::Result<std::vector<RemoteSignature>> RemoteSigning::sign(const std::string
   return done;
 }
 
+core::Result<RemoteSignature> RemoteSigning::accept(const std::string& token, const std::string& document, signing::Bytes pdf,
+                                                    const std::string& client) {
+  IPT_TRY(access, requests_.open(token, client));
+  if (access->invitation.state != InvitationState::confirmed) {
+    return core::fail(core::Category::refused, "confirmez d’abord votre identité avec le code reçu par courriel");
+  }
+  const auto& round = access->round;
+  if (std::find(round.documents.begin(), round.documents.end(), document) == round.documents.end()) {
+    return core::fail(core::Category::not_found, "« " + document + " » ne fait pas partie de ce tour", {.field = "document"});
+  }
+  const core::Role role = access->invitation.role;
+  std::vector<signing::Bytes> trust = setup_.trust;
+  if (setup_.config) {
+    for (const auto& anchor : setup_.config->trust_anchors()) trust.push_back(anchor);
+  }
+  IPT_TRY(status, documents_.status(round.reference, trust));
+  int still_to_sign = 0;
+  for (const auto& d : status->documents) {
+    if (std::find(round.documents.begin(), round.documents.end(), d.name) == round.documents.end() || d.name == document) continue;
+    still_to_sign += std::any_of(d.signatures.begin(), d.signatures.end(), [&](const auto& s) { return s.role == role && !s.signed_; });
+  }
+  SignRequest request;
+  request.reference = round.reference;
+  request.document = document;
+  request.options.field = std::string(core::field_name(role));
+  request.trust_anchors = trust;
+  request.actor = "portail (document déposé par " + access->invitation.signatory + ")";
+  request.config = setup_.config;
+  request.timestamps = setup_.timestamps;
+  request.signed_elsewhere = std::move(pdf);
+  if (still_to_sign == 0) {
+    request.on_recorded = [&](core::Transaction& tx) { return requests_.record_signed(tx, token, client); };
+  }
+  auto outcome = documents_.sign(request, setup_.on_complete);
+  if (!outcome) return std::unexpected(outcome.error());
+  return RemoteSignature{document, false, *std::move(outcome)};
+}
+
 }  // namespace ipt::pipeline

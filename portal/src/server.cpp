@@ -145,6 +145,9 @@ struct Server::Impl {
   void page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data);
   void message(httplib::Response& res, int status, const std::string& title, const std::string& text);
   void failure(httplib::Response& res, const core::Error& error);
+  // What a signature through the portal needs: the configuration, the timestamp server, the
+  // issuing CA (serialised), the Annexe 4's mail.
+  pipeline::RemoteSigningSetup signing_setup(signing::HttpTimestampClient& tsa) const;
   // The document named by the route's second group, when the link's round has it; otherwise
   // the error page is written into `res`.
   std::optional<signing::Bytes> round_document(const httplib::Request& req, httplib::Response& res);
@@ -243,7 +246,7 @@ void Server::Impl::invitation_page(const httplib::Request& req, httplib::Respons
   data.set("confirme", confirmed ? PageData::type::bool_true : PageData::type::bool_false);
   data.set("courriel_masque", masked(invitation.email));
   data.set("csrf", sessions.csrf(session));
-  for (const char* action : {"code", "confirmer", "signer", "refuser"}) {
+  for (const char* action : {"code", "confirmer", "signer", "refuser", "deposer"}) {
     data.set(std::string("action_") + action, "/s/" + token + "/" + action);
   }
   if (confirmed) {
@@ -286,6 +289,20 @@ void Server::Impl::invitation_page(const httplib::Request& req, httplib::Respons
     data.set("champs", list);
   }
   page(res, status, "invitation", "Dossier " + round.reference + " : votre signature", data);
+}
+
+pipeline::RemoteSigningSetup Server::Impl::signing_setup(signing::HttpTimestampClient& tsa) const {
+  pipeline::RemoteSigningSetup setup;
+  setup.config = &options.signing;
+  setup.timestamps = options.signing.tsa_url.empty() ? nullptr : &tsa;
+  setup.on_complete = pipeline::annexe4_mail_hook(options.mail);
+  if (ca) {
+    // The CA's key signs one certificate at a time; its CRL stays servable meanwhile (the
+    // signature's own verification fetches it from this server).
+    setup.issue_certificate = [this](const signing::CertificateSubject& subject) { return ca->issue(subject); };
+    setup.trust.push_back(ca->ca().certificate());
+  }
+  return setup;
 }
 
 std::optional<signing::Bytes> Server::Impl::round_document(const httplib::Request& req, httplib::Response& res) {
@@ -377,7 +394,9 @@ void Server::Impl::routes() {
   auto form = [this](auto handler) {
     return [this, handler](const httplib::Request& req, httplib::Response& res) {
       const std::string session = session_of(req, res);
-      if (!sessions.check_csrf(session, req.get_param_value("csrf"))) {
+      // A file upload's form is multipart: its fields are parts, not parameters.
+      const std::string csrf = req.has_file("csrf") ? req.get_file_value("csrf").content : req.get_param_value("csrf");
+      if (!sessions.check_csrf(session, csrf)) {
         return message(res, 403, "Formulaire refusé",
                        "ce formulaire a expiré ou ne vient pas de ce portail : rouvrez le lien reçu par courriel");
       }
@@ -421,17 +440,7 @@ void Server::Impl::routes() {
     auto c = context();
     if (!c) return failure(res, c.error());
     signing::HttpTimestampClient tsa(options.signing.tsa_url);
-    pipeline::RemoteSigningSetup setup;
-    setup.config = &options.signing;
-    setup.timestamps = options.signing.tsa_url.empty() ? nullptr : &tsa;
-    setup.on_complete = pipeline::annexe4_mail_hook(options.mail);
-    if (ca) {
-      // The CA's key signs one certificate at a time; its CRL stays servable meanwhile (the
-      // signature's own verification fetches it from this server).
-      setup.issue_certificate = [this](const signing::CertificateSubject& subject) { return ca->issue(subject); };
-      setup.trust.push_back(ca->ca().certificate());
-    }
-    pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, setup);
+    pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, signing_setup(tsa));
     auto signed_ = remote.sign(token, fills, client(req));
     if (!signed_) return invitation_page(req, res, token, signed_.error().message, "", core::http_status(signed_.error().category));
     worker_wake.notify_one();
@@ -439,6 +448,25 @@ void Server::Impl::routes() {
     for (const auto& d : *signed_) names += (names.empty() ? "" : ", ") + d.document;
     message(res, 200, "Merci, votre signature est enregistrée",
             "Vous avez signé : " + names + ". Le pôle et les signataires suivants sont prévenus ; vous pouvez fermer cette page.");
+  }));
+  s.Post(link + "/deposer", form([this](const httplib::Request& req, httplib::Response& res, const std::string& session,
+                                        const std::string& token) {
+    if (!sessions.confirmed(session, token)) {
+      return invitation_page(req, res, token, "confirmez d’abord votre identité avec le code reçu par courriel", "", 409);
+    }
+    if (!req.has_file("fichier") || !req.has_file("document") || req.get_file_value("fichier").content.empty()) {
+      return invitation_page(req, res, token, "choisissez le fichier PDF signé à déposer", "", 400);
+    }
+    auto c = context();
+    if (!c) return failure(res, c.error());
+    signing::HttpTimestampClient tsa(options.signing.tsa_url);
+    pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, signing_setup(tsa));
+    const std::string& bytes = req.get_file_value("fichier").content;
+    auto accepted = remote.accept(token, req.get_file_value("document").content, signing::Bytes(bytes.begin(), bytes.end()), client(req));
+    if (!accepted) return invitation_page(req, res, token, accepted.error().message, "", core::http_status(accepted.error().category));
+    worker_wake.notify_one();
+    message(res, 200, "Merci, votre signature est enregistrée",
+            "Le document " + accepted->document + " signé de votre côté est accepté et classé au dossier.");
   }));
   s.Post(link + "/refuser", form([this](const httplib::Request& req, httplib::Response& res, const std::string& session,
                                         const std::string& token) {

@@ -209,5 +209,78 @@ TEST_F(SigningRoundTest, TheCompleteDocumentVerifiesAndNothingIsSignedAgain) {
   expect_refused(Role::cpms, "sig_cpms", {{"avis_cpms", "defavorable"}}, "le champ « sig_cpms » est déjà signé");
 }
 
+// A document signed elsewhere (as Acrobat Reader with an eID would: any PAdES signer that adds
+// one incremental revision) is accepted when it is the stored document plus the planned
+// signatory's signature in their field, filling only their own box.
+class SignedElsewhereTest : public SigningRoundTest {
+ protected:
+  // The stored Annexe 4 signed in `field` by `role`'s key outside the round, with `fills`.
+  signing::Bytes signed_outside(Role role, const std::string& field, std::vector<signing::FieldFill> fills = {}) {
+    auto key = test::must(signing::load_pkcs12(p12(role), "mdp"), "PKCS#12");
+    signing::SignatureOptions options;
+    options.field = field;
+    options.fills = std::move(fills);
+    return test::must(signing::sign_pdf(stored(), options, *key, nullptr), "signature hors du tour");
+  }
+
+  core::Result<SignOutcome> upload(const std::string& field, const signing::Bytes& pdf) {
+    SignRequest request;
+    request.reference = reference;
+    request.document = "annexe-4";
+    request.options.field = field;
+    request.trust_anchors = trust();
+    request.actor = "portail";
+    request.signed_elsewhere = pdf;
+    return documents_->sign(request);
+  }
+
+  void expect_upload_refused(const std::string& field, const signing::Bytes& pdf, const std::string& reason) {
+    const auto before = stored();
+    auto outcome = upload(field, pdf);
+    ASSERT_FALSE(outcome) << "accepté, refus attendu : " << reason;
+    EXPECT_TRUE(outcome.error().is(core::Category::refused)) << outcome.error().message;
+    EXPECT_NE(outcome.error().message.find(reason), std::string::npos) << outcome.error().message;
+    EXPECT_EQ(stored(), before);
+  }
+};
+
+TEST_F(SignedElsewhereTest, TheRightSignatureInTheRightFieldIsAccepted) {
+  render();
+  ASSERT_TRUE(sign_with(Role::pole, "sig_pole"));
+  const auto outside = signed_outside(Role::ecole_ordinaire, "sig_ecole_ordinaire", {{"signataire_ecole_ordinaire", "J.-F. Renard, directeur"}});
+  auto accepted = upload("sig_ecole_ordinaire", outside);
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  EXPECT_EQ(stored(), outside);  // kept byte for byte
+  const auto entry = audited("document.sign").back();
+  EXPECT_TRUE(contains(entry.details, "signé ailleurs et déposé")) << entry.details;
+  // The round goes on: the CPMS signs after it.
+  EXPECT_TRUE(sign_with(Role::cpms, "sig_cpms", {{"avis_cpms", "favorable"}}));
+}
+
+TEST_F(SignedElsewhereTest, AnythingElseIsRefusedAndSaysWhy) {
+  render();
+  ASSERT_TRUE(sign_with(Role::pole, "sig_pole"));
+  // Another person's certificate.
+  expect_upload_refused("sig_ecole_ordinaire", signed_outside(Role::cpms, "sig_ecole_ordinaire"),
+                        "n’est pas celui du signataire prévu");
+  // Another role's field filled on the way.
+  expect_upload_refused("sig_ecole_ordinaire", signed_outside(Role::ecole_ordinaire, "sig_ecole_ordinaire", {{"avis_cpms", "defavorable"}}),
+                        "le champ « avis_cpms » appartient à « cpms »");
+  // No signature in the field the signatory signs.
+  expect_upload_refused("sig_ecole_ordinaire", stored(), "ne porte pas de signature dans « sig_ecole_ordinaire »");
+  // A revision after the signature.
+  const auto signed_once = signed_outside(Role::ecole_ordinaire, "sig_ecole_ordinaire");
+  auto key = test::must(signing::load_pkcs12(p12(Role::ecole_ordinaire), "mdp"), "PKCS#12");
+  const auto two = test::must(signing::add_validation_data(signed_once, {{key->certificate()}, {}, {}}), "DSS");
+  expect_upload_refused("sig_ecole_ordinaire", two, "n’est pas la dernière révision du fichier");
+  // A changed document: its first revision is not the stored one's.
+  auto rewritten = signed_once;
+  const std::string text(rewritten.begin(), rewritten.end());
+  const auto producer = text.find("/Producer");
+  ASSERT_NE(producer, std::string::npos);
+  rewritten[producer + 2] = static_cast<unsigned char>(rewritten[producer + 2] == 'r' ? 'R' : 'r');
+  expect_upload_refused("sig_ecole_ordinaire", rewritten, "ce n’est pas le document du dossier complété d’une signature");
+}
+
 }  // namespace
 }  // namespace ipt::pipeline

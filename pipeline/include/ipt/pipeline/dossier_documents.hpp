@@ -66,6 +66,11 @@ struct SignRequest {
   // Runs inside the transaction that records this signature (e.g. a remote round marking
   // its signatory as signed and inviting the next): both commit, or neither.
   std::function<core::Result<void>(core::Transaction& tx)> on_recorded{};
+  // A document signed elsewhere (a director with the Belgian eID in Acrobat Reader), instead
+  // of `key`: accepted only if it is the stored document plus one revision holding the
+  // signature of `options.field` by the planned signatory, which fills only their own fields
+  // and changes nothing else. Every other rule of the round applies unchanged.
+  std::optional<signing::Bytes> signed_elsewhere{};
 };
 
 struct SignOutcome {

@@ -64,6 +64,12 @@ class RemoteSigning {
   core::Result<std::vector<RemoteSignature>> sign(const std::string& token, const std::map<std::string, std::string>& fills,
                                                   const std::string& client);
 
+  // A document of the round that the signatory signed elsewhere (the Belgian eID in Acrobat
+  // Reader) and uploads: accepted only as DossierDocuments::sign's signed_elsewhere allows.
+  // When it was their last document, the step is recorded in the same transaction.
+  core::Result<RemoteSignature> accept(const std::string& token, const std::string& document, signing::Bytes pdf,
+                                       const std::string& client);
+
  private:
   DossierDocuments& documents_;
   SigningRequests& requests_;
