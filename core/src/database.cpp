@@ -44,7 +44,21 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   // for sending. SQLite gives its -wal and -shm files the database file's permissions.
   ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
   sqlite3_busy_timeout(raw, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+  // WAL is a property of the file: set once. Setting it again while other connections write
+  // can fail at once with "database is locked" (the busy handler does not cover that change).
+  {
+    sqlite3_stmt* mode = nullptr;
+    bool wal = false;
+    if (sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &mode, nullptr) == SQLITE_OK && sqlite3_step(mode) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(mode, 0);
+      wal = text && std::string_view(reinterpret_cast<const char*>(text)) == "wal";
+    }
+    sqlite3_finalize(mode);
+    if (!wal) {
+      if (auto r = db.execute("PRAGMA journal_mode=WAL"); !r) return std::unexpected(r.error().with_context(where));
+    }
+  }
+  for (const char* pragma : {"PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     if (auto r = db.execute(pragma); !r) return std::unexpected(r.error().with_context(where));
   }
   return db;

@@ -63,6 +63,7 @@ core::Result<mail::MailMessage> code_message(const mail::MailConfig& config, con
   m->secret_body = true;
   m->text = "Bonjour,\n"
             "\n"
+            "Dossier " + reference + ".\n"
             "Votre code de confirmation est : " + code + "\n"
             "\n"
             "Il vaut " + std::to_string(lifetime.count()) + " minutes et ne sert qu’une fois. Si vous ne l’avez pas demandé,\n"

@@ -221,6 +221,17 @@ core::Result<std::optional<TokenRow>> find_token(const core::Database& db, const
   return std::optional<TokenRow>{std::move(t)};
 }
 
+// The pole's name and address of a round. The statement is finalized on return: a read
+// statement left open would pin an old snapshot of the database, and the next BEGIN IMMEDIATE
+// on this connection would fail at once with "database is locked" once others have written.
+core::Result<std::pair<std::string, std::string>> pole_contact(const core::Database& db, long long round) {
+  IPT_TRY(row, Statement::prepare(db, "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
+  row->bind(1, round);
+  IPT_TRY(found, row->step());
+  if (!*found) return core::fail(core::Category::internal, "tour de signature n° " + std::to_string(round) + " introuvable");
+  return std::pair{row->text(0), row->text(1)};
+}
+
 core::Result<void> set_state(const Transaction& tx, long long invitation, InvitationState state) {
   IPT_TRY(q, Statement::prepare(tx, "UPDATE signing_invitation SET state = ? WHERE id = ?"));
   q->bind(1, code(state)).bind(2, invitation);
@@ -506,10 +517,8 @@ core::Result<Round> SigningRequests::reissue(const std::string& reference, const
   if (current->state == InvitationState::declined) {
     return core::fail(core::Category::refused, "dossier « " + reference + " » : le signataire a refusé ; annulez le tour");
   }
-  IPT_TRY(row, Statement::prepare(store_.database(), "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
-  row->bind(1, round->id);
-  IPT_TRY_VOID(row->step());
-  const MailContext mail{mail_, row->text(0), row->text(1)};
+  IPT_TRY(contact, pole_contact(store_.database(), round->id));
+  const MailContext mail{mail_, contact->first, contact->second};
   const auto now = clock_ ? clock_() : std::chrono::system_clock::now();
   const Invitation invitation = *current;
   IPT_TRY_VOID(store_.record_with(actor, "round.reissue", reference, "invitation n° " + std::to_string(invitation.id),
@@ -530,12 +539,17 @@ core::Result<int> SigningRequests::remind_due(const std::string& actor) {
         current->state == InvitationState::expired) {
       continue;
     }
-    IPT_TRY(q, Statement::prepare(store_.database(),
-        "SELECT invited_at, expires_at, reminders FROM signing_invitation WHERE id = ?"));
-    q->bind(1, current->id);
-    IPT_TRY_VOID(q->step());
-    const long long invited = q->integer(0), expires = q->integer(1);
-    const int reminders = static_cast<int>(q->integer(2));
+    long long invited = 0, expires = 0;
+    int reminders = 0;
+    {  // finalized before the transactions below (see pole_contact)
+      IPT_TRY(q, Statement::prepare(store_.database(),
+          "SELECT invited_at, expires_at, reminders FROM signing_invitation WHERE id = ?"));
+      q->bind(1, current->id);
+      IPT_TRY_VOID(q->step());
+      invited = q->integer(0);
+      expires = q->integer(1);
+      reminders = static_cast<int>(q->integer(2));
+    }
     if (expires <= unix_seconds(now)) {
       IPT_TRY_VOID(store_.record_with(actor, "round.expired", round.reference, "invitation n° " + std::to_string(current->id),
           [&](Transaction& tx) { return set_state(tx, current->id, InvitationState::expired); }));
@@ -544,10 +558,8 @@ core::Result<int> SigningRequests::remind_due(const std::string& actor) {
     const long long due = invited + std::chrono::duration_cast<std::chrono::seconds>(portal_.reminder_after).count() * (reminders + 1);
     if (reminders >= portal_.max_reminders || unix_seconds(now) < due) continue;
     // A reminder carries a new link: the first one's token is not kept in clear anywhere.
-    IPT_TRY(row, Statement::prepare(store_.database(), "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
-    row->bind(1, round.id);
-    IPT_TRY_VOID(row->step());
-    const MailContext mail{mail_, row->text(0), row->text(1)};
+    IPT_TRY(contact, pole_contact(store_.database(), round.id));
+    const MailContext mail{mail_, contact->first, contact->second};
     const Invitation invitation = *current;
     IPT_TRY_VOID(store_.record_with(actor, "round.remind", round.reference,
         "invitation n° " + std::to_string(invitation.id) + ", rappel n° " + std::to_string(reminders + 1),
@@ -605,10 +617,8 @@ core::Result<void> SigningRequests::send_code(const std::string& token, const st
   const auto& invitation = access->invitation;
   const auto now = clock_ ? clock_() : std::chrono::system_clock::now();
   const std::string code = core::random_digits(code_digits);
-  IPT_TRY(row, Statement::prepare(store_.database(), "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
-  row->bind(1, access->round.id);
-  IPT_TRY_VOID(row->step());
-  const std::string pole_name = row->text(0), pole_email = row->text(1);
+  IPT_TRY(contact, pole_contact(store_.database(), access->round.id));
+  const std::string pole_name = contact->first;
   return store_.record_with("portail", "round.code_sent", access->round.reference,
       "invitation n° " + std::to_string(invitation.id) + ", " + client, [&](Transaction& tx) -> core::Result<void> {
         IPT_TRY(q, Statement::prepare(tx,
@@ -678,10 +688,8 @@ core::Result<Round> SigningRequests::decline(const std::string& token, const std
             "UPDATE signing_invitation SET state = 'declined', declined_reason = ?, signed_at = ? WHERE id = ?"));
         q->bind(1, reason).bind(2, unix_seconds(now)).bind(3, access->invitation.id);
         IPT_TRY_VOID(q->run());
-        IPT_TRY(round, Statement::prepare(tx, "SELECT pole_name, pole_email FROM signing_round WHERE id = ?"));
-        round->bind(1, access->round.id);
-        IPT_TRY_VOID(round->step());
-        IPT_TRY(message, detail::declined_message(mail_, round->text(1), reference, access->invitation));
+        IPT_TRY(contact, pole_contact(tx.database(), access->round.id));
+        IPT_TRY(message, detail::declined_message(mail_, contact->second, reference, access->invitation));
         IPT_TRY_VOID(mail::enqueue(tx, *std::move(message), reference, now));
         return {};
       }));

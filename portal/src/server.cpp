@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 
 #include "ipt/core/dossier_reader.hpp"
@@ -39,15 +40,37 @@ class SharedCa {
     std::lock_guard lock(mutex_);
     return ca_.issue(s, std::chrono::system_clock::now());
   }
+  // The CRL is made once and served until an hour before its next update (it lists nothing:
+  // every key is destroyed after its signature), so that serving it costs no signature.
   core::Result<signing::Bytes> crl() {
     std::lock_guard lock(mutex_);
-    return ca_.crl(std::chrono::system_clock::now());
+    const auto now = std::chrono::system_clock::now();
+    if (crl_.empty() || now >= crl_made_ + std::chrono::hours(24)) {
+      IPT_TRY(fresh, ca_.crl(now));
+      crl_ = *std::move(fresh);
+      crl_made_ = now;
+    }
+    return crl_;
   }
   const signing::IssuingCa& ca() const { return ca_; }
 
  private:
   signing::IssuingCa ca_;
   std::mutex mutex_;
+  signing::Bytes crl_;
+  std::chrono::system_clock::time_point crl_made_;
+};
+
+// Holds one of the signing slots for a scope.
+class SigningSlot {
+ public:
+  explicit SigningSlot(std::counting_semaphore<64>& slots) : slots_(slots) { slots_.acquire(); }
+  ~SigningSlot() { slots_.release(); }
+  SigningSlot(const SigningSlot&) = delete;
+  SigningSlot& operator=(const SigningSlot&) = delete;
+
+ private:
+  std::counting_semaphore<64>& slots_;
 };
 
 std::string cookie_value(const httplib::Request& req, const std::string& name) {
@@ -94,6 +117,9 @@ struct Server::Impl {
   RateLimiter code_limiter{3, std::chrono::minutes(10)};      // codes per link
   RateLimiter confirm_limiter{20, std::chrono::minutes(10)};  // code tries per address
   RateLimiter request_limiter{300, std::chrono::minutes(1)};  // requests per address
+  // Signing is CPU work: a few at a time, so that the other requests (pages, codes, and the
+  // CRL that each signature's own verification fetches from this server) keep their threads.
+  std::counting_semaphore<64> signing_slots{std::max(2u, std::thread::hardware_concurrency())};
   std::string base_url;
   int port = 0;
   std::thread worker;
@@ -333,6 +359,8 @@ std::optional<signing::Bytes> Server::Impl::round_document(const httplib::Reques
 void Server::Impl::routes() {
   httplib::Server& s = *http;
   s.set_payload_max_length(options.max_upload_bytes);
+  // Enough threads that waiting signatures never starve the pages and the CRL.
+  s.new_task_queue = [] { return new httplib::ThreadPool(48); };
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     security_headers(res, https);
     if (!request_limiter.allow(address(req))) {
@@ -441,7 +469,10 @@ void Server::Impl::routes() {
     if (!c) return failure(res, c.error());
     signing::HttpTimestampClient tsa(options.signing.tsa_url);
     pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, signing_setup(tsa));
-    auto signed_ = remote.sign(token, fills, client(req));
+    auto signed_ = [&] {
+      SigningSlot slot(signing_slots);
+      return remote.sign(token, fills, client(req));
+    }();
     if (!signed_) return invitation_page(req, res, token, signed_.error().message, "", core::http_status(signed_.error().category));
     worker_wake.notify_one();
     std::string names;
@@ -462,7 +493,10 @@ void Server::Impl::routes() {
     signing::HttpTimestampClient tsa(options.signing.tsa_url);
     pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, signing_setup(tsa));
     const std::string& bytes = req.get_file_value("fichier").content;
-    auto accepted = remote.accept(token, req.get_file_value("document").content, signing::Bytes(bytes.begin(), bytes.end()), client(req));
+    auto accepted = [&] {
+      SigningSlot slot(signing_slots);
+      return remote.accept(token, req.get_file_value("document").content, signing::Bytes(bytes.begin(), bytes.end()), client(req));
+    }();
     if (!accepted) return invitation_page(req, res, token, accepted.error().message, "", core::http_status(accepted.error().category));
     worker_wake.notify_one();
     message(res, 200, "Merci, votre signature est enregistrée",
