@@ -18,6 +18,9 @@ packages=(
   openssl libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc
   # a real SMTP server (aiosmtpd, run with /usr/bin/python3) for the mail tests
   python3-aiosmtpd
+  # the portal's browser test (ctest -L browser): headless Chromium driven through
+  # chromedriver by Selenium; its axe-core comes from npm (the machine's Node.js) at test time
+  chromium chromium-driver python3-selenium
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
   # pyHanko 0.25.1 (shared/judges, beside the repository) runs on Debian's own Python packages
   python3-asn1crypto python3-cryptography python3-tzlocal python3-yaml python3-requests

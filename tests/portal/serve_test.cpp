@@ -7,82 +7,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <fstream>
 #include <regex>
-#include <thread>
 
-#include "ipt/localpki/dossier_people.hpp"
-#include "ipt/localpki/trust_services.hpp"
-#include "smtp_server.hpp"
-#include "support/dossier_xml.hpp"
-#include "support/must.hpp"
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include "portal_world.hpp"
 
 namespace ipt::test {
 namespace {
 
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-
-const std::string reference = "PT-LIEGE-2026-0002";
-
-// The portal's world: TSA (test PKI), SMTP server, the pole's issuing CA, a store holding the
-// procedure-C example rendered, and `ipt serve` listening on a free port.
-class ServeTest : public ::testing::Test {
+// The portal's world (portal_world.hpp), and a browser made of an HTTP client.
+class ServeTest : public PortalWorld {
  protected:
-  static void SetUpTestSuite() {
-    localpki::PkiRecipe recipe;
-    recipe.signers = localpki::signers_of(example_dossier("c-fin-integration"));
-    services_ = must(localpki::TrustServices::start(recipe), "services de confiance").release();
-  }
-  static void TearDownTestSuite() { delete services_; }
-
-  void SetUp() override {
-    smtp_ = std::make_unique<SmtpTestServer>(dir_ / "smtp", SmtpServerOptions{.starttls = true});
-    std::ofstream(dir_ / "racine.pem") << services_->pki().root().certificate_pem();
-    std::ofstream(dir_ / "ac.mdp") << "mot de passe de l’autorité\n";
-    db_ = (dir_ / "data" / "ipt.sqlite").string();
-    config_ = (dir_ / "ipt.conf").string();
-    // The links `ipt request` writes must point at the portal: a port chosen beforehand.
-    port_ = free_port();
-    std::ofstream(config_) << "smtp_url = " << smtp_->url() << "\ntls = required\nca_file = " << smtp_->ca_file().string()
-                           << "\nsender = coordination@pole-liege.example.be\n"
-                              "[signature]\ntrust = racine.pem\ntsa_url = " << services_->timestamps().url()
-                           << "\nissuing_ca = p12 ac.p12 ; password-file=ac.mdp\n"
-                              "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = http://127.0.0.1:" << port_ << "\n";
-    ASSERT_EQ(run_ipt({"ca", "create", "--name", "Pôle territorial de Liège-Centre", "--out", (dir_ / "ac.p12").string(),
-                       "--password-file", (dir_ / "ac.mdp").string()}).status, 0);
-    auto r = run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db_});
-    ASSERT_EQ(r.status, 0) << r.err;
-    r = run_ipt({"render", "--dossier", reference, "--db", db_});
-    ASSERT_EQ(r.status, 0) << r.err;
-    server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{IPT_BINARY, "serve", "--config", config_, "--db", db_});
-    const auto& line = server_->ready_line();
-    ASSERT_TRUE(line.starts_with("PORT " + std::to_string(port_))) << line;
-  }
-
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(60, 0);
-    return c;
-  }
-
-  // The text of the SMTP server's message n (1-based), waiting for it to arrive.
-  nlohmann::json message(size_t n) const {
-    for (int i = 0; i < 300 && smtp_->received().size() < n; ++i) std::this_thread::sleep_for(50ms);
-    const auto received = smtp_->received();
-    if (received.size() < n) {
-      ADD_FAILURE() << "message n° " << n << " jamais reçu (" << received.size() << " reçus)";
-      return {};
-    }
-    return parse_eml(received[n - 1]);
-  }
-  static std::string body(const nlohmann::json& m) {
-    return m.contains("parts") && !m["parts"].empty() ? m["parts"][0].value("text", "") : "";
-  }
-
   std::string token_in(const nlohmann::json& m) const {
     std::smatch found;
     const std::string text = body(m);
@@ -142,17 +76,10 @@ class ServeTest : public ::testing::Test {
     ASSERT_TRUE(confirmed);
     ASSERT_EQ(confirmed->status, 303) << confirmed->body;
   }
-
-  static inline localpki::TrustServices* services_ = nullptr;
-  TempDir dir_;
-  std::unique_ptr<SmtpTestServer> smtp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::string db_, config_;
-  int port_ = 0;
 };
 
 TEST_F(ServeTest, FourPartnersSignTheirAnnexe4FromTheirLinks) {
-  auto r = run_ipt({"request", "start", reference, "--db", db_, "--config", config_});
+  auto r = start_round();
   ASSERT_EQ(r.status, 0) << r.err;
   size_t mails = 0;
   const std::vector<std::pair<std::string, httplib::Params>> partners = {
@@ -200,18 +127,13 @@ TEST_F(ServeTest, FourPartnersSignTheirAnnexe4FromTheirLinks) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["etat"], "completed") << r.out;
 
   // The document, judged by ipt verify and pdfsig, trusting the pole's CA as well.
-  auto ca = client().Get("/ac/certificat");
-  ASSERT_EQ(ca->status, 200);
-  std::ofstream(dir_ / "ac.der", std::ios::binary) << ca->body;
-  ASSERT_EQ(run_process({"openssl", "x509", "-inform", "DER", "-in", (dir_ / "ac.der").string(), "-out",
-                         (dir_ / "ac.pem").string()}).status, 0);
-  const auto document = dir_ / "data" / "documents" / reference / "annexe-4.pdf";
-  r = run_ipt({"verify", document.string(), "--trust", (dir_ / "racine.pem").string(), "--trust", (dir_ / "ac.pem").string(),
-               "--offline", "--json"});
+  const auto ca_pem = fetch_ca_pem();
+  ASSERT_FALSE(ca_pem.empty());
+  r = verify_annexe4(ca_pem, true);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   const auto report = nlohmann::json::parse(r.out);
   EXPECT_EQ(report["signatures"][3]["signataire"], "Hélène Dubœuf") << r.out;
-  const auto sig = run_process({"pdfsig", "-nocert", document.string()});
+  const auto sig = run_process({"pdfsig", "-nocert", annexe4().string()});
   EXPECT_EQ(std::count(sig.out.begin(), sig.out.end(), '\n') > 0, true);
   EXPECT_NE(sig.out.find("Signature Field Name: sig_responsable"), std::string::npos) << sig.out;
   EXPECT_EQ(sig.out.find("Signature is Invalid"), std::string::npos) << sig.out;
@@ -231,7 +153,7 @@ TEST_F(ServeTest, RefusesUnknownLinksForgedFormsWrongCodesAndUnconfirmedSignatur
   EXPECT_EQ(unknown->get_header_value("Referrer-Policy"), "no-referrer");
   EXPECT_EQ(get(stranger, "/nulle-part")->status, 404);
 
-  ASSERT_EQ(run_ipt({"request", "start", reference, "--db", db_, "--config", config_}).status, 0);
+  ASSERT_EQ(start_round().status, 0);
   const std::string token = token_in(message(1));
   Browser browser;
   auto page = get(browser, "/s/" + token);
