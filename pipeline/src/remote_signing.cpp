@@ -11,13 +11,21 @@ namespace ipt::pipeline {
 
 namespace {
 
-// Calls `visit` on every text field and choice of the definition, with the role of the box
-// it sits in (none outside a box).
+// Calls `visit` on every text field and choice of the definition, with its label. A field
+// without a label of its own is named by the paragraphs printed just before it, as the
+// document shows them (Annexe 4's written CPMS opinion follows the sentences that ask for
+// it); a paragraph that prints the dossier's data ({…}) is not repeated.
 template <class Visit>
 void each_field(const templates::TemplateDefinition& definition, Visit visit) {
+  std::string preceding;
   for (const auto& block : definition.blocks) {
+    if (const auto* paragraph = std::get_if<templates::TextBlock>(&block)) {
+      if (paragraph->text.find('{') == std::string::npos) preceding += (preceding.empty() ? "" : " ") + paragraph->text;
+      else preceding.clear();
+      continue;
+    }
     if (const auto* text = std::get_if<templates::TextField>(&block)) {
-      visit(text->name, text->label, text->lines, std::vector<templates::ChoiceOption>{});
+      visit(text->name, text->label.empty() ? preceding : text->label, text->lines, std::vector<templates::ChoiceOption>{});
     } else if (const auto* choice = std::get_if<templates::ChoiceField>(&block)) {
       visit(choice->name, choice->label, 1, choice->options);
     } else if (const auto* row = std::get_if<templates::SignatureRow>(&block)) {
@@ -26,6 +34,7 @@ void each_field(const templates::TemplateDefinition& definition, Visit visit) {
         for (const auto& box_choice : signature.choices) visit(box_choice.name, box_choice.label, 1, box_choice.options);
       }
     }
+    preceding.clear();
   }
 }
 

@@ -171,6 +171,11 @@ struct Server::Impl {
   void page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data);
   void message(httplib::Response& res, int status, const std::string& title, const std::string& text);
   void failure(httplib::Response& res, const core::Error& error);
+  // A document's title as its definition gives it ("Annexe 4 – Bilan d’intégration").
+  std::string title_of(const std::string& document) const {
+    const auto* definition = renderer->templates().find(document);
+    return definition ? definition->title : document;
+  }
   // What a signature through the portal needs: the configuration, the timestamp server, the
   // issuing CA (serialised), the Annexe 4's mail.
   pipeline::RemoteSigningSetup signing_setup(signing::HttpTimestampClient& tsa) const;
@@ -476,7 +481,9 @@ void Server::Impl::routes() {
     if (!signed_) return invitation_page(req, res, token, signed_.error().message, "", core::http_status(signed_.error().category));
     worker_wake.notify_one();
     std::string names;
-    for (const auto& d : *signed_) names += (names.empty() ? "" : ", ") + d.document;
+    for (const auto& d : *signed_) {
+      names += (names.empty() ? "" : ", ") + title_of(d.document);
+    }
     message(res, 200, "Merci, votre signature est enregistrée",
             "Vous avez signé : " + names + ". Le pôle et les signataires suivants sont prévenus ; vous pouvez fermer cette page.");
   }));
@@ -500,7 +507,7 @@ void Server::Impl::routes() {
     if (!accepted) return invitation_page(req, res, token, accepted.error().message, "", core::http_status(accepted.error().category));
     worker_wake.notify_one();
     message(res, 200, "Merci, votre signature est enregistrée",
-            "Le document " + accepted->document + " signé de votre côté est accepté et classé au dossier.");
+            "Le document « " + title_of(accepted->document) + " » signé de votre côté est accepté et classé au dossier.");
   }));
   s.Post(link + "/refuser", form([this](const httplib::Request& req, httplib::Response& res, const std::string& session,
                                         const std::string& token) {

@@ -10,6 +10,7 @@
 namespace ipt::test {
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
 
 void PortalWorld::SetUpTestSuite() {
   localpki::PkiRecipe recipe;
@@ -29,11 +30,18 @@ void PortalWorld::SetUp() {
   db_ = (dir_ / "data" / "ipt.sqlite").string();
   config_ = (dir_ / "ipt.conf").string();
   port_ = free_port();
+  std::string tls;
+  if (https()) {
+    fs::create_directories(dir_ / "tls");
+    tls_ = make_test_certificate(dir_ / "tls");
+    tls = "certificat_tls = " + tls_.cert.string() + "\ncle_tls = " + tls_.key.string() + "\n";
+  }
   std::ofstream(config_) << "smtp_url = " << smtp_->url() << "\ntls = required\nca_file = " << smtp_->ca_file().string()
                          << "\nsender = coordination@pole-liege.example.be\n"
                             "[signature]\ntrust = racine.pem\ntsa_url = " << services_->timestamps().url()
                          << "\nissuing_ca = p12 ac.p12 ; password-file=ac.mdp\n"
-                            "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = " << portal_url() << "\n";
+                            "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = " << portal_url() << "\n"
+                         << tls << portal_options();
   ASSERT_EQ(run_ipt({"ca", "create", "--name", "Pôle territorial de Liège-Centre", "--out", (dir_ / "ac.p12").string(),
                      "--password-file", (dir_ / "ac.mdp").string()}).status, 0);
   auto r = run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db_});
@@ -50,7 +58,8 @@ ProcessResult PortalWorld::start_round() const {
 }
 
 httplib::Client PortalWorld::client() const {
-  httplib::Client c("127.0.0.1", port_);
+  httplib::Client c(portal_url());
+  if (https()) c.set_ca_cert_path(tls_.cert.c_str());
   c.set_read_timeout(60, 0);
   return c;
 }

@@ -35,9 +35,16 @@ class PortalWorld : public ::testing::Test {
   // `ipt request start` for the dossier: the first invitation goes to the SMTP server.
   ProcessResult start_round() const;
 
+  // Lines added to ipt.conf's [portail] (e.g. "proxy = 127.0.0.1").
+  virtual std::string portal_options() const { return ""; }
+  // Serve HTTPS with a test certificate for 127.0.0.1 (made with openssl).
+  virtual bool https() const { return false; }
+
   // An HTTP client of the portal, with a read timeout long enough for a signature.
   httplib::Client client() const;
-  std::string portal_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string portal_url() const { return std::string(https() ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_); }
+  // The TLS certificate the portal serves, when https().
+  TestCertificate tls_{};
 
   // The SMTP server's message n (1-based), parsed by Python's email package, waiting up to
   // 15 s for it to arrive; an empty object and a test failure when it never does.
