@@ -5,6 +5,7 @@
 
 #include "ipt/core/dossier_reader.hpp"
 #include "ipt/signing/form_fields.hpp"
+#include "ipt/pipeline/refused_concertation.hpp"
 #include "ipt/templates/field_owners.hpp"
 
 namespace ipt::pipeline {
@@ -192,6 +193,23 @@ core::Result<RemoteSignature> RemoteSigning::accept(const std::string& token, co
   auto outcome = documents_.sign(request, setup_.on_complete);
   if (!outcome) return std::unexpected(outcome.error());
   return RemoteSignature{document, false, *std::move(outcome)};
+}
+
+core::Result<RemoteSigning::Declined> RemoteSigning::decline(const std::string& token, const std::string& reason,
+                                                             const std::string& client) {
+  // The reason may become a written motivation: the dossier reader's limit, checked first.
+  if (reason.size() > 3000) {
+    return core::fail(core::Category::invalid_input, "votre raison dépasse 3 000 caractères : raccourcissez-la", {.field = "raison"});
+  }
+  IPT_TRY(access, requests_.open(token, client));
+  IPT_TRY(round, requests_.decline(token, reason, client));
+  IPT_TRY(refused, record_refused_concertation(documents_, requests_, access->round.reference, access->invitation.role,
+                                               reason, "portail (" + access->invitation.signatory + ")"));
+  if (*refused) {
+    IPT_TRY(now, requests_.show(access->round.reference));
+    return Declined{*std::move(now), true};
+  }
+  return Declined{*std::move(round), false};
 }
 
 }  // namespace ipt::pipeline

@@ -516,10 +516,16 @@ void Server::Impl::routes() {
     }
     auto c = context();
     if (!c) return failure(res, c.error());
-    auto declined = (*c)->requests.decline(token, req.get_param_value("raison"), client(req));
+    signing::HttpTimestampClient tsa(options.signing.tsa_url);
+    pipeline::RemoteSigning remote((*c)->documents, (*c)->requests, signing_setup(tsa));
+    auto declined = remote.decline(token, req.get_param_value("raison"), client(req));
     if (!declined) return invitation_page(req, res, token, declined.error().message, "", core::http_status(declined.error().category));
     worker_wake.notify_one();
-    message(res, 200, "Votre refus est enregistré", "Le pôle est prévenu et lira votre raison. Vous pouvez fermer cette page.");
+    message(res, 200, "Votre refus est enregistré",
+            declined->concertation_refused
+                ? "Le pôle est prévenu. Votre raison devient la motivation écrite de votre désaccord (concertation, "
+                  "circulaire 8783) : vous recevrez la fiche de motivations à signer."
+                : "Le pôle est prévenu et lira votre raison. Vous pouvez fermer cette page.");
   }));
 }
 

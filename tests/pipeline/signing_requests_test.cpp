@@ -11,7 +11,9 @@
 #include "ipt/core/database.hpp"
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
+#include "ipt/core/dossier_reader.hpp"
 #include "ipt/pipeline/archive.hpp"
+#include "ipt/pipeline/remote_signing.hpp"
 #include "support/must.hpp"
 #include "support/process.hpp"
 
@@ -317,6 +319,52 @@ TEST_F(SigningRequestsTest, ACancelledRoundOpensNothing) {
   ASSERT_FALSE(opened);
   EXPECT_NE(opened.error().message.find("annulé"), std::string::npos);
   EXPECT_TRUE(requests_->start(reference, "coordinatrice"));  // a new round may start
+}
+
+// Première IPT, step 4: the partner who declines has their reason become the written
+// motivation of their disagreement, on a new version of the dossier whose plan gives them the
+// motivations sheet to sign; the round is voided.
+TEST_F(SigningRequestsTest, ADeclineInAPremiereIptIsTheWrittenMotivationOfARefusedConcertation) {
+  const std::string premiere = "PT-LIEGE-2026-0007";
+  ASSERT_TRUE(store_->import_dossier(test::example_dossier("a-premiere-ipt-apres-30-09"),
+                                     test::example_text("a-premiere-ipt-apres-30-09"), "test"));
+  ASSERT_TRUE(documents_->render(premiere, "coordinatrice"));
+  auto round = requests_->start(premiere, "coordinatrice");
+  ASSERT_TRUE(round) << round.error().message;
+  ASSERT_EQ(round->invitations[0].role, Role::ecole_ordinaire);
+  const std::string token = last_token();
+  confirm(token);
+  const std::string reason = "L’école ne peut pas offrir cette année l’encadrement que demande le projet.";
+  RemoteSigning remote(*documents_, *requests_, {});
+  auto declined = remote.decline(token, reason, client);
+  ASSERT_TRUE(declined) << declined.error().message;
+  EXPECT_TRUE(declined->concertation_refused);
+  EXPECT_EQ(declined->round.state, RoundState::cancelled);
+
+  // A new version: the concertation unfavourable, the school's disagreement motivated.
+  const auto stored = test::must(store_->find_dossier(premiere), "dossier");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->version, 2);
+  const auto dossier = core::parse_dossier(stored->xml, premiere);
+  ASSERT_TRUE(dossier);
+  const auto& concertation = std::get<core::PremiereIpt>(dossier->evenement).concertation;
+  EXPECT_FALSE(concertation.favorable);
+  ASSERT_EQ(concertation.desaccords.size(), 1u);
+  EXPECT_EQ(concertation.desaccords[0].intervenant, core::Intervenant::ecole_ordinaire);
+  EXPECT_EQ(concertation.desaccords[0].auteur.nom, "Renard");
+  EXPECT_EQ(concertation.desaccords[0].motivation, reason);
+  // The motivations sheet is rendered for the school to sign, and says its reason.
+  const auto sheet = documents_->folder(premiere) / "motivations-ecole-ordinaire.pdf";
+  ASSERT_TRUE(std::filesystem::exists(sheet));
+  const auto text = test::run_process({"pdftotext", "-enc", "UTF-8", sheet.string(), "-"});
+  EXPECT_NE(text.out.find("encadrement que demande le projet"), std::string::npos) << text.out;
+  const auto audit = test::must(store_->audit_entries(premiere), "journal");
+  const bool restarted = std::any_of(audit.begin(), audit.end(), [](const auto& e) { return e.action == "round.restart"; });
+  EXPECT_TRUE(restarted);
+  // A new round asks the school to sign its motivations.
+  auto next = requests_->start(premiere, "coordinatrice");
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_NE(std::find(next->documents.begin(), next->documents.end(), "motivations-ecole-ordinaire"), next->documents.end());
 }
 
 TEST(PortalConfig, ReadsItsSectionAndNamesProblems) {

@@ -70,6 +70,14 @@ class RemoteSigning {
   core::Result<RemoteSignature> accept(const std::string& token, const std::string& document, signing::Bytes pdf,
                                        const std::string& client);
 
+  // The signatory declines, with their reason. In a Première IPT that is a refused
+  // concertation: the reason becomes their written motivation (record_refused_concertation).
+  struct Declined {
+    Round round;
+    bool concertation_refused = false;
+  };
+  core::Result<Declined> decline(const std::string& token, const std::string& reason, const std::string& client);
+
  private:
   DossierDocuments& documents_;
   SigningRequests& requests_;
