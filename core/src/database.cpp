@@ -93,6 +93,11 @@ Result<Transaction> Transaction::begin(Database& db) {
   return Transaction(db);
 }
 
+Result<Transaction> Transaction::begin_read(Database& db) {
+  IPT_TRY_VOID(db.execute("BEGIN DEFERRED"));
+  return Transaction(db);
+}
+
 Transaction::~Transaction() {
   if (db_) sqlite3_exec(db_->handle_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

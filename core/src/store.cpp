@@ -249,6 +249,9 @@ Result<std::vector<AuditEntry>> Store::audit_entries(std::string_view reference)
 }
 
 Result<AuditVerdict> Store::verify_audit() const {
+  // The entries and the head are read in one snapshot: an entry appended by another process
+  // between the two reads must not look like one removed from the end.
+  IPT_TRY(snapshot, Transaction::begin_read(impl_->db));
   IPT_TRY(entries, audit_entries());
   AuditVerdict verdict;
   verdict.entries = static_cast<long long>(entries->size());

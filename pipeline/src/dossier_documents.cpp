@@ -181,6 +181,28 @@ core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const
   return std::optional<std::string>{"retirée"};
 }
 
+core::Result<int> DossierDocuments::recover_all() {
+  const fs::path root = store_.data_folder() / "documents";
+  std::error_code ec;
+  std::vector<std::pair<std::string, fs::path>> pending;
+  for (fs::directory_iterator dossier(root, ec), end; !ec && dossier != end; dossier.increment(ec)) {
+    if (!dossier->is_directory() || !core::check_reference(dossier->path().filename().string())) continue;
+    for (fs::directory_iterator file(dossier->path(), ec), stop; !ec && file != stop; file.increment(ec)) {
+      const std::string name = file->path().filename().string();
+      if (name.ends_with(".pdf.nouveau")) {
+        pending.emplace_back(dossier->path().filename().string(), file->path().parent_path() / name.substr(0, name.size() - 8));
+      }
+    }
+  }
+  int recovered = 0;
+  for (const auto& [reference, path] : pending) {
+    IPT_TRY(lock, detail::DocumentLock::acquire(path));
+    IPT_TRY(done, recover_pending(reference, path));
+    recovered += done->has_value();
+  }
+  return recovered;
+}
+
 namespace {
 
 // A document signed elsewhere is the stored one plus exactly one revision, closed by the new

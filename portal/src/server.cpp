@@ -560,6 +560,12 @@ core::Result<std::unique_ptr<Server>> Server::create(ServeOptions options) {
   IPT_TRY(store, core::Store::open(options.database));
   IPT_TRY(renderer, templates::Renderer::create_embedded());
   impl->renderer = std::make_unique<templates::Renderer>(*std::move(renderer));
+  // A previous server killed between a signature's commit and its rename left the signed
+  // revision beside the document: finished now, before any page shows the document.
+  {
+    pipeline::DossierDocuments documents(*store, *impl->renderer);
+    IPT_TRY_VOID(documents.recover_all());
+  }
   impl->https = !options.portal.tls_certificate.empty();
   if (impl->https) {
     impl->http = std::make_unique<httplib::SSLServer>(options.portal.tls_certificate.c_str(), options.portal.tls_key.c_str());

@@ -116,6 +116,31 @@ TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".nouveau"));
 }
 
+// What a process killed between a signature's commit and its rename leaves: the signed
+// revision beside the document. recover_all (run by `ipt serve` when it starts) promotes it
+// when the audit trail names it, and removes one that no entry names.
+TEST_F(DossierDocumentsTest, RecoverAllFinishesWhatAKilledProcessLeft) {
+  ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
+  const auto path = dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
+  const auto unsigned_pdf = *signing::read_file(path);
+  ASSERT_TRUE(sign("sig_pole", "pole"));
+  const auto signed_pdf = *signing::read_file(path);
+  // As if the rename had not happened: the signed revision pending, the old document in place.
+  ASSERT_TRUE(signing::write_file_atomically(path.string() + ".nouveau", signed_pdf));
+  ASSERT_TRUE(signing::write_file_atomically(path, unsigned_pdf));
+  // And a pending file no audit entry names, beside another document.
+  const auto other = dir_ / "documents" / "PT-LIEGE-2026-0002" / "autre.pdf";
+  ASSERT_TRUE(signing::write_file_atomically(other.string() + ".nouveau", signing::to_bytes("%PDF-inconnu")));
+  auto recovered = documents_->recover_all();
+  ASSERT_TRUE(recovered) << recovered.error().message;
+  EXPECT_EQ(*recovered, 2);
+  EXPECT_EQ(*signing::read_file(path), signed_pdf);
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".nouveau"));
+  EXPECT_FALSE(std::filesystem::exists(other.string() + ".nouveau"));
+  EXPECT_FALSE(std::filesystem::exists(other));
+  EXPECT_EQ(*documents_->recover_all(), 0);
+}
+
 TEST_F(DossierDocumentsTest, UnknownDossierOrDocument) {
   auto r = documents_->render("PT-INCONNU", "coordinatrice");
   ASSERT_FALSE(r);

@@ -11,6 +11,16 @@ namespace ipt::test {
 
 class HttpPortalTest : public PortalWorld {
  protected:
+  // The details of the dossier's audit entries of `action`, in order.
+  std::vector<std::string> audit_details(const std::string& action) const {
+    const auto r = run_ipt({"audit", "list", reference, "--db", db_, "--json"});
+    std::vector<std::string> out;
+    for (const auto& e : nlohmann::json::parse(r.out)) {
+      if (e["action"] == action) out.push_back(e["details"]);
+    }
+    return out;
+  }
+
   std::string token_in(const nlohmann::json& m) const {
     std::smatch found;
     const std::string text = body(m);
@@ -69,6 +79,15 @@ class HttpPortalTest : public PortalWorld {
     auto confirmed = post(b, "/s/" + token + "/confirmer", {{"csrf", b.csrf}, {"code", code_in(mail)}});
     ASSERT_TRUE(confirmed);
     ASSERT_EQ(confirmed->status, 303) << confirmed->body;
+  }
+
+  // Starts the round, opens the first invitation in `b` and confirms its code; the token.
+  std::string start_and_confirm_first(Browser& b, size_t& mails) {
+    EXPECT_EQ(start_round().status, 0);
+    mails = 1;
+    const std::string token = token_in(message(1));
+    confirm(b, token, mails);
+    return token;
   }
 };
 

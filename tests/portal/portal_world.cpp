@@ -48,6 +48,11 @@ void PortalWorld::SetUp() {
   ASSERT_EQ(r.status, 0) << r.err;
   r = run_ipt({"render", "--dossier", reference, "--db", db_});
   ASSERT_EQ(r.status, 0) << r.err;
+  restart_server();
+}
+
+void PortalWorld::restart_server() {
+  server_.reset();
   server_ = std::make_unique<ServerProcess>(std::vector<std::string>{IPT_BINARY, "serve", "--config", config_, "--db", db_});
   const auto& line = server_->ready_line();
   ASSERT_TRUE(line.starts_with("PORT " + std::to_string(port_))) << line;

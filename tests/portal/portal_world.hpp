@@ -32,6 +32,9 @@ class PortalWorld : public ::testing::Test {
   // Fails the test (fatally) when a set-up command or the portal does not start.
   void SetUp() override;
 
+  // Starts `ipt serve` again (after a kill): same configuration, database and port.
+  void restart_server();
+
   // `ipt request start` for the dossier: the first invitation goes to the SMTP server.
   ProcessResult start_round() const;
 

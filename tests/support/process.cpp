@@ -131,6 +131,14 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv, int startup_s
 
 ServerProcess::~ServerProcess() { stop(); }
 
+void ServerProcess::kill_now() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 void ServerProcess::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);

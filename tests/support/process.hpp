@@ -35,6 +35,8 @@ class ServerProcess {
   // The line the server printed when ready, without its newline.
   const std::string& ready_line() const { return ready_line_; }
   void stop();
+  // SIGKILL, as a crash or an out-of-memory kill would (no handler runs), and waits for it.
+  void kill_now();
 
  private:
   int pid_ = -1;

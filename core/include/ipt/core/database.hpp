@@ -58,6 +58,9 @@ class Database {
 class Transaction {
  public:
   static Result<Transaction> begin(Database& db);
+  // BEGIN DEFERRED: a read transaction, whose statements all see one snapshot of the
+  // database (in WAL mode, writers go on meanwhile). For reads that must agree with each other.
+  static Result<Transaction> begin_read(Database& db);
   Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;

@@ -152,6 +152,12 @@ class DossierDocuments {
   core::Store& store() const { return store_; }
   const templates::Renderer& renderer() const { return renderer_; }
 
+  // Finishes what processes killed after a commit left: every "<document>.pdf.nouveau" of
+  // the store is promoted when the audit trail names its SHA-256, removed otherwise (each
+  // under its document's lock). A long-running server runs it when it starts, so that what it
+  // shows matches the audit trail; returns how many were promoted or removed.
+  core::Result<int> recover_all();
+
  private:
   // A "<document>.pdf.nouveau" left by a process killed after its commit is promoted when
   // the audit trail names its SHA-256, removed otherwise. Call with the document's lock held.
