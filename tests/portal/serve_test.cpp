@@ -64,7 +64,7 @@ TEST_F(ServeTest, FourPartnersSignTheirAnnexe4FromTheirLinks) {
   r = run_ipt({"request", "show", reference, "--db", db_, "--config", config_, "--json"});
   EXPECT_EQ(nlohmann::json::parse(r.out)["etat"], "completed") << r.out;
 
-  // The document, judged by ipt verify and pdfsig, trusting the pole's CA as well.
+  // The document, judged by ipt verify, pdfsig and pyHanko, trusting the pole's CA as well.
   const auto ca_pem = fetch_ca_pem();
   ASSERT_FALSE(ca_pem.empty());
   r = verify_annexe4(ca_pem, true);
@@ -75,6 +75,11 @@ TEST_F(ServeTest, FourPartnersSignTheirAnnexe4FromTheirLinks) {
   EXPECT_EQ(std::count(sig.out.begin(), sig.out.end(), '\n') > 0, true);
   EXPECT_NE(sig.out.find("Signature Field Name: sig_responsable"), std::string::npos) << sig.out;
   EXPECT_EQ(sig.out.find("Signature is Invalid"), std::string::npos) << sig.out;
+  // pyHanko's validation and difference analysis: every signature made through the portal,
+  // with one-signature certificates of the pole's CA, and the archive timestamp.
+  const auto judged = run_pyhanko_judge(annexe4().string(), (dir_ / "racine.pem").string() + ":" + ca_pem.string());
+  EXPECT_EQ(judged.status, 0) << judged.out << judged.err;
+  EXPECT_EQ(std::count(judged.out.begin(), judged.out.end(), '\n'), 5) << judged.out;  // four signatures, one timestamp
   r = run_ipt({"audit", "verify", "--db", db_});
   EXPECT_EQ(r.status, 0) << r.out;
 }

@@ -19,6 +19,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // pyHanko 0.25.1's validation with difference analysis (tests/support/pyhanko_judge.py over
 // ../shared/judges/pyhanko-0.25.1): one JSON line per signature; status 0 when every
 // signature is judged valid. Status 2 with a message naming the folder when it is missing.
+// `root_pem` may name several files separated by ':' (the roots of the signers and the TSA).
 ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_pem);
 
 // A server run as a child process for the time of a test or a benchmark: started with

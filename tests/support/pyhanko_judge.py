@@ -1,6 +1,6 @@
 """Judges every signature of a PDF with pyHanko 0.25.1's validation and difference analysis.
 
-Usage: pyhanko_judge.py PYHANKO_DIR ROOT.pem FILE.pdf
+Usage: pyhanko_judge.py PYHANKO_DIR ROOT.pem[:ROOT2.pem...] FILE.pdf
 Prints one JSON object per signature: field, intact, valid, trusted, modification level,
 docmdp_ok and, when the difference analysis could not explain a revision, its reason.
 Exit status: 0 when every signature is judged valid (intact, valid, coverage and
@@ -38,12 +38,12 @@ from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timesta
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 from pyhanko.keys import load_cert_from_pemder  # noqa: E402
 
-root = load_cert_from_pemder(sys.argv[2])
+roots = [load_cert_from_pemder(path) for path in sys.argv[2].split(":")]
 all_valid = True
 with open(sys.argv[3], "rb") as f:
     reader = PdfFileReader(f)
     for sig in reader.embedded_signatures:
-        context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
         if is_timestamp:
             status = validate_pdf_timestamp(sig, validation_context=context)
