@@ -168,6 +168,14 @@ Result<int> schema_version(const Database& db, std::string_view component) {
   return *row ? static_cast<int>(q->integer(0)) : 0;
 }
 
+Result<void> ensure_schema(Database& db, std::string_view component, std::span<const Migration> steps) {
+  IPT_TRY(current, schema_version(db, component));
+  if (!steps.empty() && *current == steps.back().version) return {};
+  IPT_TRY(tx, Transaction::begin(db));
+  IPT_TRY_VOID(migrate(*tx, component, steps));
+  return tx->commit();
+}
+
 Result<void> migrate(Transaction& tx, std::string_view component, std::span<const Migration> steps) {
   Database& db = tx.database();
   IPT_TRY_VOID(db.execute(version_table_sql));

@@ -222,12 +222,7 @@ Outbox& Outbox::operator=(Outbox&&) noexcept = default;
 Result<Outbox> Outbox::open(const std::filesystem::path& path, RetryPolicy policy, Clock clock) {
   const auto where = "base de données " + path.string();
   IPT_TRY(db, Database::open(path));
-  {
-    auto tx = Transaction::begin(*db);
-    if (!tx) return std::unexpected(tx.error().with_context(where));
-    if (auto r = create_outbox_schema(*tx); !r) return std::unexpected(r.error().with_context(where));
-    if (auto r = tx->commit(); !r) return std::unexpected(r.error().with_context(where));
-  }
+  if (auto r = core::ensure_schema(*db, "outbox", outbox_migrations); !r) return std::unexpected(r.error().with_context(where));
   return Outbox(std::make_unique<Impl>(Impl{path, std::move(*db), policy, std::move(clock)}));
 }
 

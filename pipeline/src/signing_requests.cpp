@@ -127,11 +127,7 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-core::Result<void> prepare_schema(core::Database& db) {
-  IPT_TRY(tx, Transaction::begin(db));
-  IPT_TRY_VOID(core::migrate(*tx, "requests", migrations));
-  return tx->commit();
-}
+core::Result<void> prepare_schema(core::Database& db) { return core::ensure_schema(db, "requests", migrations); }
 
 constexpr const char* round_columns =
     "id, reference, dossier_version, state, created_at, created_by, ended_at, cancel_reason, documents, pole_name, pole_email";

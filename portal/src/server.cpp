@@ -147,22 +147,25 @@ struct Server::Impl {
     return p;
   }
 
-  std::string client(const httplib::Request& req) const {
-    std::string address = req.remote_addr;
+  // The signatory's address: the connection's, or what a declared proxy says it saw (the last
+  // address it appended, never one the client wrote before it).
+  std::string address(const httplib::Request& req) const {
     const auto& proxies = options.portal.trusted_proxies;
-    if (std::find(proxies.begin(), proxies.end(), address) != proxies.end() && req.has_header("X-Forwarded-For")) {
-      std::string forwarded = req.get_header_value("X-Forwarded-For");
-      address = forwarded.substr(forwarded.rfind(',') == std::string::npos ? 0 : forwarded.rfind(',') + 1);
-      address.erase(0, address.find_first_not_of(' '));
+    if (std::find(proxies.begin(), proxies.end(), req.remote_addr) == proxies.end() || !req.has_header("X-Forwarded-For")) {
+      return req.remote_addr;
     }
-    std::string agent = req.get_header_value("User-Agent").substr(0, 120);
-    std::replace_if(agent.begin(), agent.end(), [](char c) { return c < 0x20; }, ' ');
-    return "IP " + address + ", navigateur " + (agent.empty() ? "inconnu" : agent);
+    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    const auto comma = forwarded.rfind(',');
+    std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+    last.erase(0, last.find_first_not_of(' '));
+    return last;
   }
 
-  std::string address(const httplib::Request& req) const {
-    const std::string c = client(req);
-    return c.substr(3, c.find(',') - 3);
+  // Who made a request, for the audit trail: address and browser.
+  std::string client(const httplib::Request& req) const {
+    std::string agent = req.get_header_value("User-Agent").substr(0, 120);
+    std::replace_if(agent.begin(), agent.end(), [](char c) { return c < 0x20; }, ' ');
+    return "IP " + address(req) + ", navigateur " + (agent.empty() ? "inconnu" : agent);
   }
 
   void routes();

@@ -109,5 +109,22 @@ TEST(Migrate, RefusesALaterVersionAndChangesNothing) {
   EXPECT_NE(r.error().message.find("« essai » en version 2"), std::string::npos) << r.error().message;
 }
 
+// An up-to-date component takes no write lock: another connection's open write transaction
+// does not stop it (it would fail with "database is locked" after the busy timeout).
+TEST(EnsureSchema, TakesNoWriteLockWhenTheTablesAreCurrent) {
+  test::TempDir dir;
+  auto writer = Database::open(dir / "t.sqlite");
+  ASSERT_TRUE(ensure_schema(*writer, "essai", steps));
+  EXPECT_EQ(*schema_version(*writer, "essai"), 2);
+  auto reader = Database::open(dir / "t.sqlite");
+  auto busy = Transaction::begin(*writer);
+  ASSERT_TRUE(busy);
+  auto r = ensure_schema(*reader, "essai", steps);
+  ASSERT_TRUE(r) << r.error().message;
+  // A component not yet there needs the lock: it waits, then says so.
+  auto blocked = ensure_schema(*reader, "autre", std::span(steps).first(1));
+  EXPECT_FALSE(blocked);
+}
+
 }  // namespace
 }  // namespace ipt::core

@@ -111,6 +111,10 @@ struct Migration {
 // holds a later version than `steps` knows.
 Result<void> migrate(Transaction& tx, std::string_view component, std::span<const Migration> steps);
 
+// migrate() in a transaction of its own, begun only when `component` is not at the last of
+// `steps` already: opening a connection to an up-to-date database takes no write lock.
+Result<void> ensure_schema(Database& db, std::string_view component, std::span<const Migration> steps);
+
 // The version of `component` recorded in the database (0 when it has none).
 Result<int> schema_version(const Database& db, std::string_view component);
 
