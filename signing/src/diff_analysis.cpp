@@ -1,5 +1,7 @@
 #include "diff_analysis.hpp"
 
+#include <tinyxml2.h>
+
 #include <podofo/podofo.h>
 
 #include <algorithm>
@@ -38,6 +40,13 @@ std::string name_of(const PdfObject* dict, const char* key) {
   return v && v->IsName() ? v->GetName().GetName() : "";
 }
 
+// Whether two values are the same: strings by what they say (a tool may rewrite UTF-16 text
+// in PDFDocEncoding, or escape it otherwise), everything else as written.
+bool same_value(const PdfObject* a, const PdfObject* b) {
+  if (a && b && a->IsString() && b->IsString()) return a->GetString().GetStringUtf8() == b->GetString().GetStringUtf8();
+  return text_of(a) == text_of(b);
+}
+
 // Keys whose values differ between two dictionaries.
 std::set<std::string> changed_keys(const PdfObject* before, const PdfObject* after) {
   std::set<std::string> keys;
@@ -46,7 +55,7 @@ std::set<std::string> changed_keys(const PdfObject* before, const PdfObject* aft
   for (const auto& [k, v] : before->GetDictionary().GetKeys()) all.insert(k.GetName());
   for (const auto& [k, v] : after->GetDictionary().GetKeys()) all.insert(k.GetName());
   for (const auto& k : all) {
-    if (text_of(before->GetDictionary().GetKey(PdfName(k))) != text_of(after->GetDictionary().GetKey(PdfName(k)))) {
+    if (!same_value(before->GetDictionary().GetKey(PdfName(k)), after->GetDictionary().GetKey(PdfName(k)))) {
       keys.insert(k);
     }
   }
@@ -161,6 +170,12 @@ std::optional<LaterChange> new_object(const ObjectChange& c) {
 std::optional<LaterChange> catalog(const ObjectChange& c) {
   if (c.type != "Catalog") return std::nullopt;
   if (only(c.changed, {"DSS"})) return allowed(ChangeKind::validation_data, "données de validation (DSS) ajoutées au catalogue");
+  // Other signing tools declare the extensions and the version they wrote (pyHanko adds
+  // /Extensions /ESIC and raises /Version for a cross-reference stream); pyHanko's own
+  // difference analysis ignores both keys, and neither changes what the document shows.
+  if (only(c.changed, {"DSS", "Extensions", "Version"})) {
+    return allowed(ChangeKind::signature, "catalogue : extensions ou version déclarées (" + keys_of(c.changed) + ")");
+  }
   return forbidden("catalogue du document modifié (" + keys_of(c.changed) + ")");
 }
 
@@ -250,11 +265,45 @@ std::optional<LaterChange> info(const ObjectChange& c) {
   const auto& d = c.after->GetDictionary();
   if (!d.HasKey(PdfName("Producer")) && !d.HasKey(PdfName("CreationDate"))) return std::nullopt;
   if (only(c.changed, {"ModDate"})) return allowed(ChangeKind::form_filling, "date de modification des métadonnées");
+  // The tool that wrote the revision may sign its name, as pyHanko does ("…; pyHanko 0.25.1").
+  if (only(c.changed, {"ModDate", "Producer"})) {
+    return allowed(ChangeKind::form_filling, "métadonnées : date de modification et producteur");
+  }
   return forbidden("métadonnées du document modifiées");
 }
 
+// The document's XMP metadata, rewritten by a tool that keeps it in step with the Info
+// dictionary (pyHanko, and Acrobat on saving: the modification date, the producer). pyHanko's
+// difference analysis allows that when the new stream is well-formed XML, and so does this one:
+// no page shows it.
+std::optional<LaterChange> metadata(const ObjectChange& c) {
+  if (c.type != "Metadata") return std::nullopt;
+  const PdfObject* catalog = c.later->doc->GetCatalog();
+  const PdfObject* ref = catalog ? catalog->GetDictionary().GetKey(PdfName("Metadata")) : nullptr;
+  if (!ref || !ref->IsReference() || static_cast<int>(ref->GetReference().ObjectNumber()) != c.number) {
+    return forbidden("métadonnées XMP (objet " + std::to_string(c.number) + ") qui ne sont pas celles du document modifiées");
+  }
+  if (!only(c.changed, {"Length", "Filter", "DecodeParms"})) return forbidden("métadonnées XMP modifiées (" + keys_of(c.changed) + ")");
+  char* data = nullptr;
+  pdf_long length = 0;
+  try {
+    c.after->GetStream()->GetFilteredCopy(&data, &length);
+  } catch (const PdfError&) {
+    return forbidden("métadonnées XMP illisibles");
+  }
+  std::string_view packet(data ? data : "", data ? static_cast<size_t>(length) : 0);
+  // The closing <?xpacket end="…"?> follows the root element, where tinyxml2 refuses a
+  // processing instruction: the packet is read up to it.
+  if (const auto end = packet.rfind("<?xpacket end="); end != std::string_view::npos && end > 0) packet = packet.substr(0, end);
+  tinyxml2::XMLDocument xml;
+  const bool well_formed = !packet.empty() && xml.Parse(packet.data(), packet.size()) == tinyxml2::XML_SUCCESS;
+  podofo_free(data);
+  if (!well_formed) return forbidden("métadonnées XMP mal formées");
+  return allowed(ChangeKind::form_filling, "métadonnées XMP mises à jour");
+}
+
 // For objects that existed before.
-constexpr Rule rules[] = {catalog, dss, acroform, signature_field, form_field, page, pages, info};
+constexpr Rule rules[] = {catalog, dss, acroform, signature_field, form_field, page, pages, info, metadata};
 
 LaterChange judge(const ObjectChange& c) {
   for (Rule rule : rules) {

@@ -13,6 +13,7 @@
 
 #include "ipt/core/text.hpp"
 #include "openssl_util.hpp"
+#include "incremental_xref.hpp"
 #include "pdf_structure.hpp"
 
 namespace ipt::signing::detail {
@@ -710,6 +711,9 @@ core::Result<WrittenRevision> PdfRevision::write() {
   const size_t appended = original.size();
   if (out.pdf.size() < appended || !std::equal(original.begin(), original.end(), out.pdf.begin())) {
     return core::fail("écriture de la révision : les révisions précédentes ont été modifiées");
+  }
+  if (auto restored = restore_incremental_xref(out.pdf, appended); !restored) {
+    return std::unexpected(std::move(restored.error()).with_context("écriture de la révision"));
   }
   if (!impl_->signature_added) return out;
 

@@ -43,7 +43,7 @@ struct WrittenRevision {
 
 class PdfRevision {
  public:
-  // Checks the file's structure (classic cross-reference tables only) and loads it for an
+  // Checks the file's structure (no object streams, no encryption) and loads it for an
   // incremental update. `pdf` is read in place, not copied: it must stay alive and unchanged
   // as long as the PdfRevision (a 10 MB document is then held once, not four times).
   static core::Result<PdfRevision> open(const Bytes& pdf);

@@ -4,41 +4,20 @@
 #include <cstring>
 #include <string_view>
 
+#include "pdf_syntax.hpp"
+#include "xref_stream.hpp"
+
 namespace ipt::signing::detail {
 
 namespace {
 
-bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-
 std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
-// Reads an unsigned integer at `pos`, skipping white space first; advances `pos`.
-std::optional<size_t> read_number(std::string_view s, size_t& pos) {
-  while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;
-  size_t value = 0, digits = 0;
-  while (pos < s.size() && is_digit(static_cast<unsigned char>(s[pos]))) {
-    if (++digits > 15) return std::nullopt;
-    value = value * 10 + static_cast<size_t>(s[pos] - '0');
-    ++pos;
-  }
-  if (digits == 0) return std::nullopt;
-  return value;
-}
-
-// A token boundary: the PDF name or keyword at `pos` ends there.
-bool token_at(std::string_view s, size_t pos, std::string_view token) {
-  if (s.compare(pos, token.size(), token) != 0) return false;
-  const size_t after = pos + token.size();
-  return after >= s.size() || !std::isalnum(static_cast<unsigned char>(s[after]));
-}
 
 core::Result<Revision> read_xref(std::string_view s, size_t offset) {
   Revision rev;
   rev.startxref = offset;
-  if (offset >= s.size() || s.compare(offset, 4, "xref") != 0) {
-    return core::fail(core::Category::refused, "table de références croisées non classique (flux de références, format non pris en charge)");
-  }
+  if (offset >= s.size()) return core::fail(core::Category::invalid_input, "startxref hors du fichier");
+  if (s.compare(offset, 4, "xref") != 0) return read_xref_stream(s, offset);
   size_t pos = offset + 4;
   for (;;) {
     size_t probe = pos;
@@ -85,21 +64,11 @@ std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth)
   size_t depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '%') {  // a comment, to the end of the line
-      while (i < s.size() && s[i] != '\n' && s[i] != '\r') ++i;
-    } else if (c == '(') {  // a literal string: balanced parentheses, backslash escapes
-      int open = 1;
-      for (++i; i < s.size() && open > 0; ++i) {
-        if (s[i] == '\\') ++i;
-        else if (s[i] == '(') ++open;
-        else if (s[i] == ')') --open;
-      }
-      --i;
+    if (skip_comment_or_string(s, i)) {
+      continue;
     } else if (c == '<' && i + 1 < s.size() && s[i + 1] == '<') {
       if (++depth > max_depth) return i;
       ++i;
-    } else if (c == '<') {  // a hexadecimal string
-      while (i < s.size() && s[i] != '>') ++i;
     } else if (c == '>' && i + 1 < s.size() && s[i + 1] == '>') {
       if (depth > 0) --depth;
       ++i;

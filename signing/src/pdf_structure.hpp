@@ -1,8 +1,8 @@
 #pragma once
 // The revision structure of a PDF read straight from its bytes (private to signing): where
 // each incremental update ends, and which objects its cross-reference table names. It trusts
-// nothing: every number is bounds-checked, and anything but a classic cross-reference table
-// is reported rather than guessed.
+// nothing: every number is bounds-checked, and what it does not read (object streams,
+// hybrid files, encryption) is reported rather than guessed.
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -15,11 +15,11 @@
 namespace ipt::signing::detail {
 
 struct Revision {
-  size_t startxref = 0;            // offset of its cross-reference table
+  size_t startxref = 0;            // offset of its cross-reference table or stream
   size_t end = 0;                  // just after its "%%EOF" and end-of-line
   std::map<int, size_t> objects;   // object number -> offset, for objects in use in this update
   std::vector<int> freed;          // object numbers marked free in this update
-  std::string trailer;             // the trailer dictionary's text
+  std::string trailer;             // the trailer dictionary's text (a stream's: its dictionary)
 };
 
 // Dictionaries and arrays nested deeper than this are refused before PoDoFo parses anything.
@@ -29,9 +29,9 @@ inline constexpr size_t max_nesting = 256;
 // strings, comments and stream data), or nothing.
 std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth);
 
-// Every revision in file order. Fails, with a French reason, on a file that is not a PDF, or
-// whose revisions are not all classic cross-reference tables (cross-reference streams,
-// hybrid files, object streams) or that is encrypted.
+// Every revision in file order, each ending with a classic cross-reference table or a
+// cross-reference stream (xref_stream.hpp). Fails, with a French reason, on a file that is
+// not a PDF, that holds object streams, a hybrid revision (/XRefStm), or encryption.
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf);
 
 // The text of object `number` at `offset` up to its "endobj" (without the stream data

@@ -133,5 +133,61 @@ TEST(DiffAnalysis, ValidationDataAndTimestampsAreAllowedAPageIsNot) {
   EXPECT_TRUE(std::any_of(page_changes.begin(), page_changes.end(), [](const LaterChange& c) { return !c.allowed(); }));
 }
 
+// What another signing tool writes beside its signature (pyHanko: its name in /Producer, the
+// XMP packet kept in step, /Extensions and /Version in the catalog) is allowed; what a reader
+// would see otherwise is not.
+TEST(DiffAnalysis, WhatAnotherSigningToolDeclaresIsAllowedNothingMore) {
+  auto info = [](PdfMemDocument& doc) { return doc.GetObjects().GetObject(doc.GetTrailer()->GetDictionary().GetKey("Info")->GetReference()); };
+  const auto producer = changes_after_certification(update_with(certified(), [&](PdfMemDocument& doc) {
+    info(doc)->GetDictionary().AddKey("Producer", PdfString("IPT Dossiers (PoDoFo 0.9.8); pyHanko 0.25.1"));
+  }));
+  ASSERT_EQ(producer.size(), 1u);
+  EXPECT_TRUE(producer[0].allowed()) << producer[0].detail;
+  const auto title = changes_after_certification(update_with(certified(), [&](PdfMemDocument& doc) {
+    info(doc)->GetDictionary().AddKey("Title", PdfString("Autre titre"));
+  }));
+  ASSERT_EQ(title.size(), 1u);
+  EXPECT_FALSE(title[0].allowed());
+  // The same title in PDFDocEncoding (as pyHanko rewrites it) is the same title.
+  const auto reencoded = changes_after_certification(update_with(certified(), [&](PdfMemDocument& doc) {
+    const std::string pdfdoc = "Annexe 4 \x85 Bilan d\x90int\xe9gration";
+    ASSERT_EQ(info(doc)->GetDictionary().GetKey("Title")->GetString().GetStringUtf8(), "Annexe 4 – Bilan d’intégration");
+    info(doc)->GetDictionary().AddKey("Title", PdfString(pdfdoc.data(), static_cast<pdf_long>(pdfdoc.size())));
+    info(doc)->GetDictionary().AddKey("Producer", PdfString("pyHanko 0.25.1"));
+  }));
+  for (const auto& c : reencoded) EXPECT_TRUE(c.allowed()) << c.detail;
+
+  const auto extensions = changes_after_certification(update_with(certified(), [](PdfMemDocument& doc) {
+    PdfDictionary esic;
+    esic.AddKey("BaseVersion", PdfName("1.7"));
+    esic.AddKey("ExtensionLevel", PdfVariant(static_cast<pdf_int64>(2)));
+    PdfDictionary declared;
+    declared.AddKey("ESIC", esic);
+    doc.GetCatalog()->GetDictionary().AddKey("Extensions", declared);
+  }));
+  ASSERT_EQ(extensions.size(), 1u);
+  EXPECT_TRUE(extensions[0].allowed()) << extensions[0].detail;
+  const auto open_action = changes_after_certification(update_with(certified(), [](PdfMemDocument& doc) {
+    doc.GetCatalog()->GetDictionary().AddKey("OpenAction", PdfArray());
+  }));
+  ASSERT_EQ(open_action.size(), 1u);
+  EXPECT_FALSE(open_action[0].allowed());
+
+  auto rewrite_xmp = [](const std::string& packet) {
+    return update_with(certified(), [&](PdfMemDocument& doc) {
+      PdfObject* xmp = doc.GetObjects().GetObject(doc.GetCatalog()->GetDictionary().GetKey("Metadata")->GetReference());
+      xmp->GetStream()->Set(packet.data(), static_cast<pdf_long>(packet.size()));
+    });
+  };
+  const auto kept_in_step = changes_after_certification(rewrite_xmp(
+      "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/><?xpacket end=\"r\"?>"));
+  ASSERT_EQ(kept_in_step.size(), 1u);
+  EXPECT_TRUE(kept_in_step[0].allowed()) << kept_in_step[0].detail;
+  const auto malformed = changes_after_certification(rewrite_xmp("<x:xmpmeta><rdf:RDF></x:xmpmeta>"));
+  ASSERT_EQ(malformed.size(), 1u);
+  EXPECT_FALSE(malformed[0].allowed());
+  EXPECT_NE(malformed[0].detail.find("XMP mal formées"), std::string::npos) << malformed[0].detail;
+}
+
 }  // namespace
 }  // namespace ipt::test

@@ -159,4 +159,10 @@ ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_
   return run_process({"/usr/bin/python3", IPT_PYHANKO_JUDGE, IPT_PYHANKO_DIR, root_pem, pdf});
 }
 
+ProcessResult run_pyhanko_sign(const std::string& in, const std::string& out, const std::string& field,
+                               const std::string& p12, const std::string& password, const std::string& tsa_url,
+                               const std::string& style) {
+  return run_process({"/usr/bin/python3", IPT_PYHANKO_SIGN, IPT_PYHANKO_DIR, in, out, field, p12, password, tsa_url, style});
+}
+
 }  // namespace ipt::test

@@ -22,6 +22,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // `root_pem` may name several files separated by ':' (the roots of the signers and the TSA).
 ProcessResult run_pyhanko_judge(const std::string& pdf, const std::string& root_pem);
 
+// Signs `field` of `in` into `out` with pyHanko 0.25.1 (tests/support/pyhanko_sign_field.py),
+// as another signing tool would, in one revision whose cross-reference section is written in
+// `style`: "table", "acrobat" (a stream with /W [1 3 1] and PNG prediction) or "pyhanko" (a
+// stream with /W [1 8 2]).
+ProcessResult run_pyhanko_sign(const std::string& in, const std::string& out, const std::string& field,
+                               const std::string& p12, const std::string& password, const std::string& tsa_url,
+                               const std::string& style);
+
 // A server run as a child process for the time of a test or a benchmark: started with
 // `argv` (argv[0] an absolute path), it must print one line on its standard output once it
 // listens (e.g. "PORT 40123"), within `startup` seconds, or the constructor throws.

@@ -13,9 +13,10 @@
 // Levels B-LT and B-LTA add further revisions: validation data (/DSS) and a document
 // timestamp. sign_pdf runs every stage in one call.
 //
-// Only documents whose every revision uses a classic cross-reference table, without object
-// streams or encryption, are continued (PoDoFo 0.9.8 would damage others): anything else is
-// refused with a reason before any work.
+// Only documents whose revisions end with a classic cross-reference table or a
+// cross-reference stream (as Acrobat writes them), without object streams or encryption, are
+// continued (PoDoFo 0.9.8 would damage others): anything else is refused with a reason before
+// any work.
 #include <chrono>
 #include <optional>
 #include <string>
