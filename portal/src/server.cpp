@@ -1,5 +1,7 @@
 #include "ipt/portal/server.hpp"
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -586,8 +588,19 @@ core::Result<std::unique_ptr<Server>> Server::create(ServeOptions options) {
 core::Result<int> Server::bind() {
   auto& o = impl_->options;
   const bool any = o.portal.listen_port == 0;
+  // cpp-httplib 0.11 listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into
+  // Debian's library): 50 signatories connecting at once overflowed it, and the kernel's
+  // dropped connections were retried by their browsers 1 s and 3 s later. Listening again on
+  // the bound socket sets the backlog the system allows.
+  int listening = -1;
+  impl_->http->set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
   impl_->port = any ? impl_->http->bind_to_any_port(o.portal.listen_host.c_str())
                     : (impl_->http->bind_to_port(o.portal.listen_host.c_str(), o.portal.listen_port) ? o.portal.listen_port : -1);
+  impl_->http->set_socket_options(httplib::default_socket_options);
+  if (impl_->port > 0 && listening >= 0 && ::listen(listening, SOMAXCONN) != 0) impl_->port = -1;
   if (impl_->port <= 0) {
     return core::fail(core::Category::external_service, "ipt serve : impossible d’écouter sur " + o.portal.listen_host + ":" +
                                                             std::to_string(o.portal.listen_port) + " (adresse prise ?)");

@@ -29,11 +29,15 @@ struct sqlite3_stmt;
 
 namespace ipt::core {
 
+struct WriteGate;  // one per database file and process (database.cpp)
+
 class Database {
  public:
   // Opens the database, creating it when absent (its folder 0700, the file 0600: it holds
   // pupils' data), in WAL mode with synchronous=FULL (what is committed is on disk) and
-  // foreign keys on. Waits up to 5 s for another process's write lock.
+  // foreign keys on. Waits up to 5 s for another writer's lock: in one process, writers queue
+  // on a gate and are let through one after another as soon as the lock is free; between
+  // processes, SQLite's busy handler retries.
   static Result<Database> open(const std::filesystem::path& path);
   ~Database();
   Database(Database&&) noexcept;
@@ -48,9 +52,10 @@ class Database {
  private:
   friend class Statement;
   friend class Transaction;
-  Database(sqlite3* handle, std::filesystem::path path) : handle_(handle), path_(std::move(path)) {}
+  Database(sqlite3* handle, std::filesystem::path path);
   sqlite3* handle_ = nullptr;
   std::filesystem::path path_;
+  WriteGate* gate_ = nullptr;  // shared by the process's connections to this file, never freed
 };
 
 // BEGIN IMMEDIATE on begin (the write lock at once, so two processes never both read a
@@ -61,7 +66,10 @@ class Transaction {
   // BEGIN DEFERRED: a read transaction, whose statements all see one snapshot of the
   // database (in WAL mode, writers go on meanwhile). For reads that must agree with each other.
   static Result<Transaction> begin_read(Database& db);
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), gated_(other.gated_) {
+    other.db_ = nullptr;
+    other.gated_ = false;
+  }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   ~Transaction();
@@ -69,8 +77,10 @@ class Transaction {
   Database& database() const { return *db_; }
 
  private:
-  explicit Transaction(Database& db) : db_(&db) {}
+  Transaction(Database& db, bool gated) : db_(&db), gated_(gated) {}
+  void release();
   Database* db_;
+  bool gated_;  // holds db_->gate_
 };
 
 class Statement {
