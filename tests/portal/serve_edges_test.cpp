@@ -83,6 +83,17 @@ TEST_F(EdgesTest, ADocumentSignedElsewhereIsAcceptedOnlyAsTheSignatorysOneRevisi
   EXPECT_EQ(unsigned_upload->status, 409);
   EXPECT_NE(unsigned_upload->body.find("ne porte pas de signature dans « sig_ecole_ordinaire »"), std::string::npos)
       << unsigned_upload->body;
+  // Signed, but the CPMS's opinion filled on the way: refused, naming the field and its owner.
+  auto filled = run_ipt({"sign", (dir_ / "telecharge.pdf").string(), "-o", (dir_ / "rempli.pdf").string(), "--field",
+                         "sig_ecole_ordinaire", "--p12", (dir_ / "directeur.p12").string(), "--password-file",
+                         (dir_ / "directeur.mdp").string(), "--fill", "avis_cpms=defavorable"});
+  ASSERT_EQ(filled.status, 0) << filled.err;
+  std::ostringstream read_filled;
+  read_filled << std::ifstream(dir_ / "rempli.pdf", std::ios::binary).rdbuf();
+  auto changed = upload(read_filled.str());
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 409);
+  EXPECT_NE(changed->body.find("le champ « avis_cpms » appartient à « cpms »"), std::string::npos) << changed->body;
   // Over the size limit: 413, nothing read.
   auto huge = upload(std::string(21u << 20, 'x'));
   ASSERT_TRUE(huge);

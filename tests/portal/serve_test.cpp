@@ -3,13 +3,15 @@
 // Annexe 4 each open their link, confirm with their code, fill their part and sign. The
 // signed document is then judged by `ipt verify` and pdfsig, and the Administration's message
 // is in the SMTP server. Around that path: unknown and spent links, forged forms, wrong codes,
-// signing before confirming, and the security headers of every answer.
+// signing before confirming, and the security headers of every answer; codes wrong five times,
+// another signatory's link, and a link that expires and is re-issued.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <regex>
 
 #include "http_portal_test.hpp"
+#include "ipt/core/database.hpp"
 
 namespace ipt::test {
 namespace {
@@ -145,6 +147,59 @@ TEST_F(ServeTest, RefusesUnknownLinksForgedFormsWrongCodesAndUnconfirmedSignatur
   EXPECT_EQ(notice.value("subject", ""), "Signature refusée – dossier " + reference);
   auto r = run_ipt({"request", "show", reference, "--db", db_, "--config", config_, "--json"});
   EXPECT_EQ(nlohmann::json::parse(r.out)["signataires"][0]["raison_refus"], "Le projet doit être revu.");
+}
+
+// A code wrong five times is spent; a confirmation belongs to one signatory's link, not to the
+// next signatory's; a link past its date opens nothing until the pole re-issues it.
+TEST_F(ServeTest, ExhaustedCodesAnotherSignatorysLinkAndExpiredLinks) {
+  Browser pole;
+  size_t mails = 0;
+  const std::string first = start_and_confirm_first(pole, mails);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(post(pole, "/s/" + first + "/signer", {{"csrf", pole.csrf}, {"consentement", "oui"}})->status, 200);
+
+  // The director's link, opened by someone who guesses codes.
+  const std::string school = token_in(message(++mails));
+  Browser guesser;
+  ASSERT_EQ(get(guesser, "/s/" + school)->status, 200);
+  ASSERT_EQ(post(guesser, "/s/" + school + "/code", {{"csrf", guesser.csrf}})->status, 303);
+  const std::string code = code_in(message(++mails));
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  for (int i = 0; i < 4; ++i) post(guesser, "/s/" + school + "/confirmer", {{"csrf", guesser.csrf}, {"code", wrong}});
+  auto last = post(guesser, "/s/" + school + "/confirmer", {{"csrf", guesser.csrf}, {"code", wrong}});
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->status, 409);
+  EXPECT_NE(last->body.find("5 essais : ce code ne vaut plus"), std::string::npos) << last->body;
+  auto spent = post(guesser, "/s/" + school + "/confirmer", {{"csrf", guesser.csrf}, {"code", code}});
+  EXPECT_EQ(spent->status, 409);
+  EXPECT_NE(spent->body.find("demandez d’abord un code"), std::string::npos) << spent->body;
+  EXPECT_EQ(audit_details("round.code_wrong").size(), 5u);
+
+  // The pole's browser, confirmed for its own link, cannot sign with the director's.
+  auto crossed = post(pole, "/s/" + school + "/signer", {{"csrf", pole.csrf}, {"consentement", "oui"}});
+  EXPECT_EQ(crossed->status, 409);
+  EXPECT_NE(crossed->body.find("confirmez d’abord votre identité"), std::string::npos) << crossed->body;
+  EXPECT_EQ(audit_details("document.sign").size(), 1u);
+
+  // Time passes: the director's link expires.
+  {
+    auto db = core::Database::open(db_);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->execute("UPDATE signing_invitation SET expires_at = 1 WHERE state <> 'signed'"));
+  }
+  auto expired = get(guesser, "/s/" + school);
+  EXPECT_EQ(expired->status, 409) << expired->body;
+  EXPECT_NE(expired->body.find("ce lien a expiré"), std::string::npos) << expired->body;
+  const auto reissued = run_ipt({"request", "reissue", reference, "--db", db_, "--config", config_});
+  ASSERT_EQ(reissued.status, 0) << reissued.err;
+  const std::string renewed = token_in(message(++mails));
+  EXPECT_NE(renewed, school);
+  EXPECT_EQ(get(guesser, "/s/" + school)->status, 404) << "l’ancien lien ne vaut plus";
+  Browser director;
+  confirm(director, renewed, mails);
+  ASSERT_FALSE(HasFatalFailure());
+  auto signed_ = post(director, "/s/" + renewed + "/signer", {{"csrf", director.csrf}, {"consentement", "oui"}});
+  EXPECT_EQ(signed_->status, 200) << signed_->body;
 }
 
 }  // namespace
