@@ -10,8 +10,8 @@ packages=(
   libpodofo-dev libssl-dev libcurl4-openssl-dev libtinyxml2-dev libsqlite3-dev
   libp11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   libfreetype-dev libpng-dev zlib1g-dev
-  # the signer portal: page templates, page previews
-  libkainjow-mustache-dev libpoppler-cpp-dev
+  # the portal: page templates, page previews, the workspace's password hashes (Argon2id)
+  libkainjow-mustache-dev libpoppler-cpp-dev libsodium-dev
   # fonts and colour profile embedded in the PDF/A documents
   fonts-liberation fonts-dejavu-core icc-profiles-free
   # independent checkers used by the tests

@@ -61,5 +61,10 @@ Command request_show_command();
 Command request_cancel_command();
 Command request_reissue_command();
 Command request_remind_command();
+Command user_add_command();
+Command user_list_command();
+Command user_disable_command();
+Command user_enable_command();
+Command user_password_command();
 
 }  // namespace ipt::app

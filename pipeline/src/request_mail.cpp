@@ -71,6 +71,22 @@ core::Result<mail::MailMessage> code_message(const mail::MailConfig& config, con
   return m;
 }
 
+core::Result<mail::MailMessage> login_code_message(const mail::MailConfig& config, const std::string& email,
+                                                   const std::string& name, const std::string& code,
+                                                   std::chrono::minutes lifetime) {
+  IPT_TRY(m, from_pole(config));
+  m->to = {{email, name}};
+  m->subject = "Votre code de connexion – IPT Dossiers";
+  m->secret_body = true;
+  m->text = "Bonjour,\n"
+            "\n"
+            "Votre code de connexion à l’espace des coordinateurs est : " + code + "\n"
+            "\n"
+            "Il vaut " + std::to_string(lifetime.count()) + " minutes et ne sert qu’une fois. Si vous n’avez pas essayé de vous\n"
+            "connecter, quelqu’un connaît votre mot de passe : changez-le et prévenez l’administrateur.\n" + footer;
+  return m;
+}
+
 core::Result<mail::MailMessage> declined_message(const mail::MailConfig& config, const std::string& pole_email,
                                                  const std::string& reference, const Invitation& invitation) {
   IPT_TRY(m, from_pole(config));

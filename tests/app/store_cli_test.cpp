@@ -130,5 +130,50 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   EXPECT_TRUE(mail_sent) << r.out;
 }
 
+// ipt user: the workspace's accounts from the command line, with their refusals.
+TEST(StoreCli, UserAccounts) {
+  TempDir dir;
+  const std::string db = (dir / "ipt.sqlite").string();
+  std::ofstream(dir / "mdp") << "une phrase de passe assez longue\n";
+  std::ofstream(dir / "court") << "court\n";
+  const std::string password = (dir / "mdp").string();
+  auto r = run_ipt({"user", "add", "--email", "marie.lambert@pole-liege.example.be", "--name", "Marie Lambert", "--pole", "9101",
+                    "--password-file", password, "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_ipt({"user", "add", "--email", "admin@pole-liege.example.be", "--name", "Admin", "--admin", "--password-file", password,
+               "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The same e-mail again, a short password, no pole, a pole that is not a number.
+  r = run_ipt({"user", "add", "--email", "MARIE.LAMBERT@pole-liege.example.be", "--name", "M", "--pole", "9101", "--password-file",
+               password, "--db", db});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("un compte existe déjà"), std::string::npos) << r.err;
+  r = run_ipt({"user", "add", "--email", "a@b.be", "--name", "A", "--pole", "9101", "--password-file", (dir / "court").string(), "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("mot de passe trop court"), std::string::npos) << r.err;
+  r = run_ipt({"user", "add", "--email", "a@b.be", "--name", "A", "--password-file", password, "--db", db});
+  EXPECT_EQ(r.status, 2);
+  r = run_ipt({"user", "add", "--email", "a@b.be", "--name", "A", "--pole", "neuf", "--password-file", password, "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("numéro FASE"), std::string::npos) << r.err;
+
+  r = run_ipt({"user", "disable", "marie.lambert@pole-liege.example.be", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_ipt({"user", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto list = nlohmann::json::parse(r.out);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["courriel"], "admin@pole-liege.example.be");
+  EXPECT_EQ(list[0]["administrateur"], true);
+  EXPECT_EQ(list[1]["pole_fase"], 9101);
+  EXPECT_EQ(list[1]["actif"], false);
+  r = run_ipt({"user", "disable", "personne@pole-liege.example.be", "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("aucun compte"), std::string::npos) << r.err;
+  r = run_ipt({"audit", "list", "--db", db});
+  EXPECT_NE(r.out.find("account.disable"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("une phrase de passe"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ipt::test
