@@ -25,7 +25,9 @@
 #include "ipt/templates/renderer.hpp"
 #include "page_preview.hpp"
 #include "pages.hpp"
+#include "request_parts.hpp"
 #include "sessions.hpp"
+#include "workspace.hpp"
 
 namespace ipt::portal {
 
@@ -75,27 +77,6 @@ class SigningSlot {
   std::counting_semaphore<64>& slots_;
 };
 
-std::string cookie_value(const httplib::Request& req, const std::string& name) {
-  const std::string header = req.get_header_value("Cookie");
-  size_t start = 0;
-  while (start < header.size()) {
-    auto end = header.find(';', start);
-    if (end == std::string::npos) end = header.size();
-    std::string part = header.substr(start, end - start);
-    part.erase(0, part.find_first_not_of(' '));
-    if (part.starts_with(name + "=")) return part.substr(name.size() + 1);
-    start = end + 1;
-  }
-  return "";
-}
-
-// "m***@example.be": enough for the signatory to recognise their address, no more.
-std::string masked(const std::string& email) {
-  const auto at = email.find('@');
-  if (at == std::string::npos || at == 0) return "***";
-  return email.substr(0, 1) + "***" + email.substr(at);
-}
-
 void security_headers(httplib::Response& res, bool https) {
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -116,6 +97,7 @@ struct Server::Impl {
   std::unique_ptr<templates::Renderer> renderer;
   std::unique_ptr<SharedCa> ca;
   Sessions sessions;
+  std::unique_ptr<Workspace> workspace;  // the coordinators' pages under /espace
   RateLimiter code_limiter{3, std::chrono::minutes(10)};      // codes per link
   RateLimiter confirm_limiter{20, std::chrono::minutes(10)};  // code tries per address
   RateLimiter request_limiter{300, std::chrono::minutes(1)};  // requests per address
@@ -393,6 +375,10 @@ void Server::Impl::routes() {
     res.set_header("Cache-Control", "max-age=3600");
     res.set_content(std::string(style_sheet()), "text/css; charset=utf-8");
   });
+  workspace = std::make_unique<Workspace>(WorkspaceSetup{options.database, options.mail, renderer.get(), options.signing.trust_anchors(),
+                                                        https, [this](const httplib::Request& req) { return client(req); },
+                                                        [this](const httplib::Request& req) { return address(req); }});
+  workspace->routes(s);
   s.Get("/sante", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
   s.Get("/ac/crl", [this](const httplib::Request&, httplib::Response& res) {
     if (!ca) return message(res, 404, "Pas d’autorité", "ce portail n’a pas d’autorité de signature");

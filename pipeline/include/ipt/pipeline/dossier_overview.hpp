@@ -1,0 +1,46 @@
+#pragma once
+// Where each dossier stands, for the coordinator's list: its step (to complete, to sign,
+// waiting for the Minister, to send, sent, archived), who is awaited and since when, and the
+// next deadline of its plan, read from the store, the audit trail and the signing round. It
+// verifies nothing (the dossier's page does): a list of a whole pole stays quick.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipt/core/date.hpp"
+#include "ipt/core/dossier.hpp"
+#include "ipt/core/plan.hpp"
+#include "ipt/core/result.hpp"
+#include "ipt/core/store.hpp"
+
+namespace ipt::pipeline {
+
+enum class DossierStep { to_complete, to_sign, waiting_minister, to_send, sent, archived };
+std::string_view code(DossierStep step);          // "a-completer", "a-signer", …
+std::string_view french_label(DossierStep step);  // "à compléter", "à signer", …
+
+struct DueDate {
+  std::string what;  // French: "décision du Ministre", "liste du 30/09", an Envoi's `what`
+  core::Date date;
+};
+
+struct DossierOverview {
+  std::string reference;
+  int version = 0;
+  core::Dossier dossier;
+  core::Plan plan;
+  DossierStep step = DossierStep::to_complete;
+  std::string awaited;        // "Jean-François Renard (ecole-ordinaire)", empty when nobody
+  std::string awaited_since;  // UTC ISO 8601
+  std::optional<DueDate> next;  // the earliest deadline not yet met
+  bool overdue = false;         // `next` is before today
+};
+
+// The overview of `reference` on `today`. Fails when the dossier is unknown or its stored
+// XML no longer reads.
+core::Result<DossierOverview> overview(core::Store& store, const std::string& reference, core::Date today);
+
+// Overdue first, then by next deadline (none last), then by reference.
+void sort_for_list(std::vector<DossierOverview>& list);
+
+}  // namespace ipt::pipeline

@@ -1,0 +1,380 @@
+#include "workspace.hpp"
+
+#include <algorithm>
+
+#include "ipt/core/school_calendar.hpp"
+#include "ipt/core/secrets.hpp"
+#include "ipt/core/store.hpp"
+#include "ipt/pipeline/coordinators.hpp"
+#include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/pipeline/dossier_overview.hpp"
+#include "ipt/pipeline/signing_requests.hpp"
+#include "ipt/pipeline/workspace_login.hpp"
+#include "ipt/signing/bytes.hpp"
+#include "pages.hpp"
+#include "request_parts.hpp"
+#include "sessions.hpp"
+
+namespace ipt::portal {
+
+namespace {
+
+constexpr const char* session_cookie = "ipt_espace";
+constexpr const char* login_cookie = "ipt_espace_connexion";  // the login form's anti-forgery pair
+
+constexpr pipeline::DossierStep all_steps[] = {pipeline::DossierStep::to_complete, pipeline::DossierStep::to_sign,
+                                               pipeline::DossierStep::waiting_minister, pipeline::DossierStep::to_send,
+                                               pipeline::DossierStep::sent, pipeline::DossierStep::archived};
+constexpr core::Procedure all_procedures[] = {core::Procedure::premiere_ipt_liste_30_09, core::Procedure::premiere_ipt_apres_30_09,
+                                              core::Procedure::prolongation_autre_pole, core::Procedure::prolongation_meme_pole,
+                                              core::Procedure::fin_ipt};
+
+std::string french_time(const std::string& iso) {
+  // "2026-12-02T09:15:03.123Z" → "02/12/2026 09:15 (UTC)"
+  if (iso.size() < 16) return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + " " + iso.substr(11, 5) + " (UTC)";
+}
+
+std::string procedure_label(const core::Plan& plan) {
+  return std::string(core::code(plan.procedure)) + " – " + std::string(core::french_title(plan.procedure));
+}
+
+PageData truth(bool b) { return b ? PageData::type::bool_true : PageData::type::bool_false; }
+
+}  // namespace
+
+struct Workspace::Impl {
+  WorkspaceSetup setup;
+  RateLimiter login_by_address{10, std::chrono::minutes(10)};
+  RateLimiter login_by_account{10, std::chrono::minutes(10)};
+  RateLimiter code_by_address{20, std::chrono::minutes(10)};
+
+  struct Context {
+    std::unique_ptr<core::Store> store;
+    std::optional<pipeline::WorkspaceLogin> login;
+  };
+  core::Result<Context> context() const {
+    IPT_TRY(store, core::Store::open(setup.database));
+    Context c{std::make_unique<core::Store>(*std::move(store)), std::nullopt};
+    IPT_TRY(login, pipeline::WorkspaceLogin::open(*c.store, setup.mail));
+    c.login.emplace(*std::move(login));
+    return c;
+  }
+
+  std::string cookie(const std::string& name, const std::string& value, const std::string& path) const {
+    return name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Strict" + (setup.https ? "; Secure" : "");
+  }
+
+  void page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data) const {
+    res.status = status;
+    res.set_content(render_page(name, title, data), "text/html; charset=utf-8");
+  }
+  void message(httplib::Response& res, int status, const std::string& title, const std::string& text) const {
+    PageData data;
+    if (status >= 400) data.set("erreur", text);
+    else data.set("texte", text);
+    data.set("lien", "/espace");
+    data.set("lien_texte", "Retour à l’espace des coordinateurs");
+    page(res, status, "message", title, data);
+  }
+  void failure(httplib::Response& res, const core::Error& error) const {
+    const int status = core::http_status(error.category);
+    message(res, status, status == 404 ? "Dossier inconnu" : status >= 500 ? "Erreur du portail" : "Action impossible", error.message);
+  }
+  static void redirect(httplib::Response& res, const std::string& to) {
+    res.status = 303;
+    res.set_header("Location", to);
+  }
+
+  void login_page(httplib::Response& res, int status, const std::string& email, const std::string& error, const std::string& info) const {
+    const std::string pair = core::random_token();
+    res.set_header("Set-Cookie", cookie(login_cookie, pair, "/espace"));
+    PageData data;
+    data.set("csrf", pair);
+    data.set("courriel", email);
+    if (!error.empty()) data.set("erreur", error);
+    if (!info.empty()) data.set("info", info);
+    page(res, status, "espace-connexion", "Connexion à l’espace des coordinateurs", data);
+  }
+
+  // The confirmed session of the request, or a redirection to the login page (written into
+  // `res`) and nothing.
+  std::optional<pipeline::WorkspaceSession> signed_in(Context& c, const httplib::Request& req, httplib::Response& res) const {
+    auto s = c.login->session(cookie_value(req, session_cookie));
+    if (!s || !s->confirmed) {
+      redirect(res, "/espace/connexion");
+      return std::nullopt;
+    }
+    return *s;
+  }
+  // For a form: the session, and its anti-forgery token checked (403 otherwise).
+  std::optional<pipeline::WorkspaceSession> signed_in_form(Context& c, const httplib::Request& req, httplib::Response& res) const {
+    auto s = signed_in(c, req, res);
+    if (!s) return std::nullopt;
+    if (!core::constant_time_equal(req.get_param_value("csrf"), s->csrf)) {
+      message(res, 403, "Formulaire refusé", "ce formulaire ne vient pas de votre session : rechargez la page et recommencez");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  void list_page(const httplib::Request& req, httplib::Response& res);
+  void dossier_page(const httplib::Request& req, httplib::Response& res);
+  void document(const httplib::Request& req, httplib::Response& res);
+};
+
+Workspace::Workspace(WorkspaceSetup setup) : impl_(std::make_unique<Impl>()) { impl_->setup = std::move(setup); }
+Workspace::~Workspace() = default;
+
+void Workspace::Impl::list_page(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in(*c, req, res);
+  if (!who) return;
+  auto summaries = c->store->list_dossiers();
+  if (!summaries) return failure(res, summaries.error());
+  const std::string procedure_filter = req.get_param_value("procedure");
+  const std::string step_filter = req.get_param_value("etape");
+  const core::Date today = core::Date::today();
+  std::vector<pipeline::DossierOverview> shown;
+  for (const auto& s : *summaries) {
+    auto o = pipeline::overview(*c->store, s.reference, today);
+    if (!o || !pipeline::may_see(who->who, o->dossier)) continue;
+    if (!procedure_filter.empty() && core::code(o->plan.procedure) != procedure_filter) continue;
+    if (!step_filter.empty() && pipeline::code(o->step) != step_filter) continue;
+    shown.push_back(*std::move(o));
+  }
+  pipeline::sort_for_list(shown);
+  PageData rows{PageData::type::list};
+  for (const auto& o : shown) {
+    PageData row;
+    row.set("reference", o.reference);
+    row.set("procedure", procedure_label(o.plan));
+    row.set("etape", std::string(pipeline::french_label(o.step)));
+    if (!o.awaited.empty()) row.set("attendu", o.awaited);
+    if (!o.awaited_since.empty()) row.set("depuis", o.awaited_since.size() > 10 ? french_time(o.awaited_since) : o.awaited_since);
+    if (o.next) row.set("echeance", o.next->what + ", " + o.next->date.french());
+    row.set("retard", truth(o.overdue));
+    rows.push_back(row);
+  }
+  PageData data;
+  data.set("nom", who->who.name);
+  data.set("portee", who->who.administrator ? "administrateur, tous les pôles" : "pôle FASE " + std::to_string(who->who.pole_fase));
+  data.set("csrf", who->csrf);
+  data.set("dossiers", rows);
+  data.set("liste", truth(!shown.empty()));
+  data.set("nombre", std::to_string(shown.size()));
+  data.set("filtre", truth(!procedure_filter.empty() || !step_filter.empty()));
+  PageData procedures{PageData::type::list};
+  for (auto p : all_procedures) {
+    PageData option;
+    option.set("code", std::string(core::code(p)));
+    option.set("libelle", std::string(core::code(p)) + " – " + std::string(core::french_title(p)));
+    option.set("choisie", truth(core::code(p) == procedure_filter));
+    procedures.push_back(option);
+  }
+  data.set("procedures", procedures);
+  PageData steps{PageData::type::list};
+  for (auto s : all_steps) {
+    PageData option;
+    option.set("code", std::string(pipeline::code(s)));
+    option.set("libelle", std::string(pipeline::french_label(s)));
+    option.set("choisie", truth(pipeline::code(s) == step_filter));
+    steps.push_back(option);
+  }
+  data.set("etapes", steps);
+  page(res, 200, "espace-dossiers", "Les dossiers du pôle", data);
+}
+
+void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in(*c, req, res);
+  if (!who) return;
+  const std::string reference = req.matches[1];
+  const auto unknown = core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}};
+  auto o = pipeline::overview(*c->store, reference, core::Date::today());
+  if (!o) return failure(res, o.error().is(core::Category::not_found) ? unknown : o.error());
+  if (!pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
+  if (auto r = c->store->record("espace", "dossier.view", reference, who->who.email + ", " + setup.client(req)); !r) {
+    return failure(res, r.error());
+  }
+  PageData data;
+  data.set("reference", reference);
+  data.set("csrf", who->csrf);
+  data.set("procedure", procedure_label(o->plan));
+  data.set("etape", std::string(pipeline::french_label(o->step)));
+  if (!o->awaited.empty()) data.set("attendu", o->awaited);
+  if (!o->awaited_since.empty()) data.set("depuis", o->awaited_since.size() > 10 ? french_time(o->awaited_since) : o->awaited_since);
+
+  const core::Date today = core::Date::today();
+  PageData deadlines{PageData::type::list};
+  auto deadline = [&](const std::string& what, core::Date date, bool done, const std::string& skipped) {
+    PageData d;
+    d.set("quoi", what + (done ? " (fait)" : ""));
+    d.set("date", date.french());
+    d.set("retard", truth(!done && date.days_until(today) > 0));
+    if (!skipped.empty()) d.set("jours_sautes", skipped);
+    deadlines.push_back(d);
+  };
+  if (o->plan.limite_30_09) deadline("liste du 30/09", *o->plan.limite_30_09, false, "");
+  if (o->plan.decision_ministre) {
+    std::string skipped;
+    for (const auto& s : o->plan.decision_ministre->skipped) {
+      skipped += (skipped.empty() ? "congés sautés : " : ", ") + std::to_string(s.days()) + " jours du " + s.first.french() + " au " + s.last.french();
+    }
+    deadline("décision du Ministre (30 jours hors congés scolaires)", o->plan.decision_ministre->due, false, skipped);
+  }
+  for (const auto& e : o->plan.envois) {
+    if (e.avant) deadline(e.what, *e.avant, e.fait_le.has_value(), "");
+  }
+  data.set("echeances", deadlines);
+
+  pipeline::DossierDocuments documents(*c->store, *setup.renderer);
+  PageData docs{PageData::type::list};
+  if (auto status = documents.status(reference, setup.trust)) {
+    for (const auto& d : status->documents) {
+      PageData doc;
+      doc.set("nom", d.name);
+      doc.set("reference", reference);
+      const auto* definition = setup.renderer->templates().find(d.name);
+      doc.set("titre", definition ? definition->title : d.name);
+      doc.set("present", truth(d.present));
+      PageData signatures{PageData::type::list};
+      for (const auto& s : d.signatures) {
+        PageData row;
+        row.set("signataire", s.signer.empty() ? s.expected_signatory : s.signer);
+        row.set("role", std::string(core::code(s.role)));
+        row.set("signe", truth(s.signed_));
+        row.set("quand", s.at.size() > 10 ? french_time(s.at) : s.at);
+        row.set("verdict", !s.signed_ ? "—" : s.indication == signing::Indication::valid ? "valide"
+                                           : s.indication == signing::Indication::indeterminate ? "indéterminée" : "invalide");
+        signatures.push_back(row);
+      }
+      doc.set("signatures", signatures);
+      docs.push_back(doc);
+    }
+  }
+  data.set("documents", docs);
+
+  pipeline::SigningRequests requests(*c->store, setup.mail, {});
+  if (auto round = requests.show(reference)) {
+    PageData tour;
+    tour.set("etat", round->state == pipeline::RoundState::open ? "ouvert" : round->state == pipeline::RoundState::completed ? "terminé" : "annulé");
+    tour.set("ouvert", french_time(round->created_at));
+    PageData invitations{PageData::type::list};
+    for (const auto& i : round->invitations) {
+      PageData row;
+      row.set("signataire", i.signatory);
+      row.set("role", std::string(core::code(i.role)));
+      row.set("etat", std::string(pipeline::label_fr(i.state)));
+      const std::string& since = !i.signed_at.empty() ? i.signed_at : !i.opened_at.empty() ? i.opened_at : i.invited_at;
+      if (!since.empty()) row.set("depuis", french_time(since));
+      if (!i.declined_reason.empty()) row.set("raison", i.declined_reason);
+      invitations.push_back(row);
+    }
+    tour.set("invitations", invitations);
+    data.set("tour", tour);
+  }
+
+  PageData journal{PageData::type::list};
+  if (auto entries = c->store->audit_entries(reference)) {
+    for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
+      PageData row;
+      row.set("quand", french_time(it->at));
+      row.set("action", it->action);
+      row.set("qui", it->actor);
+      if (!it->details.empty()) row.set("details", it->details);
+      journal.push_back(row);
+    }
+  }
+  data.set("journal", journal);
+  page(res, 200, "espace-dossier", "Dossier " + reference, data);
+}
+
+void Workspace::Impl::document(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in(*c, req, res);
+  if (!who) return;
+  const std::string reference = req.matches[1], name = req.matches[2];
+  const auto unknown = core::Error{"document inconnu", core::Category::not_found, {}};
+  auto o = pipeline::overview(*c->store, reference, core::Date::today());
+  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
+  pipeline::DossierDocuments documents(*c->store, *setup.renderer);
+  auto pdf = signing::read_file(documents.folder(reference) / (name + ".pdf"));
+  if (!pdf) return failure(res, unknown);
+  if (auto r = c->store->record("espace", "dossier.download", reference, name + ".pdf, " + who->who.email + ", " + setup.client(req)); !r) {
+    return failure(res, r.error());
+  }
+  res.set_header("Content-Disposition", "attachment; filename=\"" + reference + "-" + name + ".pdf\"");
+  res.set_content(std::string(pdf->begin(), pdf->end()), "application/pdf");
+}
+
+void Workspace::routes(httplib::Server& s) {
+  Impl& w = *impl_;
+  s.Get("/espace/connexion", [&w](const httplib::Request&, httplib::Response& res) { w.login_page(res, 200, "", "", ""); });
+  s.Post("/espace/connexion", [&w](const httplib::Request& req, httplib::Response& res) {
+    const std::string email = req.get_param_value("courriel").substr(0, 200);
+    const std::string pair = cookie_value(req, login_cookie);
+    if (pair.empty() || !core::constant_time_equal(req.get_param_value("csrf"), pair)) {
+      return w.login_page(res, 403, email, "ce formulaire ne vient pas de cette page : recommencez", "");
+    }
+    if (!w.login_by_address.allow(w.setup.address(req)) || !w.login_by_account.allow(email)) {
+      return w.login_page(res, 429, email, "trop d’essais de connexion : réessayez dans dix minutes", "");
+    }
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    auto id = c->login->begin(email, req.get_param_value("mot_de_passe"), w.setup.client(req));
+    if (!id) return w.login_page(res, 403, email, id.error().message.substr(id.error().message.find(": ") + 2), "");
+    res.set_header("Set-Cookie", w.cookie(session_cookie, *id, "/espace"));
+    Impl::redirect(res, "/espace/code");
+  });
+  s.Get("/espace/code", [&w](const httplib::Request& req, httplib::Response& res) {
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    auto session = c->login->session(cookie_value(req, session_cookie));
+    if (!session) return Impl::redirect(res, "/espace/connexion");
+    if (session->confirmed) return Impl::redirect(res, "/espace");
+    PageData data;
+    data.set("csrf", session->csrf);
+    data.set("courriel_masque", masked(session->who.email));
+    w.page(res, 200, "espace-code", "Votre code de connexion", data);
+  });
+  s.Post("/espace/code", [&w](const httplib::Request& req, httplib::Response& res) {
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    const std::string id = cookie_value(req, session_cookie);
+    auto session = c->login->session(id);
+    if (!session) return Impl::redirect(res, "/espace/connexion");
+    if (!core::constant_time_equal(req.get_param_value("csrf"), session->csrf)) {
+      return w.message(res, 403, "Formulaire refusé", "ce formulaire ne vient pas de votre session : reconnectez-vous");
+    }
+    if (!w.code_by_address.allow(w.setup.address(req))) {
+      return w.message(res, 429, "Trop d’essais", "trop de codes essayés depuis votre adresse : réessayez dans dix minutes");
+    }
+    if (auto r = c->login->confirm(id, req.get_param_value("code"), w.setup.client(req)); !r) {
+      PageData data;
+      data.set("csrf", session->csrf);
+      data.set("courriel_masque", masked(session->who.email));
+      data.set("erreur", r.error().message.substr(r.error().message.find(": ") + 2));
+      return w.page(res, 409, "espace-code", "Votre code de connexion", data);
+    }
+    Impl::redirect(res, "/espace");
+  });
+  s.Post("/espace/deconnexion", [&w](const httplib::Request& req, httplib::Response& res) {
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    auto who = w.signed_in_form(*c, req, res);
+    if (!who) return;
+    if (auto r = c->login->logout(cookie_value(req, session_cookie), w.setup.client(req)); !r) return w.failure(res, r.error());
+    res.set_header("Set-Cookie", w.cookie(session_cookie, "", "/espace") + "; Max-Age=0");
+    w.login_page(res, 200, "", "", "vous êtes déconnecté");
+  });
+  s.Get("/espace", [&w](const httplib::Request& req, httplib::Response& res) { w.list_page(req, res); });
+  s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64}))", [&w](const httplib::Request& req, httplib::Response& res) { w.dossier_page(req, res); });
+  s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/documents/([a-z0-9-]{1,40})\.pdf)",
+        [&w](const httplib::Request& req, httplib::Response& res) { w.document(req, res); });
+}
+
+}  // namespace ipt::portal
