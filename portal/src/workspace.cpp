@@ -6,7 +6,10 @@
 #include "ipt/core/secrets.hpp"
 #include "ipt/core/store.hpp"
 #include "ipt/pipeline/coordinators.hpp"
+#include "ipt/core/dossier_reader.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/pipeline/dossier_form.hpp"
+#include "ipt/pipeline/dossier_save.hpp"
 #include "ipt/pipeline/dossier_overview.hpp"
 #include "ipt/pipeline/signing_requests.hpp"
 #include "ipt/pipeline/workspace_login.hpp"
@@ -40,6 +43,38 @@ std::string procedure_label(const core::Plan& plan) {
 }
 
 PageData truth(bool b) { return b ? PageData::type::bool_true : PageData::type::bool_false; }
+
+// A value of a form posted url-encoded or as multipart/form-data (the dossier form: Debian's
+// cpp-httplib 0.11 refuses url-encoded bodies over 8 KiB, CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH).
+std::string form_value(const httplib::Request& req, const std::string& name) {
+  return req.has_file(name) ? req.get_file_value(name).content : req.get_param_value(name);
+}
+
+// The procedures a new dossier's form exists for, as options.
+PageData procedure_options() {
+  PageData procedures{PageData::type::list};
+  for (const auto& [code, label] : pipeline::form_procedures()) {
+    PageData o;
+    o.set("code", code);
+    o.set("libelle", label);
+    procedures.push_back(o);
+  }
+  return procedures;
+}
+
+// An HTML id for a field's path: "f-dossier-eleve-nom".
+std::string field_id(const std::string& name) {
+  std::string id = "f-";
+  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return id;
+}
+
+std::string repeatable_label(const std::string& name) {
+  if (name == "responsable") return "un responsable";
+  if (name == "integration") return "une année d’intégration";
+  if (name == "signataire") return "un signataire";
+  return "un désaccord";
+}
 
 }  // namespace
 
@@ -111,13 +146,21 @@ struct Workspace::Impl {
   std::optional<pipeline::WorkspaceSession> signed_in_form(Context& c, const httplib::Request& req, httplib::Response& res) const {
     auto s = signed_in(c, req, res);
     if (!s) return std::nullopt;
-    if (!core::constant_time_equal(req.get_param_value("csrf"), s->csrf)) {
+    if (!core::constant_time_equal(form_value(req, "csrf"), s->csrf)) {
       message(res, 403, "Formulaire refusé", "ce formulaire ne vient pas de votre session : rechargez la page et recommencez");
       return std::nullopt;
     }
     return s;
   }
 
+  void form_page(httplib::Response& res, int status, const pipeline::WorkspaceSession& who, const pipeline::DossierForm& form,
+                 const std::string& title, const std::string& error, bool restart) const;
+  void submit(const httplib::Request& req, httplib::Response& res);
+  void import(const httplib::Request& req, httplib::Response& res);
+  // Saves a dossier read by the strict reader, for `who`: their pole only; a dossier whose
+  // signing has begun only with a reason. Returns the problem to show, or "" once saved.
+  core::Result<pipeline::SaveOutcome> save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
+                                           const core::Dossier& dossier, const std::string& xml, const std::optional<std::string>& reason);
   void list_page(const httplib::Request& req, httplib::Response& res);
   void dossier_page(const httplib::Request& req, httplib::Response& res);
   void document(const httplib::Request& req, httplib::Response& res);
@@ -125,6 +168,150 @@ struct Workspace::Impl {
 
 Workspace::Workspace(WorkspaceSetup setup) : impl_(std::make_unique<Impl>()) { impl_->setup = std::move(setup); }
 Workspace::~Workspace() = default;
+
+
+void Workspace::Impl::form_page(httplib::Response& res, int status, const pipeline::WorkspaceSession& who,
+                                const pipeline::DossierForm& form, const std::string& title, const std::string& error,
+                                bool restart) const {
+  PageData data;
+  data.set("csrf", who.csrf);
+  data.set("squelette", form.xml);
+  if (!error.empty()) data.set("erreur", error);
+  PageData sections{PageData::type::list};
+  PageData problems{PageData::type::list};
+  size_t count = 0;
+  for (const auto& s : form.sections) {
+    PageData section;
+    section.set("titre_section", s.title);
+    if (!s.repeatable.empty()) {
+      section.set("repetable", s.repeatable);
+      section.set("repetable_libelle", repeatable_label(s.repeatable));
+    }
+    PageData fields{PageData::type::list};
+    for (const auto& f : s.fields) {
+      PageData field;
+      field.set("id", field_id(f.name));
+      field.set("nom", f.name);
+      field.set("libelle", f.label);
+      field.set("valeur", f.value);
+      field.set("multiligne", truth(f.multiline));
+      if (!f.problems.empty()) {
+        std::string joined;
+        for (const auto& p : f.problems) joined += (joined.empty() ? "" : " ; ") + p;
+        field.set("probleme", joined);
+        PageData item;
+        item.set("id", field_id(f.name));
+        item.set("libelle", s.title + " – " + f.label);
+        item.set("raison", joined);
+        problems.push_back(item);
+        ++count;
+      }
+      fields.push_back(field);
+    }
+    section.set("champs", fields);
+    sections.push_back(section);
+  }
+  data.set("sections", sections);
+  PageData others{PageData::type::list};
+  for (const auto& o : form.other_problems) others.push_back(PageData(o));
+  count += form.other_problems.size();
+  if (count > 0) {
+    data.set("problemes", PageData::type::bool_true);
+    data.set("nombre_problemes", std::to_string(count));
+    data.set("liste_problemes", problems);
+    data.set("autres", truth(!form.other_problems.empty()));
+    data.set("autres_liste", others);
+  }
+  data.set("reprise", truth(restart));
+  page(res, status, "espace-formulaire", title, data);
+}
+
+core::Result<pipeline::SaveOutcome> Workspace::Impl::save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
+                                                          const core::Dossier& dossier, const std::string& xml,
+                                                          const std::optional<std::string>& reason) {
+  if (!pipeline::may_see(who.who, dossier)) {
+    return core::fail(core::Category::refused, "ce dossier est celui d’un autre pôle : le numéro FASE du pôle doit être " +
+                                                   std::to_string(who.who.pole_fase), {.field = "dossier/pole/@fase"});
+  }
+  // A reference already used by another pole's dossier is not theirs to replace.
+  if (auto stored = c.store->find_dossier(dossier.reference); stored && *stored) {
+    if (auto existing = core::parse_dossier((**stored).xml, dossier.reference); existing && !pipeline::may_see(who.who, *existing)) {
+      return core::fail(core::Category::refused, "référence déjà prise : choisissez-en une autre", {.field = "dossier/@reference"});
+    }
+  }
+  pipeline::DossierDocuments documents(*c.store, *setup.renderer);
+  pipeline::SigningRequests requests(*c.store, setup.mail, {});
+  return pipeline::save_dossier(*c.store, documents, requests, dossier, xml, "espace (" + who.who.email + ", " + setup.address(req) + ")",
+                                reason);
+}
+
+void Workspace::Impl::submit(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in_form(*c, req, res);
+  if (!who) return;
+  std::map<std::string, std::string> values;
+  for (const auto& [key, value] : req.params) {
+    if (key.starts_with("champ:")) values[key.substr(6)] = value;
+  }
+  for (const auto& [key, part] : req.files) {
+    if (key.starts_with("champ:")) values[key.substr(6)] = part.content;
+  }
+  const std::string add = form_value(req, "ajouter");
+  auto submitted = pipeline::submit_form(form_value(req, "squelette"), values, add);
+  if (!submitted) return failure(res, submitted.error());
+  const std::string title = "Le dossier";
+  if (!add.empty()) return form_page(res, 200, *who, submitted->form, title, "", false);
+  if (!submitted->dossier) return form_page(res, 422, *who, submitted->form, title, "", false);
+  const std::string reason = form_value(req, "raison");
+  auto saved = save(*c, *who, req, *submitted->dossier, submitted->form.xml, reason.empty() ? std::nullopt : std::optional(reason));
+  if (!saved) {
+    auto form = submitted->form;
+    const bool restart = saved.error().place.field == "raison";
+    bool placed = false;
+    for (auto& s : form.sections) {
+      for (auto& f : s.fields) {
+        if (f.name == saved.error().place.field) {
+          f.problems.push_back(saved.error().message.substr(saved.error().message.find(": ") + 2));
+          placed = true;
+        }
+      }
+    }
+    const std::string message = placed ? "" : saved.error().message.substr(saved.error().message.find(": ") + 2);
+    return form_page(res, 409, *who, form, title, message, restart);
+  }
+  redirect(res, "/espace/dossiers/" + submitted->dossier->reference);
+}
+
+void Workspace::Impl::import(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in(*c, req, res);
+  if (!who) return;
+  if (!core::constant_time_equal(form_value(req, "csrf"), who->csrf)) {
+    return message(res, 403, "Formulaire refusé", "ce formulaire ne vient pas de votre session : rechargez la page et recommencez");
+  }
+  const std::string xml = req.get_file_value("fichier").content;
+  auto show = [&](int status, const std::vector<std::string>& errors) {
+    PageData data;
+    data.set("csrf", who->csrf);
+    data.set("procedures", procedure_options());
+    data.set("erreur", PageData::type::bool_true);
+    PageData list{PageData::type::list};
+    for (const auto& e : errors) list.push_back(PageData(e));
+    data.set("erreurs", list);
+    page(res, status, "espace-nouveau", "Nouveau dossier", data);
+  };
+  auto dossier = core::parse_dossier(xml, req.get_file_value("fichier").filename.empty() ? "dossier.xml" : "fichier importé");
+  if (!dossier) {
+    std::vector<std::string> errors;
+    for (const auto& d : dossier.error()) errors.push_back(d.to_string());
+    return show(422, errors);
+  }
+  auto saved = save(*c, *who, req, *dossier, xml, std::nullopt);
+  if (!saved) return show(409, {saved.error().message});
+  redirect(res, "/espace/dossiers/" + dossier->reference);
+}
 
 void Workspace::Impl::list_page(const httplib::Request& req, httplib::Response& res) {
   auto c = context();
@@ -370,6 +557,47 @@ void Workspace::routes(httplib::Server& s) {
     if (auto r = c->login->logout(cookie_value(req, session_cookie), w.setup.client(req)); !r) return w.failure(res, r.error());
     res.set_header("Set-Cookie", w.cookie(session_cookie, "", "/espace") + "; Max-Age=0");
     w.login_page(res, 200, "", "", "vous êtes déconnecté");
+  });
+  s.Get("/espace/nouveau", [&w](const httplib::Request& req, httplib::Response& res) {
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    auto who = w.signed_in(*c, req, res);
+    if (!who) return;
+    if (req.has_param("procedure")) {
+      auto form = pipeline::blank_form(req.get_param_value("procedure"));
+      if (!form) return w.failure(res, form.error());
+      return w.form_page(res, 200, *who, *form, "Nouveau dossier", "", false);
+    }
+    PageData data;
+    data.set("csrf", who->csrf);
+    data.set("procedures", procedure_options());
+    w.page(res, 200, "espace-nouveau", "Nouveau dossier", data);
+  });
+  s.Post("/espace/formulaire", [&w](const httplib::Request& req, httplib::Response& res) { w.submit(req, res); });
+  s.Post("/espace/importer", [&w](const httplib::Request& req, httplib::Response& res) { w.import(req, res); });
+  s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/(modifier|dossier\.xml))", [&w](const httplib::Request& req, httplib::Response& res) {
+    auto c = w.context();
+    if (!c) return w.failure(res, c.error());
+    auto who = w.signed_in(*c, req, res);
+    if (!who) return;
+    const std::string reference = req.matches[1];
+    auto stored = c->store->find_dossier(reference);
+    if (!stored) return w.failure(res, stored.error());
+    const auto unknown = core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}};
+    if (!*stored) return w.failure(res, unknown);
+    auto dossier = core::parse_dossier((**stored).xml, reference);
+    if (!dossier || !pipeline::may_see(who->who, *dossier)) return w.failure(res, unknown);
+    if (req.matches[2] == "dossier.xml") {
+      if (auto r = c->store->record("espace", "dossier.export", reference, who->who.email + ", " + w.setup.client(req)); !r) {
+        return w.failure(res, r.error());
+      }
+      res.set_header("Content-Disposition", "attachment; filename=\"" + reference + ".xml\"");
+      return res.set_content((**stored).xml, "application/xml; charset=utf-8");
+    }
+    auto form = pipeline::form_of((**stored).xml);
+    if (!form) return w.failure(res, form.error());
+    auto begun = pipeline::signing_begun(*c->store, reference);
+    w.form_page(res, 200, *who, *form, "Modifier le dossier " + reference, "", begun && *begun);
   });
   s.Get("/espace", [&w](const httplib::Request& req, httplib::Response& res) { w.list_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64}))", [&w](const httplib::Request& req, httplib::Response& res) { w.dossier_page(req, res); });

@@ -11,9 +11,9 @@ namespace ipt::test {
 
 class HttpPortalTest : public PortalWorld {
  protected:
-  // The details of the dossier's audit entries of `action`, in order.
-  std::vector<std::string> audit_details(const std::string& action) const {
-    const auto r = run_ipt({"audit", "list", reference, "--db", db_, "--json"});
+  // The details of the dossier's (by default the world's) audit entries of `action`, in order.
+  std::vector<std::string> audit_details(const std::string& action, const std::string& dossier = "") const {
+    const auto r = run_ipt({"audit", "list", dossier.empty() ? reference : dossier, "--db", db_, "--json"});
     std::vector<std::string> out;
     for (const auto& e : nlohmann::json::parse(r.out)) {
       if (e["action"] == action) out.push_back(e["details"]);

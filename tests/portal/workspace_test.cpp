@@ -4,11 +4,14 @@
 // signatory's token in place of a session, an expired session, forged forms.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "http_portal_test.hpp"
 #include "ipt/core/database.hpp"
+#include "ipt/pipeline/dossier_form.hpp"
 #include "support/dossier_xml.hpp"
+#include "support/must.hpp"
 
 namespace ipt::test {
 namespace {
@@ -50,6 +53,45 @@ class WorkspaceTest : public HttpPortalTest {
     auto confirmed = post(b, "/espace/code", {{"csrf", b.csrf}, {"code", login_code_in(mail)}});
     ASSERT_EQ(confirmed->status, 303) << confirmed->body;
     ASSERT_EQ(confirmed->get_header_value("Location"), "/espace");
+  }
+  // The form's fields and skeleton, read from a form page's HTML.
+  struct PageForm {
+    std::map<std::string, std::string> fields;
+    std::string skeleton;
+  };
+  static std::string unescaped(std::string s) {
+    const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+    for (const auto& [from, to] : entities) {
+      for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + std::strlen(to))) s.replace(at, std::strlen(from), to);
+    }
+    return s;
+  }
+  static PageForm read_form(const std::string& html) {
+    PageForm f;
+    const std::regex field("name=\"champ:([^\"]+)\"");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), field); it != std::sregex_iterator(); ++it) f.fields[unescaped((*it)[1])] = "";
+    std::smatch m;
+    if (std::regex_search(html, m, std::regex("name=\"squelette\" value=\"([^\"]*)\""))) f.skeleton = unescaped(m[1]);
+    return f;
+  }
+  httplib::Result send_form(Browser& b, const PageForm& form, const std::map<std::string, std::string>& values, const std::string& reason = "") {
+    // As a browser sends it: multipart/form-data, as the form's enctype says.
+    httplib::MultipartFormDataItems items{{"csrf", b.csrf, "", ""}, {"squelette", form.skeleton, "", ""}, {"enregistrer", "oui", "", ""}};
+    for (const auto& [name, value] : values) items.push_back({"champ:" + name, value, "", ""});
+    if (!reason.empty()) items.push_back({"raison", reason, "", ""});
+    auto c = client();
+    auto r = c.Post("/espace/formulaire", b.headers(), items);
+    b.keep(r);
+    return r;
+  }
+  // The example dossier's values, by field name.
+  static std::map<std::string, std::string> example_values() {
+    const auto example = ipt::test::must(pipeline::form_of(example_text("c-fin-integration")), "exemple");
+    std::map<std::string, std::string> values;
+    for (const auto& section : example.sections) {
+      for (const auto& f : section.fields) values[f.name] = f.value;
+    }
+    return values;
   }
   unsigned fase_ = 0;
 };
@@ -153,6 +195,77 @@ TEST_F(WorkspaceTest, AnotherPoleASignatorysTokenAndAnExpiredSessionSeeNothing) 
     ASSERT_TRUE(db->execute("UPDATE workspace_session SET last_used_at = last_used_at - 1900"));
   }
   EXPECT_EQ(get(paul, "/espace")->status, 303);
+}
+
+// A dossier made through the form: two mistakes shown by their fields, corrected, saved, on
+// the list; the same read back by the strict reader as the XML import.
+TEST_F(WorkspaceTest, ADossierIsCreatedThroughTheFormMistakesShownByTheirFields) {
+  size_t mails = 0;
+  Browser marie;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  auto blank = get(marie, "/espace/nouveau?procedure=C");
+  ASSERT_EQ(blank->status, 200) << blank->body;
+  const auto form = read_form(blank->body);
+  ASSERT_TRUE(form.fields.contains("dossier/eleve/nom")) << blank->body.substr(0, 2000);
+  ASSERT_FALSE(form.skeleton.empty());
+  // The values of the example, under a new reference.
+  auto values = example_values();
+  values["dossier/@reference"] = "PT-LIEGE-2026-0031";
+  values["dossier/eleve/date-naissance"] = "2015-02-30";
+  values["dossier/responsables/responsable[1]/email"] = "pas une adresse";
+  auto wrong = send_form(marie, form, values);
+  ASSERT_EQ(wrong->status, 422) << wrong->body;
+  EXPECT_NE(wrong->body.find("2 problème(s) à corriger"), std::string::npos) << wrong->body;
+  EXPECT_NE(wrong->body.find("id=\"f-dossier-eleve-date-naissance-erreur\""), std::string::npos);
+  EXPECT_NE(wrong->body.find("id=\"f-dossier-responsables-responsable-1--email-erreur\""), std::string::npos);
+  EXPECT_NE(wrong->body.find("value=\"pas une adresse\""), std::string::npos) << "la valeur donnée reste dans son champ";
+  EXPECT_EQ(run_ipt({"dossiers", "--db", db_}).out.find("PT-LIEGE-2026-0031"), std::string::npos) << "rien n’est enregistré";
+
+  values["dossier/eleve/date-naissance"] = "2015-04-22";
+  values["dossier/responsables/responsable[1]/email"] = "helene.duboeuf@example.be";
+  auto saved = send_form(marie, read_form(wrong->body), values);
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  EXPECT_EQ(saved->get_header_value("Location"), "/espace/dossiers/PT-LIEGE-2026-0031");
+  EXPECT_NE(get(marie, "/espace")->body.find("PT-LIEGE-2026-0031"), std::string::npos);
+  const auto imported = audit_details("dossier.import", "PT-LIEGE-2026-0031");
+  ASSERT_EQ(imported.size(), 1u);
+  // The XML export reads back as the dossier.
+  auto xml = get(marie, "/espace/dossiers/PT-LIEGE-2026-0031/dossier.xml");
+  ASSERT_EQ(xml->status, 200);
+  std::ofstream(dir_ / "exporte.xml") << xml->body;
+  EXPECT_EQ(run_ipt({"plan", (dir_ / "exporte.xml").string()}).status, 0);
+
+  // Another pole's FASE number is refused on its field.
+  values["dossier/@reference"] = "PT-LIEGE-2026-0032";
+  values["dossier/pole/@fase"] = std::to_string(fase_ + 1);
+  auto other = send_form(marie, form, values);
+  EXPECT_EQ(other->status, 409);
+  EXPECT_NE(other->body.find("id=\"f-dossier-pole--fase-erreur\""), std::string::npos) << other->body;
+}
+
+// Saving a dossier whose round has begun asks why, then restarts the round.
+TEST_F(WorkspaceTest, SavingADossierWhoseRoundBegunAsksWhyAndRestartsIt) {
+  ASSERT_EQ(start_round().status, 0);
+  size_t mails = 1;
+  Browser marie;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  auto edit = get(marie, "/espace/dossiers/" + reference + "/modifier");
+  ASSERT_EQ(edit->status, 200);
+  EXPECT_NE(edit->body.find("Pourquoi recommencer le tour"), std::string::npos);
+  const auto form = read_form(edit->body);
+  auto values = example_values();
+  values["dossier/protocole/transport"] = "Léa vient à l’école en bus scolaire.";
+  auto asked = send_form(marie, form, values);
+  EXPECT_EQ(asked->status, 409) << asked->body;
+  EXPECT_NE(asked->body.find("dites pourquoi pour confirmer"), std::string::npos) << asked->body;
+  auto restarted = send_form(marie, form, values, "Le transport a changé.");
+  ASSERT_EQ(restarted->status, 303) << restarted->body;
+  EXPECT_EQ(audit_details("round.cancel").size(), 1u);
+  const auto restart = audit_details("round.restart");
+  ASSERT_EQ(restart.size(), 1u);
+  EXPECT_NE(restart[0].find("Le transport a changé."), std::string::npos) << restart[0];
 }
 
 }  // namespace

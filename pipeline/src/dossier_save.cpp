@@ -1,0 +1,52 @@
+#include "ipt/pipeline/dossier_save.hpp"
+
+namespace ipt::pipeline {
+
+core::Result<bool> signing_begun(core::Store& store, const std::string& reference) {
+  IPT_TRY(entries, store.audit_entries(reference));
+  bool signed_since_render = false;
+  for (const auto& e : *entries) {
+    if (e.action == "document.render" || e.action == "round.restart") signed_since_render = false;
+    if (e.action == "document.sign") signed_since_render = true;
+  }
+  SigningRequests requests(store, {}, {});
+  const auto round = requests.show(reference);
+  return signed_since_render || (round && round->state == RoundState::open);
+}
+
+core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& documents, SigningRequests& requests,
+                                       const core::Dossier& dossier, const std::string& xml, const std::string& actor,
+                                       const std::optional<std::string>& restart_reason) {
+  const bool known = [&] {
+    auto found = store.find_dossier(dossier.reference);
+    return found && *found;
+  }();
+  bool begun = false;
+  if (known) {
+    IPT_TRY(b, signing_begun(store, dossier.reference));
+    begun = *b;
+  }
+  std::string reason;
+  if (restart_reason) {
+    reason = *restart_reason;
+    reason.erase(0, reason.find_first_not_of(" \t\r\n"));
+  }
+  if (begun && reason.empty()) {
+    return core::fail(core::Category::refused,
+                      "les signatures du dossier " + dossier.reference +
+                          " ont commencé : l’enregistrer recommence le tour ; dites pourquoi pour confirmer",
+                      {.field = "raison"});
+  }
+  IPT_TRY(imported, store.import_dossier(dossier, xml, actor));
+  SaveOutcome out{*imported, false};
+  if (begun && !imported->unchanged) {
+    if (auto round = requests.show(dossier.reference); round && round->state == RoundState::open) {
+      IPT_TRY_VOID(requests.cancel(dossier.reference, reason, actor));
+    }
+    IPT_TRY_VOID(documents.restart_round(dossier.reference, reason, actor));
+    out.round_restarted = true;
+  }
+  return out;
+}
+
+}  // namespace ipt::pipeline
