@@ -377,7 +377,8 @@ void Server::Impl::routes() {
   });
   workspace = std::make_unique<Workspace>(WorkspaceSetup{options.database, options.mail, renderer.get(), options.signing.trust_anchors(),
                                                         https, [this](const httplib::Request& req) { return client(req); },
-                                                        [this](const httplib::Request& req) { return address(req); }});
+                                                        [this](const httplib::Request& req) { return address(req); },
+                                                        [this] { return portal_config(); }});
   workspace->routes(s);
   s.Get("/sante", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
   s.Get("/ac/crl", [this](const httplib::Request&, httplib::Response& res) {

@@ -161,6 +161,7 @@ struct Workspace::Impl {
   // signing has begun only with a reason. Returns the problem to show, or "" once saved.
   core::Result<pipeline::SaveOutcome> save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
                                            const core::Dossier& dossier, const std::string& xml, const std::optional<std::string>& reason);
+  void round_action(const httplib::Request& req, httplib::Response& res);
   void list_page(const httplib::Request& req, httplib::Response& res);
   void dossier_page(const httplib::Request& req, httplib::Response& res);
   void document(const httplib::Request& req, httplib::Response& res);
@@ -313,6 +314,58 @@ void Workspace::Impl::import(const httplib::Request& req, httplib::Response& res
   redirect(res, "/espace/dossiers/" + dossier->reference);
 }
 
+// The round's actions from the dossier's page: start it (the documents rendered first when
+// they are missing or older than the dossier), a new link for the awaited signatory, cancel
+// it, or restart the signatures; each with its audit entry, as from the command line.
+void Workspace::Impl::round_action(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in_form(*c, req, res);
+  if (!who) return;
+  const std::string reference = req.matches[1];
+  const auto unknown = core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}};
+  auto o = pipeline::overview(*c->store, reference, core::Date::today());
+  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
+  const std::string actor = "espace (" + who->who.email + ", " + setup.address(req) + ")";
+  const std::string action = req.get_param_value("action");
+  const std::string reason = req.get_param_value("raison");
+  pipeline::DossierDocuments documents(*c->store, *setup.renderer);
+  pipeline::SigningRequests requests(*c->store, setup.mail, setup.portal());
+  core::Result<void> done;
+  if (action == "demarrer") {
+    auto status = documents.status(reference, setup.trust);
+    if (!status) return failure(res, status.error());
+    const bool current = status->documents_version == status->version &&
+                         std::all_of(status->documents.begin(), status->documents.end(), [](const auto& d) { return d.present; });
+    if (!current) {
+      if (auto r = documents.render(reference, actor); !r) return failure(res, r.error());
+    }
+    auto started = requests.start(reference, actor);
+    done = started ? core::Result<void>{} : std::unexpected(started.error());
+  } else if (action == "renouveler") {
+    auto r = requests.reissue(reference, actor);
+    done = r ? core::Result<void>{} : std::unexpected(r.error());
+  } else if (action == "annuler" || action == "recommencer") {
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return message(res, 400, "Raison manquante", "dites pourquoi : la raison est écrite au journal du dossier");
+    }
+    auto round = requests.show(reference);
+    if (round && round->state == pipeline::RoundState::open) {
+      if (auto r = requests.cancel(reference, reason, actor); !r) return failure(res, r.error());
+    } else if (action == "annuler") {
+      return message(res, 409, "Action impossible", "aucun tour ouvert pour le dossier " + reference);
+    }
+    if (action == "recommencer") {
+      auto r = documents.restart_round(reference, reason, actor);
+      done = r ? core::Result<void>{} : std::unexpected(r.error());
+    }
+  } else {
+    return message(res, 400, "Action inconnue", "action « " + action.substr(0, 40) + " » inconnue");
+  }
+  if (!done) return failure(res, done.error());
+  redirect(res, "/espace/dossiers/" + reference + "?fait=" + action);
+}
+
 void Workspace::Impl::list_page(const httplib::Request& req, httplib::Response& res) {
   auto c = context();
   if (!c) return failure(res, c.error());
@@ -389,6 +442,11 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
   PageData data;
   data.set("reference", reference);
   data.set("csrf", who->csrf);
+  const std::string action_done = req.get_param_value("fait");
+  if (action_done == "demarrer") data.set("info", "Tour de signature ouvert : le premier signataire est invité par courriel.");
+  if (action_done == "renouveler") data.set("info", "Un nouveau lien est envoyé au signataire attendu ; l’ancien ne vaut plus.");
+  if (action_done == "annuler") data.set("info", "Tour annulé.");
+  if (action_done == "recommencer") data.set("info", "Signatures recommencées : les documents sont produits à nouveau ; ouvrez un nouveau tour.");
   data.set("procedure", procedure_label(o->plan));
   data.set("etape", std::string(pipeline::french_label(o->step)));
   if (!o->awaited.empty()) data.set("attendu", o->awaited);
@@ -445,7 +503,9 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
   data.set("documents", docs);
 
   pipeline::SigningRequests requests(*c->store, setup.mail, {});
-  if (auto round = requests.show(reference)) {
+  auto round = requests.show(reference);
+  data.set("tour_ouvert", truth(round && round->state == pipeline::RoundState::open));
+  if (round) {
     PageData tour;
     tour.set("etat", round->state == pipeline::RoundState::open ? "ouvert" : round->state == pipeline::RoundState::completed ? "terminé" : "annulé");
     tour.set("ouvert", french_time(round->created_at));
@@ -599,6 +659,7 @@ void Workspace::routes(httplib::Server& s) {
     auto begun = pipeline::signing_begun(*c->store, reference);
     w.form_page(res, 200, *who, *form, "Modifier le dossier " + reference, "", begun && *begun);
   });
+  s.Post(R"(/espace/dossiers/([A-Z0-9-]{1,64})/tour)", [&w](const httplib::Request& req, httplib::Response& res) { w.round_action(req, res); });
   s.Get("/espace", [&w](const httplib::Request& req, httplib::Response& res) { w.list_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64}))", [&w](const httplib::Request& req, httplib::Response& res) { w.dossier_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/documents/([a-z0-9-]{1,40})\.pdf)",

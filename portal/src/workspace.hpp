@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ipt/mail/config.hpp"
+#include "ipt/pipeline/signing_requests.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/templates/renderer.hpp"
 
@@ -27,6 +28,8 @@ struct WorkspaceSetup {
   std::function<std::string(const httplib::Request&)> client;
   // The address a request comes from, for the login's rate limits.
   std::function<std::string(const httplib::Request&)> address;
+  // The [portail] configuration with the address links point to (for the invitations).
+  std::function<pipeline::PortalConfig()> portal;
 };
 
 class Workspace {

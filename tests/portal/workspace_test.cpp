@@ -244,6 +244,40 @@ TEST_F(WorkspaceTest, ADossierIsCreatedThroughTheFormMistakesShownByTheirFields)
   EXPECT_NE(other->body.find("id=\"f-dossier-pole--fase-erreur\""), std::string::npos) << other->body;
 }
 
+// The round driven from the dossier's page: opened (the first invitation in the SMTP server),
+// a new link for the awaited signatory, cancelled with a reason; the list follows the step.
+TEST_F(WorkspaceTest, TheRoundIsDrivenFromTheDossiersPage) {
+  size_t mails = 0;
+  Browser marie;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(get(marie, "/espace/dossiers/" + reference)->status, 200);
+  const std::string action = "/espace/dossiers/" + reference + "/tour";
+  EXPECT_EQ(post(marie, action, {{"csrf", "faux"}, {"action", "demarrer"}})->status, 403);
+  auto started = post(marie, action, {{"csrf", marie.csrf}, {"action", "demarrer"}});
+  ASSERT_EQ(started->status, 303) << started->body;
+  const auto invitation = message(++mails);
+  EXPECT_EQ(invitation.value("subject", ""), "Signature demandée – dossier " + reference);
+  const std::string first = token_in(invitation);
+  auto page = get(marie, started->get_header_value("Location"));
+  EXPECT_NE(page->body.find("Tour de signature ouvert"), std::string::npos);
+  EXPECT_NE(get(marie, "/espace")->body.find("<td>à signer</td>"), std::string::npos);
+
+  ASSERT_EQ(post(marie, action, {{"csrf", marie.csrf}, {"action", "renouveler"}})->status, 303);
+  const std::string renewed = token_in(message(++mails));
+  EXPECT_NE(renewed, first);
+  Browser signatory;
+  EXPECT_EQ(get(signatory, "/s/" + first)->status, 404) << "l’ancien lien ne vaut plus";
+  EXPECT_EQ(get(signatory, "/s/" + renewed)->status, 200);
+
+  EXPECT_EQ(post(marie, action, {{"csrf", marie.csrf}, {"action", "annuler"}, {"raison", " "}})->status, 400);
+  ASSERT_EQ(post(marie, action, {{"csrf", marie.csrf}, {"action", "annuler"}, {"raison", "Dossier à revoir."}})->status, 303);
+  const auto cancelled = audit_details("round.cancel");
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_NE(cancelled[0].find("Dossier à revoir."), std::string::npos) << cancelled[0];
+  EXPECT_EQ(get(marie, "/espace")->body.find("<td>à signer</td>"), std::string::npos);
+}
+
 // Saving a dossier whose round has begun asks why, then restarts the round.
 TEST_F(WorkspaceTest, SavingADossierWhoseRoundBegunAsksWhyAndRestartsIt) {
   ASSERT_EQ(start_round().status, 0);
