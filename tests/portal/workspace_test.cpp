@@ -139,7 +139,7 @@ TEST_F(WorkspaceTest, ACoordinatorLogsInAndSeesTheirPolesDossiers) {
   EXPECT_EQ(list->body.find("Dubœuf"), std::string::npos) << "la liste ne nomme pas l’élève";
   ASSERT_EQ(start_round().status, 0);
   list = get(marie, "/espace");
-  EXPECT_NE(list->body.find("<td>à signer</td>"), std::string::npos) << list->body;
+  EXPECT_NE(list->body.find("<td data-libelle=\"Étape\">à signer</td>"), std::string::npos) << list->body;
   EXPECT_NE(list->body.find("Marie Lambert (pole)"), std::string::npos) << list->body;
   auto filtered = get(marie, "/espace?etape=archive");
   EXPECT_EQ(filtered->body.find("/espace/dossiers/" + reference), std::string::npos);
@@ -261,7 +261,7 @@ TEST_F(WorkspaceTest, TheRoundIsDrivenFromTheDossiersPage) {
   const std::string first = token_in(invitation);
   auto page = get(marie, started->get_header_value("Location"));
   EXPECT_NE(page->body.find("Tour de signature ouvert"), std::string::npos);
-  EXPECT_NE(get(marie, "/espace")->body.find("<td>à signer</td>"), std::string::npos);
+  EXPECT_NE(get(marie, "/espace")->body.find("<td data-libelle=\"Étape\">à signer</td>"), std::string::npos);
 
   ASSERT_EQ(post(marie, action, {{"csrf", marie.csrf}, {"action", "renouveler"}})->status, 303);
   const std::string renewed = token_in(message(++mails));
@@ -275,7 +275,7 @@ TEST_F(WorkspaceTest, TheRoundIsDrivenFromTheDossiersPage) {
   const auto cancelled = audit_details("round.cancel");
   ASSERT_EQ(cancelled.size(), 1u);
   EXPECT_NE(cancelled[0].find("Dossier à revoir."), std::string::npos) << cancelled[0];
-  EXPECT_EQ(get(marie, "/espace")->body.find("<td>à signer</td>"), std::string::npos);
+  EXPECT_EQ(get(marie, "/espace")->body.find("<td data-libelle=\"Étape\">à signer</td>"), std::string::npos);
 }
 
 // Saving a dossier whose round has begun asks why, then restarts the round.
