@@ -289,23 +289,16 @@ def fill_cpms(browser, keyboard):
     expect(opinion.get_attribute("value") == CPMS_OPINION, "l’avis écrit n’est pas celui tapé : %r" % opinion.get_attribute("value"))
 
 
-def main():
-    args = parse_args()
+def run_journey(args, journey, done):
+    """Runs `journey(browser, spool)` in a fresh browser and reports: 0 when the journey ends
+    with no serious or critical violation and no page too wide (`done(browser)` then says
+    what was done), 1 when it ends with some, 2 when it cannot go on."""
     os.makedirs(args.screenshots, exist_ok=True)
     started = time.monotonic()
     spool = Spool(args.spool, args.timeout)
     browser = Browser(args)
     try:
-        browser.open("/s/" + "A" * 43)
-        expect(browser.heading() == "Lien inconnu", "un lien inconnu montre « %s »" % browser.heading())
-        browser.check_page("erreur-lien-inconnu")
-        spent = None
-        for who, address in SIGNATORIES:
-            link = sign(browser, spool, who, address)
-            spent = spent or link
-        browser.open(spent)
-        expect("vous avez déjà signé" in browser.driver.page_source, "un lien déjà signé ne le dit pas")
-        browser.check_page("erreur-lien-utilise")
+        journey(browser, spool)
     except (JourneyError, WebDriverException) as e:
         print("ÉCHEC du parcours : %s" % e, file=sys.stderr, flush=True)
         try:
@@ -322,8 +315,26 @@ def main():
         for p in browser.problems:
             print("  " + p, file=sys.stderr)
         return 1
-    print("parcours complet : 4 signatures, %d pages sans violation grave ou critique" % browser.shots)
+    print(done(browser))
     return 0
+
+
+def four_signatures(browser, spool):
+    browser.open("/s/" + "A" * 43)
+    expect(browser.heading() == "Lien inconnu", "un lien inconnu montre « %s »" % browser.heading())
+    browser.check_page("erreur-lien-inconnu")
+    spent = None
+    for who, address in SIGNATORIES:
+        link = sign(browser, spool, who, address)
+        spent = spent or link
+    browser.open(spent)
+    expect("vous avez déjà signé" in browser.driver.page_source, "un lien déjà signé ne le dit pas")
+    browser.check_page("erreur-lien-utilise")
+
+
+def main():
+    return run_journey(parse_args(), four_signatures,
+                       lambda b: "parcours complet : 4 signatures, %d pages sans violation grave ou critique" % b.shots)
 
 
 if __name__ == "__main__":

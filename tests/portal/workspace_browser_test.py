@@ -15,11 +15,9 @@ import argparse
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import browser_test as common  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -103,14 +101,9 @@ def create_dossier(browser, args):
     browser.check_page("espace-dossier")
 
 
-def main():
-    args = parse_args()
-    os.makedirs(args.screenshots, exist_ok=True)
-    started = time.monotonic()
-    spool = common.Spool(args.spool, args.timeout)
-    browser = common.Browser(args)
-    common.REFERENCE = args.reference
-    try:
+def journey(args):
+    def run(browser, spool):
+        common.REFERENCE = args.reference
         log_in(browser, spool, args)
         create_dossier(browser, args)
         d = browser.driver
@@ -124,24 +117,12 @@ def main():
         expect("à signer" in row and "Jean-François Renard (ecole-ordinaire)" in row,
                "la liste n’attend pas le directeur après la signature du pôle : %s" % row)
         browser.check_page("espace-liste-apres")
-    except (common.JourneyError, WebDriverException) as e:
-        print("ÉCHEC du parcours : %s" % e, file=sys.stderr, flush=True)
-        try:
-            browser.check_page("echec")
-        except Exception:  # the failure is what matters; its screenshot is a bonus
-            pass
-        return 2
-    finally:
-        browser.quit()
-        print("captures d’écran : %s" % os.path.abspath(args.screenshots), flush=True)
-        print("durée du parcours : %.1f s" % (time.monotonic() - started), flush=True)
-    if browser.problems:
-        print("%d problème(s) :" % len(browser.problems), file=sys.stderr)
-        for p in browser.problems:
-            print("  " + p, file=sys.stderr)
-        return 1
-    print("parcours complet : %d pages sans violation grave ou critique" % browser.shots)
-    return 0
+    return run
+
+
+def main():
+    args = parse_args()
+    return common.run_journey(args, journey(args), lambda b: "parcours complet : %d pages sans violation grave ou critique" % b.shots)
 
 
 if __name__ == "__main__":
