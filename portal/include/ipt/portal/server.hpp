@@ -5,7 +5,8 @@
 // portal has no rules of its own: every step is pipeline::SigningRequests and
 // pipeline::RemoteSigning, on a connection of its own per request. It also publishes the
 // issuing CA's certificate and CRL, and runs the outbox worker (invitations, codes, the
-// Annexe 4 for the Administration).
+// Annexe 4 for the Administration). Under /espace, the coordinators' workspace: their pole's
+// dossiers, each dossier's page and round, the dossier form (portal/src/workspace.cpp).
 //
 // Listens on 127.0.0.1 by default; HTTPS when [portail] names a certificate and its key;
 // behind a reverse proxy, X-Forwarded-For is believed only from [portail] proxy addresses.
