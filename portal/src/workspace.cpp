@@ -162,6 +162,9 @@ struct Workspace::Impl {
   core::Result<pipeline::SaveOutcome> save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
                                            const core::Dossier& dossier, const std::string& xml, const std::optional<std::string>& reason);
   void round_action(const httplib::Request& req, httplib::Response& res);
+  void accounts_page(Context& c, const pipeline::WorkspaceSession& who, httplib::Response& res, int status, const std::string& error,
+                     const std::string& info);
+  void accounts(const httplib::Request& req, httplib::Response& res);
   void list_page(const httplib::Request& req, httplib::Response& res);
   void dossier_page(const httplib::Request& req, httplib::Response& res);
   void document(const httplib::Request& req, httplib::Response& res);
@@ -314,6 +317,69 @@ void Workspace::Impl::import(const httplib::Request& req, httplib::Response& res
   redirect(res, "/espace/dossiers/" + dossier->reference);
 }
 
+// The accounts, for an administrator: the list, a new account, disable or enable one.
+void Workspace::Impl::accounts_page(Context& c, const pipeline::WorkspaceSession& who, httplib::Response& res, int status,
+                                    const std::string& error, const std::string& info) {
+  auto accounts = pipeline::Coordinators::open(*c.store);
+  if (!accounts) return failure(res, accounts.error());
+  auto list = accounts->list();
+  if (!list) return failure(res, list.error());
+  PageData rows{PageData::type::list};
+  for (const auto& a : *list) {
+    PageData row;
+    row.set("courriel", a.email);
+    row.set("nom", a.name);
+    row.set("portee", a.administrator ? "administrateur, tous les pôles" : "pôle FASE " + std::to_string(a.pole_fase));
+    row.set("etat", a.active ? "actif" : "désactivé");
+    row.set("actif", truth(a.active));
+    row.set("csrf", who.csrf);
+    rows.push_back(row);
+  }
+  PageData data;
+  data.set("csrf", who.csrf);
+  data.set("comptes", rows);
+  data.set("nombre", std::to_string(list->size()));
+  if (!error.empty()) data.set("erreur", error);
+  if (!info.empty()) data.set("info", info);
+  page(res, status, "espace-comptes", "Les comptes de l’espace", data);
+}
+
+void Workspace::Impl::accounts(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = req.method == "GET" ? signed_in(*c, req, res) : signed_in_form(*c, req, res);
+  if (!who) return;
+  // Only an administrator knows the page exists.
+  if (!who->who.administrator) return message(res, 404, "Page introuvable", "cette adresse ne correspond à aucune page du portail");
+  if (req.method == "GET") return accounts_page(*c, *who, res, 200, "", req.has_param("fait") ? "C’est fait." : "");
+  auto accounts = pipeline::Coordinators::open(*c->store);
+  if (!accounts) return failure(res, accounts.error());
+  const std::string actor = "espace (" + who->who.email + ", " + setup.address(req) + ")";
+  core::Result<void> done;
+  if (req.path == "/espace/comptes/etat") {
+    done = accounts->set_active(req.get_param_value("courriel"), req.get_param_value("actif") == "oui", actor);
+  } else {
+    pipeline::Coordinator account;
+    account.email = req.get_param_value("courriel");
+    account.name = req.get_param_value("nom");
+    account.administrator = req.get_param_value("administrateur") == "oui";
+    const std::string pole = req.get_param_value("pole");
+    if (!pole.empty()) {
+      if (pole.find_first_not_of("0123456789") != std::string::npos || pole.size() > 9) {
+        return accounts_page(*c, *who, res, 400, "le numéro FASE du pôle est un nombre, pas « " + pole.substr(0, 20) + " »", "");
+      }
+      account.pole_fase = static_cast<unsigned>(std::stoul(pole));
+    }
+    auto added = accounts->add(account, req.get_param_value("mot_de_passe"), actor);
+    done = added ? core::Result<void>{} : std::unexpected(added.error());
+  }
+  if (!done) {
+    const std::string& m = done.error().message;
+    return accounts_page(*c, *who, res, core::http_status(done.error().category), m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2), "");
+  }
+  redirect(res, "/espace/comptes?fait=1");
+}
+
 // The round's actions from the dossier's page: start it (the documents rendered first when
 // they are missing or older than the dossier), a new link for the awaited signatory, cancel
 // it, or restart the signatures; each with its audit entry, as from the command line.
@@ -400,6 +466,7 @@ void Workspace::Impl::list_page(const httplib::Request& req, httplib::Response& 
   PageData data;
   data.set("nom", who->who.name);
   data.set("portee", who->who.administrator ? "administrateur, tous les pôles" : "pôle FASE " + std::to_string(who->who.pole_fase));
+  data.set("administrateur", truth(who->who.administrator));
   data.set("csrf", who->csrf);
   data.set("dossiers", rows);
   data.set("liste", truth(!shown.empty()));
@@ -660,6 +727,9 @@ void Workspace::routes(httplib::Server& s) {
     w.form_page(res, 200, *who, *form, "Modifier le dossier " + reference, "", begun && *begun);
   });
   s.Post(R"(/espace/dossiers/([A-Z0-9-]{1,64})/tour)", [&w](const httplib::Request& req, httplib::Response& res) { w.round_action(req, res); });
+  s.Get("/espace/comptes", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
+  s.Post("/espace/comptes", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
+  s.Post("/espace/comptes/etat", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
   s.Get("/espace", [&w](const httplib::Request& req, httplib::Response& res) { w.list_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64}))", [&w](const httplib::Request& req, httplib::Response& res) { w.dossier_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/documents/([a-z0-9-]{1,40})\.pdf)",

@@ -278,6 +278,67 @@ TEST_F(WorkspaceTest, TheRoundIsDrivenFromTheDossiersPage) {
   EXPECT_EQ(get(marie, "/espace")->body.find("<td data-libelle=\"Étape\">à signer</td>"), std::string::npos);
 }
 
+// An administrator manages the accounts from the page; a coordinator does not see it.
+TEST_F(WorkspaceTest, AnAdministratorManagesTheAccounts) {
+  const auto r = run_ipt({"user", "add", "--email", "admin@pole-liege.example.be", "--name", "Admin", "--admin", "--password-file",
+                          (dir_ / "mdp").string(), "--db", db_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t mails = 0;
+  Browser marie, admin;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  log_in(admin, "admin@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(get(marie, "/espace/comptes")->status, 404);
+  EXPECT_EQ(get(marie, "/espace")->body.find("/espace/comptes"), std::string::npos);
+  auto list = get(admin, "/espace");
+  EXPECT_NE(list->body.find(reference), std::string::npos) << "un administrateur voit tous les pôles";
+  auto page = get(admin, "/espace/comptes");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("autre.pole@pole-namur.example.be"), std::string::npos);
+  EXPECT_EQ(post(marie, "/espace/comptes", {{"csrf", marie.csrf}, {"courriel", "x@y.be"}, {"nom", "X"}, {"pole", "1"},
+                                            {"mot_de_passe", password}})->status, 404);
+  auto short_password = post(admin, "/espace/comptes", {{"csrf", admin.csrf}, {"courriel", "nouveau@pole-liege.example.be"},
+                                                        {"nom", "Nouveau"}, {"pole", std::to_string(fase_)}, {"mot_de_passe", "court"}});
+  EXPECT_EQ(short_password->status, 400);
+  EXPECT_NE(short_password->body.find("mot de passe trop court"), std::string::npos) << short_password->body;
+  auto added = post(admin, "/espace/comptes", {{"csrf", admin.csrf}, {"courriel", "nouveau@pole-liege.example.be"}, {"nom", "Nouveau"},
+                                               {"pole", std::to_string(fase_)}, {"mot_de_passe", password}});
+  EXPECT_EQ(added->status, 303) << added->body;
+  // Disabled: Marie's session ends at once.
+  auto disabled = post(admin, "/espace/comptes/etat", {{"csrf", admin.csrf}, {"courriel", "marie.lambert@pole-liege.example.be"}, {"actif", "non"}});
+  EXPECT_EQ(disabled->status, 303);
+  EXPECT_EQ(get(marie, "/espace")->status, 303);
+  const auto accounts = nlohmann::json::parse(run_ipt({"user", "list", "--db", db_, "--json"}).out);
+  EXPECT_EQ(accounts.size(), 4u);
+}
+
+// An XML file imported from the page: refused with every problem, then accepted.
+TEST_F(WorkspaceTest, AnXmlFileIsImportedFromThePage) {
+  size_t mails = 0;
+  Browser marie;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(get(marie, "/espace/nouveau")->status, 200);
+  auto upload = [&](const std::string& xml, const std::string& csrf) {
+    auto c = client();
+    httplib::MultipartFormDataItems items{{"csrf", csrf, "", ""}, {"fichier", xml, "dossier.xml", "application/xml"}};
+    return c.Post("/espace/importer", marie.headers(), items);
+  };
+  std::string xml = example_text("c-fin-integration");
+  xml = std::regex_replace(xml, std::regex("PT-LIEGE-2026-0002"), "PT-LIEGE-2026-0051");
+  EXPECT_EQ(upload(xml, "faux")->status, 403);
+  const std::string broken = std::regex_replace(std::regex_replace(xml, std::regex("2015-04-22"), "2015-02-30"),
+                                                std::regex("helene.duboeuf@example.be"), "helene");
+  auto refused = upload(broken, marie.csrf);
+  ASSERT_EQ(refused->status, 422) << refused->body;
+  EXPECT_NE(refused->body.find("dossier/eleve/date-naissance"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("adresse électronique invalide"), std::string::npos) << refused->body;
+  auto accepted = upload(xml, marie.csrf);
+  ASSERT_EQ(accepted->status, 303) << accepted->body;
+  EXPECT_EQ(accepted->get_header_value("Location"), "/espace/dossiers/PT-LIEGE-2026-0051");
+  EXPECT_EQ(audit_details("dossier.import", "PT-LIEGE-2026-0051").size(), 1u);
+}
+
 // Saving a dossier whose round has begun asks why, then restarts the round.
 TEST_F(WorkspaceTest, SavingADossierWhoseRoundBegunAsksWhyAndRestartsIt) {
   ASSERT_EQ(start_round().status, 0);
