@@ -5,6 +5,7 @@
 #include "ipt/core/school_calendar.hpp"
 #include "ipt/core/secrets.hpp"
 #include "ipt/core/store.hpp"
+#include "ipt/mail/outbox.hpp"
 #include "ipt/pipeline/coordinators.hpp"
 #include "ipt/core/dossier_reader.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
@@ -590,6 +591,21 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
     tour.set("invitations", invitations);
     data.set("tour", tour);
   }
+
+  PageData messages{PageData::type::list};
+  if (auto outbox = mail::Outbox::open(setup.database)) {
+    if (auto entries = outbox->list(reference)) {
+      for (const auto& m : *entries) {
+        PageData row;
+        row.set("sujet", m.subject);
+        row.set("a", m.recipients);
+        row.set("etat", std::string(mail::state_fr(m)));
+        row.set("quand", french_time(m.created_at));
+        messages.push_back(row);
+      }
+    }
+  }
+  data.set("messages", messages);
 
   PageData journal{PageData::type::list};
   if (auto entries = c->store->audit_entries(reference)) {

@@ -261,6 +261,8 @@ TEST_F(WorkspaceTest, TheRoundIsDrivenFromTheDossiersPage) {
   const std::string first = token_in(invitation);
   auto page = get(marie, started->get_header_value("Location"));
   EXPECT_NE(page->body.find("Tour de signature ouvert"), std::string::npos);
+  EXPECT_NE(page->body.find("« Signature demandée – dossier " + reference + " » à marie.lambert@pole-liege.example.be"), std::string::npos)
+      << "l’invitation est parmi les courriels du dossier";
   EXPECT_NE(get(marie, "/espace")->body.find("<td data-libelle=\"Étape\">à signer</td>"), std::string::npos);
 
   ASSERT_EQ(post(marie, action, {{"csrf", marie.csrf}, {"action", "renouveler"}})->status, 303);
