@@ -49,13 +49,23 @@ core::Result<DossierOverview> overview(core::Store& store, const std::string& re
   auto dossier = core::parse_dossier((*stored)->xml, reference);
   if (!dossier) return core::fail(core::Category::internal, "dossier « " + reference + " » enregistré illisible");
   IPT_TRY(plan, core::make_plan(*dossier, core::SchoolCalendar::official()));
-  DossierOverview o{reference, (*stored)->version, *std::move(dossier), *std::move(plan), DossierStep::to_complete, "", "", std::nullopt, false};
+  DossierOverview o{reference, (*stored)->version, *std::move(dossier), *std::move(plan), DossierStep::to_complete, "", "", std::nullopt, false, {}};
 
   IPT_TRY(entries, store.audit_entries(reference));
   bool archived = false, sent = false;
+  std::string rendered_at, round_at, signed_at, sent_at, archived_at;
   for (const auto& e : *entries) {
-    if (e.action == "dossier.archive") archived = true;
-    if (e.action == "mail.sent" && e.details.find(administration) != std::string::npos) sent = true;
+    if (e.action == "dossier.archive") {
+      archived = true;
+      archived_at = e.at;
+    }
+    if (e.action == "mail.sent" && e.details.find(administration) != std::string::npos) {
+      sent = true;
+      sent_at = e.at;
+    }
+    if (e.action == "document.render") rendered_at = e.at;
+    if (e.action == "round.start") round_at = e.at;
+    if (e.action == "round.completed") signed_at = e.at;
   }
   // The round, read without a signatory's request (no mail, no audit).
   SigningRequests requests(store, {}, {});
@@ -79,6 +89,34 @@ core::Result<DossierOverview> overview(core::Store& store, const std::string& re
     o.awaited = "le Ministre";
     o.awaited_since = o.plan.decision_ministre->received.iso();
   }
+
+  // The circular's steps for this procedure.
+  auto& t = o.timeline;
+  const auto& d = o.dossier;
+  if (const auto* a = std::get_if<core::PremiereIpt>(&d.evenement)) {
+    t.push_back({"Proposition d’intégration", a->date_proposition, "", std::nullopt});
+    t.push_back({std::string("Concertation") + (a->concertation.favorable ? " (favorable)" : " (défavorable)"), a->concertation.date, "", std::nullopt});
+  } else if (const auto* b = std::get_if<core::Prolongation>(&d.evenement)) {
+    t.push_back({"Formulaire de prolongation envoyé", b->date_envoi, "", std::nullopt});
+    t.push_back({"Formulaire reçu par le Ministre", b->date_reception, "", std::nullopt});
+    t.push_back({b->decision ? (b->decision->accordee ? "Décision du Ministre : accordée" : "Décision du Ministre : refusée") : "Décision du Ministre",
+                 b->decision ? std::optional(b->decision->date) : std::nullopt, "",
+                 o.plan.decision_ministre ? std::optional(o.plan.decision_ministre->due) : std::nullopt});
+  } else if (const auto* c = std::get_if<core::FinIntegration>(&d.evenement)) {
+    t.push_back({"Conseil de classe", c->date_conseil_classe, "", std::nullopt});
+  }
+  t.push_back({"Protocole d’intégration", d.protocole.date, "", std::nullopt});
+  t.push_back({"Documents produits", std::nullopt, rendered_at, std::nullopt});
+  t.push_back({"Tour de signature ouvert", std::nullopt, round_at, std::nullopt});
+  t.push_back({"Signatures complètes", std::nullopt, signed_at, std::nullopt});
+  for (const auto& envoi : o.plan.envois) t.push_back({"Envoi : " + envoi.what, envoi.fait_le, "", envoi.avant});
+  if (const auto* c = std::get_if<core::FinIntegration>(&d.evenement)) {
+    t.push_back({"Arrêt de l’intégration", std::nullopt, "", c->date_arret});
+  } else {
+    t.push_back({"Début de l’intégration", std::nullopt, "", d.protocole.date});
+  }
+  if (o.plan.procedure == core::Procedure::fin_ipt) t.push_back({"Annexe 4 envoyée à l’Administration", std::nullopt, sent_at, std::nullopt});
+  t.push_back({"Archivé pour l’Inspection", std::nullopt, archived_at, std::nullopt});
 
   // The next deadline not met: the plan's sends not done, the 30/09 list, the Minister's decision.
   std::vector<DueDate> due;

@@ -542,6 +542,17 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
     if (e.avant) deadline(e.what, *e.avant, e.fait_le.has_value(), "");
   }
   data.set("echeances", deadlines);
+  PageData timeline{PageData::type::list};
+  for (const auto& step : o->timeline) {
+    PageData row;
+    row.set("quoi", step.what);
+    if (step.done) row.set("fait", step.done->french());
+    else if (!step.done_at.empty()) row.set("fait", french_time(step.done_at));
+    if (step.due) row.set("du", step.due->french());
+    row.set("retard", truth(!step.done && step.done_at.empty() && step.due && step.due->days_until(today) > 0));
+    timeline.push_back(row);
+  }
+  data.set("etapes", timeline);
 
   pipeline::DossierDocuments documents(*c->store, *setup.renderer);
   PageData docs{PageData::type::list};

@@ -150,6 +150,11 @@ TEST_F(WorkspaceTest, ACoordinatorLogsInAndSeesTheirPolesDossiers) {
   ASSERT_EQ(page->status, 200) << page->body;
   EXPECT_NE(page->body.find("Annexe 4"), std::string::npos);
   EXPECT_NE(page->body.find("invité"), std::string::npos) << page->body;
+  // The procedure's steps: done from the dossier and the audit trail, due from the plan.
+  EXPECT_NE(page->body.find("Conseil de classe : fait le 23/11/2026"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("Tour de signature ouvert : fait le"), std::string::npos);
+  EXPECT_NE(page->body.find("Signatures complètes : pas encore"), std::string::npos);
+  EXPECT_NE(page->body.find("Arrêt de l’intégration : prévu pour le 18/12/2026"), std::string::npos);
   auto pdf = get(marie, "/espace/dossiers/" + reference + "/documents/annexe-4.pdf");
   ASSERT_EQ(pdf->status, 200);
   EXPECT_TRUE(pdf->body.starts_with("%PDF-"));

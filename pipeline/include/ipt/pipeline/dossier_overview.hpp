@@ -24,6 +24,15 @@ struct DueDate {
   core::Date date;
 };
 
+// One step of the circular's procedure as the dossier stands: done on a date (the dossier's
+// own or the audit trail's), or due by one, or neither yet.
+struct TimelineStep {
+  std::string what;                 // French: "Proposition", "Concertation", "Signatures", …
+  std::optional<core::Date> done;   // from the dossier
+  std::string done_at;              // UTC ISO 8601, from the audit trail
+  std::optional<core::Date> due;
+};
+
 struct DossierOverview {
   std::string reference;
   int version = 0;
@@ -34,6 +43,7 @@ struct DossierOverview {
   std::string awaited_since;  // UTC ISO 8601
   std::optional<DueDate> next;  // the earliest deadline not yet met
   bool overdue = false;         // `next` is before today
+  std::vector<TimelineStep> timeline;  // the procedure's steps, in the circular's order
 };
 
 // The overview of `reference` on `today`. Fails when the dossier is unknown or its stored
