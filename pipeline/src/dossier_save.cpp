@@ -39,7 +39,15 @@ core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& doc
   }
   IPT_TRY(imported, store.import_dossier(dossier, xml, actor));
   SaveOutcome out{*imported, false};
-  if (begun && !imported->unchanged) {
+  // The import, the cancellation and the restart are separate transactions: a save cut after
+  // the import leaves documents older than the dossier, which nobody may sign
+  // (DossierDocuments::sign refuses them). Saving again, even unchanged, finishes the restart.
+  bool stale = false;
+  if (begun && imported->unchanged) {
+    IPT_TRY(status, documents.status(dossier.reference, {}));
+    stale = status->documents_version < status->version;
+  }
+  if (begun && (!imported->unchanged || stale)) {
     if (auto round = requests.show(dossier.reference); round && round->state == RoundState::open) {
       IPT_TRY_VOID(requests.cancel(dossier.reference, reason, actor));
     }

@@ -24,7 +24,9 @@ struct SaveOutcome {
 
 // Stores `xml` (already read into `dossier`) as the dossier's next version. When its signing
 // has begun, refuses (Category::refused, field "raison") without `restart_reason`; with one,
-// cancels the open round and restarts the signatures with that reason.
+// cancels the open round and restarts the signatures with that reason. Steps in transactions
+// of their own: saving again after an interruption finishes what was cut (the same XML is
+// not stored twice; documents older than the dossier are restarted).
 core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& documents, SigningRequests& requests,
                                        const core::Dossier& dossier, const std::string& xml, const std::string& actor,
                                        const std::optional<std::string>& restart_reason);
