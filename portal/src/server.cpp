@@ -376,7 +376,7 @@ void Server::Impl::routes() {
     res.set_content(std::string(style_sheet()), "text/css; charset=utf-8");
   });
   workspace = std::make_unique<Workspace>(WorkspaceSetup{options.database, options.mail, renderer.get(), options.signing.trust_anchors(),
-                                                        https, [this](const httplib::Request& req) { return client(req); },
+                                                        &options.signing, https, [this](const httplib::Request& req) { return client(req); },
                                                         [this](const httplib::Request& req) { return address(req); },
                                                         [this] { return portal_config(); }});
   workspace->routes(s);

@@ -8,6 +8,9 @@
 #include "ipt/mail/outbox.hpp"
 #include "ipt/pipeline/coordinators.hpp"
 #include "ipt/core/dossier_reader.hpp"
+#include "ipt/pipeline/archive.hpp"
+#include "ipt/pipeline/archive_zip.hpp"
+#include "ipt/pipeline/dispatch.hpp"
 #include "ipt/pipeline/dossier_documents.hpp"
 #include "ipt/pipeline/dossier_form.hpp"
 #include "ipt/pipeline/dossier_save.hpp"
@@ -15,6 +18,8 @@
 #include "ipt/pipeline/signing_requests.hpp"
 #include "ipt/pipeline/workspace_login.hpp"
 #include "ipt/signing/bytes.hpp"
+#include "ipt/signing/key_source.hpp"
+#include "ipt/signing/timestamp_client.hpp"
 #include "pages.hpp"
 #include "request_parts.hpp"
 #include "sessions.hpp"
@@ -163,6 +168,11 @@ struct Workspace::Impl {
   core::Result<pipeline::SaveOutcome> save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
                                            const core::Dossier& dossier, const std::string& xml, const std::optional<std::string>& reason);
   void round_action(const httplib::Request& req, httplib::Response& res);
+  // archive_dossier writes <out>/<reference>/v<n>: out is archives/ beside the database.
+  std::filesystem::path archive_root() const { return setup.database.parent_path() / "archives"; }
+  std::filesystem::path archives(const std::string& reference) const { return archive_root() / reference; }
+  void archive(const httplib::Request& req, httplib::Response& res);
+  void archive_file(const httplib::Request& req, httplib::Response& res);
   void accounts_page(Context& c, const pipeline::WorkspaceSession& who, httplib::Response& res, int status, const std::string& error,
                      const std::string& info);
   void accounts(const httplib::Request& req, httplib::Response& res);
@@ -381,6 +391,64 @@ void Workspace::Impl::accounts(const httplib::Request& req, httplib::Response& r
   redirect(res, "/espace/comptes?fait=1");
 }
 
+// Archives the dossier for the Inspection (pipeline::archive_dossier, sealed by the pole).
+void Workspace::Impl::archive(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in_form(*c, req, res);
+  if (!who) return;
+  const std::string reference = req.matches[1];
+  auto o = pipeline::overview(*c->store, reference, core::Date::today());
+  if (!o || !pipeline::may_see(who->who, o->dossier)) {
+    return failure(res, core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}});
+  }
+  const pipeline::SigningConfig* config = setup.signing;
+  const auto* seal = config ? config->seal_key(core::Role::pole) : nullptr;
+  if (!seal || config->tsa_url.empty()) {
+    return message(res, 409, "Archive impossible",
+                   "l’archive est scellée par le cachet du pôle : configurez seal_key.pole et tsa_url dans la section [signature] d’ipt.conf");
+  }
+  auto key = signing::open_key_source(seal->key);
+  if (!key) return failure(res, key.error().with_context("seal_key.pole"));
+  signing::HttpTimestampClient tsa(config->tsa_url);
+  pipeline::DossierDocuments documents(*c->store, *setup.renderer);
+  auto outcome = pipeline::archive_dossier(*c->store, documents, reference, archive_root(), setup.trust,
+                                           pipeline::dispatches_of(setup.database, reference), pipeline::ArchiveSeal{key->get(), &tsa},
+                                           "espace (" + who->who.email + ", " + setup.address(req) + ")");
+  if (!outcome) return failure(res, outcome.error());
+  redirect(res, "/espace/dossiers/" + reference + "?fait=archiver");
+}
+
+// An archive as a ZIP, or its certificate of completion (audited downloads).
+void Workspace::Impl::archive_file(const httplib::Request& req, httplib::Response& res) {
+  auto c = context();
+  if (!c) return failure(res, c.error());
+  auto who = signed_in(*c, req, res);
+  if (!who) return;
+  const std::string reference = req.matches[1], version = req.matches[2], what = req.matches[3];
+  const auto unknown = core::Error{"archive inconnue", core::Category::not_found, {}};
+  auto o = pipeline::overview(*c->store, reference, core::Date::today());
+  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
+  const auto folder = archives(reference) / ("v" + version);
+  if (!std::filesystem::is_directory(folder)) return failure(res, unknown);
+  const std::string name = what == ".zip" ? reference + "-v" + version + ".zip" : reference + "-v" + version + "-certificat-achevement.pdf";
+  std::string body;
+  if (what == ".zip") {
+    auto zip = pipeline::zip_folder(folder, reference + "-v" + version);
+    if (!zip) return failure(res, zip.error());
+    body = *std::move(zip);
+  } else {
+    auto pdf = signing::read_file(folder / "certificat-achevement.pdf");
+    if (!pdf) return failure(res, unknown);
+    body.assign(pdf->begin(), pdf->end());
+  }
+  if (auto r = c->store->record("espace", "dossier.download", reference, name + ", " + who->who.email + ", " + setup.client(req)); !r) {
+    return failure(res, r.error());
+  }
+  res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  res.set_content(body, what == ".zip" ? "application/zip" : "application/pdf");
+}
+
 // The round's actions from the dossier's page: start it (the documents rendered first when
 // they are missing or older than the dossier), a new link for the awaited signatory, cancel
 // it, or restart the signatures; each with its audit entry, as from the command line.
@@ -514,6 +582,7 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
   if (action_done == "demarrer") data.set("info", "Tour de signature ouvert : le premier signataire est invité par courriel.");
   if (action_done == "renouveler") data.set("info", "Un nouveau lien est envoyé au signataire attendu ; l’ancien ne vaut plus.");
   if (action_done == "annuler") data.set("info", "Tour annulé.");
+  if (action_done == "archiver") data.set("info", "Dossier archivé : l’archive est scellée par le pôle et vérifiée ci-dessous.");
   if (action_done == "recommencer") data.set("info", "Signatures recommencées : les documents sont produits à nouveau ; ouvrez un nouveau tour.");
   data.set("procedure", procedure_label(o->plan));
   data.set("etape", std::string(pipeline::french_label(o->step)));
@@ -602,6 +671,37 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
     tour.set("invitations", invitations);
     data.set("tour", tour);
   }
+
+  // The archives, the latest verified (seal, hashes, signatures, audit journal).
+  PageData archive_rows{PageData::type::list};
+  std::vector<int> versions;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(archives(reference), ec)) {
+    const std::string n = entry.path().filename().string();
+    if (entry.is_directory() && n.size() > 1 && n[0] == 'v' && n.find_first_not_of("0123456789", 1) == std::string::npos) {
+      versions.push_back(std::stoi(n.substr(1)));
+    }
+  }
+  std::sort(versions.rbegin(), versions.rend());
+  for (size_t i = 0; i < versions.size(); ++i) {
+    PageData row;
+    row.set("version", std::to_string(versions[i]));
+    row.set("reference", reference);
+    if (i == 0) {
+      auto check = pipeline::verify_archive(archives(reference) / ("v" + std::to_string(versions[i])), setup.trust, false,
+                                            setup.signing ? std::span<const pipeline::ConfiguredSeal>(setup.signing->seals)
+                                                          : std::span<const pipeline::ConfiguredSeal>());
+      if (!check) row.set("verification", "vérification impossible : " + check.error().message);
+      else if (check->ok) row.set("verification", "intacte : cachet du pôle valide (" + check->sealed_by + "), " + std::to_string(check->files_checked) + " fichiers vérifiés");
+      else {
+        std::string problems;
+        for (const auto& p : check->problems) problems += (problems.empty() ? "" : " ; ") + p;
+        row.set("verification", "NON INTACTE : " + problems);
+      }
+    }
+    archive_rows.push_back(row);
+  }
+  data.set("archives", archive_rows);
 
   PageData messages{PageData::type::list};
   if (auto outbox = mail::Outbox::open(setup.database)) {
@@ -757,6 +857,9 @@ void Workspace::routes(httplib::Server& s) {
   s.Get("/espace/comptes", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
   s.Post("/espace/comptes", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
   s.Post("/espace/comptes/etat", [&w](const httplib::Request& req, httplib::Response& res) { w.accounts(req, res); });
+  s.Post(R"(/espace/dossiers/([A-Z0-9-]{1,64})/archiver)", [&w](const httplib::Request& req, httplib::Response& res) { w.archive(req, res); });
+  s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/archives/v([0-9]{1,6})(\.zip|/certificat-achevement\.pdf))",
+        [&w](const httplib::Request& req, httplib::Response& res) { w.archive_file(req, res); });
   s.Get("/espace", [&w](const httplib::Request& req, httplib::Response& res) { w.list_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64}))", [&w](const httplib::Request& req, httplib::Response& res) { w.dossier_page(req, res); });
   s.Get(R"(/espace/dossiers/([A-Z0-9-]{1,64})/documents/([a-z0-9-]{1,40})\.pdf)",

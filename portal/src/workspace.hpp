@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ipt/mail/config.hpp"
+#include "ipt/pipeline/signing_config.hpp"
 #include "ipt/pipeline/signing_requests.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/templates/renderer.hpp"
@@ -23,6 +24,9 @@ struct WorkspaceSetup {
   mail::MailConfig mail;
   const templates::Renderer* renderer = nullptr;  // for the documents' folder and signatures
   std::vector<signing::Bytes> trust;               // anchors the documents' signatures are judged against
+  // [signature] of ipt.conf: the pole's seal key and the timestamp server seal the archives,
+  // which go to archives/<reference>/v<n> beside the database.
+  const pipeline::SigningConfig* signing = nullptr;
   bool https = false;
   // "IP …, navigateur …" of a request, for the audit trail (the portal's proxy rules).
   std::function<std::string(const httplib::Request&)> client;

@@ -39,8 +39,8 @@ void PortalWorld::SetUp() {
   std::ofstream(config_) << "smtp_url = " << smtp_->url() << "\ntls = required\nca_file = " << smtp_->ca_file().string()
                          << "\nsender = coordination@pole-liege.example.be\n"
                             "[signature]\ntrust = racine.pem\ntsa_url = " << services_->timestamps().url()
-                         << "\nissuing_ca = p12 ac.p12 ; password-file=ac.mdp\n"
-                            "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = " << portal_url() << "\n"
+                         << "\nissuing_ca = p12 ac.p12 ; password-file=ac.mdp\n" << signature_options()
+                         << "[portail]\necoute = 127.0.0.1:" << port_ << "\nurl = " << portal_url() << "\n"
                          << tls << portal_options();
   ASSERT_EQ(run_ipt({"ca", "create", "--name", "Pôle territorial de Liège-Centre", "--out", (dir_ / "ac.p12").string(),
                      "--password-file", (dir_ / "ac.mdp").string()}).status, 0);

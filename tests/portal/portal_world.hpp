@@ -40,6 +40,8 @@ class PortalWorld : public ::testing::Test {
 
   // Lines added to ipt.conf's [portail] (e.g. "proxy = 127.0.0.1").
   virtual std::string portal_options() const { return ""; }
+  // Lines added to ipt.conf's [signature] (e.g. a seal key).
+  virtual std::string signature_options() const { return ""; }
   // Serve HTTPS with a test certificate for 127.0.0.1 (made with openssl).
   virtual bool https() const { return false; }
 

@@ -319,6 +319,65 @@ TEST_F(WorkspaceTest, AnAdministratorManagesTheAccounts) {
   EXPECT_EQ(accounts.size(), 4u);
 }
 
+// The pole's seal configured: the dossier is archived from its page, the archive verified
+// there, and downloaded as a ZIP that unzip reads, with its certificate of completion.
+class WorkspaceArchiveTest : public WorkspaceTest {
+ protected:
+  void SetUp() override {
+    // The pole's seal, before the server reads ipt.conf.
+    std::ofstream(dir_ / "cachet.mdp") << "mot de passe du cachet\n";
+    ASSERT_TRUE(services_->pki().write_pkcs12(dir_ / "cachet.p12", localpki::Role::pole, "mot de passe du cachet"));
+    WorkspaceTest::SetUp();
+  }
+  std::string signature_options() const override { return "seal_key.pole = p12 cachet.p12 ; password-file=cachet.mdp\n"; }
+};
+
+TEST_F(WorkspaceArchiveTest, TheDossierIsArchivedVerifiedAndDownloadedAsAZip) {
+  // The four signatures, from the command line (the portal's are the signer tests' subject).
+  std::ofstream(dir_ / "signataire.mdp") << "mot de passe\n";
+  const char* fields[] = {"sig_pole", "sig_ecole_ordinaire", "sig_cpms", "sig_responsable"};
+  for (auto role : localpki::all_roles) {
+    const auto p12 = dir_ / (std::string(localpki::role_id(role)) + ".p12");
+    ASSERT_TRUE(services_->pki().write_pkcs12(p12, role, "mot de passe"));
+    std::vector<std::string> args{"sign", "--dossier", reference, "--doc", "annexe-4", "--field", fields[static_cast<int>(role)], "--p12",
+                                  p12.string(), "--password-file", (dir_ / "signataire.mdp").string(), "--db", db_, "--config", config_};
+    if (role == localpki::Role::cpms) {
+      args.push_back("--fill");
+      args.push_back("avis_cpms=favorable");
+    }
+    const auto signed_ = run_ipt(args);
+    ASSERT_EQ(signed_.status, 0) << signed_.err;
+  }
+  size_t mails = 1;  // the first: the Annexe 4 to the Administration, queued before any login code
+  Browser marie;
+  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(get(marie, "/espace/dossiers/" + reference)->status, 200);  // the form's token of the signed-in session
+  EXPECT_EQ(post(marie, "/espace/dossiers/" + reference + "/archiver", {{"csrf", "faux"}})->status, 403);
+  auto archived = post(marie, "/espace/dossiers/" + reference + "/archiver", {{"csrf", marie.csrf}});
+  ASSERT_EQ(archived->status, 303) << archived->body;
+  auto page = get(marie, archived->get_header_value("Location"));
+  EXPECT_NE(page->body.find("Version 1"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("intacte : cachet du pôle valide"), std::string::npos) << page->body;
+  auto zip = get(marie, "/espace/dossiers/" + reference + "/archives/v1.zip");
+  ASSERT_EQ(zip->status, 200);
+  EXPECT_EQ(zip->get_header_value("Content-Type"), "application/zip");
+  std::ofstream(dir_ / "archive.zip", std::ios::binary) << zip->body;
+  const auto tested = run_process({"unzip", "-t", (dir_ / "archive.zip").string()});
+  EXPECT_EQ(tested.status, 0) << tested.out;
+  EXPECT_NE(tested.out.find(reference + "-v1/manifest.json"), std::string::npos) << tested.out;
+  // Unpacked, it verifies as `ipt archive` wrote it.
+  ASSERT_EQ(run_process({"unzip", "-q", (dir_ / "archive.zip").string(), "-d", (dir_ / "deballe").string()}).status, 0);
+  const auto verified = run_ipt({"archive", "verify", (dir_ / "deballe" / (reference + "-v1")).string(), "--trust",
+                                 (dir_ / "racine.pem").string(), "--offline", "--config", config_});
+  EXPECT_EQ(verified.status, 0) << verified.out << verified.err;
+  auto certificate = get(marie, "/espace/dossiers/" + reference + "/archives/v1/certificat-achevement.pdf");
+  ASSERT_EQ(certificate->status, 200);
+  EXPECT_TRUE(certificate->body.starts_with("%PDF-"));
+  EXPECT_EQ(get(marie, "/espace/dossiers/" + reference + "/archives/v9.zip")->status, 404);
+  EXPECT_EQ(audit_details("dossier.archive").size(), 1u);
+}
+
 // An XML file imported from the page: refused with every problem, then accepted.
 TEST_F(WorkspaceTest, AnXmlFileIsImportedFromThePage) {
   size_t mails = 0;
