@@ -1,7 +1,8 @@
 // The coordinators' workspace in headless Chromium (tests/portal/workspace_browser_test.py):
 // a coordinator logs in with the keyboard alone, creates a dossier through the form (two
 // mistakes shown by their fields, then corrected), opens its round, the first invitation
-// reaches the SMTP server and is signed, and the list then awaits the next signatory; axe-core
+// reaches the SMTP server and is signed, and the list then awaits the next signatory; then the
+// form of a dossier whose round has begun, the logout and the administrator's accounts; axe-core
 // judges every page. Screenshots: IPT_BROWSER_SCREENSHOTS-espace.
 #include <gtest/gtest.h>
 
@@ -32,6 +33,9 @@ TEST_F(WorkspaceBrowserTest, ACoordinatorCreatesADossierAndFollowsItsRoundInChro
   auto r = run_ipt({"user", "add", "--email", "marie.lambert@pole-liege.example.be", "--name", "Marie Lambert", "--pole",
                     std::to_string(fase), "--password-file", (dir_ / "mdp").string(), "--db", db_});
   ASSERT_EQ(r.status, 0) << r.err;
+  r = run_ipt({"user", "add", "--email", "admin@pole-liege.example.be", "--name", "Admin", "--admin", "--password-file",
+               (dir_ / "mdp").string(), "--db", db_});
+  ASSERT_EQ(r.status, 0) << r.err;
 
   // The example's values under a new reference; two of them wrong at first.
   const std::string created = "PT-LIEGE-2026-0041";
@@ -49,12 +53,12 @@ TEST_F(WorkspaceBrowserTest, ACoordinatorCreatesADossierAndFollowsItsRoundInChro
   r = run_process({"/usr/bin/python3", IPT_WORKSPACE_BROWSER_SCRIPT, "--url", portal_url(), "--spool", smtp_->spool().string(),
                    "--screenshots", screenshots.string(), "--axe", IPT_AXE_JS, "--email", "marie.lambert@pole-liege.example.be",
                    "--password", password, "--values", (dir_ / "valeurs.json").string(), "--wrong", (dir_ / "erreurs.json").string(),
-                   "--reference", created});
+                   "--reference", created, "--admin", "admin@pole-liege.example.be"});
   std::cout << r.out << r.err;
   ASSERT_EQ(r.status, 0) << "workspace_browser_test.py : " << (r.status == 1 ? "violations graves ou critiques, ou page trop large" : "parcours interrompu");
-  EXPECT_EQ(std::distance(fs::directory_iterator(screenshots), fs::directory_iterator{}), 13)
+  EXPECT_EQ(std::distance(fs::directory_iterator(screenshots), fs::directory_iterator{}), 16)
       << "une capture par page vue : connexion, code, liste, nouveau, formulaire vide, erreurs, dossier, tour ouvert, "
-         "4 pages de la signature du pôle, liste après";
+         "4 pages de la signature du pôle, liste après, formulaire du tour commencé, déconnexion, comptes";
 
   // What the browser did is in the store: the dossier, its import by the workspace, one signature.
   r = run_ipt({"audit", "list", created, "--db", db_, "--json"});

@@ -27,7 +27,7 @@ expect = common.expect
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    for name in ("url", "spool", "screenshots", "axe", "email", "password", "values", "reference", "wrong"):
+    for name in ("url", "spool", "screenshots", "axe", "email", "password", "values", "reference", "wrong", "admin"):
         p.add_argument("--" + name, required=True)
     p.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     p.add_argument("--chromium", default="/usr/bin/chromium")
@@ -46,22 +46,26 @@ def type_into(browser, name, value, what):
     return field
 
 
-def log_in(browser, spool, args):
+def log_in(browser, spool, args, email=None, shots=True):
+    email = email or args.email
     d = browser.driver
     browser.open("/espace")
     expect(d.current_url.endswith("/espace/connexion"), "sans session, /espace ne mène pas à la connexion : %s" % d.current_url)
-    browser.check_page("espace-connexion")
-    type_into(browser, "courriel", args.email, "le champ de l’adresse")
+    if shots:
+        browser.check_page("espace-connexion")
+    type_into(browser, "courriel", email, "le champ de l’adresse")
     type_into(browser, "mot_de_passe", args.password, "le champ du mot de passe")
     browser.navigate(lambda: browser.press(Keys.ENTER))
     expect(d.current_url.endswith("/espace/code"), "le mot de passe ne mène pas au code : %s" % d.current_url)
-    browser.check_page("espace-code")
-    text = spool.next_to(args.email, "Votre code de connexion – IPT Dossiers")
+    if shots:
+        browser.check_page("espace-code")
+    text = spool.next_to(email, "Votre code de connexion – IPT Dossiers")
     code = text.split("coordinateurs est : ")[1][:6]
     type_into(browser, "code", code, "le champ du code")
     browser.navigate(lambda: browser.press(Keys.ENTER))
     expect(browser.heading() == "Les dossiers du pôle", "le code ne mène pas à la liste : %s" % browser.heading())
-    browser.check_page("espace-liste")
+    if shots:
+        browser.check_page("espace-liste")
 
 
 def create_dossier(browser, args):
@@ -117,6 +121,21 @@ def journey(args):
         expect("à signer" in row and "Jean-François Renard (ecole-ordinaire)" in row,
                "la liste n’attend pas le directeur après la signature du pôle : %s" % row)
         browser.check_page("espace-liste-apres")
+        # The dossier's form while its round has begun: it asks why the round would restart.
+        browser.open("/espace/dossiers/%s/modifier" % args.reference)
+        expect("Pourquoi recommencer le tour" in d.page_source, "le formulaire ne demande pas la raison de la reprise")
+        browser.check_page("espace-modifier-tour-commence")
+        # Logging out, then the administrator's accounts page.
+        browser.open("/espace")
+        logout = d.find_element(By.XPATH, "//button[normalize-space()='Se déconnecter']")
+        browser.tab_to([logout], "le bouton « Se déconnecter »")
+        browser.navigate(lambda: browser.press(Keys.ENTER))
+        expect("vous êtes déconnecté" in d.page_source, "la déconnexion ne le dit pas")
+        browser.check_page("espace-deconnecte")
+        log_in(browser, spool, args, args.admin, shots=False)
+        browser.navigate(d.find_element(By.LINK_TEXT, "Les comptes").click)
+        expect(browser.heading() == "Les comptes de l’espace", "pas de page des comptes : %s" % browser.heading())
+        browser.check_page("espace-comptes")
     return run
 
 
