@@ -4,14 +4,16 @@ namespace ipt::pipeline {
 
 core::Result<bool> signing_begun(core::Store& store, const std::string& reference) {
   IPT_TRY(entries, store.audit_entries(reference));
-  bool signed_since_render = false;
+  // Since the documents were last rendered (or the signatures restarted): a signature, or a
+  // round cancelled (a save cut between the cancellation and the restart leaves just that).
+  bool since_render = false;
   for (const auto& e : *entries) {
-    if (e.action == "document.render" || e.action == "round.restart") signed_since_render = false;
-    if (e.action == "document.sign") signed_since_render = true;
+    if (e.action == "document.render" || e.action == "round.restart") since_render = false;
+    if (e.action == "document.sign" || e.action == "round.cancel") since_render = true;
   }
   SigningRequests requests(store, {}, {});
   const auto round = requests.show(reference);
-  return signed_since_render || (round && round->state == RoundState::open);
+  return since_render || (round && round->state == RoundState::open);
 }
 
 core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& documents, SigningRequests& requests,
@@ -39,20 +41,20 @@ core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& doc
   }
   IPT_TRY(imported, store.import_dossier(dossier, xml, actor));
   SaveOutcome out{*imported, false};
-  // The import, the cancellation and the restart are separate transactions: a save cut after
-  // the import leaves documents older than the dossier, which nobody may sign
-  // (DossierDocuments::sign refuses them). Saving again, even unchanged, finishes the restart.
-  bool stale = false;
-  if (begun && imported->unchanged) {
-    IPT_TRY(status, documents.status(dossier.reference, {}));
-    stale = status->documents_version < status->version;
-  }
+  // The import, the cancellation, the restart and its rendering are separate transactions. A
+  // save cut between them leaves documents older than the dossier (which nobody may sign:
+  // DossierDocuments::sign refuses them) or none; saving again, even unchanged, finishes it.
+  IPT_TRY(status, documents.status(dossier.reference, {}));
+  const bool stale = status->documents_version < status->version;
   if (begun && (!imported->unchanged || stale)) {
     if (auto round = requests.show(dossier.reference); round && round->state == RoundState::open) {
       IPT_TRY_VOID(requests.cancel(dossier.reference, reason, actor));
     }
     IPT_TRY_VOID(documents.restart_round(dossier.reference, reason, actor));
     out.round_restarted = true;
+  } else if (stale) {
+    // Nothing signed on them: the documents are simply rendered again.
+    IPT_TRY_VOID(documents.render(dossier.reference, actor));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <regex>
+#include <thread>
 
 #include "portal_world.hpp"
 
@@ -82,6 +83,17 @@ class HttpPortalTest : public PortalWorld {
   }
 
   // Starts the round, opens the first invitation in `b` and confirms its code; the token.
+  // SIGKILL to ipt serve `delay` after `request` was started, the request's end awaited, the
+  // server started again, and the audit chain checked.
+  void kill_after(std::chrono::microseconds delay, std::thread& request) {
+    std::this_thread::sleep_for(delay);
+    server_->kill_now();
+    request.join();
+    ASSERT_NO_FATAL_FAILURE(restart_server());
+    const auto chain = run_ipt({"audit", "verify", "--db", db_});
+    EXPECT_EQ(chain.status, 0) << chain.out << chain.err;
+  }
+
   std::string start_and_confirm_first(Browser& b, size_t& mails) {
     EXPECT_EQ(start_round().status, 0);
     mails = 1;

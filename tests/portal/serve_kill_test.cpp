@@ -27,13 +27,7 @@ TEST_P(ServeKillTest, ASignatureCutByAKillLandsWholeOrNotAtAll) {
     (void)c.Post(("/s/" + token + "/signer").c_str(), browser.headers(),
                  httplib::Params{{"csrf", browser.csrf}, {"consentement", "oui"}});
   });
-  std::this_thread::sleep_for(std::chrono::microseconds(GetParam()));
-  server_->kill_now();
-  request.join();
-
-  ASSERT_NO_FATAL_FAILURE(restart_server());
-  const auto chain = run_ipt({"audit", "verify", "--db", db_});
-  EXPECT_EQ(chain.status, 0) << chain.out << chain.err;
+  ASSERT_NO_FATAL_FAILURE(kill_after(std::chrono::microseconds(GetParam()), request));
   const int signatures = static_cast<int>(audit_details("document.sign").size());
   const int steps = static_cast<int>(audit_details("round.signed").size());
   const int invitations = static_cast<int>(audit_details("round.invite").size());

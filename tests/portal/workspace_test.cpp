@@ -7,7 +7,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "http_portal_test.hpp"
+#include "workspace_world.hpp"
 #include "ipt/core/database.hpp"
 #include "ipt/pipeline/dossier_form.hpp"
 #include "support/dossier_xml.hpp"
@@ -15,86 +15,6 @@
 
 namespace ipt::test {
 namespace {
-
-const std::string password = "une phrase de passe assez longue";
-
-class WorkspaceTest : public HttpPortalTest {
- protected:
-  void SetUp() override {
-    HttpPortalTest::SetUp();
-    if (HasFatalFailure()) return;
-    std::ofstream(dir_ / "mdp") << password << "\n";
-    fase_ = example_dossier("c-fin-integration").pole.fase;
-    add_user("marie.lambert@pole-liege.example.be", "Marie Lambert", fase_);
-    add_user("autre.pole@pole-namur.example.be", "Paul Autre", fase_ + 1);
-  }
-  void add_user(const std::string& email, const std::string& name, unsigned fase) {
-    const auto r = run_ipt({"user", "add", "--email", email, "--name", name, "--pole", std::to_string(fase), "--password-file",
-                            (dir_ / "mdp").string(), "--db", db_});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
-  static std::string login_code_in(const nlohmann::json& m) {
-    std::smatch found;
-    const std::string text = body(m);
-    if (!std::regex_search(text, found, std::regex("coordinateurs est : ([0-9]{6})"))) ADD_FAILURE() << text;
-    return found.size() > 1 ? std::string(found[1]) : "";
-  }
-  // Logs `b` in as `email`, reading the code from message n° ++mails.
-  void log_in(Browser& b, const std::string& email, size_t& mails) {
-    ASSERT_EQ(get(b, "/espace/connexion")->status, 200);
-    auto sent = post(b, "/espace/connexion", {{"csrf", b.csrf}, {"courriel", email}, {"mot_de_passe", password}});
-    ASSERT_TRUE(sent);
-    ASSERT_EQ(sent->status, 303) << sent->body;
-    ASSERT_EQ(sent->get_header_value("Location"), "/espace/code");
-    auto code_page = get(b, "/espace/code");
-    ASSERT_EQ(code_page->status, 200);
-    const auto mail = message(++mails);
-    EXPECT_EQ(mail.value("subject", ""), "Votre code de connexion – IPT Dossiers");
-    auto confirmed = post(b, "/espace/code", {{"csrf", b.csrf}, {"code", login_code_in(mail)}});
-    ASSERT_EQ(confirmed->status, 303) << confirmed->body;
-    ASSERT_EQ(confirmed->get_header_value("Location"), "/espace");
-  }
-  // The form's fields and skeleton, read from a form page's HTML.
-  struct PageForm {
-    std::map<std::string, std::string> fields;
-    std::string skeleton;
-  };
-  static std::string unescaped(std::string s) {
-    const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-    for (const auto& [from, to] : entities) {
-      for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + std::strlen(to))) s.replace(at, std::strlen(from), to);
-    }
-    return s;
-  }
-  static PageForm read_form(const std::string& html) {
-    PageForm f;
-    const std::regex field("name=\"champ:([^\"]+)\"");
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), field); it != std::sregex_iterator(); ++it) f.fields[unescaped((*it)[1])] = "";
-    std::smatch m;
-    if (std::regex_search(html, m, std::regex("name=\"squelette\" value=\"([^\"]*)\""))) f.skeleton = unescaped(m[1]);
-    return f;
-  }
-  httplib::Result send_form(Browser& b, const PageForm& form, const std::map<std::string, std::string>& values, const std::string& reason = "") {
-    // As a browser sends it: multipart/form-data, as the form's enctype says.
-    httplib::MultipartFormDataItems items{{"csrf", b.csrf, "", ""}, {"squelette", form.skeleton, "", ""}, {"enregistrer", "oui", "", ""}};
-    for (const auto& [name, value] : values) items.push_back({"champ:" + name, value, "", ""});
-    if (!reason.empty()) items.push_back({"raison", reason, "", ""});
-    auto c = client();
-    auto r = c.Post("/espace/formulaire", b.headers(), items);
-    b.keep(r);
-    return r;
-  }
-  // The example dossier's values, by field name.
-  static std::map<std::string, std::string> example_values() {
-    const auto example = ipt::test::must(pipeline::form_of(example_text("c-fin-integration")), "exemple");
-    std::map<std::string, std::string> values;
-    for (const auto& section : example.sections) {
-      for (const auto& f : section.fields) values[f.name] = f.value;
-    }
-    return values;
-  }
-  unsigned fase_ = 0;
-};
 
 TEST_F(WorkspaceTest, ACoordinatorLogsInAndSeesTheirPolesDossiers) {
   Browser marie;
@@ -407,17 +327,10 @@ TEST_F(WorkspaceTest, AnXmlFileIsImportedFromThePage) {
 
 // Saving a dossier whose round has begun asks why, then restarts the round.
 TEST_F(WorkspaceTest, SavingADossierWhoseRoundBegunAsksWhyAndRestartsIt) {
-  ASSERT_EQ(start_round().status, 0);
-  size_t mails = 1;
   Browser marie;
-  log_in(marie, "marie.lambert@pole-liege.example.be", mails);
-  ASSERT_FALSE(HasFatalFailure());
-  auto edit = get(marie, "/espace/dossiers/" + reference + "/modifier");
-  ASSERT_EQ(edit->status, 200);
-  EXPECT_NE(edit->body.find("Pourquoi recommencer le tour"), std::string::npos);
-  const auto form = read_form(edit->body);
-  auto values = example_values();
-  values["dossier/protocole/transport"] = "Léa vient à l’école en bus scolaire.";
+  std::map<std::string, std::string> values;
+  const auto form = edit_with_round_begun(marie, values);
+  ASSERT_FALSE(HasFailure());
   auto asked = send_form(marie, form, values);
   EXPECT_EQ(asked->status, 409) << asked->body;
   EXPECT_NE(asked->body.find("dites pourquoi pour confirmer"), std::string::npos) << asked->body;

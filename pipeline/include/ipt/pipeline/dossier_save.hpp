@@ -14,7 +14,7 @@
 namespace ipt::pipeline {
 
 // Whether the signatures of `reference` have begun: a remote round open, or a signature made
-// since the documents were last rendered.
+// or a round cancelled since the documents were last rendered.
 core::Result<bool> signing_begun(core::Store& store, const std::string& reference);
 
 struct SaveOutcome {
@@ -22,7 +22,8 @@ struct SaveOutcome {
   bool round_restarted = false;
 };
 
-// Stores `xml` (already read into `dossier`) as the dossier's next version. When its signing
+// Stores `xml` (already read into `dossier`) as the dossier's next version, and renders its
+// documents again when they are older than it and nothing is signed on them. When its signing
 // has begun, refuses (Category::refused, field "raison") without `restart_reason`; with one,
 // cancels the open round and restarts the signatures with that reason. Steps in transactions
 // of their own: saving again after an interruption finishes what was cut (the same XML is
