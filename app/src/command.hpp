@@ -47,6 +47,7 @@ Command archive_command();
 Command archive_verify_command();
 Command deadline_command();
 Command import_command();
+Command export_command();
 Command dossiers_command();
 Command audit_verify_command();
 Command audit_list_command();

@@ -128,6 +128,11 @@ core::Result<DossierOverview> overview(core::Store& store, const std::string& re
     if (o.plan.decision_ministre && o.step == DossierStep::waiting_minister) {
       due.push_back({"décision du Ministre", o.plan.decision_ministre->due});
     }
+    // The integration starts on the protocol's date (A, B): the signatures are due by then.
+    if (!std::holds_alternative<core::FinIntegration>(o.dossier.evenement) &&
+        (o.step == DossierStep::to_complete || o.step == DossierStep::to_sign)) {
+      due.push_back({"début de l’intégration", o.dossier.protocole.date});
+    }
   }
   if (!due.empty()) {
     o.next = *std::min_element(due.begin(), due.end(), [](const DueDate& a, const DueDate& b) { return a.date.days_until(b.date) > 0; });

@@ -130,6 +130,25 @@ TEST(StoreCli, FromImportToVerifiedArchive) {
   EXPECT_TRUE(mail_sent) << r.out;
 }
 
+// ipt export: the stored XML back, on standard output or into an owner-only file.
+TEST(StoreCli, ExportWritesTheStoredXml) {
+  TempDir dir;
+  const std::string db = (dir / "ipt.sqlite").string();
+  const std::string example = std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml";
+  ASSERT_EQ(run_ipt({"import", example, "--db", db}).status, 0);
+  auto r = run_ipt({"export", "PT-LIEGE-2026-0002", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, example_text("c-fin-integration"));
+  r = run_ipt({"export", "PT-LIEGE-2026-0002", "-o", (dir / "exporte.xml").string(), "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(std::filesystem::status(dir / "exporte.xml").permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(run_ipt({"plan", (dir / "exporte.xml").string()}).status, 0);
+  r = run_ipt({"export", "PT-LIEGE-2026-9999", "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("inconnu"), std::string::npos) << r.err;
+}
+
 // ipt user: the workspace's accounts from the command line, with their refusals.
 TEST(StoreCli, UserAccounts) {
   TempDir dir;
