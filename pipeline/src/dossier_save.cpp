@@ -1,5 +1,9 @@
 #include "ipt/pipeline/dossier_save.hpp"
 
+#include <system_error>
+
+#include "document_lock.hpp"
+
 namespace ipt::pipeline {
 
 core::Result<bool> signing_begun(core::Store& store, const std::string& reference) {
@@ -19,6 +23,13 @@ core::Result<bool> signing_begun(core::Store& store, const std::string& referenc
 core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& documents, SigningRequests& requests,
                                        const core::Dossier& dossier, const std::string& xml, const std::string& actor,
                                        const std::optional<std::string>& restart_reason) {
+  // One save of a dossier at a time, across processes: two coordinators saving at once would
+  // otherwise both see the round begun and restart it twice. The second waits, then finds the
+  // first one's result.
+  std::error_code ec;
+  std::filesystem::create_directories(documents.folder(dossier.reference), ec);
+  std::filesystem::permissions(documents.folder(dossier.reference), std::filesystem::perms::owner_all, ec);
+  IPT_TRY(lock, detail::DocumentLock::acquire(documents.folder(dossier.reference) / "enregistrement"));
   const bool known = [&] {
     auto found = store.find_dossier(dossier.reference);
     return found && *found;

@@ -44,6 +44,29 @@ TEST_P(WorkspaceKillTest, ASaveCutByAKillIsFinishedBySavingAgain) {
   EXPECT_EQ(status.value("version_des_documents", 0), 2) << status.dump();
 }
 
+// Two coordinators' sessions saving the same change at once: one new version, one restart.
+TEST_F(WorkspaceTest, TwoSavesAtOnceRestartTheRoundOnce) {
+  Browser marie;
+  std::map<std::string, std::string> values;
+  const auto form = edit_with_round_begun(marie, values);
+  ASSERT_FALSE(HasFailure());
+  Browser other;
+  size_t mails = smtp_->received().size();
+  add_user("second.coordinateur@pole-liege.example.be", "Second Coordinateur", fase_);
+  log_in(other, "second.coordinateur@pole-liege.example.be", mails);
+  ASSERT_EQ(get(other, "/espace/dossiers/" + reference)->status, 200);
+  int status[2] = {0, 0};
+  std::thread a([&] { status[0] = send_form(marie, form, values, "Le transport a changé.")->status; });
+  std::thread b([&] { status[1] = send_form(other, form, values, "Le transport a changé.")->status; });
+  a.join();
+  b.join();
+  EXPECT_EQ(status[0], 303);
+  EXPECT_EQ(status[1], 303);
+  EXPECT_EQ(audit_details("dossier.import").size(), 2u);
+  EXPECT_EQ(audit_details("round.restart").size(), 1u);
+  EXPECT_EQ(run_ipt({"audit", "verify", "--db", db_}).status, 0);
+}
+
 // Every 0.75 ms from before the request reaches the server to after the save has finished
 // (about 8 ms here: the import, the cancellation, the restart with its new rendering).
 INSTANTIATE_TEST_SUITE_P(Delays, WorkspaceKillTest, ::testing::Range(0, 12000, 750));
