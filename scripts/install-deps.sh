@@ -15,7 +15,7 @@ packages=(
   # fonts and colour profile embedded in the PDF/A documents
   fonts-liberation fonts-dejavu-core icc-profiles-free
   # independent checkers used by the tests
-  openssl libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc
+  openssl libxml2-utils poppler-utils qpdf libnss3-tools curl softhsm2 opensc unzip
   # a real SMTP server (aiosmtpd, run with /usr/bin/python3) for the mail tests
   python3-aiosmtpd
   # the portal's browser test (ctest -L browser): headless Chromium driven through
