@@ -512,6 +512,15 @@ core::Result<std::vector<StoredDocument>> DossierDocuments::restart_round(const 
   return render(reference, actor);
 }
 
+core::Result<bool> DossierDocuments::documents_current(const std::string& reference) const {
+  IPT_TRY(loaded, load(store_, reference));
+  IPT_TRY(entries, store_.audit_entries(reference));
+  if (rendered_version(*entries) != loaded->version) return false;
+  return std::all_of(loaded->plan.documents.begin(), loaded->plan.documents.end(), [&](const auto& d) {
+    return fs::exists(folder(reference) / (std::string(core::file_stem(d.document)) + ".pdf"));
+  });
+}
+
 core::Result<DossierStatus> DossierDocuments::status(const std::string& reference,
                                                       const std::vector<signing::Bytes>& trust) const {
   IPT_TRY(loaded, load(store_, reference));

@@ -210,27 +210,27 @@ std::string without_positions(const std::string& path) {
 // Puts each diagnostic next to its field: the same path, else the field on its line, else the
 // only field of that path without positions.
 void place_problems(DossierForm& form, const core::Diagnostics& diagnostics, const Written& written) {
-  std::map<int, std::string> by_line;
-  for (const auto& [name, line] : written.line_of) by_line[line] = name;
+  std::map<std::string, FormField*> by_name;
+  std::multimap<std::string, FormField*> by_loose_name;  // paths without positions
+  for (auto& s : form.sections) {
+    for (auto& f : s.fields) {
+      by_name[f.name] = &f;
+      by_loose_name.emplace(without_positions(f.name), &f);
+    }
+  }
+  std::map<int, FormField*> by_line;
+  for (const auto& [name, line] : written.line_of) {
+    if (auto f = by_name.find(name); f != by_name.end()) by_line[line] = f->second;
+  }
   for (const auto& d : diagnostics) {
-    FormField* target = nullptr;
-    std::vector<FormField*> loose;
-    for (auto& s : form.sections) {
-      for (auto& f : s.fields) {
-        if (f.name == d.path) target = &f;
-        if (without_positions(f.name) == without_positions(d.path)) loose.push_back(&f);
-      }
-    }
+    const std::string loose = without_positions(d.path);
+    FormField* target = by_name.contains(d.path) ? by_name[d.path] : nullptr;
+    // The field on the problem's line, when the problem is about that field's element.
     if (!target && by_line.contains(d.line)) {
-      for (auto& s : form.sections) {
-        for (auto& f : s.fields) {
-          if (f.name == by_line[d.line] && without_positions(d.path).starts_with(without_positions(f.name).substr(0, without_positions(f.name).rfind('/')))) {
-            target = &f;
-          }
-        }
-      }
+      const std::string field = without_positions(by_line[d.line]->name);
+      if (loose.starts_with(field.substr(0, field.rfind('/')))) target = by_line[d.line];
     }
-    if (!target && loose.size() == 1) target = loose.front();
+    if (!target && by_loose_name.count(loose) == 1) target = by_loose_name.find(loose)->second;
     if (target) target->problems.push_back(d.reason);
     else form.other_problems.push_back(d.path + " : " + d.reason);
   }

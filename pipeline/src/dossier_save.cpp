@@ -55,8 +55,8 @@ core::Result<SaveOutcome> save_dossier(core::Store& store, DossierDocuments& doc
   // The import, the cancellation, the restart and its rendering are separate transactions. A
   // save cut between them leaves documents older than the dossier (which nobody may sign:
   // DossierDocuments::sign refuses them) or none; saving again, even unchanged, finishes it.
-  IPT_TRY(status, documents.status(dossier.reference, {}));
-  const bool stale = status->documents_version < status->version;
+  IPT_TRY(current, documents.documents_current(dossier.reference));
+  const bool stale = !*current;
   if (begun && (!imported->unchanged || stale)) {
     if (auto round = requests.show(dossier.reference); round && round->state == RoundState::open) {
       IPT_TRY_VOID(requests.cancel(dossier.reference, reason, actor));

@@ -34,6 +34,11 @@ std::string render_page(const std::string& name, const std::string& title, const
   return layout.render(outer);
 }
 
+void send_page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data) {
+  res.status = status;
+  res.set_content(render_page(name, title, data), "text/html; charset=utf-8");
+}
+
 std::string_view style_sheet() { return file(embedded_static(), "portail.css"); }
 
 }  // namespace ipt::portal

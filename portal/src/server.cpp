@@ -155,7 +155,6 @@ struct Server::Impl {
   void routes();
   void run_worker();
   std::string session_of(const httplib::Request& req, httplib::Response& res);
-  void page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data);
   void message(httplib::Response& res, int status, const std::string& title, const std::string& text);
   void failure(httplib::Response& res, const core::Error& error);
   // A document's title as its definition gives it ("Annexe 4 – Bilan d’intégration").
@@ -183,17 +182,12 @@ std::string Server::Impl::session_of(const httplib::Request& req, httplib::Respo
   return id;
 }
 
-void Server::Impl::page(httplib::Response& res, int status, const std::string& name, const std::string& title,
-                        const PageData& data) {
-  res.status = status;
-  res.set_content(render_page(name, title, data), "text/html; charset=utf-8");
-}
 
 void Server::Impl::message(httplib::Response& res, int status, const std::string& title, const std::string& text) {
   PageData data;
   if (status >= 400) data.set("erreur", text);
   else data.set("texte", text);
-  page(res, status, "message", title, data);
+  send_page(res, status, "message", title, data);
 }
 
 void Server::Impl::failure(httplib::Response& res, const core::Error& error) {
@@ -306,7 +300,7 @@ void Server::Impl::invitation_page(const httplib::Request& req, httplib::Respons
     }
     data.set("champs", list);
   }
-  page(res, status, "invitation", "Dossier " + round.reference + " : votre signature", data);
+  send_page(res, status, "invitation", "Dossier " + round.reference + " : votre signature", data);
 }
 
 pipeline::RemoteSigningSetup Server::Impl::signing_setup(signing::HttpTimestampClient& tsa) const {

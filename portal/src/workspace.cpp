@@ -68,6 +68,13 @@ PageData procedure_options() {
   return procedures;
 }
 
+// An error's reason without the field its place names ("mot_de_passe: …" → "…"): the page
+// shows it by that field.
+std::string reason_of(const core::Error& e) {
+  const auto colon = e.message.find(": ");
+  return e.place.field.empty() || colon == std::string::npos ? e.message : e.message.substr(colon + 2);
+}
+
 // An HTML id for a field's path: "f-dossier-eleve-nom".
 std::string field_id(const std::string& name) {
   std::string id = "f-";
@@ -106,17 +113,13 @@ struct Workspace::Impl {
     return name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Strict" + (setup.https ? "; Secure" : "");
   }
 
-  void page(httplib::Response& res, int status, const std::string& name, const std::string& title, const PageData& data) const {
-    res.status = status;
-    res.set_content(render_page(name, title, data), "text/html; charset=utf-8");
-  }
   void message(httplib::Response& res, int status, const std::string& title, const std::string& text) const {
     PageData data;
     if (status >= 400) data.set("erreur", text);
     else data.set("texte", text);
     data.set("lien", "/espace");
     data.set("lien_texte", "Retour à l’espace des coordinateurs");
-    page(res, status, "message", title, data);
+    send_page(res, status, "message", title, data);
   }
   void failure(httplib::Response& res, const core::Error& error) const {
     const int status = core::http_status(error.category);
@@ -135,7 +138,18 @@ struct Workspace::Impl {
     data.set("courriel", email);
     if (!error.empty()) data.set("erreur", error);
     if (!info.empty()) data.set("info", info);
-    page(res, status, "espace-connexion", "Connexion à l’espace des coordinateurs", data);
+    send_page(res, status, "espace-connexion", "Connexion à l’espace des coordinateurs", data);
+  }
+
+  // The stored dossier `reference` when `who` may see it; not_found otherwise, as for an
+  // unknown one: another pole's dossier is not told to exist.
+  core::Result<core::StoredDossier> visible(Context& c, const pipeline::WorkspaceSession& who, const std::string& reference) const {
+    const auto unknown = core::fail(core::Category::not_found, "dossier « " + reference + " » inconnu");
+    IPT_TRY(stored, c.store->find_dossier(reference));
+    if (!*stored) return unknown;
+    auto dossier = core::parse_dossier((**stored).xml, reference);
+    if (!dossier || !pipeline::may_see(who.who, *dossier)) return unknown;
+    return **stored;
   }
 
   // The confirmed session of the request, or a redirection to the login page (written into
@@ -238,7 +252,7 @@ void Workspace::Impl::form_page(httplib::Response& res, int status, const pipeli
     data.set("autres_liste", others);
   }
   data.set("reprise", truth(restart));
-  page(res, status, "espace-formulaire", title, data);
+  send_page(res, status, "espace-formulaire", title, data);
 }
 
 core::Result<pipeline::SaveOutcome> Workspace::Impl::save(Context& c, const pipeline::WorkspaceSession& who, const httplib::Request& req,
@@ -249,10 +263,8 @@ core::Result<pipeline::SaveOutcome> Workspace::Impl::save(Context& c, const pipe
                                                    std::to_string(who.who.pole_fase), {.field = "dossier/pole/@fase"});
   }
   // A reference already used by another pole's dossier is not theirs to replace.
-  if (auto stored = c.store->find_dossier(dossier.reference); stored && *stored) {
-    if (auto existing = core::parse_dossier((**stored).xml, dossier.reference); existing && !pipeline::may_see(who.who, *existing)) {
-      return core::fail(core::Category::refused, "référence déjà prise : choisissez-en une autre", {.field = "dossier/@reference"});
-    }
+  if (auto stored = c.store->find_dossier(dossier.reference); stored && *stored && !visible(c, who, dossier.reference)) {
+    return core::fail(core::Category::refused, "référence déjà prise : choisissez-en une autre", {.field = "dossier/@reference"});
   }
   pipeline::DossierDocuments documents(*c.store, *setup.renderer);
   pipeline::SigningRequests requests(*c.store, setup.mail, {});
@@ -287,12 +299,12 @@ void Workspace::Impl::submit(const httplib::Request& req, httplib::Response& res
     for (auto& s : form.sections) {
       for (auto& f : s.fields) {
         if (f.name == saved.error().place.field) {
-          f.problems.push_back(saved.error().message.substr(saved.error().message.find(": ") + 2));
+          f.problems.push_back(reason_of(saved.error()));
           placed = true;
         }
       }
     }
-    const std::string message = placed ? "" : saved.error().message.substr(saved.error().message.find(": ") + 2);
+    const std::string message = placed ? "" : reason_of(saved.error());
     return form_page(res, 409, *who, form, title, message, restart);
   }
   redirect(res, "/espace/dossiers/" + submitted->dossier->reference);
@@ -315,7 +327,7 @@ void Workspace::Impl::import(const httplib::Request& req, httplib::Response& res
     PageData list{PageData::type::list};
     for (const auto& e : errors) list.push_back(PageData(e));
     data.set("erreurs", list);
-    page(res, status, "espace-nouveau", "Nouveau dossier", data);
+    send_page(res, status, "espace-nouveau", "Nouveau dossier", data);
   };
   auto dossier = core::parse_dossier(xml, req.get_file_value("fichier").filename.empty() ? "dossier.xml" : "fichier importé");
   if (!dossier) {
@@ -342,8 +354,7 @@ void Workspace::Impl::accounts_page(Context& c, const pipeline::WorkspaceSession
     row.set("nom", a.name);
     row.set("portee", a.administrator ? "administrateur, tous les pôles" : "pôle FASE " + std::to_string(a.pole_fase));
     row.set("etat", a.active ? "actif" : "désactivé");
-    row.set("actif", truth(a.active));
-    row.set("csrf", who.csrf);
+    row.set("actif", truth(a.active));  // each row's form takes {{csrf}} from the page
     rows.push_back(row);
   }
   PageData data;
@@ -352,7 +363,7 @@ void Workspace::Impl::accounts_page(Context& c, const pipeline::WorkspaceSession
   data.set("nombre", std::to_string(list->size()));
   if (!error.empty()) data.set("erreur", error);
   if (!info.empty()) data.set("info", info);
-  page(res, status, "espace-comptes", "Les comptes de l’espace", data);
+  send_page(res, status, "espace-comptes", "Les comptes de l’espace", data);
 }
 
 void Workspace::Impl::accounts(const httplib::Request& req, httplib::Response& res) {
@@ -385,8 +396,7 @@ void Workspace::Impl::accounts(const httplib::Request& req, httplib::Response& r
     done = added ? core::Result<void>{} : std::unexpected(added.error());
   }
   if (!done) {
-    const std::string& m = done.error().message;
-    return accounts_page(*c, *who, res, core::http_status(done.error().category), m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2), "");
+    return accounts_page(*c, *who, res, core::http_status(done.error().category), reason_of(done.error()), "");
   }
   redirect(res, "/espace/comptes?fait=1");
 }
@@ -398,10 +408,7 @@ void Workspace::Impl::archive(const httplib::Request& req, httplib::Response& re
   auto who = signed_in_form(*c, req, res);
   if (!who) return;
   const std::string reference = req.matches[1];
-  auto o = pipeline::overview(*c->store, reference, core::Date::today());
-  if (!o || !pipeline::may_see(who->who, o->dossier)) {
-    return failure(res, core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}});
-  }
+  if (auto seen = visible(*c, *who, reference); !seen) return failure(res, seen.error());
   const pipeline::SigningConfig* config = setup.signing;
   const auto* seal = config ? config->seal_key(core::Role::pole) : nullptr;
   if (!seal || config->tsa_url.empty()) {
@@ -426,9 +433,8 @@ void Workspace::Impl::archive_file(const httplib::Request& req, httplib::Respons
   auto who = signed_in(*c, req, res);
   if (!who) return;
   const std::string reference = req.matches[1], version = req.matches[2], what = req.matches[3];
+  if (auto seen = visible(*c, *who, reference); !seen) return failure(res, seen.error());
   const auto unknown = core::Error{"archive inconnue", core::Category::not_found, {}};
-  auto o = pipeline::overview(*c->store, reference, core::Date::today());
-  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
   const auto folder = archives(reference) / ("v" + version);
   if (!std::filesystem::is_directory(folder)) return failure(res, unknown);
   const std::string name = what == ".zip" ? reference + "-v" + version + ".zip" : reference + "-v" + version + "-certificat-achevement.pdf";
@@ -458,9 +464,7 @@ void Workspace::Impl::round_action(const httplib::Request& req, httplib::Respons
   auto who = signed_in_form(*c, req, res);
   if (!who) return;
   const std::string reference = req.matches[1];
-  const auto unknown = core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}};
-  auto o = pipeline::overview(*c->store, reference, core::Date::today());
-  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
+  if (auto seen = visible(*c, *who, reference); !seen) return failure(res, seen.error());
   const std::string actor = "espace (" + who->who.email + ", " + setup.address(req) + ")";
   const std::string action = req.get_param_value("action");
   const std::string reason = req.get_param_value("raison");
@@ -468,11 +472,9 @@ void Workspace::Impl::round_action(const httplib::Request& req, httplib::Respons
   pipeline::SigningRequests requests(*c->store, setup.mail, setup.portal());
   core::Result<void> done;
   if (action == "demarrer") {
-    auto status = documents.status(reference, setup.trust);
-    if (!status) return failure(res, status.error());
-    const bool current = status->documents_version == status->version &&
-                         std::all_of(status->documents.begin(), status->documents.end(), [](const auto& d) { return d.present; });
-    if (!current) {
+    auto current = documents.documents_current(reference);
+    if (!current) return failure(res, current.error());
+    if (!*current) {
       if (auto r = documents.render(reference, actor); !r) return failure(res, r.error());
     }
     auto started = requests.start(reference, actor);
@@ -559,7 +561,7 @@ void Workspace::Impl::list_page(const httplib::Request& req, httplib::Response& 
     steps.push_back(option);
   }
   data.set("etapes", steps);
-  page(res, 200, "espace-dossiers", "Les dossiers du pôle", data);
+  send_page(res, 200, "espace-dossiers", "Les dossiers du pôle", data);
 }
 
 void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Response& res) {
@@ -730,7 +732,7 @@ void Workspace::Impl::dossier_page(const httplib::Request& req, httplib::Respons
     }
   }
   data.set("journal", journal);
-  page(res, 200, "espace-dossier", "Dossier " + reference, data);
+  send_page(res, 200, "espace-dossier", "Dossier " + reference, data);
 }
 
 void Workspace::Impl::document(const httplib::Request& req, httplib::Response& res) {
@@ -739,9 +741,8 @@ void Workspace::Impl::document(const httplib::Request& req, httplib::Response& r
   auto who = signed_in(*c, req, res);
   if (!who) return;
   const std::string reference = req.matches[1], name = req.matches[2];
+  if (auto seen = visible(*c, *who, reference); !seen) return failure(res, seen.error());
   const auto unknown = core::Error{"document inconnu", core::Category::not_found, {}};
-  auto o = pipeline::overview(*c->store, reference, core::Date::today());
-  if (!o || !pipeline::may_see(who->who, o->dossier)) return failure(res, unknown);
   pipeline::DossierDocuments documents(*c->store, *setup.renderer);
   auto pdf = signing::read_file(documents.folder(reference) / (name + ".pdf"));
   if (!pdf) return failure(res, unknown);
@@ -767,7 +768,7 @@ void Workspace::routes(httplib::Server& s) {
     auto c = w.context();
     if (!c) return w.failure(res, c.error());
     auto id = c->login->begin(email, req.get_param_value("mot_de_passe"), w.setup.client(req));
-    if (!id) return w.login_page(res, 403, email, id.error().message.substr(id.error().message.find(": ") + 2), "");
+    if (!id) return w.login_page(res, 403, email, reason_of(id.error()), "");
     res.set_header("Set-Cookie", w.cookie(session_cookie, *id, "/espace"));
     Impl::redirect(res, "/espace/code");
   });
@@ -780,7 +781,7 @@ void Workspace::routes(httplib::Server& s) {
     PageData data;
     data.set("csrf", session->csrf);
     data.set("courriel_masque", masked(session->who.email));
-    w.page(res, 200, "espace-code", "Votre code de connexion", data);
+    send_page(res, 200, "espace-code", "Votre code de connexion", data);
   });
   s.Post("/espace/code", [&w](const httplib::Request& req, httplib::Response& res) {
     auto c = w.context();
@@ -798,8 +799,8 @@ void Workspace::routes(httplib::Server& s) {
       PageData data;
       data.set("csrf", session->csrf);
       data.set("courriel_masque", masked(session->who.email));
-      data.set("erreur", r.error().message.substr(r.error().message.find(": ") + 2));
-      return w.page(res, 409, "espace-code", "Votre code de connexion", data);
+      data.set("erreur", reason_of(r.error()));
+      return send_page(res, 409, "espace-code", "Votre code de connexion", data);
     }
     Impl::redirect(res, "/espace");
   });
@@ -825,7 +826,7 @@ void Workspace::routes(httplib::Server& s) {
     PageData data;
     data.set("csrf", who->csrf);
     data.set("procedures", procedure_options());
-    w.page(res, 200, "espace-nouveau", "Nouveau dossier", data);
+    send_page(res, 200, "espace-nouveau", "Nouveau dossier", data);
   });
   s.Post("/espace/formulaire", [&w](const httplib::Request& req, httplib::Response& res) { w.submit(req, res); });
   s.Post("/espace/importer", [&w](const httplib::Request& req, httplib::Response& res) { w.import(req, res); });
@@ -835,20 +836,16 @@ void Workspace::routes(httplib::Server& s) {
     auto who = w.signed_in(*c, req, res);
     if (!who) return;
     const std::string reference = req.matches[1];
-    auto stored = c->store->find_dossier(reference);
+    auto stored = w.visible(*c, *who, reference);
     if (!stored) return w.failure(res, stored.error());
-    const auto unknown = core::Error{"dossier « " + reference + " » inconnu", core::Category::not_found, {}};
-    if (!*stored) return w.failure(res, unknown);
-    auto dossier = core::parse_dossier((**stored).xml, reference);
-    if (!dossier || !pipeline::may_see(who->who, *dossier)) return w.failure(res, unknown);
     if (req.matches[2] == "dossier.xml") {
       if (auto r = c->store->record("espace", "dossier.export", reference, who->who.email + ", " + w.setup.client(req)); !r) {
         return w.failure(res, r.error());
       }
       res.set_header("Content-Disposition", "attachment; filename=\"" + reference + ".xml\"");
-      return res.set_content((**stored).xml, "application/xml; charset=utf-8");
+      return res.set_content(stored->xml, "application/xml; charset=utf-8");
     }
-    auto form = pipeline::form_of((**stored).xml);
+    auto form = pipeline::form_of(stored->xml);
     if (!form) return w.failure(res, form.error());
     auto begun = pipeline::signing_begun(*c->store, reference);
     w.form_page(res, 200, *who, *form, "Modifier le dossier " + reference, "", begun && *begun);

@@ -221,6 +221,13 @@ TEST_F(WorkspaceTest, AnAdministratorManagesTheAccounts) {
   EXPECT_NE(list->body.find(reference), std::string::npos) << "un administrateur voit tous les pôles";
   auto page = get(admin, "/espace/comptes");
   ASSERT_EQ(page->status, 200);
+  // Each account's form carries the session's token (the row's form, and the new account's).
+  size_t tokens = 0;
+  for (size_t at = page->body.find("value=\"" + admin.csrf + "\""); at != std::string::npos;
+       at = page->body.find("value=\"" + admin.csrf + "\"", at + 1)) {
+    ++tokens;
+  }
+  EXPECT_EQ(tokens, 4u) << "3 comptes + le formulaire de création";
   EXPECT_NE(page->body.find("autre.pole@pole-namur.example.be"), std::string::npos);
   EXPECT_EQ(post(marie, "/espace/comptes", {{"csrf", marie.csrf}, {"courriel", "x@y.be"}, {"nom", "X"}, {"pole", "1"},
                                             {"mot_de_passe", password}})->status, 404);

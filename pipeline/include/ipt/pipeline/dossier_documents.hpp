@@ -146,6 +146,11 @@ class DossierDocuments {
   core::Result<std::vector<StoredDocument>> restart_round(const std::string& reference, const std::string& reason,
                                                           const std::string& actor);
 
+  // Whether every document of the plan is in the store and was rendered from the dossier's
+  // latest version: read from the audit trail and the folder, nothing verified (cheap, for a
+  // caller that only decides whether to render).
+  core::Result<bool> documents_current(const std::string& reference) const;
+
   // The plan's documents and, for each, which signatures it carries (verified offline).
   core::Result<DossierStatus> status(const std::string& reference, const std::vector<signing::Bytes>& trust) const;
 
