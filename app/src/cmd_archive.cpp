@@ -13,23 +13,6 @@ namespace ipt::app {
 
 namespace {
 
-// The pole's seal: --p12/--token when given, else seal_key.pole of ipt.conf.
-core::Result<std::unique_ptr<signing::KeySource>> open_seal_key(const Arguments& args, const pipeline::SigningConfig& config) {
-  if (args.value("--p12") || args.value("--token")) {
-    IPT_TRY(description, key_description(args));
-    return signing::open_key_source(*description);
-  }
-  const auto* configured = config.seal_key(core::Role::pole);
-  if (!configured) {
-    return core::fail(core::Category::invalid_input,
-                      "l’archive est scellée par le cachet du pôle : donnez sa clé (--p12 ou --token) ou configurez "
-                      "seal_key.pole dans la section [signature] d’ipt.conf");
-  }
-  auto key = signing::open_key_source(configured->key);
-  if (!key) return std::unexpected(key.error().with_context("seal_key.pole"));
-  return key;
-}
-
 int run_archive(const Arguments& args, Io& io) {
   const std::string reference = args.positionals()[0];
   const auto out = args.value("--out");
@@ -47,7 +30,7 @@ int run_archive(const Arguments& args, Io& io) {
                                                      "(--tsa URL ou tsa_url dans [signature] d’ipt.conf)",
                                                      core::Category::invalid_input});
   }
-  auto key = open_seal_key(args, *config);
+  auto key = open_pole_seal(args, *config);
   if (!key) return report_failure(io, "archive", key.error());
   signing::HttpTimestampClient tsa(tsa_url);
   auto store = open_database(args);

@@ -36,6 +36,7 @@ std::span<const Command> commands();
 
 // Each command file defines one of these.
 Command demo_command();
+Command batch_command();
 Command plan_command();
 Command render_command();
 Command sign_command();

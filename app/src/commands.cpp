@@ -8,6 +8,7 @@ std::span<const Command> commands() {
   static const std::vector<Command> all = {
 #ifdef IPT_WITH_DEMO
       demo_command(),
+      batch_command(),
 #endif
       plan_command(),           render_command(),     sign_command(),
       verify_command(),      extend_command(),         status_command(),         round_restart_command(),         archive_command(),    archive_verify_command(),

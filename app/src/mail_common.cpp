@@ -1,6 +1,7 @@
 #include "mail_common.hpp"
 
 #include "common.hpp"
+#include "key_options.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,22 @@ std::filesystem::path database_path(const Arguments& args) {
 std::filesystem::path default_outbox_folder(const Arguments& args) {
   const auto db = database_path(args);
   return (db.has_parent_path() ? db.parent_path() : std::filesystem::path(".")) / "outbox";
+}
+
+core::Result<std::unique_ptr<signing::KeySource>> open_pole_seal(const Arguments& args, const pipeline::SigningConfig& config) {
+  if (args.value("--p12") || args.value("--token")) {
+    IPT_TRY(description, key_description(args));
+    return signing::open_key_source(*description);
+  }
+  const auto* configured = config.seal_key(core::Role::pole);
+  if (!configured) {
+    return core::fail(core::Category::invalid_input,
+                      "le cachet du pôle est requis : donnez sa clé (--p12 ou --token) ou configurez seal_key.pole dans la "
+                      "section [signature] d’ipt.conf");
+  }
+  auto key = signing::open_key_source(configured->key);
+  if (!key) return std::unexpected(key.error().with_context("seal_key.pole"));
+  return key;
 }
 
 }  // namespace ipt::app

@@ -4,6 +4,7 @@
 // What the mail commands share: the --config option, loading the mail configuration, and
 // where the file transport writes when the configuration names no folder.
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "arguments.hpp"
@@ -23,6 +24,9 @@ core::Result<pipeline::SigningConfig> read_signing_config(const Arguments& args)
 core::Result<pipeline::PortalConfig> read_portal_config(const Arguments& args);
 // The trust anchors of ipt.conf's [signature] and those given with --trust.
 core::Result<std::vector<signing::Bytes>> all_trust(const Arguments& args);
+// The pole's seal (archives, batch sealing): --p12/--token when given, else seal_key.pole of
+// ipt.conf; Category::invalid_input naming both when there is neither.
+core::Result<std::unique_ptr<signing::KeySource>> open_pole_seal(const Arguments& args, const pipeline::SigningConfig& config);
 // The same, printing why on failure (for commands that do not report_failure() yet).
 std::optional<mail::MailConfig> load_config(const Arguments& args, Io& io, const std::string& command);
 

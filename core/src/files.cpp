@@ -1,4 +1,5 @@
 #include "ipt/core/files.hpp"
+#include <cstdio>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -54,6 +55,17 @@ std::string format_utc(std::chrono::system_clock::time_point t, const char* form
   char buffer[96];
   const size_t n = std::strftime(buffer, sizeof buffer, format, &utc);
   return std::string(buffer, n);
+}
+
+std::string utc_millis(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+  return buffer;
 }
 
 }  // namespace ipt::core

@@ -1,4 +1,5 @@
 #include "ipt/core/store.hpp"
+#include "ipt/core/files.hpp"
 
 #include <openssl/evp.h>
 #include <pwd.h>
@@ -62,18 +63,6 @@ CREATE TRIGGER dossier_version_no_update BEFORE UPDATE ON dossier_version
 )sql";
 
 constexpr Migration store_migrations[] = {{1, schema_v1_sql}};
-
-std::string utc_timestamp(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buffer;
-}
 
 // The chained hash covers every field of the entry and the previous hash, separated by a
 // unit separator that cannot occur in them.
@@ -145,7 +134,7 @@ struct Store::Impl {
   std::filesystem::path path;
   Database db;
   Clock clock;
-  std::string now() const { return utc_timestamp(clock ? clock() : std::chrono::system_clock::now()); }
+  std::string now() const { return core::utc_millis(clock ? clock() : std::chrono::system_clock::now()); }
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -311,7 +300,7 @@ Result<void> Store::record(const std::string& actor, const std::string& action,
 
 Result<void> append_audit_in_transaction(Transaction& tx, std::chrono::system_clock::time_point at, const std::string& actor,
                                          const std::string& action, const std::string& dossier, const std::string& details) {
-  return append_audit(tx, utc_timestamp(at), actor, action, dossier, details);
+  return append_audit(tx, core::utc_millis(at), actor, action, dossier, details);
 }
 
 }  // namespace ipt::core

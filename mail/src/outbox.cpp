@@ -1,4 +1,5 @@
 #include "ipt/mail/outbox.hpp"
+#include "ipt/core/files.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -64,17 +65,6 @@ CREATE TABLE IF NOT EXISTS outbox_attempt (
 constexpr const char* schema_v2_sql = "ALTER TABLE outbox_message ADD COLUMN secret_body INTEGER NOT NULL DEFAULT 0";
 constexpr Migration outbox_migrations[] = {{1, schema_v1_sql}, {2, schema_v2_sql}};
 constexpr const char* erased_body = "[contenu effacé après l’envoi : il contenait un lien ou un code personnel]";
-
-std::string iso_utc(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-  return buffer;
-}
 
 long long unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -175,7 +165,7 @@ Result<QueuedMessage> enqueue(Transaction& db, MailMessage message, const std::s
   IPT_TRY(insert, Statement::prepare(db,
       "INSERT INTO outbox_message (message_id, dossier, created_at, status, attempts, next_attempt_at, sender,"
       " recipients_to, recipients_cc, subject, body, date, secret_body) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  insert->bind(1, message.message_id).bind(2, dossier).bind(3, iso_utc(now)).bind(4, unix_seconds(now))
+  insert->bind(1, message.message_id).bind(2, dossier).bind(3, core::utc_millis(now)).bind(4, unix_seconds(now))
       .bind(5, encode_addresses({message.from})).bind(6, encode_addresses(message.to))
       .bind(7, encode_addresses(message.cc)).bind(8, message.subject).bind(9, message.text)
       .bind(10, unix_seconds(message.date)).bind(11, message.secret_body ? 1LL : 0LL);
@@ -279,7 +269,7 @@ Result<int> Outbox::Impl::recover_interrupted() {
   const auto t = now();
   IPT_TRY(attempts, Statement::prepare(h,
       "UPDATE outbox_attempt SET outcome = 'interrupted', finished_at = ?, reply = ? WHERE outcome = 'sending'"));
-  attempts->bind(1, iso_utc(t)).bind(2,
+  attempts->bind(1, core::utc_millis(t)).bind(2,
       "envoi interrompu (arrêt du programme) : le serveur a pu recevoir le message ; il est renvoyé avec le même "
       "Message-ID");
   IPT_TRY_VOID(attempts->run());
@@ -304,7 +294,7 @@ Result<bool> Outbox::Impl::claim(long long id) {
   IPT_TRY(attempt, Statement::prepare(h,
       "INSERT INTO outbox_attempt (message, n, started_at, outcome) "
       "SELECT id, attempts, ?, 'sending' FROM outbox_message WHERE id = ?"));
-  attempt->bind(1, iso_utc(t)).bind(2, id);
+  attempt->bind(1, core::utc_millis(t)).bind(2, id);
   IPT_TRY_VOID(attempt->run());
   // Committed (synchronous=FULL) before the first byte leaves: after a crash, "sending"
   // tells the next pass that the server may have the message.
@@ -365,7 +355,7 @@ Result<void> Outbox::Impl::finish(long long id, const DeliveryOutcome& outcome, 
   }
   IPT_TRY(attempt, Statement::prepare(h,
       "UPDATE outbox_attempt SET finished_at = ?, outcome = ?, reply = ? WHERE message = ? AND n = ?"));
-  attempt->bind(1, iso_utc(t)).bind(2, attempt_outcome).bind(3, outcome.reply).bind(4, id).bind(5, attempts);
+  attempt->bind(1, core::utc_millis(t)).bind(2, attempt_outcome).bind(3, outcome.reply).bind(4, id).bind(5, attempts);
   IPT_TRY_VOID(attempt->run());
   if (record && (status == "sent" || status == "failed")) {
     IPT_TRY(entry, read_entry(id));
@@ -436,7 +426,7 @@ Result<std::vector<OutboxEntry>> Outbox::Impl::read_entries(std::string_view dos
     e.status = parse_status(q->text(6));
     e.attempts = static_cast<int>(q->integer(7));
     e.created_at = q->text(8);
-    if (e.status == OutboxStatus::queued) e.next_attempt_at = iso_utc(from_unix(q->integer(9)));
+    if (e.status == OutboxStatus::queued) e.next_attempt_at = core::utc_millis(from_unix(q->integer(9)));
     e.last_reply = q->text(10);
     IPT_TRY(history, load_attempts(e.id));
     e.history = std::move(*history);

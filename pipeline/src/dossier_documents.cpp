@@ -2,6 +2,7 @@
 #include "ipt/core/files.hpp"
 
 #include <algorithm>
+#include <set>
 #include <cctype>
 #include <ctime>
 
@@ -420,10 +421,18 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
 core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::string& reference,
                                                                   signing::TimestampSource& timestamps,
                                                                   const std::vector<signing::Bytes>& trust,
-                                                                  const std::string& actor) {
+                                                                  const std::string& actor,
+                                                                  const std::string& extended_since) {
   IPT_TRY_VOID(core::check_reference(reference));
   IPT_TRY(loaded, load(store_, reference));
   Extended out;
+  std::set<std::string> recently_extended;
+  if (!extended_since.empty()) {
+    IPT_TRY(entries, store_.audit_entries(reference));
+    for (const auto& e : *entries) {
+      if (e.action == "document.extend" && e.at >= extended_since) recently_extended.insert(e.details.substr(0, e.details.find(' ')));
+    }
+  }
   for (const auto& d : loaded->plan.documents) {
     if (d.signatures.empty()) continue;
     const std::string name(core::file_stem(d.document));
@@ -431,6 +440,10 @@ core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::str
     IPT_TRY(lock, detail::DocumentLock::acquire(path));
     detail::remove_stale_temporaries(path);
     IPT_TRY_VOID(recover_pending(reference, path));
+    if (recently_extended.contains(name)) {
+      out.skipped.push_back(name + " : déjà prolongé par ce lot");
+      continue;
+    }
     auto current = signing::read_file(path);
     if (!current) {
       out.skipped.push_back(name + " : pas encore produit");

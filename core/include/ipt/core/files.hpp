@@ -27,4 +27,8 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
 // `t` in UTC through strftime's `format` (e.g. "%Y-%m-%dT%H:%M:%SZ").
 std::string format_utc(std::chrono::system_clock::time_point t, const char* format);
 
+// `t` in UTC to the millisecond, "2026-11-29T12:04:48.123Z": the audit trail's and the
+// outbox's timestamps, which compare as strings in time order.
+std::string utc_millis(std::chrono::system_clock::time_point t);
+
 }  // namespace ipt::core

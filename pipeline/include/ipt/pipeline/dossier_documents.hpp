@@ -130,13 +130,16 @@ class DossierDocuments {
   // the validation data of the last timestamp, then a new one), to run before the last
   // timestamp's certificate expires. Each document is replaced only once it verifies offline,
   // under its lock, with an audit entry naming its new SHA-256 ("document.extend").
-  // Documents still being signed are left alone (and named in the result).
+  // Documents still being signed are left alone (and named in the result), and so are those
+  // extended at or after `extended_since` (UTC ISO 8601 as the audit trail writes it; empty:
+  // none), so that a batch resumed after an interruption does not extend a document twice.
   struct Extended {
     std::vector<StoredDocument> extended;
     std::vector<std::string> skipped;  // "annexe-2c : signatures en cours"
   };
   core::Result<Extended> extend(const std::string& reference, signing::TimestampSource& timestamps,
-                                const std::vector<signing::Bytes>& trust, const std::string& actor);
+                                const std::vector<signing::Bytes>& trust, const std::string& actor,
+                                const std::string& extended_since = {});
 
   // Voids the signing round after a correction: every stored document (signed or not) moves
   // to documents/<reference>/annules/v<version>-<n>/ — kept in the dossier's history and its

@@ -1,0 +1,302 @@
+// `ipt batch`: every step over the shipped examples (and a malformed file that fails alone),
+// done once and skipped when run again; the pole's seal on every document where its turn
+// has come; a tampered document reported by its dossier; archive and extend each once; a
+// render killed with SIGKILL at system calls spread over the run and resumed by the same
+// command, nothing rendered twice; two sealing batches racing, every field sealed once.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ipt/core/store.hpp"
+#include "ipt/localpki/dossier_people.hpp"
+#include "ipt/localpki/trust_services.hpp"
+#include "support/dossier_xml.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace ipt::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string c_reference = "PT-LIEGE-2026-0002";  // examples/c-fin-integration.xml
+
+class BatchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    localpki::PkiRecipe recipe;
+    recipe.signers = localpki::signers_of(example_dossier("c-fin-integration"));
+    localpki::Person seal;
+    seal.common_name = "Cachet du pôle territorial de Liège";
+    seal.organisation = "Pôle territorial de Liège";
+    recipe.people.push_back({"cachet-pole", localpki::Role::pole, seal});
+    auto services = localpki::TrustServices::start(recipe);
+    ASSERT_TRUE(services) << services.error().message;
+    services_ = services->release();
+    base_ = new TempDir();
+    const TempDir& d = *base_;
+    const auto& pki = services_->pki();
+    std::ofstream(d / "racine.pem") << pki.root().certificate_pem();
+    std::ofstream(d / "mdp.txt") << "mot de passe\n";
+    for (auto role : localpki::all_roles) {
+      ASSERT_TRUE(pki.write_pkcs12(d / (std::string(localpki::role_id(role)) + ".p12"), role, "mot de passe"));
+    }
+    ASSERT_TRUE(pki.write_pkcs12(d / "cachet.p12", "cachet-pole", "mot de passe"));
+    const auto der = pki.find("cachet-pole")->certificate_der();
+    const std::string seal_sha = core::sha256_hex(std::string(der.begin(), der.end()));
+    std::ofstream(d / "ipt.conf") << "sender = coordination@pole-liege.example.be\noutbox_dir = " << (d / "courriels").string()
+                                  << "\n[signature]\ntrust = " << (d / "racine.pem").string()
+                                  << "\ntsa_url = " << services_->timestamps().url() << "\nlevel = B-T\nseal.pole = " << seal_sha
+                                  << "\nseal_key.pole = p12 " << (d / "cachet.p12").string()
+                                  << " ; password-file=" << (d / "mdp.txt").string() << "\n";
+  }
+  static void TearDownTestSuite() {
+    delete base_;
+    delete services_;
+  }
+
+  std::string db() const { return (dir_ / "ipt.sqlite").string(); }
+  std::string conf() const { return (*base_ / "ipt.conf").string(); }
+
+  ProcessResult batch(std::vector<std::string> args) const {
+    args.insert(args.begin(), "batch");
+    args.insert(args.end(), {"--db", db(), "--config", conf()});
+    return run_ipt(args);
+  }
+
+  // The examples, plus a file that is not a dossier.
+  fs::path examples_folder() const {
+    const fs::path folder = dir_ / "lot";
+    fs::create_directories(folder);
+    for (const auto& e : fs::directory_iterator(IPT_EXAMPLES_DIR)) {
+      if (e.path().extension() == ".xml") fs::copy_file(e.path(), folder / e.path().filename());
+    }
+    std::ofstream(folder / "zz-casse.xml") << "<dossier><eleve>";
+    return folder;
+  }
+
+  std::map<std::string, int> audit_counts(const std::string& action, const std::string& details_start = {}) const {
+    auto store = core::Store::open(db());
+    EXPECT_TRUE(store);
+    std::map<std::string, int> counts;
+    if (!store) return counts;
+    auto entries = store->audit_entries();
+    EXPECT_TRUE(entries);
+    for (const auto& e : *entries) {
+      if (e.action == action && e.details.starts_with(details_start)) ++counts[e.dossier];
+    }
+    return counts;
+  }
+
+  void sign_as(const std::string& field, const std::string& role, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args{"sign", "--dossier", c_reference, "--doc", "annexe-4", "--field", field,
+                                  "--p12", (*base_ / (role + ".p12")).string(), "--password-file", (*base_ / "mdp.txt").string(),
+                                  "--db", db(), "--config", conf()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_ipt(args);
+    ASSERT_EQ(r.status, 0) << field << ": " << r.err;
+  }
+
+  static inline localpki::TrustServices* services_ = nullptr;
+  static inline TempDir* base_ = nullptr;
+  TempDir dir_;
+};
+
+TEST_F(BatchTest, EveryStepOverTheExamplesOnceEachAndABadFileFailsAlone) {
+  const fs::path folder = examples_folder();
+  const auto imported = batch({"import", folder.string(), "--jobs", "2"});
+  EXPECT_EQ(imported.status, 1) << imported.err;
+  EXPECT_NE(imported.out.find("zz-casse.xml : échec"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("8 fait(s), 0 déjà fait(s), 1 échec(s)"), std::string::npos) << imported.out;
+  const auto again = batch({"import", folder.string()});
+  EXPECT_NE(again.out.find("0 fait(s), 8 déjà fait(s), 1 échec(s)"), std::string::npos) << again.out;
+
+  const auto rendered = batch({"render", "--all", "--jobs", "2"});
+  ASSERT_EQ(rendered.status, 0) << rendered.out << rendered.err;
+  size_t pdfs = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "documents")) pdfs += e.path().extension() == ".pdf";
+  EXPECT_EQ(pdfs, 24u);
+  EXPECT_NE(batch({"render", "--all"}).out.find("0 fait(s), 8 déjà fait(s)"), std::string::npos);
+
+  // The pole's seal where its turn has come: first on every Annexe 4 (the pole certifies).
+  const auto sealed = batch({"sign", "--all", "--jobs", "2"});
+  ASSERT_EQ(sealed.status, 0) << sealed.out << sealed.err;
+  const auto signatures = audit_counts("document.sign");
+  EXPECT_EQ(signatures.at(c_reference), 1);
+  const std::string annexe4 = (dir_ / "documents" / c_reference / "annexe-4.pdf").string();
+  const auto pdfsig = run_process({"pdfsig", annexe4});
+  EXPECT_NE(pdfsig.out.find("Signer Certificate Common Name: Cachet du pôle territorial de Liège"), std::string::npos) << pdfsig.out;
+  EXPECT_NE(pdfsig.out.find("Signature Validation: Signature is Valid."), std::string::npos) << pdfsig.out;
+  EXPECT_EQ(run_process({"qpdf", "--check", annexe4}).status, 0);
+  // Run again: nothing is sealed twice.
+  const auto resealed = batch({"sign", "--all", "--jobs", "2"});
+  EXPECT_EQ(resealed.status, 0) << resealed.out;
+  EXPECT_EQ(audit_counts("document.sign"), signatures);
+
+  const auto verified = batch({"verify", "--all", "--json"});
+  ASSERT_EQ(verified.status, 0) << verified.out << verified.err;
+  const auto report = nlohmann::json::parse(verified.out);
+  EXPECT_EQ(report["faits"], 8);
+  EXPECT_EQ(report["echecs"], 0);
+  EXPECT_GE(report["comptes"]["signatures"].get<int>(), 1);
+
+  // A tampered document is reported by its dossier; the others verify.
+  {
+    std::fstream f(annexe4, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2000);
+    f.put('#');
+  }
+  const auto tampered = batch({"verify", "--procedure", "C"});
+  EXPECT_EQ(tampered.status, 1) << tampered.out;
+  EXPECT_NE(tampered.out.find(c_reference + " : échec — annexe-4 sig_pole : NON VALIDE"), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("1 fait(s), 0 déjà fait(s), 1 échec(s)"), std::string::npos) << tampered.out;
+  EXPECT_EQ(run_ipt({"audit", "verify", "--db", db()}).status, 0);
+}
+
+TEST_F(BatchTest, ArchivesAndExtendsEachCompleteDossierOnce) {
+  ASSERT_EQ(run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db()}).status, 0);
+  ASSERT_EQ(batch({"render", "--dossier", c_reference}).status, 0);
+  ASSERT_EQ(batch({"sign", "--etape", "a-completer"}).status, 0);  // rendered, no remote round
+  sign_as("sig_ecole_ordinaire", "ecole-ordinaire");
+  sign_as("sig_cpms", "cpms", {"--fill", "avis_cpms=favorable"});
+  sign_as("sig_responsable", "responsable");
+
+  const fs::path out = dir_ / "archives";
+  const auto archived = batch({"archive", "--all", "--out", out.string()});
+  ASSERT_EQ(archived.status, 0) << archived.out << archived.err;
+  EXPECT_NE(archived.out.find("archive version 1"), std::string::npos) << archived.out;
+  EXPECT_NE(batch({"archive", "--all", "--out", out.string()}).out.find("déjà archivé"), std::string::npos);
+  EXPECT_EQ(run_ipt({"archive", "verify", (out / c_reference / "v1").string(), "--config", conf()}).status, 0);
+
+  const auto extended = batch({"extend", "--all", "--json"});
+  ASSERT_EQ(extended.status, 0) << extended.out << extended.err;
+  EXPECT_EQ(nlohmann::json::parse(extended.out)["comptes"]["documents"], 1);
+  EXPECT_EQ(audit_counts("document.extend").at(c_reference), 1);
+  const auto verify = run_ipt({"verify", (dir_ / "documents" / c_reference / "annexe-4.pdf").string(), "--trust",
+                               (*base_ / "racine.pem").string(), "--offline"});
+  EXPECT_EQ(verify.status, 0) << verify.out;
+  // New material since the archive: the next archive run files version 2.
+  EXPECT_NE(batch({"archive", "--all", "--out", out.string()}).out.find("archive version 2"), std::string::npos);
+}
+
+// Killed at calls spread over each of its renames, fsyncs and writes (in one process:
+// --jobs 1; strace's fault injection), then run again: it resumes the same run, renders what is missing, and nothing twice.
+TEST_F(BatchTest, RenderKilledAnywhereResumesAndRendersNothingTwice) {
+  const std::string kill_set = "rename,fsync,fdatasync,pwrite64";
+  const fs::path folder = examples_folder();
+  fs::remove(folder / "zz-casse.xml");
+  ASSERT_EQ(batch({"import", folder.string()}).status, 0);
+  const fs::path seed = dir_ / "graine";
+  fs::create_directories(seed);
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    if (e.path().filename().string().starts_with("ipt.sqlite")) fs::copy_file(e.path(), seed / e.path().filename());
+  }
+  std::vector<std::string> render{IPT_BINARY, "batch", "render", "--all", "--jobs", "1", "--db", "", "--config", conf()};
+  // How many such calls a whole run makes.
+  const fs::path counted = dir_ / "compte";
+  fs::copy(seed, counted, fs::copy_options::recursive);
+  render[7] = (counted / "ipt.sqlite").string();
+  std::vector<std::string> trace{IPT_STRACE, "-o", (dir_ / "trace").string(), "-e", "trace=" + kill_set};
+  trace.insert(trace.end(), render.begin(), render.end());
+  ASSERT_EQ(run_process(trace).status, 0);
+  // strace counts each system call apart: placements spread over each one's calls.
+  std::ifstream in(dir_ / "trace");
+  std::map<std::string, int> calls;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("+++") == std::string::npos && line.find("---") == std::string::npos) ++calls[line.substr(0, line.find('('))];
+  }
+  ASSERT_GT(calls["rename"], 20);
+  std::vector<std::pair<std::string, int>> placements;
+  for (const auto& [call, count] : calls) {
+    for (int n : {1, count / 4, count / 2, 3 * count / 4, count}) {
+      if (n >= 1 && (placements.empty() || placements.back() != std::pair{call, n})) placements.push_back({call, n});
+    }
+  }
+  for (const auto& [call, n] : placements) {
+    const std::string where = call + " n° " + std::to_string(n);
+    const fs::path state = dir_ / ("coupe-" + call + "-" + std::to_string(n));
+    fs::copy(seed, state, fs::copy_options::recursive);
+    render[7] = (state / "ipt.sqlite").string();
+    std::vector<std::string> killed{IPT_STRACE, "-o", "/dev/null", "-e", "trace=" + kill_set,
+                                    "-e", "inject=" + call + ":signal=KILL:when=" + std::to_string(n)};
+    killed.insert(killed.end(), render.begin(), render.end());
+    EXPECT_EQ(run_process(killed).status, 128 + 9) << where;
+    std::vector<std::string> resume(render.begin() + 1, render.end());
+    const auto resumed = run_ipt(resume);
+    EXPECT_EQ(resumed.status, 0) << where << ": " << resumed.out << resumed.err;
+    if (call == "rename" && n > 2) {  // the run's journal entry is written before any rename
+      EXPECT_NE(resumed.err.find("reprise du lot"), std::string::npos) << where << ": " << resumed.err;
+    }
+    auto store = core::Store::open(state / "ipt.sqlite");
+    ASSERT_TRUE(store);
+    const auto audit = store->verify_audit();
+    ASSERT_TRUE(audit);
+    EXPECT_TRUE(audit->intact) << where << ": " << audit->problem;
+    std::map<std::string, int> renders;
+    const auto entries = store->audit_entries();
+    ASSERT_TRUE(entries);
+    for (const auto& e : *entries) renders[e.dossier] += e.action == "document.render";
+    size_t pdfs = 0;
+    for (const auto& e : fs::recursive_directory_iterator(state / "documents")) {
+      pdfs += e.path().extension() == ".pdf";
+      EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << where << ": " << e.path();
+    }
+    EXPECT_EQ(pdfs, 24u) << where;
+    EXPECT_EQ(renders.size(), 8u) << where;
+    for (const auto& [reference, count] : renders) EXPECT_EQ(count, 1) << where << ": " << reference << " rendu deux fois";
+  }
+}
+
+// Two sealing batches at once over the same store: every pole field is sealed exactly once,
+// and neither reports the other's work as a failure.
+TEST_F(BatchTest, TwoSealingBatchesRacingSealEachFieldOnce) {
+  const fs::path folder = examples_folder();
+  fs::remove(folder / "zz-casse.xml");
+  ASSERT_EQ(batch({"import", folder.string()}).status, 0);
+  ASSERT_EQ(batch({"render", "--all"}).status, 0);
+  auto a = std::async(std::launch::async, [&] { return batch({"sign", "--all", "--jobs", "2"}); });
+  auto b = std::async(std::launch::async, [&] { return batch({"sign", "--all", "--jobs", "2"}); });
+  const auto ra = a.get();
+  const auto rb = b.get();
+  EXPECT_EQ(ra.status, 0) << ra.out << ra.err;
+  EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
+  auto store = core::Store::open(db());
+  ASSERT_TRUE(store);
+  std::map<std::string, int> per_field;
+  const auto entries = store->audit_entries();
+  ASSERT_TRUE(entries);
+  for (const auto& e : *entries) {
+    if (e.action == "document.sign") ++per_field[e.dossier + " " + e.details.substr(0, e.details.find(" B-"))];
+  }
+  EXPECT_FALSE(per_field.empty());
+  for (const auto& [field, count] : per_field) EXPECT_EQ(count, 1) << field;
+  EXPECT_TRUE(store->verify_audit()->intact);
+}
+
+TEST_F(BatchTest, ExplainsBadUsageInFrench) {
+  auto r = batch({"tamponner", "--all"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("étape inconnue « tamponner »"), std::string::npos) << r.err;
+  r = batch({"render"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("choisissez les dossiers"), std::string::npos) << r.err;
+  r = batch({"render", "--dossier", "PT-LIEGE-2026-9999"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("dossier PT-LIEGE-2026-9999 inconnu"), std::string::npos) << r.err;
+  r = batch({"archive", "--all"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+  std::ofstream(dir_ / "faux.txt") << "pas le bon\n";
+  r = run_ipt({"batch", "sign", "--all", "--db", db(), "--p12", (*base_ / "cachet.p12").string(), "--password-file",
+               (dir_ / "faux.txt").string()});
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("mot de passe"), std::string::npos) << r.err;
+  EXPECT_EQ(run_ipt({"batch", "--help"}).status, 0);
+}
+
+}  // namespace
+}  // namespace ipt::test
