@@ -267,6 +267,8 @@ void BM_Verify4(benchmark::State& state, const std::string& level, bool online) 
   signing::VerifyOptions options;
   options.trust_anchors = w.trust;
   options.online_revocation = online;
+  options.reuse_verdicts = false;  // every signature, every time
+  options.remember_verdict = false;
   for (auto _ : state) {
     auto report = signing::verify_pdf(pdf, options);
     if (!verdict_as_expected(report, online || level == "BLT")) {
@@ -277,6 +279,45 @@ void BM_Verify4(benchmark::State& state, const std::string& level, bool online) 
   }
   state.counters["bytes"] = static_cast<double>(pdf.size());
 }
+
+// The document as it was before its last revision: up to the end of the revision before.
+Bytes before_last_revision(const Bytes& pdf) {
+  const std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  const size_t last = text.rfind("%%EOF");
+  size_t end = text.rfind("%%EOF", last - 1) + 5;
+  while (end < pdf.size() && (pdf[end] == '\r' || pdf[end] == '\n')) ++end;
+  return Bytes(pdf.begin(), pdf.begin() + static_cast<long>(end));
+}
+
+// The fourth signature's revision checked from the verdict on the three before it (what the
+// signing round does after each signature): one CMS and one revision's changes.
+void BM_VerifyNewRevision(benchmark::State& state) {
+  auto& w = world();
+  const Bytes& pdf = w.four_signatures;
+  const Bytes three = before_last_revision(pdf);
+  signing::VerifyOptions options;
+  options.trust_anchors = w.trust;
+  options.online_revocation = false;
+  auto earlier = signing::verify_pdf(three, options);  // remembered
+  if (!earlier || earlier->signatures.size() != 3) {
+    state.SkipWithError("trois signatures attendues");
+    return;
+  }
+  options.remember_verdict = false;  // so that each iteration starts from the three again
+  const auto before = signing::verification_counters();
+  for (auto _ : state) {
+    auto report = signing::verify_pdf(pdf, options);
+    if (!verdict_as_expected(report, false)) {
+      state.SkipWithError("vérification : verdict inattendu");
+      break;
+    }
+    benchmark::DoNotOptimize(report);
+  }
+  const auto after = signing::verification_counters();
+  state.counters["incremental"] = static_cast<double>(after.documents_incremental - before.documents_incremental) /
+                                  static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_VerifyNewRevision)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_offline, std::string("BT"), false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_online_ocsp, std::string("BT"), true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BLT_revocation_offline_dss, std::string("BLT"), false)->Unit(benchmark::kMillisecond);

@@ -69,14 +69,16 @@ bool only(const std::set<std::string>& changed, std::initializer_list<const char
 }
 
 struct LoadedRevision {
-  std::unique_ptr<PdfMemDocument> doc;
+  std::unique_ptr<PdfMemDocument> owned;
+  PdfMemDocument* doc = nullptr;
   const PdfObject* get(int number) {
     return doc->GetObjects().GetObject(PdfReference(static_cast<pdf_objnum>(number), 0));
   }
 };
 
 core::Result<LoadedRevision> load_prefix(const Bytes& pdf, size_t end) {
-  LoadedRevision r{std::make_unique<PdfMemDocument>()};
+  LoadedRevision r{std::make_unique<PdfMemDocument>(), nullptr};
+  r.doc = r.owned.get();
   try {
     r.doc->LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(end), false);
   } catch (const PdfError& e) {
@@ -314,27 +316,60 @@ LaterChange judge(const ObjectChange& c) {
 
 }  // namespace
 
-core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const std::vector<Revision>& revisions,
-                                                       size_t first_later, const std::vector<std::string>& locked) {
+struct RevisionHistory::Impl {
+  const Bytes& pdf;
+  const std::vector<Revision>& revisions;
+  std::map<size_t, LoadedRevision> loaded;  // by 0-based revision index
+  std::map<size_t, std::set<std::string>> read_only;
+};
+
+RevisionHistory::RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions)
+    : impl_(std::make_unique<Impl>(Impl{pdf, revisions, {}, {}})) {}
+RevisionHistory::~RevisionHistory() = default;
+
+namespace {
+
+core::Result<LoadedRevision*> state_at(RevisionHistory::Impl& h, size_t index) {
+  if (auto it = h.loaded.find(index); it != h.loaded.end()) return &it->second;
+  IPT_TRY(loaded, load_prefix(h.pdf, h.revisions[index].end));
+  return &h.loaded.emplace(index, std::move(*loaded)).first->second;
+}
+
+}  // namespace
+
+void RevisionHistory::share(size_t index, PdfMemDocument& doc) {
+  LoadedRevision r;
+  r.doc = &doc;
+  impl_->loaded.insert_or_assign(index, std::move(r));
+}
+
+core::Result<std::set<std::string>> RevisionHistory::read_only_after(size_t index) {
+  if (auto it = impl_->read_only.find(index); it != impl_->read_only.end()) return it->second;
+  IPT_TRY(state, state_at(*impl_, index));
+  return impl_->read_only.emplace(index, read_only_fields(**state)).first->second;
+}
+
+core::Result<std::vector<LaterChange>> RevisionHistory::changes(size_t first_later, const std::vector<std::string>& locked,
+                                                                const std::set<std::string>& read_only) {
   std::vector<LaterChange> changes;
-  if (first_later >= revisions.size()) return changes;
-  IPT_TRY(before, load_prefix(pdf, revisions[first_later - 1].end));
-  const auto read_only = read_only_fields(*before);
+  const auto& revisions = impl_->revisions;
+  if (first_later == 0 || first_later >= revisions.size()) return changes;
+  IPT_TRY(before, state_at(*impl_, first_later - 1));
   for (size_t j = first_later; j < revisions.size(); ++j) {
-    IPT_TRY(after, load_prefix(pdf, revisions[j].end));
+    IPT_TRY(after, state_at(*impl_, j));
     for (int freed : revisions[j].freed) changes.push_back(forbidden("objet " + std::to_string(freed) + " supprimé"));
     for (const auto& [number, offset] : revisions[j].objects) {
       (void)offset;
       ObjectChange c;
       c.number = number;
-      c.before = before->get(number);
-      c.after = after->get(number);
+      c.before = (*before)->get(number);
+      c.after = (*after)->get(number);
       if (!c.after) continue;
       if (c.before && text_of(c.before) == text_of(c.after) && stream_of(c.before) == stream_of(c.after)) continue;  // rewritten unchanged
       c.type = name_of(c.after, "Type");
       c.subtype = name_of(c.after, "Subtype");
       c.ft = name_of(c.after, "FT");
-      c.later = &*after;
+      c.later = *after;
       c.locked = &locked;
       c.read_only = &read_only;
       if (!c.before) {
@@ -344,9 +379,17 @@ core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const s
       c.changed = changed_keys(c.before, c.after);
       changes.push_back(judge(c));
     }
-    before = std::move(after);
+    before = after;
   }
   return changes;
+}
+
+core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const std::vector<Revision>& revisions,
+                                                       size_t first_later, const std::vector<std::string>& locked) {
+  if (first_later == 0 || first_later >= revisions.size()) return std::vector<LaterChange>{};
+  RevisionHistory history(pdf, revisions);
+  IPT_TRY(read_only, history.read_only_after(first_later - 1));
+  return history.changes(first_later, locked, *read_only);
 }
 
 }  // namespace ipt::signing::detail

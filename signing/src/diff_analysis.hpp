@@ -1,5 +1,7 @@
 #pragma once
 // What the revisions after a signature changed, object by object (private to signing).
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,11 +10,42 @@
 #include "ipt/signing/verifier.hpp"
 #include "pdf_structure.hpp"
 
+namespace PoDoFo {
+class PdfMemDocument;
+}
+
 namespace ipt::signing::detail {
 
 // The changes made by revisions `first_later` .. end (0-based indexes into `revisions`),
 // judged against a signature that certified the document (`certified`, DocMDP P=2 — or not)
 // and locked `locked_fields`.
+// The same for every signature of one document, each revision's state loaded once and
+// shared: a document with n revisions is parsed n times, not once per signature and later
+// revision.
+class RevisionHistory {
+ public:
+  RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions);  // both must outlive it
+  ~RevisionHistory();
+  RevisionHistory(const RevisionHistory&) = delete;
+  RevisionHistory& operator=(const RevisionHistory&) = delete;
+
+  // The document as of revision `index` (0-based) is `doc`, already loaded by the caller
+  // (which keeps it alive): it is not loaded again.
+  void share(size_t index, PoDoFo::PdfMemDocument& doc);
+  // The fields read-only once revision `index` (0-based) is written: a signature closing that
+  // revision may see none of them change.
+  core::Result<std::set<std::string>> read_only_after(size_t index);
+  // The changes of revisions `first_later` .. end, judged for a signature that locked
+  // `locked` (FieldMDP) in a revision where `read_only` were read-only.
+  core::Result<std::vector<LaterChange>> changes(size_t first_later, const std::vector<std::string>& locked,
+                                                 const std::set<std::string>& read_only);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 core::Result<std::vector<LaterChange>> analyse_changes(const Bytes& pdf, const std::vector<Revision>& revisions,
                                                        size_t first_later, const std::vector<std::string>& locked_fields);
 

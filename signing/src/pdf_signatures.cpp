@@ -34,7 +34,7 @@ std::optional<TimePoint> parse_pdf_date(const std::string& s) {
   return std::chrono::system_clock::from_time_t(timegm(&tm) + offset);
 }
 
-std::vector<SignatureEntry> find_signatures(PdfMemDocument& doc) {
+std::vector<SignatureEntry> find_signatures(PdfMemDocument& doc, const KnownSignature& known) {
   std::vector<SignatureEntry> out;
   PdfVecObjects& objects = doc.GetObjects();
   auto resolve = [&](const PdfObject* o) -> const PdfObject* {
@@ -57,10 +57,21 @@ std::vector<SignatureEntry> find_signatures(PdfMemDocument& doc) {
     }
     const PdfObject* ft = d.GetKey(PdfName("FT"));
     if (!ft || !ft->IsName() || ft->GetName().GetName() != "Sig") continue;
-    const PdfObject* v = resolve(d.GetKey(PdfName("V")));
+    std::string field_name;
+    if (const PdfObject* t = d.GetKey(PdfName("T")); t && t->IsString()) field_name = t->GetString().GetStringUtf8();
+    const PdfObject* value = d.GetKey(PdfName("V"));
+    const int value_object = value && value->IsReference() ? static_cast<int>(value->GetReference().ObjectNumber()) : 0;
+    if (known && value_object != 0) {
+      if (const SignatureEntry* same = known(value_object, field_name)) {
+        out.push_back(*same);
+        continue;
+      }
+    }
+    const PdfObject* v = resolve(value);
     if (!v || !v->IsDictionary()) continue;
     SignatureEntry e;
-    if (const PdfObject* t = d.GetKey(PdfName("T")); t && t->IsString()) e.field = t->GetString().GetStringUtf8();
+    e.field = field_name;
+    e.value_object = value_object;
     const auto& s = v->GetDictionary();
     if (const PdfObject* type = s.GetKey(PdfName("Type")); type && type->IsName()) e.type = type->GetName().GetName();
     if (const PdfObject* sf = s.GetKey(PdfName("SubFilter")); sf && sf->IsName()) e.subfilter = sf->GetName().GetName();

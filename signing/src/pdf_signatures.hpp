@@ -5,6 +5,7 @@
 #include <podofo/podofo.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,13 +25,18 @@ struct SignatureEntry {
   std::optional<TimePoint> claimed_time;
   bool certification = false;
   std::vector<std::string> locked_fields;
+  int value_object = 0;  // the object number of the signature dictionary (0: a direct one)
 };
 
 // "D:YYYYMMDDHHmmSS[Z|+HH'mm'|-HH'mm']"
 std::optional<TimePoint> parse_pdf_date(const std::string& text);
 
 // Every signed signature field (value present), in the order their byte ranges end.
-std::vector<SignatureEntry> find_signatures(PoDoFo::PdfMemDocument& doc);
+// `known`, when given, may return the entry already read from a signature dictionary (by its
+// object number and field name) that the caller knows to be unchanged: that dictionary is
+// then not parsed again (its /Contents is most of a document's parsing).
+using KnownSignature = std::function<const SignatureEntry*(int value_object, const std::string& field)>;
+std::vector<SignatureEntry> find_signatures(PoDoFo::PdfMemDocument& doc, const KnownSignature& known = {});
 
 // The catalog's /DSS, parsed; empty when there is none.
 ValidationPool read_dss(PoDoFo::PdfMemDocument& doc);

@@ -6,12 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <set>
 
 #include "cms_validation.hpp"
 #include "diff_analysis.hpp"
 #include "pdf_revision.hpp"
 #include "pdf_signatures.hpp"
 #include "pdf_structure.hpp"
+#include "verification_cache.hpp"
 
 // The PDF half of verification: the file's revisions, each signature's byte range and what
 // it covers, the /DSS, the PAdES level, and what later revisions changed. The CMS half
@@ -23,6 +27,8 @@ using namespace detail;
 using namespace PoDoFo;
 
 namespace {
+
+std::atomic<size_t> signatures_checked{0}, documents_whole{0}, documents_incremental{0}, documents_cached{0};
 
 std::string iso(TimePoint t) { return core::format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
@@ -72,7 +78,23 @@ struct Document {
   const std::vector<size_t>& dss_revisions;
 };
 
-SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const CmsContext& context) {
+// What later revisions changed, judged for `v` (signed in a revision where `read_only` were
+// read-only), from revision index `first_later` on; forbidden changes become its problems.
+void judge_later_revisions(SignatureVerdict& v, RevisionHistory& history, size_t first_later, const std::set<std::string>& read_only) {
+  auto changes = history.changes(first_later, v.locked_fields, read_only);
+  if (!changes) {
+    add(v, ProblemCode::changes_unreadable, changes.error().message);
+    return;
+  }
+  for (auto& c : *changes) {
+    if (!c.allowed()) add(v, c.problem.value_or(ProblemCode::change_forbidden), c.detail);
+    v.later_changes.push_back(std::move(c));
+  }
+}
+
+// Every check of one signature; `read_only` receives the fields read-only in its revision.
+SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const CmsContext& context, RevisionHistory& history,
+                              std::set<std::string>& read_only) {
   SignatureVerdict v;
   v.field = e.field;
   v.document_timestamp = e.type == "DocTimeStamp";
@@ -100,6 +122,7 @@ SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const 
     add(v, ProblemCode::contents_unreadable);
     return v;
   }
+  ++signatures_checked;
   if (v.document_timestamp) {
     validate_document_timestamp(*contents, d.pdf, br, context, v);
   } else {
@@ -113,47 +136,53 @@ SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const 
     }
   }
   // Later revisions: only what the signature allows.
-  if (v.covers_revision && v.revision < d.revisions.size()) {
-    auto changes = analyse_changes(d.pdf, d.revisions, v.revision, v.locked_fields);
-    if (!changes) {
-      add(v, ProblemCode::changes_unreadable, changes.error().message);
+  if (v.covers_revision) {
+    auto fields = history.read_only_after(v.revision - 1);
+    if (!fields) {
+      add(v, ProblemCode::changes_unreadable, fields.error().message);
     } else {
-      v.later_changes = *std::move(changes);
-      for (const auto& c : v.later_changes) {
-        if (!c.allowed()) add(v, c.problem.value_or(ProblemCode::change_forbidden), c.detail);
-      }
+      read_only = *std::move(fields);
+      if (v.revision < d.revisions.size()) judge_later_revisions(v, history, v.revision, read_only);
     }
   }
   return v;
 }
 
-core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options) {
-  if (pdf.size() > options.max_bytes) return core::fail("fichier trop volumineux pour être vérifié");
-  IPT_TRY(revisions, scan_revisions(pdf));
-  if (revisions->size() > 200) return core::fail("trop de révisions (" + std::to_string(revisions->size()) + ")");
-  VerificationReport report;
-  report.size = pdf.size();
-  report.revisions = revisions->size();
-  report.sha256 = to_hex(sha256(pdf));
-  // Only the complete revisions are parsed: what follows the last %%EOF is reported, never
-  // silently read (or silently dropped).
-  const size_t complete = revisions->back().end;
-  if (auto p = trailing_bytes_problem(pdf, complete)) report.problems.push_back(*p);
-
-  PdfMemDocument doc;
-  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(complete), false);
-  const auto entries = find_signatures(doc);
-  const ValidationPool pool = read_dss(doc);
-  std::vector<X509Ptr> anchors;
-  for (const auto& der : options.trust_anchors) {
-    IPT_TRY(c, parse_certificate(der));
-    anchors.push_back(std::move(*c));
+// SHA-256 of the bytes up to each revision's end, in one pass.
+std::vector<std::string> prefix_digests(const Bytes& pdf, const std::vector<Revision>& revisions) {
+  std::vector<std::string> out;
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  size_t hashed = 0;
+  for (const auto& r : revisions) {
+    EVP_DigestUpdate(ctx.get(), pdf.data() + hashed, r.end - hashed);
+    hashed = r.end;
+    EvpMdCtxPtr copy(EVP_MD_CTX_new());
+    EVP_MD_CTX_copy_ex(copy.get(), ctx.get());
+    Bytes digest(32);
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(copy.get(), digest.data(), &n);
+    out.push_back(to_hex(digest));
   }
-  const auto dss_at = dss_revisions(doc, *revisions);
-  const Document document{pdf, *revisions, dss_at};
-  const CmsContext context{anchors, pool, options};
-  for (const auto& e : entries) report.signatures.push_back(verify_entry(e, document, context));
+  return out;
+}
 
+// The verdict reached earlier on the same bytes up to `base_revisions`, reused for the
+// signatures it covers when nothing since then asks for a full verification: the later
+// revisions add no validation data (which changes the revocation sources and levels of the
+// earlier signatures) and remove no signature.
+const SignatureVerdict* earlier_verdict(const CachedVerification& base, const SignatureEntry& e, size_t& index) {
+  for (size_t i = 0; i < base.report.signatures.size(); ++i) {
+    const auto& v = base.report.signatures[i];
+    if (v.field == e.field && v.byte_range == e.byte_range) {
+      index = i;
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+void conclude(VerificationReport& report, const std::vector<size_t>& dss_at) {
   // B-LTA: a valid document timestamp added after the DSS that made the signature B-LT.
   for (auto& v : report.signatures) {
     if (v.level != Level::b_lt) continue;
@@ -168,10 +197,107 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
     overall = worst(overall, v.indication);
   }
   report.indication = overall;
+}
+
+core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options) {
+  if (pdf.size() > options.max_bytes) return core::fail("fichier trop volumineux pour être vérifié");
+  IPT_TRY(revisions, scan_revisions(pdf));
+  if (revisions->size() > 200) return core::fail("trop de révisions (" + std::to_string(revisions->size()) + ")");
+  VerificationReport report;
+  report.size = pdf.size();
+  report.revisions = revisions->size();
+  // Only the complete revisions are parsed: what follows the last %%EOF is reported, never
+  // silently read (or silently dropped).
+  const size_t complete = revisions->back().end;
+  if (auto p = trailing_bytes_problem(pdf, complete)) report.problems.push_back(*p);
+  const auto digests = prefix_digests(pdf, *revisions);
+  report.sha256 = complete == pdf.size() ? digests.back() : to_hex(sha256(pdf));
+
+  // The same bytes verified a moment ago with the same options: the same verdict.
+  auto& cache = VerificationCache::process();
+  const std::string options_part = options_key(options);
+  const bool cacheable = report.problems.empty();
+  if (cacheable && options.reuse_verdicts) {
+    if (auto hit = cache.find(options_part + digests.back())) {
+      ++documents_cached;
+      return hit->report;
+    }
+  }
+  std::shared_ptr<const CachedVerification> base;
+  size_t base_revisions = 0;
+  for (size_t k = revisions->size() - 1; cacheable && options.reuse_verdicts && k > 0; --k) {
+    if ((base = cache.find(options_part + digests[k - 1]))) {
+      base_revisions = k;
+      break;
+    }
+  }
+
+  PdfMemDocument doc;
+  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(complete), false);
+  // The signature dictionaries the earlier verdict read, and that no later revision rewrote.
+  std::set<int> rewritten;
+  for (size_t r = base_revisions; base && r < revisions->size(); ++r) {
+    for (const auto& [number, offset] : (*revisions)[r].objects) rewritten.insert(number);
+    rewritten.insert((*revisions)[r].freed.begin(), (*revisions)[r].freed.end());
+  }
+  const KnownSignature known = [&](int object, const std::string& field) -> const SignatureEntry* {
+    if (!base || rewritten.contains(object)) return nullptr;
+    for (const auto& e : base->entries) {
+      if (e.value_object == object && e.field == field) return &e;
+    }
+    return nullptr;
+  };
+  const auto entries = find_signatures(doc, known);
+  const ValidationPool pool = read_dss(doc);
+  std::vector<X509Ptr> anchors;
+  for (const auto& der : options.trust_anchors) {
+    IPT_TRY(c, parse_certificate(der));
+    anchors.push_back(std::move(*c));
+  }
+  const auto dss_at = dss_revisions(doc, *revisions);
+  if (base) {
+    const bool new_dss = std::any_of(dss_at.begin(), dss_at.end(), [&](size_t r) { return r > base_revisions; });
+    size_t reused = 0, unused = 0;
+    for (const auto& e : entries) reused += earlier_verdict(*base, e, unused) != nullptr;
+    if (new_dss || reused != base->report.signatures.size()) base.reset();
+  }
+  const Document document{pdf, *revisions, dss_at};
+  const CmsContext context{anchors, pool, options};
+  RevisionHistory history(pdf, *revisions);
+  history.share(revisions->size() - 1, doc);
+  auto cached = std::make_shared<CachedVerification>();
+  for (const auto& e : entries) {
+    size_t index = 0;
+    const SignatureVerdict* earlier = base ? earlier_verdict(*base, e, index) : nullptr;
+    if (!earlier) {
+      std::set<std::string> read_only;
+      report.signatures.push_back(verify_entry(e, document, context, history, read_only));
+      cached->read_only.push_back(std::move(read_only));
+      cached->entries.push_back(e);
+      continue;
+    }
+    // Checked once already: only what the new revisions changed is judged.
+    SignatureVerdict v = *earlier;
+    v.covers_whole_file = e.byte_range[2] + e.byte_range[3] == revisions->back().end;
+    if (v.covers_revision) judge_later_revisions(v, history, base_revisions, base->read_only[index]);
+    report.signatures.push_back(std::move(v));
+    cached->read_only.push_back(base->read_only[index]);
+    cached->entries.push_back(e);
+  }
+  conclude(report, dss_at);
+  ++(base ? documents_incremental : documents_whole);
+  if (cacheable && options.remember_verdict) {
+    cached->report = report;
+    cache.put(options_part + digests.back(), std::move(cached));
+  }
   return report;
 }
 
 }  // namespace
+
+VerificationCounters verification_counters() {
+  return {signatures_checked.load(), documents_whole.load(), documents_incremental.load(), documents_cached.load()};
+}
 
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options) {
   silence_podofo();

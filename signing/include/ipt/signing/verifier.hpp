@@ -36,6 +36,11 @@ struct VerifyOptions {
   bool online_revocation = true;      // ask OCSP responders and CRL distribution points when the /DSS has nothing
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   size_t max_bytes = 64u << 20;
+  // Start from this process's verdict on the same bytes, or on the document's earlier
+  // revisions (verification_counters below); false: verify every signature.
+  bool reuse_verdicts = true;
+  // Keep this verdict for the verifications that follow.
+  bool remember_verdict = true;
 };
 
 struct LaterChange {
@@ -95,6 +100,20 @@ struct VerificationReport {
 
 // Fails only when the input cannot be read as a PDF whose structure can be checked.
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options);
+
+// What this process's verifications did, for benchmarks and tests. A document that grows by a
+// revision is checked from the verdict reached on its earlier bytes (within the last ten
+// minutes, with the same options): only the new signatures' CMS and what the new revisions
+// changed are checked ("incremental"); the same bytes again are the same verdict ("cached").
+// A revision that adds validation data (/DSS), which changes the earlier signatures' levels
+// and revocation sources, is verified whole.
+struct VerificationCounters {
+  size_t signatures_checked = 0;  // CMS validations (signatures and document timestamps)
+  size_t documents_whole = 0;
+  size_t documents_incremental = 0;
+  size_t documents_cached = 0;
+};
+VerificationCounters verification_counters();
 
 // The report as JSON (the validation report filed with the archive).
 std::string report_json(const VerificationReport& report);
