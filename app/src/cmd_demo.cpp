@@ -16,6 +16,14 @@
 #include "ipt/mail/outbox.hpp"
 #include "ipt/mail/transport.hpp"
 #include "output.hpp"
+#include "progress.hpp"
+#include "ipt/pipeline/batch.hpp"
+#include "ipt/pipeline/batch_steps.hpp"
+#include "ipt/signing/timestamp_client.hpp"
+#include "ipt/core/files.hpp"
+#include <chrono>
+#include <memory>
+#include <thread>
 
 namespace ipt::app {
 
@@ -50,69 +58,111 @@ std::optional<std::string> prepare_folder(const fs::path& dir) {
   return std::nullopt;
 }
 
-// Renders the dossier's documents into the store and has them signed in the plan's order
-// (each new revision verified before it replaces the previous). When an Annexe 4 is
-// complete, `on_complete` queues it for the Administration in the same transaction.
-core::Result<void> produce_documents(const core::Dossier& dossier, const core::Plan& plan,
-                                     pipeline::DossierDocuments& documents, const DemoSigning& signer,
-                                     const pipeline::CompletionHook& on_complete, Io& io) {
-  auto rendered = documents.render(dossier.reference, core::current_actor());
-  if (!rendered) return std::unexpected(rendered.error());
-  io.out << "\nDocuments (" << documents.folder(dossier.reference).string() << ") :\n";
-  for (const auto& document : plan.documents) {
-    const std::string stem(core::file_stem(document.document));
-    if (document.signatures.empty()) {
-      io.out << "  " << stem << ".pdf : produit (sans signature)\n";
-      continue;
-    }
-    if (auto ok = signer.sign_document(documents, dossier, document, on_complete); !ok) {
-      return std::unexpected(ok.error().with_context(stem));
-    }
-    io.out << "  " << stem << ".pdf : " << document.signatures.size()
-           << (document.signatures.size() > 1 ? " signatures" : " signature") << " (B-T), chacune vérifiée"
-           << (document.document == core::Document::annexe_4 ? " ; mise en file pour l’Administration" : "") << "\n";
-  }
-  return {};
+// What every stage's worker shares: its own database connection, renderer, documents and
+// timestamp client (a worker process opens its own), and the demo's keys.
+struct DemoWorker {
+  core::Store store;
+  templates::Renderer renderer;
+  pipeline::DossierDocuments documents;
+  signing::HttpTimestampClient tsa;
+  pipeline::BatchContext context;
+  DemoWorker(core::Store s, templates::Renderer r, const std::string& tsa_url)
+      : store(std::move(s)), renderer(std::move(r)), documents(store, renderer), tsa(tsa_url) {}
+};
+
+core::Result<std::shared_ptr<DemoWorker>> open_worker(const fs::path& database, const DemoSigning& signer,
+                                                      const mail::MailConfig& mail_config, const fs::path& dir) {
+  IPT_TRY(store, core::Store::open(database));
+  IPT_TRY(renderer, templates::Renderer::create_embedded());
+  auto w = std::make_shared<DemoWorker>(std::move(*store), std::move(*renderer), signer.timestamp_url());
+  auto& c = w->context;
+  c.store = &w->store;
+  c.documents = &w->documents;
+  c.trust = signer.trust();
+  c.timestamps = &w->tsa;
+  c.level = signing::Level::b_t;
+  c.on_complete = pipeline::annexe4_mail_hook(mail_config);
+  c.archive_folder = dir / "archives";
+  c.actor = "ipt-demo";
+  IPT_TRY(seal, signer.seal());
+  c.seal = *seal;
+  return w;
 }
 
-// Files a dossier and checks the archive.
-core::Result<void> file_dossier(const std::string& reference, core::Store& store, pipeline::DossierDocuments& documents,
-                                const DemoSigning& signer, const fs::path& dir, Io& io) {
-  IPT_TRY(seal_key, signer.open_seal());
-  signing::HttpTimestampClient tsa(signer.timestamp_url());
-  auto archived = pipeline::archive_dossier(store, documents, reference, dir / "archives", signer.trust(),
-                                            pipeline::dispatches_of(store.path(), reference),
-                                            pipeline::ArchiveSeal{seal_key->get(), &tsa}, core::current_actor());
-  if (!archived) return std::unexpected(archived.error().with_context("archivage"));
-  const auto seals = signer.seals();
-  auto check = pipeline::verify_archive(archived->folder, signer.trust(), true, seals);
-  if (!check) return std::unexpected(check.error().with_context("vérification de l’archive"));
-  if (!check->ok) return core::fail("archive " + archived->folder.string() + " : " + check->problems.front());
-  io.out << "  " << reference << " : " << archived->folder.string() << " (" << archived->files
-         << " fichiers), scellée par le pôle (B-LTA), vérifiée : intacte\n";
-  return {};
+// The stage's outcome for one dossier: the steps' counts and times together, the first
+// failure if any.
+pipeline::ItemOutcome combine(const std::string& item, std::initializer_list<pipeline::ItemOutcome> steps) {
+  pipeline::ItemOutcome out;
+  out.item = item;
+  out.status = pipeline::ItemStatus::done;
+  std::string detail;
+  for (const auto& s : steps) {
+    for (const auto& [k, v] : s.counts) out.counts[k] += v;
+    for (const auto& [k, v] : s.stages) out.stages[k] += v;
+    if (s.status == pipeline::ItemStatus::failed) {
+      out.status = pipeline::ItemStatus::failed;
+      out.detail = s.detail;
+      return out;
+    }
+    if (!s.detail.empty()) detail += (detail.empty() ? "" : " ; ") + s.detail;
+  }
+  out.detail = detail;
+  return out;
+}
+
+struct Stage {
+  std::string name;
+  double seconds = 0;
+};
+
+// One stage of the demo through the bulk code (pipeline::run_batch), its progress shown.
+core::Result<pipeline::BatchReport> run_stage(const std::string& title, const std::vector<std::string>& items,
+                                              const pipeline::WorkerSetup& setup, int jobs, std::vector<Stage>& stages, Io& io) {
+  io.out << "\n" << title << " (" << items.size() << " dossiers, " << std::min<size_t>(static_cast<size_t>(jobs), items.size())
+         << " processus)\n";
+  const bool terminal = Progress::stderr_is_terminal();
+  Progress progress(terminal ? io.err : io.out, "  " + title, terminal);
+  pipeline::BatchOptions options;
+  options.jobs = jobs;
+  options.on_item = [&](const pipeline::ItemOutcome& o, size_t finished, size_t total) { progress.item(o, finished, total); };
+  auto report = pipeline::run_batch(items, setup, options);
+  progress.finish();
+  if (!report) return report;
+  stages.push_back({title, report->seconds});
+  if (report->failed) {
+    const auto failed = pipeline::failures(*report);
+    return core::fail(title + " : " + std::to_string(report->failed) + " échec(s), dont " + failed.front());
+  }
+  return report;
 }
 
 int run(const Arguments& args, Io& io) {
+  const auto start = std::chrono::steady_clock::now();
   const fs::path dir = args.value("--out").value_or("ipt-demo");
   if (auto problem = prepare_folder(dir)) {
-    io.err << "ipt demo : " << *problem << "\n";
+    io.err << "ipt demo : " << problem->c_str() << "\n";
     return exit_bad_input;
   }
-  auto store = core::Store::open(dir / "ipt.sqlite");
-  if (!store) {
-    io.err << "ipt demo : " << store.error().message << "\n";
-    return exit_failure;
+  int jobs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (const auto j = args.value("--jobs")) {
+    jobs = std::atoi(j->c_str());
+    if (jobs < 1 || jobs > 256) {
+      io.err << "ipt demo : --jobs : un nombre de processus entre 1 et 256\n";
+      return exit_bad_input;
+    }
   }
-  const auto& calendar = core::SchoolCalendar::official();
-  const std::string actor = core::current_actor();
-  auto renderer = templates::Renderer::create_embedded();
-  if (!renderer) {
-    io.err << "ipt demo : " << renderer.error().message << "\n";
+  auto fail = [&](const std::string& what, const core::Error& e) {
+    io.err << "ipt demo : " << what << (what.empty() ? "" : " : ") << e.message << "\n";
     return exit_failure;
-  }
-  // The example dossiers first: the demo's PKI issues each planned signatory a certificate.
+  };
+  const fs::path database = dir / "ipt.sqlite";
+  // The example dossiers, as files the user can open: the import reads them as `ipt batch
+  // import` would.
+  const fs::path dossiers_dir = dir / "dossiers";
+  std::error_code ec;
+  fs::create_directories(dossiers_dir, ec);
   std::vector<core::Dossier> dossiers;
+  std::vector<std::string> files;
   for (const auto& example : embedded_examples()) {
     auto dossier = core::parse_dossier(example.content, std::string(example.name));
     if (!dossier) {
@@ -120,105 +170,150 @@ int run(const Arguments& args, Io& io) {
       return exit_failure;
     }
     dossiers.push_back(*std::move(dossier));
+    const fs::path file = dossiers_dir / std::string(example.name);
+    if (auto w = core::write_file_atomically(file, example.content); !w) return fail("", w.error());
+    files.push_back(file.string());
   }
+  // The demo's PKI issues each planned signatory a certificate.
   auto signer = DemoSigning::start(dir, dossiers);
-  if (!signer) {
-    io.err << "ipt demo : " << signer.error().message << "\n";
-    return exit_failure;
-  }
-  io.out << "PKI de démonstration : " << (dir / "pki").string() << " ; horodatage : " << (*signer)->timestamp_url() << "\n";
-  pipeline::DossierDocuments documents(*store, *renderer);
-  // No SMTP server in a demo: the outbox writes each message as an .eml file instead.
-  auto outbox = mail::Outbox::open(store->path());
-  if (!outbox) {
-    io.err << "ipt demo : " << outbox.error().message << "\n";
-    return exit_failure;
-  }
+  if (!signer) return fail("", signer.error());
+  const DemoSigning& demo = **signer;
+  io.out << "ipt demo : " << dossiers.size() << " dossiers d’exemple (" << dossiers_dir.string() << "), base de données "
+         << database.string() << "\n"
+         << "PKI de démonstration : " << (dir / "pki").string() << " ; horodatage : " << demo.timestamp_url() << "\n";
   mail::MailConfig mail_config;
   mail_config.sender = "coordination@pole.example";
   mail_config.sender_name = "Pôle territorial (démonstration)";
-  const auto on_complete = pipeline::annexe4_mail_hook(mail_config);
-  const auto examples = embedded_examples();
-  io.out << "ipt demo : " << examples.size() << " dossiers d’exemple, base de données " << store->path().string() << "\n";
-  int index = 0;
+  std::vector<Stage> stages;
+
+  // 1. Import, in this process (a few milliseconds).
+  pipeline::WorkerSetup import_setup = [&]() -> core::Result<pipeline::ItemWorker> {
+    IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
+    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    return pipeline::ItemWorker([w](const std::string& file) { return pipeline::run_step(pipeline::BatchStep::import, w->context, file); });
+  };
+  auto imported = run_stage("1. Import", files, import_setup, 1, stages, io);
+  if (!imported) return fail("", imported.error());
+
+  // The plans, as `ipt plan` prints them.
+  const auto& calendar = core::SchoolCalendar::official();
   std::vector<std::string> references;
-  for (const auto& example : examples) {
-    ++index;
-    const std::string name(example.name);
-    auto dossier = core::parse_dossier(example.content, name);
-    if (!dossier) {
-      io.err << core::format_diagnostics(dossier.error());
-      return exit_failure;
-    }
-    auto imported = store->import_dossier(*dossier, example.content, actor);
-    if (!imported) {
-      io.err << "ipt demo : " << name << " : " << imported.error().message << "\n";
-      return exit_failure;
-    }
-    const auto plan = core::make_plan(*dossier, calendar);
-    if (!plan) {
-      io.err << "ipt demo : " << name << " : " << plan.error().message << "\n";
-      return exit_failure;
-    }
-    references.push_back(dossier->reference);
-    io.out << "\n[" << index << "/" << examples.size() << "] " << name << " importé (version "
-           << imported->version << ")\n"
+  int index = 0;
+  for (const auto& dossier : dossiers) {
+    const auto plan = core::make_plan(dossier, calendar);
+    if (!plan) return fail(dossier.reference, plan.error());
+    references.push_back(dossier.reference);
+    io.out << "\n[" << ++index << "/" << dossiers.size() << "] " << dossier.reference << "\n"
            << std::string(72, '-') << "\n"
-           << plan_text(*dossier, *plan);
-    if (auto ok = produce_documents(*dossier, *plan, documents, **signer, on_complete, io); !ok) {
-      io.err << "ipt demo : " << name << " : " << ok.error().message << "\n";
-      return exit_failure;
-    }
+           << plan_text(dossier, *plan);
   }
-  mail::FileTransport files(dir / "outbox");
-  auto pass = pipeline::send_and_record(*outbox, files, actor);
-  if (!pass) {
-    io.err << "ipt demo : file d’envoi : " << pass.error().message << "\n";
-    return exit_failure;
-  }
-  io.out << "\n" << std::string(72, '=') << "\nAnnexe 4 à l’Administration (" << mail_config.admin_address << ") : "
-         << pass->sent << " message(s) écrit(s) en .eml dans " << files.folder().string()
-         << " (aucun serveur SMTP configuré ; voir « ipt outbox list »)\n";
-  io.out << "\nArchives pour l’Inspection :\n";
-  for (const auto& reference : references) {
-    if (auto ok = file_dossier(reference, *store, documents, **signer, dir, io); !ok) {
-      io.err << "ipt demo : " << reference << " : " << ok.error().message << "\n";
-      return exit_failure;
-    }
-  }
+
+  // 2. Documents and signatures, on every core: render, then every signatory in the plan's
+  // order with their own certificate (B-T; the last signature extends to B-LTA and queues
+  // the Annexe 4 for the Administration), each new revision verified once.
+  pipeline::WorkerSetup produce_setup = [&]() -> core::Result<pipeline::ItemWorker> {
+    IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
+    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    const DemoSigning* keys = &demo;
+    return pipeline::ItemWorker([w, keys](const std::string& reference) {
+      const auto rendered = pipeline::run_step(pipeline::BatchStep::render, w->context, reference);
+      if (rendered.status == pipeline::ItemStatus::failed) return rendered;
+      const auto signed_ = pipeline::sign_in_order(w->context, reference, [keys](const core::Dossier& d, const core::SignatureStep& s) {
+        return keys->key_for(d, s);
+      });
+      return combine(reference, {rendered, signed_});
+    });
+  };
+  auto produced = run_stage("2. Documents et signatures", references, produce_setup, jobs, stages, io);
+  if (!produced) return fail("", produced.error());
+
+  // 3. The Administration's mail: no SMTP server in a demo, the outbox writes .eml files.
+  const auto send_start = std::chrono::steady_clock::now();
+  auto outbox = mail::Outbox::open(database);
+  if (!outbox) return fail("file d’envoi", outbox.error());
+  mail::FileTransport files_out(dir / "outbox");
+  auto pass = pipeline::send_and_record(*outbox, files_out, core::current_actor());
+  if (!pass) return fail("file d’envoi", pass.error());
+  stages.push_back({"3. Envoi", std::chrono::duration<double>(std::chrono::steady_clock::now() - send_start).count()});
+  io.out << "\n3. Envoi : " << pass->sent << " Annexe(s) 4 pour l’Administration (" << mail_config.admin_address
+         << ") écrite(s) en .eml dans " << files_out.folder().string() << " (aucun serveur SMTP configuré ; voir « ipt outbox list »)\n";
+
+  // 4. Archives for the Inspection, sealed by the pole at B-LTA, each checked.
+  const auto seals = demo.seals();
+  pipeline::WorkerSetup archive_setup = [&]() -> core::Result<pipeline::ItemWorker> {
+    IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
+    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    return pipeline::ItemWorker([w, seals](const std::string& reference) {
+      auto archived = pipeline::run_step(pipeline::BatchStep::archive, w->context, reference);
+      if (archived.status == pipeline::ItemStatus::failed) return archived;
+      const auto folder = w->context.archive_folder / reference;
+      // The newest version is the one just written.
+      fs::path latest;
+      std::error_code e;
+      for (const auto& v : fs::directory_iterator(folder, e)) {
+        if (latest.empty() || std::stoi(v.path().filename().string().substr(1)) > std::stoi(latest.filename().string().substr(1))) {
+          latest = v.path();
+        }
+      }
+      auto check = pipeline::verify_archive(latest, w->context.trust, true, seals);
+      if (!check || !check->ok) {
+        archived.status = pipeline::ItemStatus::failed;
+        archived.detail = "archive " + latest.string() + " : " + (check ? check->problems.front() : check.error().message);
+        return archived;
+      }
+      archived.detail += ", scellée par le pôle (B-LTA), vérifiée : intacte";
+      return archived;
+    });
+  };
+  auto filed = run_stage("4. Archives", references, archive_setup, jobs, stages, io);
+  if (!filed) return fail("", filed.error());
+
+  auto store = core::Store::open(database);
+  if (!store) return fail("", store.error());
   const auto verdict = store->verify_audit();
   if (!verdict || !verdict->intact) {
     io.err << "ipt demo : journal d’audit : " << (verdict ? verdict->problem : verdict.error().message) << "\n";
     return exit_failure;
   }
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto count = [](const pipeline::BatchReport& r, const char* what) { return r.counts.contains(what) ? r.counts.at(what) : 0LL; };
   io.out << "\n" << std::string(72, '=') << "\n"
-         << "Terminé : " << examples.size() << " dossiers importés, planifiés, produits, signés et archivés ; "
+         << "Terminé : " << dossiers.size() << " dossiers importés, planifiés, produits, signés et archivés ; "
          << "journal d’audit intact (" << verdict->entries << " entrées).\n"
-         << "Base de données : " << store->path().string() << "\n"
-         << "Documents : " << (dir / "documents").string() << "/<référence>/ ; messages : " << (dir / "outbox").string() << "/\n"
-         << "Archives (originaux, copies, rapports de\n"
-         << "validation, journal d’audit, certificat d’achèvement, manifeste) : " << (dir / "archives").string() << "/<référence>/v<N>/\n"
-         << "Autorité racine de la démonstration : " << (*signer)->root_certificate().string() << "\n"
-         << "(Chaque document entièrement signé est prolongé en B-LTA : il emporte ses données de\n"
-         << "validation et un horodatage d’archive, et se vérifie hors ligne après la démonstration :\n"
-         << "ipt verify FICHIER.pdf --trust " << (*signer)->root_certificate().string() << " --offline)\n";
+         << "  Documents : " << count(*produced, "documents") << " en PDF/A-2 dans " << (dir / "documents").string() << "/<référence>/\n"
+         << "  Signatures : " << count(*produced, "signatures") << " (PAdES B-T, chacune vérifiée) ; "
+         << count(*produced, "documents signés") << " documents signés par tous, prolongés en B-LTA\n"
+         << "  Envoyé : " << pass->sent << " Annexe(s) 4 à " << mail_config.admin_address << " (.eml dans " << files_out.folder().string() << ")\n"
+         << "  Archives : " << count(*filed, "archives") << " dans " << (dir / "archives").string()
+         << "/<référence>/v<N>/ (originaux, copies, rapports de validation, journal d’audit,\n"
+         << "    certificat d’achèvement scellé par le pôle, manifeste), chacune vérifiée\n"
+         << "  Durée :";
+  for (const auto& st : stages) io.out << " " << st.name.substr(3) << " " << french_duration(st.seconds) << " ;";
+  io.out << " en tout " << french_duration(total) << "\n"
+         << "Autorité racine de la démonstration : " << demo.root_certificate().string() << "\n"
+         << "(Chaque document entièrement signé emporte ses données de validation et un horodatage\n"
+         << "d’archive, et se vérifie hors ligne après la démonstration :\n"
+         << "ipt verify FICHIER.pdf --trust " << demo.root_certificate().string() << " --offline)\n";
   return exit_ok;
 }
 
 }  // namespace
 
 Command demo_command() {
-  return {{"demo", "ipt demo [--out DOSSIER]",
+  return {{"demo", "ipt demo [--out DOSSIER] [--jobs N]",
            "démonstration de bout en bout sur les dossiers d’exemple",
-           "Importe les dossiers d’exemple livrés avec ipt dans une base de données neuve, affiche\n"
+           "Importe les dossiers d’exemple livrés avec ipt (écrits dans DOSSIER/dossiers/) dans une\n"
+           "base de données neuve, par le même code que « ipt batch », affiche\n"
            "le plan de chacun, produit ses documents en PDF/A, les fait signer dans l’ordre du plan\n"
            "(PAdES B-T) par une PKI de démonstration créée à la première exécution, avec un serveur\n"
            "d’horodatage et un répondeur OCSP lancés sur 127.0.0.1 le temps de la démonstration,\n"
            "met chaque Annexe 4 signée en file pour l’Administration (écrite en .eml : aucun serveur\n"
            "SMTP n’est configuré), classe chaque dossier et vérifie l’archive et le journal d’audit.\n"
            "Tout est écrit dans le dossier de démonstration (défaut : ./ipt-demo) ; la base est\n"
-           "recréée à chaque exécution.",
-           {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"}},
+           "recréée à chaque exécution. Chaque étape montre son avancement ; le bilan dit ce qui a été\n"
+           "produit et où, combien de signatures, ce qui a été envoyé et la durée de chaque étape.",
+           {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"},
+            {"--jobs", "N", "processus de travail (défaut : un par cœur)"}},
            0, 0},
           run};
 }

@@ -43,6 +43,15 @@ struct DemoSigning::Impl {
   std::filesystem::path pki_dir;
   std::filesystem::path root_pem;
   std::unique_ptr<localpki::TrustServices> services;
+  // Opened keys by PKCS#12 file, in this process (a worker forked from the demo starts with
+  // none of its own: the map is copied empty when the demo forks before any signature).
+  std::map<std::filesystem::path, std::unique_ptr<signing::KeySource>> keys;
+
+  core::Result<signing::KeySource*> key(const std::filesystem::path& p12) {
+    if (auto it = keys.find(p12); it != keys.end()) return it->second.get();
+    IPT_TRY(opened, signing::load_pkcs12(p12, demo_password));
+    return keys.emplace(p12, std::move(*opened)).first->second.get();
+  }
 };
 
 DemoSigning::DemoSigning(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -90,38 +99,13 @@ core::Result<std::unique_ptr<DemoSigning>> DemoSigning::start(const std::filesys
   return std::unique_ptr<DemoSigning>(new DemoSigning(std::move(impl)));
 }
 
-core::Result<void> DemoSigning::sign_document(pipeline::DossierDocuments& documents, const core::Dossier& dossier,
-                                              const core::DocumentPlan& document,
-                                              const pipeline::CompletionHook& on_complete) const {
-  signing::HttpTimestampClient tsa(impl_->services->timestamps().url());
-  for (const auto& step : document.signatures) {
-    const auto p12 = impl_->pki_dir / (localpki::signer_id(dossier.reference, pki_role(step.role)) + ".p12");
-    IPT_TRY(key, signing::load_pkcs12(p12, demo_password));
-    pipeline::SignRequest request;
-    request.reference = dossier.reference;
-    request.document = std::string(core::file_stem(document.document));
-    request.options.field = step.field;
-    request.options.level = signing::Level::b_t;
-    request.options.reason = step.avis ? "Avis du CPMS" : "Accord sur le document";
-    const bool has_opinion = document.document == core::Document::annexe_2c || document.document == core::Document::annexe_4;
-    if (step.role == core::Role::cpms && has_opinion) {
-      const bool unfavourable = dossier.cpms.avis == core::AvisCpms::defavorable;
-      request.options.fills.push_back({"avis_cpms", unfavourable ? "defavorable" : "favorable"});
-    }
-    request.key = key->get();
-    request.timestamps = &tsa;
-    request.trust_anchors = trust();
-    request.actor = "ipt-demo (" + step.signataire + ")";
-    IPT_TRY(outcome, documents.sign(request, on_complete));
-  }
-  return {};
+core::Result<signing::KeySource*> DemoSigning::key_for(const core::Dossier& dossier, const core::SignatureStep& step) const {
+  return impl_->key(impl_->pki_dir / (localpki::signer_id(dossier.reference, pki_role(step.role)) + ".p12"));
 }
 
 std::vector<signing::Bytes> DemoSigning::trust() const { return {impl_->services->pki().root().certificate_der()}; }
 
-core::Result<std::unique_ptr<signing::KeySource>> DemoSigning::open_seal() const {
-  return signing::load_pkcs12(impl_->pki_dir / (std::string(seal_id) + ".p12"), demo_password);
-}
+core::Result<signing::KeySource*> DemoSigning::seal() const { return impl_->key(impl_->pki_dir / (std::string(seal_id) + ".p12")); }
 
 std::vector<pipeline::ConfiguredSeal> DemoSigning::seals() const {
   const auto* seal = impl_->services->pki().find(seal_id);

@@ -1,8 +1,9 @@
 #pragma once
 // The demo's signing stage: a demo PKI made on first run and kept in the demo folder, its
-// OCSP responder and timestamp server on 127.0.0.1 for the run, and each rendered document
-// signed in the plan's order at B-T, then verified.
+// OCSP responder and timestamp server on 127.0.0.1 for the run, and the key of each planned
+// signatory, opened once per process (the demo's workers each open their own).
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,15 +27,15 @@ class DemoSigning {
                                                           const std::vector<core::Dossier>& dossiers);
   ~DemoSigning();
 
-  // Signs the stored `document` by each of its signatories in the plan's order (the first
-  // certifies); the CPMS fills its opinion on the annexes that carry one.
-  core::Result<void> sign_document(pipeline::DossierDocuments& documents, const core::Dossier& dossier,
-                                   const core::DocumentPlan& document, const pipeline::CompletionHook& on_complete) const;
+  // The key of the signatory of `step` in `dossier`, opened on first use in this process
+  // (pipeline::KeyFor, for pipeline::sign_in_order).
+  core::Result<signing::KeySource*> key_for(const core::Dossier& dossier, const core::SignatureStep& step) const;
   std::vector<signing::Bytes> trust() const;
 
   // The pole's seal, which seals the archives: a certificate of its own ("Cachet du pôle
-  // territorial (démonstration)"), accepted for the pole as seal.pole would configure it.
-  core::Result<std::unique_ptr<signing::KeySource>> open_seal() const;
+  // territorial (démonstration)"), accepted for the pole as seal.pole would configure it;
+  // opened on first use in this process.
+  core::Result<signing::KeySource*> seal() const;
   std::vector<pipeline::ConfiguredSeal> seals() const;
 
   std::string timestamp_url() const;

@@ -7,6 +7,8 @@
 #include "ipt/core/diagnostic.hpp"
 #include "ipt/core/dossier_reader.hpp"
 #include "ipt/core/files.hpp"
+#include "ipt/core/plan.hpp"
+#include "ipt/core/school_calendar.hpp"
 #include "ipt/pipeline/archive.hpp"
 #include "ipt/pipeline/dispatch.hpp"
 
@@ -224,6 +226,61 @@ ItemOutcome run_step(BatchStep step, const BatchContext& context, const std::str
     case BatchStep::extend: o = extend_one(context, item); break;
   }
   o.stages[std::string(code(step))] = std::chrono::duration<double>(Clock::now() - start).count();
+  return o;
+}
+
+ItemOutcome sign_in_order(const BatchContext& c, const std::string& reference, const KeyFor& key_for) {
+  const auto start = Clock::now();
+  auto stored = c.store->find_dossier(reference);
+  if (!stored) return failure(reference, stored.error());
+  if (!*stored) return outcome(reference, ItemStatus::failed, "dossier inconnu");
+  auto dossier = core::parse_dossier((*stored)->xml, reference);
+  if (!dossier) return outcome(reference, ItemStatus::failed, "le dossier enregistré ne se lit plus");
+  auto plan = core::make_plan(*dossier, core::SchoolCalendar::official());
+  if (!plan) return failure(reference, plan.error());
+  auto status = c.documents->status(reference, c.trust);
+  if (!status) return failure(reference, status.error());
+  long long signatures = 0, completed = 0;
+  for (const auto& document : plan->documents) {
+    const std::string name(core::file_stem(document.document));
+    const auto* state = [&]() -> const DocumentStatus* {
+      for (const auto& d : status->documents) {
+        if (d.name == name) return &d;
+      }
+      return nullptr;
+    }();
+    if (!state || !state->present || state->complete) continue;
+    const bool has_opinion = document.document == core::Document::annexe_2c || document.document == core::Document::annexe_4;
+    for (const auto& step : document.signatures) {
+      if (signed_field(*status, name, step.field)) continue;
+      auto key = key_for(*dossier, step);
+      if (!key) return failure(reference, key.error().with_context(name + " " + step.field));
+      SignRequest request;
+      request.reference = reference;
+      request.document = name;
+      request.options.field = step.field;
+      request.options.level = c.level;
+      request.options.reason = step.avis ? "Avis du CPMS" : "Accord sur le document";
+      if (step.role == core::Role::cpms && has_opinion) {
+        const bool unfavourable = dossier->cpms.avis == core::AvisCpms::defavorable;
+        request.options.fills.push_back({"avis_cpms", unfavourable ? "defavorable" : "favorable"});
+      }
+      request.key = *key;
+      request.timestamps = c.timestamps;
+      request.trust_anchors = c.trust;
+      request.actor = c.actor + " (" + step.signataire + ")";
+      request.config = c.config;
+      auto signed_ = c.documents->sign(request, c.on_complete);
+      if (!signed_) return failure(reference, signed_.error());
+      ++signatures;
+      completed += signed_->complete;
+    }
+  }
+  auto o = outcome(reference, signatures ? ItemStatus::done : ItemStatus::skipped,
+                   signatures ? plural(static_cast<size_t>(signatures), "signature", "signatures") : "aucune signature attendue");
+  o.counts["signatures"] = signatures;
+  o.counts["documents signés"] = completed;
+  o.stages["signature"] = std::chrono::duration<double>(Clock::now() - start).count();
   return o;
 }
 

@@ -1,5 +1,9 @@
 #include "openssl_util.hpp"
 
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
 #include <openssl/asn1.h>
 
 namespace ipt::signing::detail {
@@ -25,10 +29,30 @@ Bytes der_of(X509* cert) {
   return der;
 }
 
+// Decoding a certificate is costly in OpenSSL 3.0 (its public key goes through the provider
+// decoders, about 0.1 ms): the same certificates (a signer's chain, the trust anchors, a
+// TSA's) come back with every signature, so this process keeps the ones it decoded, shared
+// by reference count. Bounded: cleared when full.
 core::Result<X509Ptr> parse_certificate(const Bytes& der) {
+  static std::mutex mutex;
+  // Never destroyed: freeing certificates after OpenSSL's own clean-up at exit would crash.
+  static auto& decoded = *new std::unordered_map<std::string, X509Ptr>();
+  constexpr size_t capacity = 512;
+  std::string key(der.begin(), der.end());
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = decoded.find(key); it != decoded.end()) {
+      X509_up_ref(it->second.get());
+      return X509Ptr(it->second.get());
+    }
+  }
   const unsigned char* p = der.data();
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) return core::fail(core::Category::invalid_input, "certificat illisible (" + openssl_errors() + ")");
+  std::lock_guard lock(mutex);
+  if (decoded.size() >= capacity) decoded.clear();
+  X509_up_ref(cert.get());
+  decoded.emplace(std::move(key), X509Ptr(cert.get()));
   return cert;
 }
 

@@ -266,14 +266,21 @@ TEST(Cli, DemoRunsThePipelineOnEveryExample) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("Terminé : 8 dossiers importés, planifiés, produits, signés et archivés ; journal d’audit intact"),
             std::string::npos) << r.out;
-  // Every signed document of every plan (13 of them: the unfavourable concertation has one
-  // motivation per disagreeing partner), each revision verified; every dossier
-  // archived and its archive checked.
-  size_t verified = 0, archived = 0;
-  for (size_t at = r.out.find("chacune vérifiée"); at != std::string::npos; at = r.out.find("chacune vérifiée", at + 1)) ++verified;
+  // Every signature of every plan (34 on 13 documents: the unfavourable concertation has one
+  // motivation per disagreeing partner), each revision verified; every dossier archived and
+  // its archive checked; through the bulk code, with its stages and their times.
+  EXPECT_NE(r.out.find("Signatures : 34 (PAdES B-T, chacune vérifiée) ; 13 documents signés par tous, prolongés en B-LTA"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Documents : 24 en PDF/A-2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Envoyé : 2 Annexe(s) 4 à poles.territoriaux@cfwb.be"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2. Documents et signatures (8 dossiers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Durée : Import"), std::string::npos) << r.out;
+  size_t archived = 0, lines = 0;
   for (size_t at = r.out.find("vérifiée : intacte"); at != std::string::npos; at = r.out.find("vérifiée : intacte", at + 1)) ++archived;
-  EXPECT_EQ(verified, 13u) << r.out;
+  for (size_t at = r.out.find("] PT-"); at != std::string::npos; at = r.out.find("] PT-", at + 1)) ++lines;
   EXPECT_EQ(archived, 8u) << r.out;
+  EXPECT_EQ(lines, 8u * 3) << r.out;  // a line per dossier in the plans, the documents and the archives
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "dossiers" / "c-fin-integration.xml"));
   const std::filesystem::path c_archive = std::filesystem::path(out) / "archives" / "PT-LIEGE-2026-0002" / "v1";
   EXPECT_TRUE(std::filesystem::exists(c_archive / "originaux" / "annexe-4.pdf"));
   EXPECT_TRUE(std::filesystem::exists(c_archive / "rapports" / "annexe-4.json"));

@@ -6,6 +6,7 @@
 // a document extended since the run began), so that a run resumed after an interruption does
 // nothing twice. Each returns its outcome as a value (batch.hpp): a bad dossier fails alone.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,13 @@ struct BatchContext {
 
 // `item` is a dossier reference, or for an import the path of a dossier XML file.
 ItemOutcome run_step(BatchStep step, const BatchContext& context, const std::string& item);
+
+// Every signature still awaited on the dossier's documents, in the plan's order, each with
+// the key `key_for` gives for its signatory (the demo's PKI, a benchmark's keys: each opened
+// once by the caller); the CPMS fills the opinion the dossier records. Each signature is the
+// signing round's (DossierDocuments::sign: the right signer, the right fields, verified).
+using KeyFor = std::function<core::Result<signing::KeySource*>(const core::Dossier& dossier, const core::SignatureStep& step)>;
+ItemOutcome sign_in_order(const BatchContext& context, const std::string& reference, const KeyFor& key_for);
 
 // Which dossiers of the store a run takes: named ones, or every one, narrowed by procedure
 // ("A", "B1", "B2", "C") and by step ("a-signer", …; dossier_overview.hpp).
