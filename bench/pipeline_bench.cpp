@@ -208,6 +208,7 @@ void BM_WholeYear(benchmark::State& state) {
   for (const auto& [stage, seconds] : last.stages) state.counters["ms_" + stage] = 1000 * seconds / static_cast<double>(n);
 }
 BENCHMARK(BM_WholeYear)
+    ->Args({16, 1})  // for valgrind --tool=callgrind (docs/BENCHMARKS.md)
     ->Args({100, 1})
     ->Args({100, 2})
     ->Args({1000, 2})

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace ipt::core {
 
@@ -77,9 +78,11 @@ Result<Database> Database::open(const std::filesystem::path& path) {
   // for sending. SQLite gives its -wal and -shm files the database file's permissions.
   ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
   sqlite3_busy_timeout(raw, 5000);
-  // WAL is a property of the file: set once. Setting it again while other connections write
-  // can fail at once with "database is locked" (the busy handler does not cover that change).
-  {
+  // WAL is a property of the file: set once. Setting it while another connection sets it or
+  // writes fails at once with "database is locked" (the busy handler does not cover that
+  // change): two processes creating the same database (a batch's workers) take turns, for up
+  // to the busy timeout.
+  for (int attempt = 0;; ++attempt) {
     sqlite3_stmt* mode = nullptr;
     bool wal = false;
     if (sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &mode, nullptr) == SQLITE_OK && sqlite3_step(mode) == SQLITE_ROW) {
@@ -87,9 +90,11 @@ Result<Database> Database::open(const std::filesystem::path& path) {
       wal = text && std::string_view(reinterpret_cast<const char*>(text)) == "wal";
     }
     sqlite3_finalize(mode);
-    if (!wal) {
-      if (auto r = db.execute("PRAGMA journal_mode=WAL"); !r) return std::unexpected(r.error().with_context(where));
-    }
+    if (wal) break;
+    auto r = db.execute("PRAGMA journal_mode=WAL");
+    if (r) break;
+    if (attempt >= 100) return std::unexpected(r.error().with_context(where));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (const char* pragma : {"PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     if (auto r = db.execute(pragma); !r) return std::unexpected(r.error().with_context(where));

@@ -76,11 +76,16 @@ core::DossierFields certificate_fields() {
   return f;
 }
 
+// Made once per process (fonts read, measured and subset: several milliseconds), then shared:
+// a batch archives thousands of dossiers.
 core::Result<templates::Renderer> certificate_renderer() {
-  templates::FieldNames names;
-  for (const auto& [k, v] : certificate_fields()) names.insert(k);
-  IPT_TRY(set, templates::TemplateSet::parse(embedded_certificate_definitions(), names));
-  return templates::Renderer::create(*std::move(set));
+  static const core::Result<templates::Renderer> made = []() -> core::Result<templates::Renderer> {
+    templates::FieldNames names;
+    for (const auto& [k, v] : certificate_fields()) names.insert(k);
+    IPT_TRY(set, templates::TemplateSet::parse(embedded_certificate_definitions(), names));
+    return templates::Renderer::create(*std::move(set));
+  }();
+  return made;
 }
 
 struct FileToWrite {

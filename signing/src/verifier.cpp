@@ -288,6 +288,18 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   ++(base ? documents_incremental : documents_whole);
   if (cacheable && options.remember_verdict) {
     cached->report = report;
+    // When no signature's revocation status depends on going online (every signature at
+    // B-LT or above, its statuses from the /DSS; document timestamps have none), the verdict
+    // is the same online or offline: kept for both, so that a later offline reading of a
+    // completed document (status, archive) finds it.
+    const bool revocation_from_document = std::all_of(report.signatures.begin(), report.signatures.end(), [](const SignatureVerdict& v) {
+      return v.document_timestamp || v.level == Level::b_lt || v.level == Level::b_lta;
+    });
+    if (revocation_from_document) {
+      VerifyOptions other = options;
+      other.online_revocation = !options.online_revocation;
+      cache.put(options_key(other) + digests.back(), cached);
+    }
     cache.put(options_part + digests.back(), std::move(cached));
   }
   return report;
