@@ -1,6 +1,9 @@
 #include "cms_validation.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "cms_builder.hpp"
 
@@ -25,8 +28,39 @@ struct ChainResult {
   std::string anchor_sha256;
 };
 
+// Chains that held, by the certificates they were built from: the same signers, their
+// intermediates and the trust anchors come back with every signature of a batch. A chain
+// that held at one time holds at any other within every certificate's validity period (the
+// store checks no revocation: revocation_check.cpp does), so the period is kept with it.
+// Failures are not kept (they are rare, and their reasons depend on the time).
+struct HeldChain {
+  TimePoint from, until;
+  std::string anchor_sha256;
+};
+
+std::string chain_key(X509* cert, STACK_OF(X509)* untrusted, const std::vector<X509Ptr>& anchors) {
+  std::string material = to_hex(sha256(der_of(cert)));
+  for (int i = 0; untrusted && i < sk_X509_num(untrusted); ++i) material += ":" + to_hex(sha256(der_of(sk_X509_value(untrusted, i))));
+  material += "|";
+  for (const auto& a : anchors) material += ":" + to_hex(sha256(der_of(a.get())));
+  return material;
+}
+
+std::mutex held_mutex;
+std::map<std::string, HeldChain>& held_chains() {
+  static auto& chains = *new std::map<std::string, HeldChain>();  // never destroyed (exit order)
+  return chains;
+}
+
 ChainResult verify_chain(X509* cert, STACK_OF(X509)* untrusted, const std::vector<X509Ptr>& anchors, TimePoint at) {
   if (anchors.empty()) return {ProblemCode::no_trust_anchor, "", ""};
+  const std::string key = chain_key(cert, untrusted, anchors);
+  {
+    std::lock_guard lock(held_mutex);
+    if (auto it = held_chains().find(key); it != held_chains().end() && it->second.from <= at && at <= it->second.until) {
+      return {std::nullopt, "", it->second.anchor_sha256};
+    }
+  }
   auto store = make_store(anchors, at);
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), store.get(), cert, untrusted);
@@ -34,7 +68,17 @@ ChainResult verify_chain(X509* cert, STACK_OF(X509)* untrusted, const std::vecto
   if (X509_verify_cert(ctx.get()) == 1) {
     STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
     X509* anchor = chain && sk_X509_num(chain) > 0 ? sk_X509_value(chain, sk_X509_num(chain) - 1) : nullptr;
-    return {std::nullopt, "", anchor ? to_hex(sha256(der_of(anchor))) : ""};
+    const std::string anchor_sha256 = anchor ? to_hex(sha256(der_of(anchor))) : "";
+    HeldChain held{TimePoint::min(), TimePoint::max(), anchor_sha256};
+    for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+      X509* c = sk_X509_value(chain, i);
+      held.from = std::max(held.from, to_time_point(X509_get0_notBefore(c)));
+      held.until = std::min(held.until, to_time_point(X509_get0_notAfter(c)));
+    }
+    std::lock_guard lock(held_mutex);
+    if (held_chains().size() >= 1024) held_chains().clear();
+    held_chains()[key] = held;
+    return {std::nullopt, "", anchor_sha256};
   }
   const int error = X509_STORE_CTX_get_error(ctx.get());
   ERR_clear_error();
