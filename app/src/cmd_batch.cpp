@@ -65,6 +65,8 @@ nlohmann::json report_json(BatchStep step, const pipeline::BatchReport& report, 
           {"faits", report.done},
           {"deja_faits", report.skipped},
           {"echecs", report.failed},
+          {"interrompu", report.interrupted},
+          {"non_commences", report.not_started},
           {"duree_s", report.seconds},
           {"comptes", report.counts},
           {"details", items}};
@@ -219,7 +221,10 @@ int run(const Arguments& args, Io& io) {
   auto report = pipeline::run_batch(todo, setup, options);
   shown.finish();
   if (!report) return report_failure(io, command, report.error());
-  if (auto r = journal->close(); !r) return report_failure(io, command, r.error());
+  // Interrupted, the run stays open: the same command resumes it.
+  if (!report->interrupted) {
+    if (auto r = journal->close(); !r) return report_failure(io, command, r.error());
+  }
 
   if (json) {
     io.out << report_json(chosen, *report, *journal, already, jobs).dump(2) << "\n";
@@ -240,6 +245,11 @@ int run(const Arguments& args, Io& io) {
       io.out << "Échecs :\n";
       for (const auto& f : failed) io.out << "  " << f << "\n";
     }
+  }
+  if (report->interrupted) {
+    io.err << "ipt " << command << " : interrompu, " << report->not_started << " élément(s) non commencé(s) ; relancez la même commande pour "
+           << "reprendre le lot " << journal->run() << "\n";
+    return exit_failure;
   }
   return report->failed ? exit_failure : exit_ok;
 }

@@ -128,6 +128,7 @@ core::Result<pipeline::BatchReport> run_stage(const std::string& title, const st
   auto report = pipeline::run_batch(items, setup, options);
   progress.finish();
   if (!report) return report;
+  if (report->interrupted) return core::fail(title + " : interrompu");
   stages.push_back({title, report->seconds});
   if (report->failed) {
     const auto failed = pipeline::failures(*report);

@@ -45,6 +45,34 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+volatile sig_atomic_t interruptions = 0;
+
+void on_interrupt(int) { interruptions = interruptions + 1; }
+
+// SIGINT and SIGTERM counted for the time of a batch, then the previous handlers again.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    interruptions = 0;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 ItemOutcome failed(const std::string& item, std::string reason) {
@@ -105,6 +133,9 @@ bool write_all(int fd, const std::string& data) {
 // The body of a worker process: set up once, then one item per line read.
 [[noreturn]] void worker_main(int in, int out, const std::vector<std::string>& items, const WorkerSetup& setup) {
   ::signal(SIGPIPE, SIG_IGN);
+  // A Ctrl-C reaches the whole process group: the caller decides (finish what is in flight).
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGTERM, SIG_DFL);
   std::optional<ItemWorker> worker;
   std::string setup_problem;
   try {
@@ -197,8 +228,14 @@ core::Result<BatchReport> run_in_process(const std::vector<std::string>& items, 
   BatchReport report;
   auto worker = setup();
   if (!worker) return std::unexpected(worker.error());
-  for (const auto& item : items) {
-    add(report, run_one(*worker, item));
+  InterruptGuard guard;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (interruptions) {
+      report.interrupted = true;
+      report.not_started = items.size() - i;
+      break;
+    }
+    add(report, run_one(*worker, items[i]));
     if (options.on_item) options.on_item(report.items.back(), report.items.size(), items.size());
   }
   report.seconds = seconds_since(start);
@@ -217,8 +254,10 @@ core::Result<BatchReport> run_in_workers(const std::vector<std::string>& items, 
     add(report, outcome);
     if (options.on_item) options.on_item(report.items.back(), report.items.size(), items.size());
   };
+  InterruptGuard guard;
+  bool stopping = false;
   auto hand_out = [&](Worker& w) {
-    if (pending.empty()) {
+    if (pending.empty() || stopping) {
       if (w.to >= 0) ::close(w.to);  // the worker exits once it has answered
       w.to = -1;
       return;
@@ -254,6 +293,22 @@ core::Result<BatchReport> run_in_workers(const std::vector<std::string>& items, 
       which.push_back(k);
     }
     if (fds.empty()) break;
+    if (interruptions && !stopping) {
+      // First interruption: nothing new starts; what is in flight finishes.
+      stopping = true;
+      for (auto& w : workers) {
+        if (!w.in_flight && w.to >= 0) {
+          ::close(w.to);
+          w.to = -1;
+        }
+      }
+    }
+    if (interruptions > 1) {
+      // Second: the workers stop now; their items are taken again when the run resumes.
+      for (auto& w : workers) {
+        if (w.from >= 0) ::kill(w.pid, SIGKILL);
+      }
+    }
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       return core::fail(std::string("lot : poll (") + std::strerror(errno) + ")");
@@ -284,10 +339,14 @@ core::Result<BatchReport> run_in_workers(const std::vector<std::string>& items, 
       w.to = -1;
       const std::string why = death_of(w.pid);
       if (w.in_flight) {
-        finish(failed(items[*w.in_flight], why));
+        if (interruptions > 1) {
+          pending.push_front(*w.in_flight);  // stopped by us: not a failure, left for the resume
+        } else {
+          finish(failed(items[*w.in_flight], why));
+        }
         w.in_flight.reset();
       }
-      if (!pending.empty() && respawns > 0) {
+      if (!pending.empty() && respawns > 0 && !stopping) {
         --respawns;
         if (auto replacement = spawn(items, setup, workers)) {
           w = *std::move(replacement);
@@ -296,8 +355,13 @@ core::Result<BatchReport> run_in_workers(const std::vector<std::string>& items, 
       }
     }
   }
-  // Items no worker could take (every worker gone).
-  for (size_t index : pending) finish(failed(items[index], "aucun processus de travail disponible"));
+  if (stopping) {
+    report.interrupted = true;
+    report.not_started = pending.size();
+  } else {
+    // Items no worker could take (every worker gone).
+    for (size_t index : pending) finish(failed(items[index], "aucun processus de travail disponible"));
+  }
   report.seconds = seconds_since(start);
   return report;
 }

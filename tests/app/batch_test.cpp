@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ipt/core/files.hpp"
 #include "ipt/core/store.hpp"
 #include "ipt/localpki/dossier_people.hpp"
 #include "ipt/localpki/trust_services.hpp"
@@ -249,6 +250,44 @@ TEST_F(BatchTest, RenderKilledAnywhereResumesAndRendersNothingTwice) {
     EXPECT_EQ(renders.size(), 8u) << where;
     for (const auto& [reference, count] : renders) EXPECT_EQ(count, 1) << where << ": " << reference << " rendu deux fois";
   }
+}
+
+// Interrupted (SIGINT, as Ctrl-C sends it): nothing new starts, what is in flight finishes,
+// the run stays open, and the same command resumes it; every document rendered once.
+TEST_F(BatchTest, AnInterruptedRunStopsCleanlyAndTheSameCommandResumesIt) {
+  // 160 dossiers: the examples under references of their own.
+  const fs::path folder = dir_ / "lot";
+  fs::create_directories(folder);
+  size_t count = 0;
+  for (const auto& e : fs::directory_iterator(IPT_EXAMPLES_DIR)) {
+    if (e.path().extension() != ".xml") continue;
+    const std::string xml = core::read_whole_file(e.path()).value_or("");
+    const size_t at = xml.find("reference=\"") + 11;
+    const size_t end = xml.find('"', at);
+    for (int i = 0; i < 20; ++i) {
+      std::string copy = xml;
+      copy.insert(end, "-L" + std::to_string(i));
+      std::ofstream(folder / (std::to_string(count++) + ".xml")) << copy;
+    }
+  }
+  ASSERT_EQ(batch({"import", folder.string(), "--quiet"}).status, 0);
+  // timeout sends SIGINT to ipt alone, as a supervisor would; the workers finish their items.
+  const auto interrupted = run_process({"timeout", "--preserve-status", "-s", "INT", "0.4", IPT_BINARY, "batch", "render", "--all",
+                                        "--jobs", "2", "--db", db()});
+  ASSERT_EQ(interrupted.status, 1) << interrupted.out << interrupted.err;
+  EXPECT_NE(interrupted.err.find("interrompu"), std::string::npos) << interrupted.err;
+  EXPECT_NE(interrupted.err.find("relancez la même commande"), std::string::npos) << interrupted.err;
+  EXPECT_EQ(interrupted.out.find(" : échec"), std::string::npos) << interrupted.out;  // nothing cut
+  EXPECT_NE(interrupted.out.find(", 0 échec(s)"), std::string::npos) << interrupted.out;
+  const auto resumed = batch({"render", "--all", "--jobs", "2"});
+  ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.err.find("reprise du lot"), std::string::npos) << resumed.err;
+  const auto renders = audit_counts("document.render");
+  EXPECT_EQ(renders.size(), count);
+  for (const auto& [reference, n] : renders) EXPECT_EQ(n, 1) << reference;
+  auto store = core::Store::open(db());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->verify_audit()->intact);
 }
 
 // Two sealing batches at once over the same store: every pole field is sealed exactly once,

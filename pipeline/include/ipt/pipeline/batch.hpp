@@ -4,7 +4,9 @@
 // stops the others); with more than one job the items are shared among worker processes,
 // each handed the next item as soon as it is free, and every outcome comes back to the
 // caller as it lands (progress). A worker process that dies takes only its current item
-// with it: that item is reported failed, the others go on.
+// with it: that item is reported failed, the others go on. Interrupted (SIGINT, SIGTERM),
+// no new item is started, the items in flight finish and the report says so; a second
+// interruption stops the workers at once (their current items are taken again on resume).
 //
 // Why processes rather than threads: PoDoFo 0.9.8 is not thread-safe (global encodings and
 // logging), and a process has its own caches of parsed certificates and verdicts, its own
@@ -53,6 +55,8 @@ struct BatchReport {
   std::map<std::string, long long> counts;
   std::map<std::string, double> stages;  // summed over the items (CPU of all workers, not wall time)
   double seconds = 0;                    // wall time
+  bool interrupted = false;              // stopped by SIGINT or SIGTERM
+  size_t not_started = 0;                // items left when it stopped
 };
 
 // Runs `setup`'s worker over every item. Fails only when no worker can be started at all.
