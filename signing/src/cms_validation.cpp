@@ -170,6 +170,49 @@ X509* find_issuer(X509* cert, STACK_OF(X509)* certs, const std::vector<X509Ptr>&
 
 bool is_self_issued(X509* c) { return X509_check_issued(c, c) == X509_V_OK; }
 
+// The revocation of the signer and of each intermediate up to (not including) a root, at
+// `at`: fills `v`'s revocation fields and problems; whether every status came from the /DSS.
+bool check_chain_revocation(X509* signer, STACK_OF(X509)* certs, const CmsContext& context, TimePoint at, bool chain_ok,
+                            SignatureVerdict& v) {
+  bool all_from_dss = true;
+  X509* current = signer;
+  for (int depth = 0; current && !is_self_issued(current) && depth < 8; ++depth) {
+    X509* issuer = find_issuer(current, certs, context.anchors);
+    const std::string who = subject_field(current, NID_commonName);
+    if (!issuer) {
+      all_from_dss = false;
+      if (chain_ok) add(v, ProblemCode::revocation_unavailable, who + " : émetteur introuvable");
+      break;
+    }
+    const auto r = check_revocation({current, issuer, at}, context.pool, context.anchors, certs,
+                                    context.options.online_revocation, context.options.timeout);
+    if (current == signer) {
+      v.revocation = r.status;
+      v.revocation_source = r.source;
+    }
+    if (!from_dss(r.source) || r.problem) all_from_dss = false;
+    if (r.problem) add(v, *r.problem, who + (r.detail.empty() ? "" : " : " + r.detail));
+    current = issuer;
+  }
+  return all_from_dss;
+}
+
+// The CMS's certificates and the /DSS's, for chain building and revocation.
+X509StackPtr certificates_for(CMS_ContentInfo* cms, const CmsContext& context) {
+  X509StackPtr certs(CMS_get1_certs(cms));
+  if (!certs) certs.reset(sk_X509_new_null());
+  for (const auto& c : context.pool.certificates) {
+    X509_up_ref(c.get());
+    sk_X509_push(certs.get(), c.get());
+  }
+  return certs;
+}
+
+bool is_revocation_problem(ProblemCode code) {
+  return code == ProblemCode::certificate_revoked || code == ProblemCode::revocation_unknown ||
+         code == ProblemCode::revocation_unavailable || code == ProblemCode::revocation_untrusted;
+}
+
 }  // namespace
 
 Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& br, const EVP_MD* md) {
@@ -216,12 +259,7 @@ CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const
     return findings;
   }
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
-  X509StackPtr certs(CMS_get1_certs(cms->get()));
-  if (!certs) certs.reset(sk_X509_new_null());
-  for (const auto& c : context.pool.certificates) {
-    X509_up_ref(c.get());
-    sk_X509_push(certs.get(), c.get());
-  }
+  X509StackPtr certs = certificates_for(cms->get(), context);
   CMS_set1_signers_certs(cms->get(), certs.get(), 0);
   X509* signer = nullptr;
   X509_ALGOR* digest_algorithm = nullptr;
@@ -268,27 +306,7 @@ CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const
   v.trust_anchor_sha256 = chain.anchor_sha256;
   if (chain.problem) add(v, *chain.problem, chain.reason);
 
-  // Revocation of the signer and of each intermediate up to (not including) a root.
-  findings.revocation_all_from_dss = true;
-  X509* current = signer;
-  for (int depth = 0; current && !is_self_issued(current) && depth < 8; ++depth) {
-    X509* issuer = find_issuer(current, certs.get(), context.anchors);
-    const std::string who = subject_field(current, NID_commonName);
-    if (!issuer) {
-      findings.revocation_all_from_dss = false;
-      if (!chain.problem) add(v, ProblemCode::revocation_unavailable, who + " : émetteur introuvable");
-      break;
-    }
-    const auto r = check_revocation({current, issuer, at}, context.pool, context.anchors, certs.get(),
-                                    context.options.online_revocation, context.options.timeout);
-    if (current == signer) {
-      v.revocation = r.status;
-      v.revocation_source = r.source;
-    }
-    if (!from_dss(r.source) || r.problem) findings.revocation_all_from_dss = false;
-    if (r.problem) add(v, *r.problem, who + (r.detail.empty() ? "" : " : " + r.detail));
-    current = issuer;
-  }
+  findings.revocation_all_from_dss = check_chain_revocation(signer, certs.get(), context, at, !chain.problem, v);
 
   const bool cades = v.subfilter == "ETSI.CAdES.detached";
   const bool has_signing_cert_v2 = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0;
@@ -296,6 +314,40 @@ CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const
   findings.baseline_attributes = cades && has_signing_cert_v2 && !has_signing_time;
   if (!cades) add(v, ProblemCode::not_pades, "SubFilter " + v.subfilter);
   return findings;
+}
+
+bool revalidate_revocation(const Bytes& cms_der, const CmsContext& context, SignatureVerdict& v) {
+  auto cms = parse_cms(cms_der);
+  if (!cms) return false;
+  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms->get());
+  if (!signers || sk_CMS_SignerInfo_num(signers) != 1) return false;
+  X509StackPtr certs = certificates_for(cms->get(), context);
+  CMS_set1_signers_certs(cms->get(), certs.get(), 0);
+  X509* signer = nullptr;
+  CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(signers, 0), nullptr, &signer, nullptr, nullptr);
+  if (!signer) return false;
+  // The earlier revocation findings give way to the new ones, in the place a whole
+  // verification puts them: after the chain's, before the format's and the changes'.
+  std::vector<Problem> before, after;
+  bool past_revocation = false;
+  for (auto& p : v.problems) {
+    if (is_revocation_problem(p.code)) {
+      past_revocation = true;
+      continue;
+    }
+    const bool late = p.code == ProblemCode::not_pades || p.code == ProblemCode::change_forbidden ||
+                      p.code == ProblemCode::field_locked_changed || p.code == ProblemCode::changes_unreadable;
+    (past_revocation || late ? after : before).push_back(std::move(p));
+  }
+  v.problems = std::move(before);
+  v.revocation = RevocationStatus::not_checked;
+  v.revocation_source = RevocationSource::none;
+  const TimePoint at = v.timestamp_valid && v.timestamp_time ? *v.timestamp_time
+                                                             : v.claimed_time.value_or(std::chrono::system_clock::now());
+  const bool all_from_dss = check_chain_revocation(signer, certs.get(), context, at, v.chain_trusted, v);
+  v.problems.insert(v.problems.end(), std::make_move_iterator(after.begin()), std::make_move_iterator(after.end()));
+  ERR_clear_error();
+  return all_from_dss;
 }
 
 }  // namespace ipt::signing::detail

@@ -29,6 +29,12 @@ struct CmsFindings {
 CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const std::vector<size_t>& byte_range,
                                    const CmsContext& context, SignatureVerdict& verdict);
 
+// For a signature already validated (`v` from validate_signature_cms) in a document that has
+// since received validation data: its revocation checked again against the new /DSS, its
+// earlier revocation findings replaced; whether every status came from the /DSS. Nothing
+// else is checked again (the signature value, the timestamp and the chain are unchanged).
+bool revalidate_revocation(const Bytes& cms_der, const CmsContext& context, SignatureVerdict& v);
+
 // A document timestamp (ETSI.RFC3161): the token's imprint must be the byte range's digest.
 void validate_document_timestamp(const Bytes& token_der, const Bytes& pdf, const std::vector<size_t>& byte_range,
                                  const CmsContext& context, SignatureVerdict& verdict);

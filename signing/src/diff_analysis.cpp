@@ -9,6 +9,8 @@
 #include <memory>
 #include <set>
 
+#include "info_dates.hpp"
+
 namespace ipt::signing::detail {
 
 using namespace PoDoFo;
@@ -332,12 +334,15 @@ namespace {
 core::Result<LoadedRevision*> state_at(RevisionHistory::Impl& h, size_t index) {
   if (auto it = h.loaded.find(index); it != h.loaded.end()) return &it->second;
   IPT_TRY(loaded, load_prefix(h.pdf, h.revisions[index].end));
+  // What the revision says, not when it was loaded.
+  restore_info_mod_date(*loaded->doc, h.pdf, h.revisions, index);
   return &h.loaded.emplace(index, std::move(*loaded)).first->second;
 }
 
 }  // namespace
 
 void RevisionHistory::share(size_t index, PdfMemDocument& doc) {
+  restore_info_mod_date(doc, impl_->pdf, impl_->revisions, index);
   LoadedRevision r;
   r.doc = &doc;
   impl_->loaded.insert_or_assign(index, std::move(r));

@@ -1,4 +1,5 @@
 #include "pdf_revision.hpp"
+#include "info_dates.hpp"
 #include "ipt/core/files.hpp"
 
 #include <podofo/podofo.h>
@@ -290,28 +291,7 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
         std::span<const char>(reinterpret_cast<const char*>(pdf.data()), pdf.size()));
     PdfRefCountedInputDevice device(new InPlaceInputDevice(impl->source.get()));
     impl->doc.LoadFromDevice(device, true);
-    // Loading rewrites Info's /ModDate to "now": put back the value the file has, so that
-    // Info still agrees with the XMP metadata (PDF/A) and the revision changes only what it must.
-    const PdfObject* trailer = impl->doc.GetTrailer();
-    const PdfObject* info_ref = trailer->GetDictionary().GetKey(PdfName("Info"));
-    if (info_ref && info_ref->IsReference()) {
-      const int number = static_cast<int>(info_ref->GetReference().ObjectNumber());
-      std::optional<std::string> original_date;
-      for (auto it = impl->revisions.rbegin(); it != impl->revisions.rend() && !original_date; ++it) {
-        const auto at = it->objects.find(number);
-        if (at == it->objects.end()) continue;
-        if (const auto text = object_text(pdf, at->second, number)) original_date = string_value(*text, "ModDate");
-        break;
-      }
-      PdfObject* info = impl->objects().GetObject(info_ref->GetReference());
-      if (info && info->IsDictionary()) {
-        if (original_date && original_date->size() > 2 && original_date->front() == '(') {
-          info->GetDictionary().AddKey("ModDate", PdfString(original_date->substr(1, original_date->size() - 2)));
-        } else {
-          info->GetDictionary().RemoveKey("ModDate");
-        }
-      }
-    }
+    restore_info_mod_date(impl->doc, pdf, impl->revisions, impl->revisions.size() - 1);
   } catch (const PdfError& e) {
     return core::fail("document illisible : " + pdf_error(e));
   }

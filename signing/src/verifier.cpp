@@ -28,7 +28,8 @@ using namespace PoDoFo;
 
 namespace {
 
-std::atomic<size_t> signatures_checked{0}, documents_whole{0}, documents_incremental{0}, documents_cached{0};
+std::atomic<size_t> signatures_checked{0}, documents_whole{0}, documents_incremental{0}, documents_cached{0},
+    revocations_rechecked{0};
 
 std::string iso(TimePoint t) { return core::format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
@@ -255,16 +256,19 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
     anchors.push_back(std::move(*c));
   }
   const auto dss_at = dss_revisions(doc, *revisions);
+  // Validation data added since: the earlier signatures' revocation is checked again against
+  // it (their levels may rise to B-LT), nothing else of theirs.
+  const bool new_dss = base && std::any_of(dss_at.begin(), dss_at.end(), [&](size_t r) { return r > base_revisions; });
   if (base) {
-    const bool new_dss = std::any_of(dss_at.begin(), dss_at.end(), [&](size_t r) { return r > base_revisions; });
     size_t reused = 0, unused = 0;
     for (const auto& e : entries) reused += earlier_verdict(*base, e, unused) != nullptr;
-    if (new_dss || reused != base->report.signatures.size()) base.reset();
+    if (reused != base->report.signatures.size()) base.reset();
   }
   const Document document{pdf, *revisions, dss_at};
   const CmsContext context{anchors, pool, options};
   RevisionHistory history(pdf, *revisions);
   history.share(revisions->size() - 1, doc);
+  size_t revalidated = 0;
   auto cached = std::make_shared<CachedVerification>();
   for (const auto& e : entries) {
     size_t index = 0;
@@ -279,6 +283,14 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
     // Checked once already: only what the new revisions changed is judged.
     SignatureVerdict v = *earlier;
     v.covers_whole_file = e.byte_range[2] + e.byte_range[3] == revisions->back().end;
+    if (new_dss && !v.document_timestamp && v.level) {
+      const auto& br = e.byte_range;
+      auto contents = from_hex(std::string_view(reinterpret_cast<const char*>(pdf.data() + br[1] + 1), br[2] - br[1] - 2));
+      const bool all_from_dss = contents && revalidate_revocation(*contents, context, v);
+      v.level = v.timestamp_valid ? Level::b_t : Level::b_b;
+      if (v.level == Level::b_t && all_from_dss && first_after(dss_at, v.revision) != 0) v.level = Level::b_lt;
+      ++revalidated;
+    }
     if (v.covers_revision) judge_later_revisions(v, history, base_revisions, base->read_only[index]);
     report.signatures.push_back(std::move(v));
     cached->read_only.push_back(base->read_only[index]);
@@ -286,6 +298,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   }
   conclude(report, dss_at);
   ++(base ? documents_incremental : documents_whole);
+  revocations_rechecked += revalidated;
   if (cacheable && options.remember_verdict) {
     cached->report = report;
     // When no signature's revocation status depends on going online (every signature at
@@ -308,7 +321,8 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
 }  // namespace
 
 VerificationCounters verification_counters() {
-  return {signatures_checked.load(), documents_whole.load(), documents_incremental.load(), documents_cached.load()};
+  return {signatures_checked.load(), documents_whole.load(), documents_incremental.load(), documents_cached.load(),
+          revocations_rechecked.load()};
 }
 
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options) {

@@ -2,7 +2,7 @@
 // revision changed, from the verdict reached on the earlier bytes, never every earlier
 // signature again; and what that gives is what a whole verification gives. A forbidden
 // change in the new revision is still caught, changed bytes never get the earlier verdict,
-// and validation data (/DSS) makes the verification whole again.
+// and validation data (/DSS) has the earlier signatures' revocation checked again.
 #include <gtest/gtest.h>
 #include <podofo/podofo.h>
 
@@ -18,12 +18,14 @@ using namespace PoDoFo;
 signing::VerificationCounters delta(const signing::VerificationCounters& before) {
   const auto now = signing::verification_counters();
   return {now.signatures_checked - before.signatures_checked, now.documents_whole - before.documents_whole,
-          now.documents_incremental - before.documents_incremental, now.documents_cached - before.documents_cached};
+          now.documents_incremental - before.documents_incremental, now.documents_cached - before.documents_cached,
+          now.revocations_rechecked - before.revocations_rechecked};
 }
 
 // Options that verify every signature, and keep nothing.
-signing::VerifyOptions whole_options() {
+signing::VerifyOptions whole_options(bool online = true) {
   auto options = world().verify_options();
+  options.online_revocation = online;
   options.reuse_verdicts = false;
   options.remember_verdict = false;
   return options;
@@ -98,21 +100,32 @@ TEST(VerificationReuse, ChangedBytesNeverGetTheEarlierVerdict) {
   ASSERT_TRUE(!report || !report->valid());
 }
 
-TEST(VerificationReuse, ValidationDataMakesTheVerificationWhole) {
-  const auto options = world().verify_options();
-  const Bytes signed_pdf = sign_by_all(world().annexe_4, signing::Level::b_t);
-  ASSERT_TRUE(must(signing::verify_pdf(signed_pdf, options), "B-T").valid());
-  signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
-  const Bytes extended = must(signing::extend_to_lta(signed_pdf, tsa, world().trust()), "B-LTA");
-  const auto before = signing::verification_counters();
-  const auto report = must(signing::verify_pdf(extended, options), "B-LTA");
-  EXPECT_EQ(delta(before).documents_whole, 1u);
-  EXPECT_EQ(delta(before).documents_incremental, 0u);
-  EXPECT_TRUE(report.valid()) << signing::report_json(report);
-  for (const auto& v : report.signatures) {
-    if (!v.document_timestamp) {
-      EXPECT_EQ(v.level, signing::Level::b_lta) << v.field;
+// Validation data and an archive timestamp added: the earlier signatures are not checked
+// again, only their revocation against the new /DSS (their level rises to B-LT, then B-LTA),
+// and the document timestamp is the one new validation; the verdict is the whole one.
+TEST(VerificationReuse, ValidationDataRechecksOnlyTheEarlierSignaturesRevocation) {
+  for (const bool online : {true, false}) {
+    auto options = world().verify_options();
+    options.online_revocation = online;
+    const Bytes signed_pdf = sign_by_all(world().annexe_4, signing::Level::b_t);
+    ASSERT_TRUE(must(signing::verify_pdf(signed_pdf, options), "B-T").signatures.size() == 4);
+    signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
+    const Bytes extended = must(signing::extend_to_lta(signed_pdf, tsa, world().trust()), "B-LTA");
+    const auto before = signing::verification_counters();
+    const auto report = must(signing::verify_pdf(extended, options), "B-LTA");
+    const auto d = delta(before);
+    EXPECT_EQ(d.documents_incremental, 1u);
+    EXPECT_EQ(d.documents_whole, 0u);
+    EXPECT_EQ(d.signatures_checked, 1u);  // the document timestamp
+    EXPECT_EQ(d.revocations_rechecked, 4u);
+    EXPECT_TRUE(report.valid()) << signing::report_json(report);
+    for (const auto& v : report.signatures) {
+      if (!v.document_timestamp) {
+        EXPECT_EQ(v.level, signing::Level::b_lta) << v.field;
+      }
     }
+    EXPECT_EQ(signing::report_json(report), signing::report_json(must(signing::verify_pdf(extended, whole_options(online)), "entière")))
+        << "en ligne : " << online;
   }
 }
 

@@ -105,13 +105,14 @@ core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOption
 // revision is checked from the verdict reached on its earlier bytes (within the last ten
 // minutes, with the same options): only the new signatures' CMS and what the new revisions
 // changed are checked ("incremental"); the same bytes again are the same verdict ("cached").
-// A revision that adds validation data (/DSS), which changes the earlier signatures' levels
-// and revocation sources, is verified whole.
+// After a revision that adds validation data (/DSS), the earlier signatures' revocation is
+// checked again against it (their levels and revocation sources change), nothing else.
 struct VerificationCounters {
   size_t signatures_checked = 0;  // CMS validations (signatures and document timestamps)
   size_t documents_whole = 0;
   size_t documents_incremental = 0;
   size_t documents_cached = 0;
+  size_t revocations_rechecked = 0;  // earlier signatures checked again against new validation data
 };
 VerificationCounters verification_counters();
 
