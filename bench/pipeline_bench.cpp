@@ -86,16 +86,11 @@ World& world() {
   return w;
 }
 
-// One worker's state: its connection, renderer, documents, TSA client, and its keys.
+// One worker's state: the pipeline's (its connection, renderer, documents, TSA client) and
+// its keys, each opened once.
 struct Worker {
-  core::Store store;
-  templates::Renderer renderer;
-  pipeline::DossierDocuments documents;
-  signing::HttpTimestampClient tsa;
+  std::shared_ptr<pipeline::BatchWorker> pipeline;
   std::map<fs::path, std::unique_ptr<signing::KeySource>> keys;
-  pipeline::BatchContext context;
-  Worker(core::Store s, templates::Renderer r, std::string url)
-      : store(std::move(s)), renderer(std::move(r)), documents(store, renderer), tsa(std::move(url)) {}
 
   core::Result<signing::KeySource*> key(const fs::path& p12) {
     if (auto it = keys.find(p12); it != keys.end()) return it->second.get();
@@ -107,20 +102,10 @@ struct Worker {
 pipeline::ItemOutcome whole_year_of(Worker& w, const std::string& file) {
   pipeline::ItemOutcome out;
   out.item = file;
-  auto step = [&](pipeline::ItemOutcome o) {
-    for (const auto& [k, v] : o.counts) out.counts[k] += v;
-    for (const auto& [k, v] : o.stages) out.stages[k] += v;
-    if (o.status == pipeline::ItemStatus::failed) {
-      out.status = pipeline::ItemStatus::failed;
-      out.detail = o.detail;
-      return false;
-    }
-    return true;
-  };
+  out.status = pipeline::ItemStatus::done;
+  const auto& c = w.pipeline->context;
   // The file's name is the dossier's reference (ipt_generate_dossiers writes them so).
   const std::string reference = fs::path(file).stem().string();
-  if (!step(pipeline::run_step(pipeline::BatchStep::import, w.context, file))) return out;
-  if (!step(pipeline::run_step(pipeline::BatchStep::render, w.context, reference))) return out;
   auto key_for = [&w](const core::Dossier& d, const core::SignatureStep& s) -> core::Result<signing::KeySource*> {
     const auto people = localpki::signers_of(d);
     const auto person = people.find(s.role);
@@ -129,10 +114,11 @@ pipeline::ItemOutcome whole_year_of(Worker& w, const std::string& file) {
     if (p12 == world().p12_by_signatory.end()) return core::fail("aucune clé pour " + s.signataire);
     return w.key(p12->second);
   };
-  if (!step(pipeline::sign_in_order(w.context, reference, key_for))) return out;
-  if (!step(pipeline::run_step(pipeline::BatchStep::verify, w.context, reference))) return out;
-  if (!step(pipeline::run_step(pipeline::BatchStep::archive, w.context, reference))) return out;
-  out.status = pipeline::ItemStatus::done;
+  pipeline::absorb(out, pipeline::run_step(pipeline::BatchStep::import, c, file)) &&
+      pipeline::absorb(out, pipeline::run_step(pipeline::BatchStep::render, c, reference)) &&
+      pipeline::absorb(out, pipeline::sign_in_order(c, reference, key_for)) &&
+      pipeline::absorb(out, pipeline::run_step(pipeline::BatchStep::verify, c, reference)) &&
+      pipeline::absorb(out, pipeline::run_step(pipeline::BatchStep::archive, c, reference));
   return out;
 }
 
@@ -164,14 +150,11 @@ void BM_WholeYear(benchmark::State& state) {
     const std::string tsa_url = w.services->timestamps().url();
     const std::vector<signing::Bytes> trust{w.services->pki().root().certificate_der()};
     pipeline::WorkerSetup setup = [&]() -> core::Result<pipeline::ItemWorker> {
-      IPT_TRY(store, core::Store::open(database));
-      IPT_TRY(renderer, templates::Renderer::create_embedded());
-      auto worker = std::make_shared<Worker>(std::move(*store), std::move(*renderer), tsa_url);
-      auto& c = worker->context;
-      c.store = &worker->store;
-      c.documents = &worker->documents;
+      IPT_TRY(opened, pipeline::open_batch_worker(database, tsa_url));
+      auto worker = std::make_shared<Worker>();
+      worker->pipeline = *std::move(opened);
+      auto& c = worker->pipeline->context;
       c.trust = trust;
-      c.timestamps = &worker->tsa;
       c.level = signing::Level::b_t;
       mail::MailConfig mail_config;
       mail_config.sender = "coordination@pole.example";

@@ -1,11 +1,12 @@
 // ipt batch ÉTAPE …: one step over many dossiers of the store, on every core, resumable.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <ostream>
-#include <thread>
 
 #include "common.hpp"
+#include "ipt/core/files.hpp"
 #include "ipt/core/date.hpp"
 #include "ipt/pipeline/batch.hpp"
 #include "ipt/pipeline/batch_journal.hpp"
@@ -23,19 +24,12 @@ namespace {
 namespace fs = std::filesystem;
 using pipeline::BatchStep;
 
-int default_jobs() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
-
-// What every worker process opens once (its own connection, renderer, key and TSA client).
+// What every worker process opens once: the pipeline's (pipeline::BatchWorker), and its
+// own copy of the configuration and the pole's seal.
 struct WorkerState {
-  core::Store store;
-  templates::Renderer renderer;
-  pipeline::DossierDocuments documents;
+  std::shared_ptr<pipeline::BatchWorker> worker;
   pipeline::SigningConfig config;
   std::unique_ptr<signing::KeySource> seal;
-  std::unique_ptr<signing::HttpTimestampClient> tsa;
-  pipeline::BatchContext context;
-
-  WorkerState(core::Store s, templates::Renderer r) : store(std::move(s)), renderer(std::move(r)), documents(store, renderer) {}
 };
 
 bool needs_seal(BatchStep step) { return step == BatchStep::sign || step == BatchStep::archive; }
@@ -53,7 +47,8 @@ nlohmann::json report_json(BatchStep step, const pipeline::BatchReport& report, 
                            size_t already, int jobs) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& i : report.items) {
-    items.push_back({{"element", i.item}, {"statut", pipeline::code(i.status)}, {"detail", i.detail}, {"duree_s", i.seconds}});
+    items.push_back({{"element", i.item}, {"statut", pipeline::code(i.status)}, {"detail", i.detail}, {"produit", i.produced},
+                     {"duree_s", i.seconds}});
   }
   return {{"etape", pipeline::code(step)},
           {"lot", journal.run()},
@@ -89,14 +84,9 @@ int run(const Arguments& args, Io& io) {
            << " » (les dossiers se choisissent par --dossier, --procedure, --etape ou --all)\n";
     return exit_bad_input;
   }
-  int jobs = default_jobs();
-  if (const auto j = args.value("--jobs")) {
-    jobs = std::atoi(j->c_str());
-    if (jobs < 1 || jobs > 256) {
-      io.err << "ipt batch : --jobs : un nombre de processus entre 1 et 256\n";
-      return exit_bad_input;
-    }
-  }
+  const auto jobs_given = jobs_option(args, io, "batch");
+  if (!jobs_given) return exit_bad_input;
+  const int jobs = *jobs_given;
   const std::string command = "batch " + std::string(pipeline::code(*step));
   const auto config = read_signing_config(args);
   if (!config) return report_failure(io, command, config.error());
@@ -176,32 +166,32 @@ int run(const Arguments& args, Io& io) {
   }
 
   const std::string actor = core::current_actor();
-  const std::string started_at = journal->started_at();
+  // A document extended by this run, or by any run of the last day, is not extended again: a
+  // run killed after it finished, then started again, does not extend twice (a new archive
+  // timestamp is needed years apart, not minutes).
+  const std::string day_ago = core::utc_millis(std::chrono::system_clock::now() - std::chrono::hours(24));
+  const std::string extended_since = std::min(journal->started_at(), day_ago);
   const BatchStep chosen = *step;
   // The worker's state lives as long as the worker: shared by the function it returns.
   pipeline::WorkerSetup setup = [&, chosen]() -> core::Result<pipeline::ItemWorker> {
-    IPT_TRY(store, core::Store::open(database));
-    IPT_TRY(renderer, templates::Renderer::create_embedded());
-    auto state = std::make_shared<WorkerState>(std::move(*store), std::move(*renderer));
+    IPT_TRY(worker, pipeline::open_batch_worker(database, tsa_url));
+    auto state = std::make_shared<WorkerState>();
+    state->worker = *std::move(worker);
     state->config = *config;
     if (needs_seal(chosen)) {
       IPT_TRY(seal, open_pole_seal(args, *config));
       state->seal = std::move(*seal);
     }
-    if (!tsa_url.empty()) state->tsa = std::make_unique<signing::HttpTimestampClient>(tsa_url);
-    auto& c = state->context;
-    c.store = &state->store;
-    c.documents = &state->documents;
+    auto& c = state->worker->context;
     c.config = &state->config;
     c.trust = *trust;
     c.seal = state->seal.get();
-    c.timestamps = state->tsa.get();
-    c.level = level.value_or(config->level.value_or(state->tsa ? signing::Level::b_t : signing::Level::b_b));
+    c.level = level.value_or(config->level.value_or(c.timestamps ? signing::Level::b_t : signing::Level::b_b));
     c.on_complete = pipeline::annexe4_mail_hook(*mail_config);
     if (archive_out) c.archive_folder = *archive_out;
-    c.run_started_at = started_at;
+    c.extended_since = extended_since;
     c.actor = actor;
-    return pipeline::ItemWorker([state, chosen](const std::string& item) { return pipeline::run_step(chosen, state->context, item); });
+    return pipeline::ItemWorker([state, chosen](const std::string& item) { return pipeline::run_step(chosen, state->worker->context, item); });
   };
 
   Progress progress(io.err, "ipt " + command, Progress::stderr_is_terminal(), json || args.flag("--quiet"));
@@ -230,14 +220,9 @@ int run(const Arguments& args, Io& io) {
     io.out << report_json(chosen, *report, *journal, already, jobs).dump(2) << "\n";
   } else {
     const double rate = report->seconds > 0 ? static_cast<double>(report->items.size()) / report->seconds : 0;
-    char rate_text[32];
-    std::snprintf(rate_text, sizeof rate_text, "%.1f", rate);
-    for (char* ch = rate_text; *ch; ++ch) {
-      if (*ch == '.') *ch = ',';
-    }
     io.out << "ipt " << command << " : " << items.size() << " élément(s) — " << report->done << " fait(s), " << report->skipped
            << " déjà fait(s)" << (already ? ", " + std::to_string(already) + " traité(s) avant la reprise" : "") << ", "
-           << report->failed << " échec(s), en " << french_duration(report->seconds) << " (" << rate_text << " par seconde, "
+           << report->failed << " échec(s), en " << french_duration(report->seconds) << " (" << french_decimal(rate) << " par seconde, "
            << std::min<size_t>(static_cast<size_t>(jobs), std::max<size_t>(todo.size(), 1)) << " processus)\n";
     for (const auto& [what, n] : report->counts) io.out << "  " << what << " : " << n << "\n";
     const auto failed = pipeline::failures(*report);
@@ -282,6 +267,7 @@ Command batch_command() {
            "  verify    vérifie chaque signature des documents\n"
            "  archive   classe chaque dossier pour l’Inspection dans --out (sauf s’il l’est déjà, à jour)\n"
            "  extend    ajoute un nouvel horodatage d’archive à chaque document signé complet\n"
+           "            (sauf à ceux qui en ont reçu un dans les dernières 24 heures)\n"
            "Les dossiers se choisissent par --dossier, --procedure, --etape ou --all. Le travail est\n"
            "réparti sur --jobs processus (défaut : un par cœur) ; chaque dossier est traité à part, un\n"
            "dossier en échec n’arrête pas les autres. Sur un terminal, une barre montre l’avancement,\n"

@@ -23,7 +23,6 @@
 #include "ipt/core/files.hpp"
 #include <chrono>
 #include <memory>
-#include <thread>
 
 namespace ipt::app {
 
@@ -58,28 +57,13 @@ std::optional<std::string> prepare_folder(const fs::path& dir) {
   return std::nullopt;
 }
 
-// What every stage's worker shares: its own database connection, renderer, documents and
-// timestamp client (a worker process opens its own), and the demo's keys.
-struct DemoWorker {
-  core::Store store;
-  templates::Renderer renderer;
-  pipeline::DossierDocuments documents;
-  signing::HttpTimestampClient tsa;
-  pipeline::BatchContext context;
-  DemoWorker(core::Store s, templates::Renderer r, const std::string& tsa_url)
-      : store(std::move(s)), renderer(std::move(r)), documents(store, renderer), tsa(tsa_url) {}
-};
-
-core::Result<std::shared_ptr<DemoWorker>> open_worker(const fs::path& database, const DemoSigning& signer,
-                                                      const mail::MailConfig& mail_config, const fs::path& dir) {
-  IPT_TRY(store, core::Store::open(database));
-  IPT_TRY(renderer, templates::Renderer::create_embedded());
-  auto w = std::make_shared<DemoWorker>(std::move(*store), std::move(*renderer), signer.timestamp_url());
-  auto& c = w->context;
-  c.store = &w->store;
-  c.documents = &w->documents;
+// A stage's worker (pipeline::BatchWorker: its own connection, renderer, documents and
+// timestamp client) with the demo's trust anchor, seal and mail hook.
+core::Result<std::shared_ptr<pipeline::BatchWorker>> open_worker(const fs::path& database, const DemoSigning& signer,
+                                                                 const mail::MailConfig& mail_config, const fs::path& dir) {
+  IPT_TRY(w, pipeline::open_batch_worker(database, signer.timestamp_url()));
+  auto& c = (*w)->context;
   c.trust = signer.trust();
-  c.timestamps = &w->tsa;
   c.level = signing::Level::b_t;
   c.on_complete = pipeline::annexe4_mail_hook(mail_config);
   c.archive_folder = dir / "archives";
@@ -87,27 +71,6 @@ core::Result<std::shared_ptr<DemoWorker>> open_worker(const fs::path& database, 
   IPT_TRY(seal, signer.seal());
   c.seal = *seal;
   return w;
-}
-
-// The stage's outcome for one dossier: the steps' counts and times together, the first
-// failure if any.
-pipeline::ItemOutcome combine(const std::string& item, std::initializer_list<pipeline::ItemOutcome> steps) {
-  pipeline::ItemOutcome out;
-  out.item = item;
-  out.status = pipeline::ItemStatus::done;
-  std::string detail;
-  for (const auto& s : steps) {
-    for (const auto& [k, v] : s.counts) out.counts[k] += v;
-    for (const auto& [k, v] : s.stages) out.stages[k] += v;
-    if (s.status == pipeline::ItemStatus::failed) {
-      out.status = pipeline::ItemStatus::failed;
-      out.detail = s.detail;
-      return out;
-    }
-    if (!s.detail.empty()) detail += (detail.empty() ? "" : " ; ") + s.detail;
-  }
-  out.detail = detail;
-  return out;
 }
 
 struct Stage {
@@ -144,14 +107,9 @@ int run(const Arguments& args, Io& io) {
     io.err << "ipt demo : " << problem->c_str() << "\n";
     return exit_bad_input;
   }
-  int jobs = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  if (const auto j = args.value("--jobs")) {
-    jobs = std::atoi(j->c_str());
-    if (jobs < 1 || jobs > 256) {
-      io.err << "ipt demo : --jobs : un nombre de processus entre 1 et 256\n";
-      return exit_bad_input;
-    }
-  }
+  const auto jobs_given = jobs_option(args, io, "demo");
+  if (!jobs_given) return exit_bad_input;
+  const int jobs = *jobs_given;
   auto fail = [&](const std::string& what, const core::Error& e) {
     io.err << "ipt demo : " << what << (what.empty() ? "" : " : ") << e.message << "\n";
     return exit_failure;
@@ -190,7 +148,7 @@ int run(const Arguments& args, Io& io) {
   // 1. Import, in this process (a few milliseconds).
   pipeline::WorkerSetup import_setup = [&]() -> core::Result<pipeline::ItemWorker> {
     IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
-    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    std::shared_ptr<pipeline::BatchWorker> w = *std::move(opened);
     return pipeline::ItemWorker([w](const std::string& file) { return pipeline::run_step(pipeline::BatchStep::import, w->context, file); });
   };
   auto imported = run_stage("1. Import", files, import_setup, 1, stages, io);
@@ -214,15 +172,17 @@ int run(const Arguments& args, Io& io) {
   // the Annexe 4 for the Administration), each new revision verified once.
   pipeline::WorkerSetup produce_setup = [&]() -> core::Result<pipeline::ItemWorker> {
     IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
-    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    std::shared_ptr<pipeline::BatchWorker> w = *std::move(opened);
     const DemoSigning* keys = &demo;
     return pipeline::ItemWorker([w, keys](const std::string& reference) {
-      const auto rendered = pipeline::run_step(pipeline::BatchStep::render, w->context, reference);
-      if (rendered.status == pipeline::ItemStatus::failed) return rendered;
-      const auto signed_ = pipeline::sign_in_order(w->context, reference, [keys](const core::Dossier& d, const core::SignatureStep& s) {
+      pipeline::ItemOutcome out;
+      out.item = reference;
+      out.status = pipeline::ItemStatus::done;
+      if (!pipeline::absorb(out, pipeline::run_step(pipeline::BatchStep::render, w->context, reference))) return out;
+      pipeline::absorb(out, pipeline::sign_in_order(w->context, reference, [keys](const core::Dossier& d, const core::SignatureStep& s) {
         return keys->key_for(d, s);
-      });
-      return combine(reference, {rendered, signed_});
+      }));
+      return out;
     });
   };
   auto produced = run_stage("2. Documents et signatures", references, produce_setup, jobs, stages, io);
@@ -243,19 +203,11 @@ int run(const Arguments& args, Io& io) {
   const auto seals = demo.seals();
   pipeline::WorkerSetup archive_setup = [&]() -> core::Result<pipeline::ItemWorker> {
     IPT_TRY(opened, open_worker(database, demo, mail_config, dir));
-    std::shared_ptr<DemoWorker> w = *std::move(opened);
+    std::shared_ptr<pipeline::BatchWorker> w = *std::move(opened);
     return pipeline::ItemWorker([w, seals](const std::string& reference) {
       auto archived = pipeline::run_step(pipeline::BatchStep::archive, w->context, reference);
       if (archived.status == pipeline::ItemStatus::failed) return archived;
-      const auto folder = w->context.archive_folder / reference;
-      // The newest version is the one just written.
-      fs::path latest;
-      std::error_code e;
-      for (const auto& v : fs::directory_iterator(folder, e)) {
-        if (latest.empty() || std::stoi(v.path().filename().string().substr(1)) > std::stoi(latest.filename().string().substr(1))) {
-          latest = v.path();
-        }
-      }
+      const fs::path latest = archived.produced;  // the version just written
       auto check = pipeline::verify_archive(latest, w->context.trust, true, seals);
       if (!check || !check->ok) {
         archived.status = pipeline::ItemStatus::failed;

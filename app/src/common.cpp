@@ -1,4 +1,8 @@
 #include "common.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
 #include "ipt/core/files.hpp"
 #include "ipt/signing/certificates.hpp"
 
@@ -91,6 +95,17 @@ const core::SchoolCalendar* select_calendar(const Arguments& args, Io& io, const
   }
   loaded = *std::move(parsed);
   return &*loaded;
+}
+
+std::optional<int> jobs_option(const Arguments& args, Io& io, const std::string& command) {
+  const auto value = args.value("--jobs");
+  if (!value) return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = std::atoi(value->c_str());
+  if (jobs < 1 || jobs > 256) {
+    io.err << "ipt " << command << " : --jobs : un nombre de processus entre 1 et 256\n";
+    return std::nullopt;
+  }
+  return jobs;
 }
 
 }  // namespace ipt::app

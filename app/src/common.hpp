@@ -50,6 +50,9 @@ core::Error assume_category(core::Error error, core::Category category);
 // The certificates of every --trust file (PEM or DER); invalid_input or not_found otherwise.
 core::Result<std::vector<signing::Bytes>> read_trust(const Arguments& args);
 
+// --jobs N (1 to 256; default: one per core), or nothing after printing why to io.err.
+std::optional<int> jobs_option(const Arguments& args, Io& io, const std::string& command);
+
 // The stored dossier named `reference`; Category::not_found when there is none.
 core::Result<core::StoredDossier> find_stored_dossier(const core::Store& store, const std::string& reference);
 

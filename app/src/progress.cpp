@@ -9,15 +9,18 @@
 
 namespace ipt::app {
 
+std::string french_decimal(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  for (char* c = buffer; *c; ++c) {
+    if (*c == '.') *c = ',';
+  }
+  return buffer;
+}
+
 std::string french_duration(double seconds) {
   char buffer[64];
-  if (seconds < 60) {
-    std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
-    for (char* c = buffer; *c; ++c) {
-      if (*c == '.') *c = ',';
-    }
-    return buffer;
-  }
+  if (seconds < 60) return french_decimal(seconds) + " s";
   const long total = std::lround(seconds);
   if (total < 3600) {
     std::snprintf(buffer, sizeof buffer, "%ld min %02ld s", total / 60, total % 60);
@@ -58,13 +61,8 @@ void Progress::item(const pipeline::ItemOutcome& outcome, size_t finished, size_
   const double left = rate > 0 ? static_cast<double>(total - finished) / rate : 0;
   constexpr int width = 30;
   const int filled = total ? static_cast<int>(width * finished / total) : width;
-  char rate_text[32];
-  std::snprintf(rate_text, sizeof rate_text, "%.1f", rate);
-  for (char* c = rate_text; *c; ++c) {
-    if (*c == '.') *c = ',';
-  }
   out_ << "\r\033[K" << label_ << " [" << std::string(static_cast<size_t>(filled), '#')
-       << std::string(static_cast<size_t>(width - filled), '.') << "] " << finished << "/" << total << "  " << rate_text
+       << std::string(static_cast<size_t>(width - filled), '.') << "] " << finished << "/" << total << "  " << french_decimal(rate)
        << " dossiers/s  reste " << french_duration(left);
   out_.flush();
   drawn_ = true;

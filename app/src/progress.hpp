@@ -34,5 +34,7 @@ class Progress {
 
 // "1 min 05 s", "3,2 s"
 std::string french_duration(double seconds);
+// `value` with `decimals` digits after a decimal comma: "45,2"
+std::string french_decimal(double value, int decimals = 1);
 
 }  // namespace ipt::app

@@ -100,8 +100,8 @@ ItemOutcome run_one(const ItemWorker& worker, const std::string& item) {
 }
 
 std::string to_line(const ItemOutcome& o) {
-  nlohmann::json j{{"item", o.item}, {"status", static_cast<int>(o.status)}, {"detail", o.detail},
-                   {"counts", o.counts}, {"stages", o.stages}, {"seconds", o.seconds}};
+  nlohmann::json j{{"item", o.item},     {"status", static_cast<int>(o.status)}, {"detail", o.detail},
+                   {"counts", o.counts}, {"stages", o.stages}, {"produced", o.produced}, {"seconds", o.seconds}};
   return j.dump() + "\n";
 }
 
@@ -115,6 +115,7 @@ std::optional<ItemOutcome> from_line(const std::string& line) {
   o.detail = j.value("detail", "");
   if (j.contains("counts")) o.counts = j["counts"].get<std::map<std::string, long long>>();
   if (j.contains("stages")) o.stages = j["stages"].get<std::map<std::string, double>>();
+  o.produced = j.value("produced", "");
   o.seconds = j.value("seconds", 0.0);
   return o;
 }
@@ -372,6 +373,19 @@ core::Result<BatchReport> run_batch(const std::vector<std::string>& items, const
                                     const BatchOptions& options) {
   if (options.jobs <= 1 || items.size() <= 1) return run_in_process(items, setup, options);
   return run_in_workers(items, setup, options);
+}
+
+bool absorb(ItemOutcome& into, const ItemOutcome& step) {
+  for (const auto& [k, v] : step.counts) into.counts[k] += v;
+  for (const auto& [k, v] : step.stages) into.stages[k] += v;
+  if (!step.produced.empty()) into.produced = step.produced;
+  if (step.status == ItemStatus::failed) {
+    into.status = ItemStatus::failed;
+    into.detail = step.detail;
+    return false;
+  }
+  if (!step.detail.empty()) into.detail += (into.detail.empty() ? "" : " ; ") + step.detail;
+  return true;
 }
 
 std::vector<std::string> failures(const BatchReport& report) {

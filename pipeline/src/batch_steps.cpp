@@ -195,12 +195,13 @@ ItemOutcome archive_one(const BatchContext& c, const std::string& reference) {
   auto o = outcome(reference, ItemStatus::done,
                    "archive version " + std::to_string(archived->version) + " (" + std::to_string(archived->files) + " fichiers)");
   o.counts["archives"] = 1;
+  o.produced = archived->folder.string();
   return o;
 }
 
 ItemOutcome extend_one(const BatchContext& c, const std::string& reference) {
   if (!c.timestamps) return outcome(reference, ItemStatus::failed, "un serveur d’horodatage est requis");
-  auto extended = c.documents->extend(reference, *c.timestamps, c.trust, c.actor, c.run_started_at);
+  auto extended = c.documents->extend(reference, *c.timestamps, c.trust, c.actor, c.extended_since);
   if (!extended) return failure(reference, extended.error());
   if (extended->extended.empty()) {
     return outcome(reference, ItemStatus::skipped,
@@ -213,6 +214,20 @@ ItemOutcome extend_one(const BatchContext& c, const std::string& reference) {
 }
 
 }  // namespace
+
+BatchWorker::BatchWorker(core::Store s, templates::Renderer r, const std::string& tsa_url)
+    : store(std::move(s)), renderer(std::move(r)), documents(store, renderer) {
+  if (!tsa_url.empty()) tsa = std::make_unique<signing::HttpTimestampClient>(tsa_url);
+  context.store = &store;
+  context.documents = &documents;
+  context.timestamps = tsa.get();
+}
+
+core::Result<std::shared_ptr<BatchWorker>> open_batch_worker(const fs::path& database, const std::string& tsa_url) {
+  IPT_TRY(store, core::Store::open(database));
+  IPT_TRY(renderer, templates::Renderer::create_embedded());
+  return std::make_shared<BatchWorker>(std::move(*store), std::move(*renderer), tsa_url);
+}
 
 ItemOutcome run_step(BatchStep step, const BatchContext& context, const std::string& item) {
   const auto start = Clock::now();

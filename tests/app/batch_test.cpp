@@ -1,11 +1,13 @@
 // `ipt batch`: every step over the shipped examples (and a malformed file that fails alone),
 // done once and skipped when run again; the pole's seal on every document where its turn
 // has come; a tampered document reported by its dossier; archive and extend each once; a
-// render killed with SIGKILL at system calls spread over the run and resumed by the same
-// command, nothing rendered twice; two sealing batches racing, every field sealed once.
+// render and an extension killed with SIGKILL at system calls spread over the run and
+// resumed by the same command, nothing done twice; an interrupted run resumed; two sealing
+// batches racing, every field sealed once.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -102,6 +104,73 @@ class BatchTest : public ::testing::Test {
     ASSERT_EQ(r.status, 0) << field << ": " << r.err;
   }
 
+  // The database and the documents, copied into dir_/NAME: a state each placement starts from.
+  fs::path copy_state(const std::string& name) const {
+    const fs::path to = dir_ / name;
+    fs::create_directories(to);
+    for (const auto& e : fs::directory_iterator(dir_.path())) {
+      const std::string file = e.path().filename().string();
+      if (file.starts_with("ipt.sqlite") || file == "documents") fs::copy(e.path(), to / file, fs::copy_options::recursive);
+    }
+    return to;
+  }
+
+  // `command` (an ipt command; --db and --config are added) over a copy of `seed`, killed
+  // with SIGKILL at calls spread over each of its renames, fsyncs and writes (strace's fault
+  // injection, in one process), then run again to the end; every state must then have an
+  // intact audit chain, no temporary or pending file left, and pass `check`.
+  void kill_everywhere(const fs::path& seed, std::vector<std::string> command,
+                       const std::function<void(const fs::path& state, const std::string& where)>& check, int min_renames = 20) const {
+    const std::string kill_set = "rename,fsync,fdatasync,pwrite64";
+    command.insert(command.begin(), IPT_BINARY);
+    command.insert(command.end(), {"--db", "", "--config", conf()});
+    const size_t db_at = command.size() - 3;
+    // How many such calls a whole run makes; strace counts each system call apart.
+    const fs::path counted = dir_ / "compte";
+    fs::copy(seed, counted, fs::copy_options::recursive);
+    command[db_at] = (counted / "ipt.sqlite").string();
+    std::vector<std::string> trace{IPT_STRACE, "-o", (dir_ / "trace").string(), "-e", "trace=" + kill_set};
+    trace.insert(trace.end(), command.begin(), command.end());
+    ASSERT_EQ(run_process(trace).status, 0);
+    std::ifstream in(dir_ / "trace");
+    std::map<std::string, int> calls;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("+++") == std::string::npos && line.find("---") == std::string::npos) ++calls[line.substr(0, line.find('('))];
+    }
+    ASSERT_GE(calls["rename"], min_renames);
+    std::vector<std::pair<std::string, int>> placements;
+    for (const auto& [call, count] : calls) {
+      for (int n : {1, count / 4, count / 2, 3 * count / 4, count}) {
+        if (n >= 1 && (placements.empty() || placements.back() != std::pair{call, n})) placements.push_back({call, n});
+      }
+    }
+    for (const auto& [call, n] : placements) {
+      const std::string where = call + " n° " + std::to_string(n);
+      const fs::path state = dir_ / ("coupe-" + call + "-" + std::to_string(n));
+      fs::copy(seed, state, fs::copy_options::recursive);
+      command[db_at] = (state / "ipt.sqlite").string();
+      std::vector<std::string> killed{IPT_STRACE, "-o", "/dev/null", "-e", "trace=" + kill_set,
+                                      "-e", "inject=" + call + ":signal=KILL:when=" + std::to_string(n)};
+      killed.insert(killed.end(), command.begin(), command.end());
+      EXPECT_EQ(run_process(killed).status, 128 + 9) << where;
+      const auto resumed = run_ipt(std::vector<std::string>(command.begin() + 1, command.end()));
+      EXPECT_EQ(resumed.status, 0) << where << ": " << resumed.out << resumed.err;
+      if (call == "rename" && n > 2) {  // the run's journal entry is written before any rename
+        EXPECT_NE(resumed.err.find("reprise du lot"), std::string::npos) << where << ": " << resumed.err;
+      }
+      auto store = core::Store::open(state / "ipt.sqlite");
+      ASSERT_TRUE(store);
+      const auto audit = store->verify_audit();
+      ASSERT_TRUE(audit);
+      EXPECT_TRUE(audit->intact) << where << ": " << audit->problem;
+      for (const auto& e : fs::recursive_directory_iterator(state / "documents")) {
+        const std::string name = e.path().filename().string();
+        EXPECT_TRUE(name.find(".tmp") == std::string::npos && !name.ends_with(".nouveau")) << where << ": " << e.path();
+      }
+      check(state, where);
+    }
+  }
+
   static inline localpki::TrustServices* services_ = nullptr;
   static inline TempDir* base_ = nullptr;
   TempDir dir_;
@@ -177,79 +246,66 @@ TEST_F(BatchTest, ArchivesAndExtendsEachCompleteDossierOnce) {
   ASSERT_EQ(extended.status, 0) << extended.out << extended.err;
   EXPECT_EQ(nlohmann::json::parse(extended.out)["comptes"]["documents"], 1);
   EXPECT_EQ(audit_counts("document.extend").at(c_reference), 1);
-  const auto verify = run_ipt({"verify", (dir_ / "documents" / c_reference / "annexe-4.pdf").string(), "--trust",
-                               (*base_ / "racine.pem").string(), "--offline"});
+  const std::string annexe4 = (dir_ / "documents" / c_reference / "annexe-4.pdf").string();
+  const auto verify = run_ipt({"verify", annexe4, "--trust", (*base_ / "racine.pem").string(), "--offline"});
   EXPECT_EQ(verify.status, 0) << verify.out;
+  // The complete dossier, sealed by the batch, signed by the others and extended twice, as
+  // tools we did not write judge it: every signature valid.
+  const auto judged = run_pyhanko_judge(annexe4, (*base_ / "racine.pem").string());
+  EXPECT_EQ(judged.status, 0) << judged.out << judged.err;
+  const auto pdfsig = run_process({"pdfsig", annexe4});
+  EXPECT_NE(pdfsig.out.find("Signature #4"), std::string::npos) << pdfsig.out;
+  EXPECT_EQ(pdfsig.out.find("Signature is Invalid"), std::string::npos) << pdfsig.out;
+  EXPECT_EQ(run_process({"qpdf", "--check", annexe4}).status, 0);
   // New material since the archive: the next archive run files version 2.
   EXPECT_NE(batch({"archive", "--all", "--out", out.string()}).out.find("archive version 2"), std::string::npos);
 }
 
-// Killed at calls spread over each of its renames, fsyncs and writes (in one process:
-// --jobs 1; strace's fault injection), then run again: it resumes the same run, renders what is missing, and nothing twice.
+// Killed anywhere (kill_everywhere), then run again: it resumes the same run, renders what
+// is missing, and nothing twice.
 TEST_F(BatchTest, RenderKilledAnywhereResumesAndRendersNothingTwice) {
   const std::string kill_set = "rename,fsync,fdatasync,pwrite64";
   const fs::path folder = examples_folder();
   fs::remove(folder / "zz-casse.xml");
   ASSERT_EQ(batch({"import", folder.string()}).status, 0);
-  const fs::path seed = dir_ / "graine";
-  fs::create_directories(seed);
-  for (const auto& e : fs::directory_iterator(dir_.path())) {
-    if (e.path().filename().string().starts_with("ipt.sqlite")) fs::copy_file(e.path(), seed / e.path().filename());
-  }
-  std::vector<std::string> render{IPT_BINARY, "batch", "render", "--all", "--jobs", "1", "--db", "", "--config", conf()};
-  // How many such calls a whole run makes.
-  const fs::path counted = dir_ / "compte";
-  fs::copy(seed, counted, fs::copy_options::recursive);
-  render[7] = (counted / "ipt.sqlite").string();
-  std::vector<std::string> trace{IPT_STRACE, "-o", (dir_ / "trace").string(), "-e", "trace=" + kill_set};
-  trace.insert(trace.end(), render.begin(), render.end());
-  ASSERT_EQ(run_process(trace).status, 0);
-  // strace counts each system call apart: placements spread over each one's calls.
-  std::ifstream in(dir_ / "trace");
-  std::map<std::string, int> calls;
-  for (std::string line; std::getline(in, line);) {
-    if (line.find("+++") == std::string::npos && line.find("---") == std::string::npos) ++calls[line.substr(0, line.find('('))];
-  }
-  ASSERT_GT(calls["rename"], 20);
-  std::vector<std::pair<std::string, int>> placements;
-  for (const auto& [call, count] : calls) {
-    for (int n : {1, count / 4, count / 2, 3 * count / 4, count}) {
-      if (n >= 1 && (placements.empty() || placements.back() != std::pair{call, n})) placements.push_back({call, n});
-    }
-  }
-  for (const auto& [call, n] : placements) {
-    const std::string where = call + " n° " + std::to_string(n);
-    const fs::path state = dir_ / ("coupe-" + call + "-" + std::to_string(n));
-    fs::copy(seed, state, fs::copy_options::recursive);
-    render[7] = (state / "ipt.sqlite").string();
-    std::vector<std::string> killed{IPT_STRACE, "-o", "/dev/null", "-e", "trace=" + kill_set,
-                                    "-e", "inject=" + call + ":signal=KILL:when=" + std::to_string(n)};
-    killed.insert(killed.end(), render.begin(), render.end());
-    EXPECT_EQ(run_process(killed).status, 128 + 9) << where;
-    std::vector<std::string> resume(render.begin() + 1, render.end());
-    const auto resumed = run_ipt(resume);
-    EXPECT_EQ(resumed.status, 0) << where << ": " << resumed.out << resumed.err;
-    if (call == "rename" && n > 2) {  // the run's journal entry is written before any rename
-      EXPECT_NE(resumed.err.find("reprise du lot"), std::string::npos) << where << ": " << resumed.err;
-    }
+  const fs::path seed = copy_state("graine");
+  kill_everywhere(seed, {"batch", "render", "--all", "--jobs", "1"}, [&](const fs::path& state, const std::string& where) {
     auto store = core::Store::open(state / "ipt.sqlite");
     ASSERT_TRUE(store);
-    const auto audit = store->verify_audit();
-    ASSERT_TRUE(audit);
-    EXPECT_TRUE(audit->intact) << where << ": " << audit->problem;
     std::map<std::string, int> renders;
     const auto entries = store->audit_entries();
     ASSERT_TRUE(entries);
     for (const auto& e : *entries) renders[e.dossier] += e.action == "document.render";
     size_t pdfs = 0;
-    for (const auto& e : fs::recursive_directory_iterator(state / "documents")) {
-      pdfs += e.path().extension() == ".pdf";
-      EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << where << ": " << e.path();
-    }
+    for (const auto& e : fs::recursive_directory_iterator(state / "documents")) pdfs += e.path().extension() == ".pdf";
     EXPECT_EQ(pdfs, 24u) << where;
     EXPECT_EQ(renders.size(), 8u) << where;
     for (const auto& [reference, count] : renders) EXPECT_EQ(count, 1) << where << ": " << reference << " rendu deux fois";
-  }
+  });
+}
+
+// The same for a new archive timestamp: killed anywhere, resumed, the document is extended
+// exactly once by the run, verifies offline, and nothing half-written is left beside it.
+TEST_F(BatchTest, ExtendKilledAnywhereResumesAndExtendsEachDocumentOnce) {
+  ASSERT_EQ(run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db()}).status, 0);
+  ASSERT_EQ(batch({"render", "--all"}).status, 0);
+  ASSERT_EQ(batch({"sign", "--all"}).status, 0);
+  sign_as("sig_ecole_ordinaire", "ecole-ordinaire");
+  sign_as("sig_cpms", "cpms", {"--fill", "avis_cpms=favorable"});
+  sign_as("sig_responsable", "responsable");
+  const fs::path seed = copy_state("graine");
+  kill_everywhere(seed, {"batch", "extend", "--all", "--jobs", "1"}, [&](const fs::path& state, const std::string& where) {
+    auto store = core::Store::open(state / "ipt.sqlite");
+    ASSERT_TRUE(store);
+    const auto entries = store->audit_entries(c_reference);
+    ASSERT_TRUE(entries);
+    int extensions = 0;
+    for (const auto& e : *entries) extensions += e.action == "document.extend";
+    EXPECT_EQ(extensions, 1) << where;
+    const auto verified = run_ipt({"verify", (state / "documents" / c_reference / "annexe-4.pdf").string(), "--trust",
+                                   (*base_ / "racine.pem").string(), "--offline"});
+    EXPECT_EQ(verified.status, 0) << where << ": " << verified.out;
+  }, 1);
 }
 
 // Interrupted (SIGINT, as Ctrl-C sends it): nothing new starts, what is in flight finishes,

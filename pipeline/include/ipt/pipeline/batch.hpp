@@ -31,8 +31,13 @@ struct ItemOutcome {
   std::string detail;                       // French: what was done, or why it failed
   std::map<std::string, long long> counts;  // "documents", "signatures", "messages", … summed by the report
   std::map<std::string, double> stages;     // seconds per stage ("import", "rendu", …) summed by the report
+  std::string produced;                     // where the step wrote, when that is one place (an archive's folder)
   double seconds = 0;
 };
+
+// One item's outcome made of several steps: `step`'s counts, stages and place go into
+// `into`; its failure becomes `into`'s (false: stop there), its detail is added to the others.
+bool absorb(ItemOutcome& into, const ItemOutcome& step);
 
 // One item; never throws (a defect inside is reported as that item's failure).
 using ItemWorker = std::function<ItemOutcome(const std::string& item)>;

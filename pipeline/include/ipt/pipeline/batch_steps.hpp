@@ -7,6 +7,7 @@
 // nothing twice. Each returns its outcome as a value (batch.hpp): a bad dossier fails alone.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "ipt/pipeline/signing_config.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
+#include "ipt/signing/timestamp_client.hpp"
 
 namespace ipt::pipeline {
 
@@ -37,9 +39,27 @@ struct BatchContext {
   signing::Level level = signing::Level::b_t;         // of the pole's signatures
   CompletionHook on_complete;                         // a completed Annexe 4's mail
   std::filesystem::path archive_folder;               // archive
-  std::string run_started_at;                         // extend: what this run extended is not extended again
+  // extend: a document extended at or after this time (UTC, as the audit trail writes it) is
+  // not extended again: what the run already did, and what a run just before it did.
+  std::string extended_since;
   std::string actor;
 };
+
+// What a worker process opens once for the items it runs: its own database connection,
+// renderer, documents and timestamp client (none when `tsa_url` is empty), with `context`
+// pointing at them; the caller adds what is its own (trust anchors, keys, the mail hook…).
+struct BatchWorker {
+  core::Store store;
+  templates::Renderer renderer;
+  DossierDocuments documents;
+  std::unique_ptr<signing::HttpTimestampClient> tsa;
+  BatchContext context;
+
+  BatchWorker(core::Store s, templates::Renderer r, const std::string& tsa_url);
+  BatchWorker(const BatchWorker&) = delete;
+  BatchWorker& operator=(const BatchWorker&) = delete;
+};
+core::Result<std::shared_ptr<BatchWorker>> open_batch_worker(const std::filesystem::path& database, const std::string& tsa_url);
 
 // `item` is a dossier reference, or for an import the path of a dossier XML file.
 ItemOutcome run_step(BatchStep step, const BatchContext& context, const std::string& item);
