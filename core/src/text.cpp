@@ -147,6 +147,8 @@ bool is_separator(char32_t c) {
          c == 0x2018 || c == 0xA0 || c == 0x202F || c == 0x2010 || c == 0x2013;
 }
 
+}  // namespace
+
 void append_utf8(std::string& out, char32_t c) {
   if (c < 0x80) {
     out += static_cast<char>(c);
@@ -164,8 +166,6 @@ void append_utf8(std::string& out, char32_t c) {
     out += static_cast<char>(0x80 | (c & 0x3F));
   }
 }
-
-}  // namespace
 
 std::string fold_for_comparison(std::string_view utf8) {
   const auto decoded = decode_utf8(utf8);

@@ -6,7 +6,6 @@
 
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
-#include "pdf_revision.hpp"
 #include "pdf_signatures.hpp"
 #include "pdf_structure.hpp"
 #include "revocation.hpp"

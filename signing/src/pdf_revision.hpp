@@ -1,7 +1,9 @@
 #pragma once
-// One incremental revision of a PDF, written with PoDoFo (private to signing): fills,
-// a signature dictionary with room for its CMS, validation data. Every PoDoFo call stays in
-// this file's implementation, and PoDoFo errors become French messages here.
+// One incremental revision of a PDF (private to signing): fills, locks, a signature dictionary
+// with room for its CMS, validation data. Written straight from the file's bytes (pdf_object.hpp):
+// only the objects a revision reads are parsed, only those it changes are written, after the
+// untouched earlier revisions, with a cross-reference section of their own that points back
+// at the previous one (classic table or stream).
 #include <chrono>
 #include <map>
 #include <memory>
@@ -43,8 +45,8 @@ struct WrittenRevision {
 
 class PdfRevision {
  public:
-  // Checks the file's structure (no object streams, no encryption) and loads it for an
-  // incremental update. `pdf` is read in place, not copied: it must stay alive and unchanged
+  // Checks the file's structure (no object streams, no encryption) and reads its trailer and
+  // catalog for an incremental update. `pdf` is read in place, not copied: it must stay alive and unchanged
   // as long as the PdfRevision (a 10 MB document is then held once, not four times).
   static core::Result<PdfRevision> open(const Bytes& pdf);
   ~PdfRevision();
@@ -77,9 +79,6 @@ class PdfRevision {
   explicit PdfRevision(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
-void silence_podofo();
 
 // Writes the hex of `cms` into the /Contents placeholder of `pdf` (at `contents_offset`,
 // `contents_length` bytes including '<' and '>'), in place; fails when it does not fit.

@@ -5,6 +5,17 @@
 
 namespace ipt::signing::detail {
 
+void silence_podofo() {
+  // PoDoFo prints parser details (trailers) on stdout by default.
+  static const bool once = [] {
+    PoDoFo::PdfError::EnableLogging(false);
+    PoDoFo::PdfError::EnableDebug(false);
+    return true;
+  }();
+  (void)once;
+}
+
+
 using namespace PoDoFo;
 
 std::optional<TimePoint> parse_pdf_date(const std::string& s) {

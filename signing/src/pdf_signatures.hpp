@@ -28,6 +28,9 @@ struct SignatureEntry {
   int value_object = 0;  // the object number of the signature dictionary (0: a direct one)
 };
 
+// Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
+void silence_podofo();
+
 // "D:YYYYMMDDHHmmSS[Z|+HH'mm'|-HH'mm']"
 std::optional<TimePoint> parse_pdf_date(const std::string& text);
 

@@ -86,12 +86,12 @@ std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth)
   return std::nullopt;
 }
 
-core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf) {
+core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting) {
   const std::string_view s = view(pdf);
   if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n’est pas un PDF");
   // PoDoFo's tokenizer recurses once per nesting level: a dictionary nested thousands deep
   // overflows its stack. Nothing this project reads nests beyond a few dozen levels.
-  if (const auto at = find_excessive_nesting(pdf, max_nesting)) {
+  if (const auto at = nesting == NestingCheck::before_podofo ? find_excessive_nesting(pdf, max_nesting) : std::nullopt) {
     return core::fail(core::Category::invalid_input, "structure PDF imbriquée sur plus de " + std::to_string(max_nesting) +
                                                          " niveaux (octet " + std::to_string(*at) + ") : fichier refusé");
   }

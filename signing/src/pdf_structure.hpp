@@ -29,10 +29,15 @@ inline constexpr size_t max_nesting = 256;
 // strings, comments and stream data), or nothing.
 std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth);
 
+// Whether scan_revisions first looks for nesting deeper than max_nesting: needed before
+// PoDoFo parses the file (its tokenizer recurses once per level); not for the revision
+// writer, whose own reader stops at that depth.
+enum class NestingCheck { before_podofo, none };
+
 // Every revision in file order, each ending with a classic cross-reference table or a
 // cross-reference stream (xref_stream.hpp). Fails, with a French reason, on a file that is
 // not a PDF, that holds object streams, a hybrid revision (/XRefStm), or encryption.
-core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf);
+core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting = NestingCheck::before_podofo);
 
 // The text of object `number` at `offset` up to its "endobj" (without the stream data
 // beyond 64 KiB), for small dictionaries such as Info; nothing when the bytes do not hold

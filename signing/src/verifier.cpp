@@ -12,7 +12,6 @@
 
 #include "cms_validation.hpp"
 #include "diff_analysis.hpp"
-#include "pdf_revision.hpp"
 #include "pdf_signatures.hpp"
 #include "pdf_structure.hpp"
 #include "verification_cache.hpp"

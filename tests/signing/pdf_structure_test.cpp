@@ -7,7 +7,6 @@
 
 #include <zlib.h>
 
-#include "incremental_xref.hpp"
 #include "pdf_structure.hpp"
 
 namespace ipt::signing::detail {
@@ -237,33 +236,6 @@ TEST(PdfStructure, RefusesCrossReferenceStreamsItCannotRead) {
   const auto c = scan_revisions(corrupt.bytes());
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().category, core::Category::invalid_input) << c.error().message;
-}
-
-// PoDoFo's answer to an update of such a file (a complete table, no /Prev) is made incremental:
-// the section lists only what the update wrote and points back at the stream.
-TEST(PdfStructure, AnUpdateAfterACrossReferenceStreamIsMadeIncremental) {
-  const StreamRevision base;
-  std::string text = base.text;
-  const size_t appended = text.size();
-  const size_t rewritten = text.size();
-  text += "3 0 obj\n<< /ModDate (D:20261201090000Z) >>\nendobj\n";
-  const size_t full_xref = text.size();
-  text += "xref\n0 6\n" + entry(0, 65535, 'f') + entry(9, 0, 'n') + entry(58, 0, 'n') + entry(rewritten, 0, 'n') +
-          entry(0, 0, 'f') + entry(base.stream_xref, 0, 'n');
-  text += "trailer\n<< /Size 6 /Root 1 0 R /Info 3 0 R >>\nstartxref\n" + std::to_string(full_xref) + "\n%%EOF\n";
-  Bytes pdf = to_bytes(text);
-  ASSERT_TRUE(restore_incremental_xref(pdf, appended));
-  const auto revisions = scan_revisions(pdf);
-  ASSERT_TRUE(revisions) << revisions.error().message;
-  ASSERT_EQ(revisions->size(), 3u);
-  const auto& last = revisions->back();
-  EXPECT_EQ(last.startxref, full_xref);
-  EXPECT_EQ(last.objects, (std::map<int, size_t>{{3, rewritten}}));
-  EXPECT_NE(last.trailer.find("/Prev " + std::to_string(base.stream_xref)), std::string::npos) << last.trailer;
-  // Already incremental: left as it is.
-  const Bytes before = pdf;
-  ASSERT_TRUE(restore_incremental_xref(pdf, appended));
-  EXPECT_EQ(pdf, before);
 }
 
 }  // namespace

@@ -27,6 +27,9 @@ bool is_win_ansi(char32_t code_point);
 // Decodes UTF-8; nothing on malformed input.
 std::optional<std::u32string> decode_utf8(std::string_view utf8);
 
+// Appends the UTF-8 encoding of a code point.
+void append_utf8(std::string& out, char32_t code_point);
+
 }  // namespace ipt::core
 
 namespace ipt::core {
