@@ -2,64 +2,66 @@
 
 #include <tinyxml2.h>
 
-#include <podofo/podofo.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
 
-#include "info_dates.hpp"
+#include "pdf_objects.hpp"
 
 namespace ipt::signing::detail {
 
-using namespace PoDoFo;
-
 namespace {
 
-std::string text_of(const PdfObject* o) {
-  if (!o) return "";
-  std::string s;
-  o->ToString(s, ePdfWriteMode_Compact);
-  return s;
+std::string name_of(const PdfValue* dict, const char* key) {
+  const PdfValue* v = dict ? dict->find(key) : nullptr;
+  return v && v->name() ? v->name()->name : "";
 }
 
-// The raw (still encoded) stream bytes, read through const access.
-std::string stream_of(const PdfObject* o) {
-  if (!o || !o->HasStream()) return "";
-  const PdfStream* stream = o->GetStream();
-  char* data = nullptr;
-  pdf_long length = 0;
-  stream->GetCopy(&data, &length);
-  std::string out(data ? data : "", data ? static_cast<size_t>(length) : 0);
-  podofo_free(data);
-  return out;
+// Whether two values say the same: strings by their text (a tool may rewrite UTF-16 text in
+// PDFDocEncoding, or escape it otherwise), numbers by their value, dictionaries whatever the
+// order of their keys, everything else as written.
+bool same(const PdfValue& a, const PdfValue& b) {
+  return std::visit(
+      [&](const auto& x) -> bool {
+        using T = std::decay_t<decltype(x)>;
+        const T* y = std::get_if<T>(&b.value);
+        if (!y) return false;
+        if constexpr (std::is_same_v<T, PdfString>) {
+          return text_of(x) == text_of(*y);
+        } else if constexpr (std::is_same_v<T, PdfNumber>) {
+          return x.value == y->value;
+        } else if constexpr (std::is_same_v<T, PdfName>) {
+          return x.name == y->name;
+        } else if constexpr (std::is_same_v<T, PdfArray>) {
+          return std::equal(x.begin(), x.end(), y->begin(), y->end(), [](const PdfValue& l, const PdfValue& r) { return same(l, r); });
+        } else if constexpr (std::is_same_v<T, PdfDictionary>) {
+          return x.size() == y->size() && std::all_of(x.begin(), x.end(), [&](const auto& entry) {
+                   const PdfValue* other = b.find(entry.first);
+                   return other && same(entry.second, *other);
+                 });
+        } else if constexpr (std::is_same_v<T, std::monostate>) {
+          return true;
+        } else {
+          return x == *y;  // bool, reference
+        }
+      },
+      a.value);
 }
 
-std::string name_of(const PdfObject* dict, const char* key) {
-  if (!dict || !dict->IsDictionary()) return "";
-  const PdfObject* v = dict->GetDictionary().GetKey(PdfName(key));
-  return v && v->IsName() ? v->GetName().GetName() : "";
-}
-
-// Whether two values are the same: strings by what they say (a tool may rewrite UTF-16 text
-// in PDFDocEncoding, or escape it otherwise), everything else as written.
-bool same_value(const PdfObject* a, const PdfObject* b) {
-  if (a && b && a->IsString() && b->IsString()) return a->GetString().GetStringUtf8() == b->GetString().GetStringUtf8();
-  return text_of(a) == text_of(b);
-}
+bool same_value(const PdfValue* a, const PdfValue* b) { return a && b ? same(*a, *b) : a == b; }
 
 // Keys whose values differ between two dictionaries.
-std::set<std::string> changed_keys(const PdfObject* before, const PdfObject* after) {
+std::set<std::string> changed_keys(const PdfValue* before, const PdfValue* after) {
   std::set<std::string> keys;
-  if (!before || !after || !before->IsDictionary() || !after->IsDictionary()) return {"*"};
+  const PdfDictionary* old_entries = before ? before->dictionary() : nullptr;
+  const PdfDictionary* new_entries = after ? after->dictionary() : nullptr;
+  if (!old_entries || !new_entries) return {"*"};
   std::set<std::string> all;
-  for (const auto& [k, v] : before->GetDictionary().GetKeys()) all.insert(k.GetName());
-  for (const auto& [k, v] : after->GetDictionary().GetKeys()) all.insert(k.GetName());
+  for (const auto& entry : *old_entries) all.insert(entry.first);
+  for (const auto& entry : *new_entries) all.insert(entry.first);
   for (const auto& k : all) {
-    if (!same_value(before->GetDictionary().GetKey(PdfName(k)), after->GetDictionary().GetKey(PdfName(k)))) {
-      keys.insert(k);
-    }
+    if (!same_value(before->find(k), after->find(k))) keys.insert(k);
   }
   return keys;
 }
@@ -70,65 +72,42 @@ bool only(const std::set<std::string>& changed, std::initializer_list<const char
   });
 }
 
-struct LoadedRevision {
-  std::unique_ptr<PdfMemDocument> owned;
-  PdfMemDocument* doc = nullptr;
-  const PdfObject* get(int number) {
-    return doc->GetObjects().GetObject(PdfReference(static_cast<pdf_objnum>(number), 0));
-  }
-};
-
-core::Result<LoadedRevision> load_prefix(const Bytes& pdf, size_t end) {
-  LoadedRevision r{std::make_unique<PdfMemDocument>(), nullptr};
-  r.doc = r.owned.get();
-  try {
-    r.doc->LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(end), false);
-  } catch (const PdfError& e) {
-    return core::fail("révision illisible (" + std::string(PdfError::ErrorName(e.GetError())) + ")");
-  }
-  return r;
-}
-
-std::string field_name(const PdfObject* o) {
-  const PdfObject* t = o->GetDictionary().GetKey(PdfName("T"));
-  if (t && t->IsString()) return t->GetString().GetStringUtf8();
-  return "";
+std::string field_name(const PdfValue* o) {
+  const PdfValue* t = o ? o->find("T") : nullptr;
+  return t && t->string() ? text_of(*t->string()) : "";
 }
 
 // "avis_cpms.favorable": the partial names up the /Parent chain.
-std::string qualified_name(const PdfObject* o) {
+std::string qualified_name(PdfObjects& state, const PdfValue* o) {
   std::string name;
-  for (int depth = 0; o && o->IsDictionary() && depth < 16; ++depth) {
+  for (int depth = 0; o && o->dictionary() && depth < 16; ++depth) {
     const std::string partial = field_name(o);
     if (!partial.empty()) name = name.empty() ? partial : partial + "." + name;
-    o = o->GetIndirectKey(PdfName("Parent"));
+    o = state.key(o, "Parent");
   }
   return name;
 }
 
-long long flags_of(const PdfObject* o) {
-  const PdfObject* ff = o && o->IsDictionary() ? o->GetDictionary().GetKey(PdfName("Ff")) : nullptr;
-  return ff && ff->IsNumber() ? ff->GetNumber() : 0;
+long long flags_of(const PdfValue* o) {
+  const PdfValue* ff = o ? o->find("Ff") : nullptr;
+  return ff && ff->number() ? static_cast<long long>(ff->number()->value) : 0;
 }
 
 // The fields that are read-only in a revision (Ff bit 1): the dossier's data from the start,
 // and what each signature locked. A read-only field is locked for every signature from then on.
-std::set<std::string> read_only_fields(LoadedRevision& revision) {
+std::set<std::string> read_only_fields(PdfObjects& state) {
   std::set<std::string> out;
-  PdfVecObjects& objects = revision.doc->GetObjects();
-  const PdfObject* catalog = revision.doc->GetCatalog();
-  const PdfObject* form = catalog->GetIndirectKey(PdfName("AcroForm"));
-  const PdfObject* fields = form ? form->GetIndirectKey(PdfName("Fields")) : nullptr;
-  if (!fields || !fields->IsArray()) return out;
-  std::vector<std::pair<const PdfObject*, int>> stack;
-  for (const auto& f : fields->GetArray()) stack.emplace_back(f.IsReference() ? objects.GetObject(f.GetReference()) : &f, 0);
+  const PdfValue* fields = state.key(state.acroform(), "Fields");
+  if (!fields || !fields->array()) return out;
+  std::vector<std::pair<const PdfValue*, int>> stack;
+  for (const auto& f : *fields->array()) stack.emplace_back(state.resolve(&f), 0);
   while (!stack.empty() && out.size() < 10000) {
     auto [field, depth] = stack.back();
     stack.pop_back();
-    if (!field || !field->IsDictionary() || depth > 16) continue;
-    if (flags_of(field) & 1) out.insert(qualified_name(field));
-    if (const PdfObject* kids = field->GetIndirectKey(PdfName("Kids")); kids && kids->IsArray()) {
-      for (const auto& k : kids->GetArray()) stack.emplace_back(k.IsReference() ? objects.GetObject(k.GetReference()) : &k, depth + 1);
+    if (!field || !field->dictionary() || depth > 16) continue;
+    if (flags_of(field) & 1) out.insert(qualified_name(state, field));
+    if (const PdfValue* kids = state.key(field, "Kids"); kids && kids->array()) {
+      for (const auto& k : *kids->array()) stack.emplace_back(state.resolve(&k), depth + 1);
     }
   }
   return out;
@@ -137,11 +116,12 @@ std::set<std::string> read_only_fields(LoadedRevision& revision) {
 // One object that a later revision wrote, beside its previous version.
 struct ObjectChange {
   int number = 0;
-  const PdfObject* before = nullptr;  // null: a new object
-  const PdfObject* after = nullptr;
+  const PdfValue* before = nullptr;   // null: a new object
+  const PdfValue* after = nullptr;
   std::set<std::string> changed;      // keys whose values differ
   std::string type, subtype, ft;      // of the new version
-  LoadedRevision* later = nullptr;    // the revision that wrote it
+  PdfObjects* later = nullptr;        // the document as of the revision that wrote it
+  PdfObjects* before_state = nullptr; // and as of the revision before
   const std::vector<std::string>* locked = nullptr;  // the signature's FieldMDP lock
   const std::set<std::string>* read_only = nullptr;  // read-only in the signed revision
 };
@@ -189,24 +169,24 @@ std::optional<LaterChange> dss(const ObjectChange& c) {
 }
 
 std::optional<LaterChange> acroform(const ObjectChange& c) {
-  if (!c.after->GetDictionary().HasKey(PdfName("Fields"))) return std::nullopt;
+  if (!c.after->find("Fields")) return std::nullopt;
   if (only(c.changed, {"SigFlags", "Fields"})) return allowed(ChangeKind::signature, "formulaire : champ de signature ajouté");
   return forbidden("formulaire modifié (" + keys_of(c.changed) + ")");
 }
 
 bool is_field_or_widget(const ObjectChange& c) {
   return c.type != "Page" && c.type != "Pages" &&
-         (!c.ft.empty() || c.subtype == "Widget" || c.after->GetDictionary().HasKey(PdfName("Parent")));
+         (!c.ft.empty() || c.subtype == "Widget" || c.after->find("Parent"));
 }
 
 std::string display_name(const ObjectChange& c) {
   const std::string name = field_name(c.after);
-  return name.empty() && c.after->GetDictionary().HasKey(PdfName("Parent")) ? "(bouton)" : name;
+  return name.empty() && c.after->find("Parent") ? "(bouton)" : name;
 }
 
 std::optional<LaterChange> signature_field(const ObjectChange& c) {
   if (!is_field_or_widget(c) || c.ft != "Sig") return std::nullopt;
-  const bool was_signed = c.before->GetDictionary().HasKey(PdfName("V"));
+  const bool was_signed = c.before->find("V") != nullptr;
   if (!was_signed && only(c.changed, {"V", "AP"})) return allowed(ChangeKind::signature, "champ « " + display_name(c) + " » signé");
   return forbidden("champ de signature « " + display_name(c) + " » modifié après signature");
 }
@@ -216,7 +196,7 @@ bool under(const std::string& name, const std::string& lock) { return name == lo
 
 std::optional<LaterChange> form_field(const ObjectChange& c) {
   if (!is_field_or_widget(c)) return std::nullopt;
-  std::string name = qualified_name(c.after);
+  std::string name = qualified_name(*c.later, c.after);
   if (name.empty()) name = display_name(c);
   // Setting the read-only flag is how a later signature locks a field; clearing it is not allowed.
   const long long old_flags = flags_of(c.before), new_flags = flags_of(c.after);
@@ -241,17 +221,26 @@ std::optional<LaterChange> page(const ObjectChange& c) {
   if (c.type != "Page") return std::nullopt;
   bool ok = only(c.changed, {"Annots"});
   if (ok) {
-    const PdfObject* old_annots = c.before->GetIndirectKey(PdfName("Annots"));
-    const PdfObject* new_annots = c.after->GetIndirectKey(PdfName("Annots"));
-    std::set<std::string> kept;
-    if (old_annots && old_annots->IsArray()) {
-      for (const auto& a : old_annots->GetArray()) kept.insert(text_of(&a));
+    // The annotations as the page's revision said them: an /Annots array of its own, or
+    // the array object it names (new in the later revision, or not).
+    const PdfValue* old_annots = c.before_state->key(c.before, "Annots");
+    const PdfValue* new_annots = c.later->key(c.after, "Annots");
+    auto written = [](const PdfValue& v) {
+      std::string out;
+      write_value(v, out);
+      return out;
+    };
+    std::multiset<std::string> kept;
+    if (old_annots && old_annots->array()) {
+      for (const auto& a : *old_annots->array()) kept.insert(written(a));
     }
-    if (new_annots && new_annots->IsArray()) {
-      for (const auto& a : new_annots->GetArray()) {
-        if (kept.erase(text_of(&a))) continue;
-        const PdfObject* annot = a.IsReference() ? c.later->doc->GetObjects().GetObject(a.GetReference()) : &a;
-        if (name_of(annot, "FT") != "Sig") ok = false;
+    if (new_annots && new_annots->array()) {
+      for (const auto& a : *new_annots->array()) {
+        if (const auto it = kept.find(written(a)); it != kept.end()) {
+          kept.erase(it);
+          continue;
+        }
+        if (name_of(c.later->resolve(&a), "FT") != "Sig") ok = false;
       }
     }
     ok = ok && kept.empty();
@@ -266,8 +255,7 @@ std::optional<LaterChange> pages(const ObjectChange& c) {
 }
 
 std::optional<LaterChange> info(const ObjectChange& c) {
-  const auto& d = c.after->GetDictionary();
-  if (!d.HasKey(PdfName("Producer")) && !d.HasKey(PdfName("CreationDate"))) return std::nullopt;
+  if (!c.after->find("Producer") && !c.after->find("CreationDate")) return std::nullopt;
   if (only(c.changed, {"ModDate"})) return allowed(ChangeKind::form_filling, "date de modification des métadonnées");
   // The tool that wrote the revision may sign its name, as pyHanko does ("…; pyHanko 0.25.1").
   if (only(c.changed, {"ModDate", "Producer"})) {
@@ -282,26 +270,20 @@ std::optional<LaterChange> info(const ObjectChange& c) {
 // no page shows it.
 std::optional<LaterChange> metadata(const ObjectChange& c) {
   if (c.type != "Metadata") return std::nullopt;
-  const PdfObject* catalog = c.later->doc->GetCatalog();
-  const PdfObject* ref = catalog ? catalog->GetDictionary().GetKey(PdfName("Metadata")) : nullptr;
-  if (!ref || !ref->IsReference() || static_cast<int>(ref->GetReference().ObjectNumber()) != c.number) {
+  const PdfValue* catalog = c.later->catalog();
+  const PdfValue* ref = catalog ? catalog->find("Metadata") : nullptr;
+  if (!ref || !ref->reference() || ref->reference()->number != c.number) {
     return forbidden("métadonnées XMP (objet " + std::to_string(c.number) + ") qui ne sont pas celles du document modifiées");
   }
   if (!only(c.changed, {"Length", "Filter", "DecodeParms"})) return forbidden("métadonnées XMP modifiées (" + keys_of(c.changed) + ")");
-  char* data = nullptr;
-  pdf_long length = 0;
-  try {
-    c.after->GetStream()->GetFilteredCopy(&data, &length);
-  } catch (const PdfError&) {
-    return forbidden("métadonnées XMP illisibles");
-  }
-  std::string_view packet(data ? data : "", data ? static_cast<size_t>(length) : 0);
+  const auto data = c.later->decoded_stream(c.number, 16u << 20);
+  if (!data) return forbidden("métadonnées XMP illisibles");
+  std::string_view packet(*data);
   // The closing <?xpacket end="…"?> follows the root element, where tinyxml2 refuses a
   // processing instruction: the packet is read up to it.
   if (const auto end = packet.rfind("<?xpacket end="); end != std::string_view::npos && end > 0) packet = packet.substr(0, end);
   tinyxml2::XMLDocument xml;
   const bool well_formed = !packet.empty() && xml.Parse(packet.data(), packet.size()) == tinyxml2::XML_SUCCESS;
-  podofo_free(data);
   if (!well_formed) return forbidden("métadonnées XMP mal formées");
   return allowed(ChangeKind::form_filling, "métadonnées XMP mises à jour");
 }
@@ -321,37 +303,25 @@ LaterChange judge(const ObjectChange& c) {
 struct RevisionHistory::Impl {
   const Bytes& pdf;
   const std::vector<Revision>& revisions;
-  std::map<size_t, LoadedRevision> loaded;  // by 0-based revision index
+  std::shared_ptr<ParsedObjects> parsed;
+  std::map<size_t, PdfObjects> states;  // by 0-based revision index
   std::map<size_t, std::set<std::string>> read_only;
+
+  PdfObjects& state_at(size_t index) {
+    if (auto it = states.find(index); it != states.end()) return it->second;
+    const std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
+    return states.try_emplace(index, text, revisions, index, parsed).first->second;
+  }
 };
 
-RevisionHistory::RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions)
-    : impl_(std::make_unique<Impl>(Impl{pdf, revisions, {}, {}})) {}
+RevisionHistory::RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions, std::shared_ptr<ParsedObjects> parsed)
+    : impl_(std::make_unique<Impl>(Impl{pdf, revisions, parsed ? std::move(parsed) : std::make_shared<ParsedObjects>(), {}, {}})) {}
 RevisionHistory::~RevisionHistory() = default;
-
-namespace {
-
-core::Result<LoadedRevision*> state_at(RevisionHistory::Impl& h, size_t index) {
-  if (auto it = h.loaded.find(index); it != h.loaded.end()) return &it->second;
-  IPT_TRY(loaded, load_prefix(h.pdf, h.revisions[index].end));
-  // What the revision says, not when it was loaded.
-  restore_info_mod_date(*loaded->doc, h.pdf, h.revisions, index);
-  return &h.loaded.emplace(index, std::move(*loaded)).first->second;
-}
-
-}  // namespace
-
-void RevisionHistory::share(size_t index, PdfMemDocument& doc) {
-  restore_info_mod_date(doc, impl_->pdf, impl_->revisions, index);
-  LoadedRevision r;
-  r.doc = &doc;
-  impl_->loaded.insert_or_assign(index, std::move(r));
-}
 
 core::Result<std::set<std::string>> RevisionHistory::read_only_after(size_t index) {
   if (auto it = impl_->read_only.find(index); it != impl_->read_only.end()) return it->second;
-  IPT_TRY(state, state_at(*impl_, index));
-  return impl_->read_only.emplace(index, read_only_fields(**state)).first->second;
+  if (index >= impl_->revisions.size()) return core::fail(core::Category::internal, "révision inexistante");
+  return impl_->read_only.emplace(index, read_only_fields(impl_->state_at(index))).first->second;
 }
 
 core::Result<std::vector<LaterChange>> RevisionHistory::changes(size_t first_later, const std::vector<std::string>& locked,
@@ -359,22 +329,23 @@ core::Result<std::vector<LaterChange>> RevisionHistory::changes(size_t first_lat
   std::vector<LaterChange> changes;
   const auto& revisions = impl_->revisions;
   if (first_later == 0 || first_later >= revisions.size()) return changes;
-  IPT_TRY(before, state_at(*impl_, first_later - 1));
+  PdfObjects* before = &impl_->state_at(first_later - 1);
   for (size_t j = first_later; j < revisions.size(); ++j) {
-    IPT_TRY(after, state_at(*impl_, j));
+    PdfObjects* after = &impl_->state_at(j);
     for (int freed : revisions[j].freed) changes.push_back(forbidden("objet " + std::to_string(freed) + " supprimé"));
     for (const auto& [number, offset] : revisions[j].objects) {
       (void)offset;
       ObjectChange c;
       c.number = number;
-      c.before = (*before)->get(number);
-      c.after = (*after)->get(number);
+      c.before = before->object(number);
+      c.after = after->object(number);
       if (!c.after) continue;
-      if (c.before && text_of(c.before) == text_of(c.after) && stream_of(c.before) == stream_of(c.after)) continue;  // rewritten unchanged
+      if (c.before && same(*c.before, *c.after) && before->stream_data(number) == after->stream_data(number)) continue;  // rewritten unchanged
       c.type = name_of(c.after, "Type");
       c.subtype = name_of(c.after, "Subtype");
       c.ft = name_of(c.after, "FT");
-      c.later = *after;
+      c.later = after;
+      c.before_state = before;
       c.locked = &locked;
       c.read_only = &read_only;
       if (!c.before) {

@@ -8,30 +8,25 @@
 #include "ipt/core/result.hpp"
 #include "ipt/signing/bytes.hpp"
 #include "ipt/signing/verifier.hpp"
+#include "pdf_objects.hpp"
 #include "pdf_structure.hpp"
-
-namespace PoDoFo {
-class PdfMemDocument;
-}
 
 namespace ipt::signing::detail {
 
 // The changes made by revisions `first_later` .. end (0-based indexes into `revisions`),
 // judged against a signature that certified the document (`certified`, DocMDP P=2 — or not)
 // and locked `locked_fields`.
-// The same for every signature of one document, each revision's state loaded once and
-// shared: a document with n revisions is parsed n times, not once per signature and later
-// revision.
+// The same for every signature of one document: each revision's state is made once, and all
+// of them read from one cache of parsed objects (`parsed`, which the caller may share with
+// its own reading of the document): an object is parsed once, whichever revisions name it.
 class RevisionHistory {
  public:
-  RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions);  // both must outlive it
+  // `pdf` and `revisions` must outlive it.
+  RevisionHistory(const Bytes& pdf, const std::vector<Revision>& revisions, std::shared_ptr<ParsedObjects> parsed = nullptr);
   ~RevisionHistory();
   RevisionHistory(const RevisionHistory&) = delete;
   RevisionHistory& operator=(const RevisionHistory&) = delete;
 
-  // The document as of revision `index` (0-based) is `doc`, already loaded by the caller
-  // (which keeps it alive): it is not loaded again.
-  void share(size_t index, PoDoFo::PdfMemDocument& doc);
   // The fields read-only once revision `index` (0-based) is written: a signature closing that
   // revision may see none of them change.
   core::Result<std::set<std::string>> read_only_after(size_t index);

@@ -1,6 +1,5 @@
 // Extending a document to B-LTA: the validation data of every signature and timestamp it
 // carries in one /DSS revision, then a document timestamp over the whole.
-#include <podofo/podofo.h>
 
 #include <algorithm>
 
@@ -23,13 +22,10 @@ void add_unique(std::vector<Bytes>& pool, const Bytes& der) {
 // Every certificate the document's signatures and timestamps carry (with those of the
 // signature timestamp tokens inside each CMS).
 core::Result<std::vector<Bytes>> certificates_of(const Bytes& pdf) {
-  IPT_TRY(revisions, scan_revisions(pdf));
-  PoDoFo::PdfMemDocument doc;
-  try {
-    doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(revisions->back().end), false);
-  } catch (const PoDoFo::PdfError& e) {
-    return core::fail("document illisible (" + std::string(PoDoFo::PdfError::ErrorName(e.GetError())) + ")");
-  }
+  IPT_TRY(revisions, scan_revisions(pdf, NestingCheck::none));
+  PdfObjects doc(std::string_view(reinterpret_cast<const char*>(pdf.data()), revisions->back().end), *revisions,
+                 revisions->size() - 1);
+  if (!doc.catalog()) return core::fail("document illisible (catalogue /Root introuvable)");
   std::vector<Bytes> pool;
   for (const auto& e : find_signatures(doc)) {
     const auto& br = e.byte_range;
@@ -59,7 +55,6 @@ core::Result<std::vector<Bytes>> certificates_of(const Bytes& pdf) {
 
 core::Result<Bytes> extend_to_lta(const Bytes& pdf, TimestampSource& timestamps, const std::vector<Bytes>& trust_anchors,
                                   std::chrono::milliseconds timeout) {
-  silence_podofo();
   IPT_TRY(certificates, certificates_of(pdf));
   if (certificates->empty()) return core::fail("le document ne porte aucune signature à prolonger");
   auto data = fetch_validation_data(*certificates, trust_anchors, timeout);

@@ -276,8 +276,9 @@ void write_name(const std::string& name, std::string& out) {
 }
 
 // A hex string stays one; anything else is written literal, other bytes than printable ASCII
-// as escapes. (PoDoFo 0.9.8, which the verifier reads with, takes a hex string that starts
-// with a byte order mark for PDFDocEncoding: a field name written so would read as another.)
+// as escapes. (PoDoFo 0.9.8, which other tools reading these files use, takes a hex string
+// that starts with a byte order mark for PDFDocEncoding: a field name written so would read
+// as another.)
 void write_string(const PdfString& s, std::string& out) {
   if (s.hex) {
     static constexpr char digits[] = "0123456789ABCDEF";

@@ -1,7 +1,7 @@
 #pragma once
 // PDF objects (ISO 32000-1 §7.3) read from and written to bytes (private to signing): enough
-// for the signer to find a form's fields and write an incremental revision without loading
-// the document into PoDoFo. Values keep what the file said (a number's text, a string's bytes,
+// for the signer to find a form's fields and write an incremental revision, and for the
+// verifier to read signatures and compare revisions, without a PDF library. Values keep what the file said (a number's text, a string's bytes,
 // keys in file order), so an object written back differs only where it was changed.
 #include <cstddef>
 #include <optional>

@@ -12,6 +12,7 @@
 #include "ipt/core/text.hpp"
 #include "openssl_util.hpp"
 #include "pdf_object.hpp"
+#include "pdf_objects.hpp"
 #include "pdf_structure.hpp"
 
 namespace ipt::signing::detail {
@@ -21,7 +22,7 @@ namespace {
 constexpr const char* byte_range_placeholder = "[0 1234567890 1234567890 1234567890]";
 constexpr long long read_only_flag = 1;     // Ff bit 1 (ISO 32000-1, table 221)
 constexpr long long multiline_flag = 1 << 12;
-constexpr int max_references_followed = 8;  // a reference to a reference to ...
+constexpr int max_references_followed = 8;  // a reference to a reference to ... (as PdfObjects)
 
 std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -79,11 +80,7 @@ std::string pdf_date(std::chrono::system_clock::time_point t) { return core::for
 // bytes: write() appends the changed objects after them.
 struct PdfRevision::Impl {
   const Bytes* original = nullptr;
-  std::string_view text;
-  std::unordered_map<int, size_t> offsets;           // object number -> offset, latest revision
-  std::unordered_map<int, std::optional<PdfValue>> parsed;
-  std::unordered_map<int, int> generations;
-  PdfValue trailer;
+  std::optional<PdfObjects> document;               // as of the last revision
   size_t previous_xref = 0;
   int next_number = 1;
 
@@ -94,17 +91,8 @@ struct PdfRevision::Impl {
 
   const PdfValue* object(int number) {
     if (const auto c = changed.find(number); c != changed.end()) return &c->second;
-    if (const auto p = parsed.find(number); p != parsed.end()) return p->second ? &*p->second : nullptr;
-    std::optional<PdfValue> value;
-    if (const auto at = offsets.find(number); at != offsets.end()) {
-      int generation = 0;
-      value = parse_indirect_object(text, at->second, number, generation, max_nesting);
-      generations[number] = generation;
-    }
-    auto& slot = parsed[number] = std::move(value);
-    return slot ? &*slot : nullptr;
+    return document->object(number);
   }
-
   const PdfValue* resolve(const PdfValue* v) {
     for (int i = 0; v && v->reference() && i < max_references_followed; ++i) v = object(v->reference()->number);
     return v && v->reference() ? nullptr : v;
@@ -112,10 +100,7 @@ struct PdfRevision::Impl {
   const PdfValue* key(const PdfValue* dictionary, std::string_view name) {
     return dictionary ? resolve(dictionary->find(name)) : nullptr;
   }
-  PdfReference reference(int number) {
-    const auto g = generations.find(number);
-    return {number, g == generations.end() ? 0 : g->second};
-  }
+  PdfReference reference(int number) { return {number, number >= document->size() ? 0 : document->generation(number)}; }
 
   // The object to change, copied into this revision on the first change.
   PdfValue& edit(int number) {
@@ -126,7 +111,6 @@ struct PdfRevision::Impl {
   PdfReference add(PdfValue v) {
     const int number = next_number++;
     changed[number] = std::move(v);
-    generations[number] = 0;
     return {number, 0};
   }
   PdfReference add_stream(PdfDictionary dictionary, std::string data) {
@@ -168,10 +152,7 @@ struct PdfRevision::Impl {
     return m;
   }
 
-  int root_number() {
-    const PdfValue* root = trailer.find("Root");
-    return root && root->reference() ? root->reference()->number : 0;
-  }
+  int root_number() const { return document->root_number(); }
   const PdfValue* catalog() { return object(root_number()); }
   const PdfValue* acroform() { return key(catalog(), "AcroForm"); }
 
@@ -354,21 +335,9 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
   }
   auto impl = std::make_unique<Impl>();
   impl->original = &pdf;
-  impl->text = view(pdf);
-  int highest = 0;
-  for (const auto& r : *revisions) {
-    for (const auto& [number, offset] : r.objects) {
-      impl->offsets[number] = offset;
-      highest = std::max(highest, number);
-    }
-    for (int number : r.freed) impl->offsets.erase(number);
-  }
-  size_t pos = 0;
-  auto trailer = parse_value(revisions->back().trailer, pos, max_nesting);
-  if (!trailer || !trailer->dictionary()) return core::fail("document illisible : trailer illisible");
-  impl->trailer = std::move(*trailer);
+  impl->document.emplace(view(pdf), *revisions, revisions->size() - 1);
   impl->previous_xref = revisions->back().startxref;
-  impl->next_number = std::max(highest + 1, static_cast<int>(number_of(impl->trailer.find("Size"), 0)));
+  impl->next_number = impl->document->size();
   if (!impl->catalog() || !impl->catalog()->dictionary()) return core::fail("document illisible : catalogue (/Root) introuvable");
   if (!impl->acroform() || !impl->acroform()->dictionary()) return core::fail("le document n’a pas de formulaire (AcroForm)");
   return PdfRevision(std::move(impl));
@@ -691,12 +660,12 @@ core::Result<WrittenRevision> PdfRevision::write() {
   const int size = std::max(impl_->next_number, entries.empty() ? 0 : entries.back().first + 1);
   trailer.set("Size", make_integer(size));
   for (const char* k : {"Root", "Info"}) {
-    if (const PdfValue* v = impl_->trailer.find(k)) trailer.set(k, *v);
+    if (const PdfValue* v = impl_->document->trailer().find(k)) trailer.set(k, *v);
   }
   // The file identifier's first half stays; the second tells this revision apart.
   const Bytes digest_of_revision = sha256(reinterpret_cast<const unsigned char*>(tail.data()), tail.size());
   PdfString changed_id{std::string(digest_of_revision.begin(), digest_of_revision.begin() + 16), true};
-  const PdfValue* id = impl_->trailer.find("ID");
+  const PdfValue* id = impl_->document->trailer().find("ID");
   PdfValue first_id = id && id->array() && id->array()->size() == 2 ? id->array()->front() : PdfValue(changed_id);
   trailer.set("ID", PdfArray{std::move(first_id), changed_id});
   trailer.set("Prev", make_integer(static_cast<long long>(impl_->previous_xref)));

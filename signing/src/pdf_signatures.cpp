@@ -5,19 +5,6 @@
 
 namespace ipt::signing::detail {
 
-void silence_podofo() {
-  // PoDoFo prints parser details (trailers) on stdout by default.
-  static const bool once = [] {
-    PoDoFo::PdfError::EnableLogging(false);
-    PoDoFo::PdfError::EnableDebug(false);
-    return true;
-  }();
-  (void)once;
-}
-
-
-using namespace PoDoFo;
-
 std::optional<TimePoint> parse_pdf_date(const std::string& s) {
   // D:YYYYMMDDHHmmSS[Z|+HH'mm'|-HH'mm']
   std::string d = s.rfind("D:", 0) == 0 ? s.substr(2) : s;
@@ -45,65 +32,62 @@ std::optional<TimePoint> parse_pdf_date(const std::string& s) {
   return std::chrono::system_clock::from_time_t(timegm(&tm) + offset);
 }
 
-std::vector<SignatureEntry> find_signatures(PdfMemDocument& doc, const KnownSignature& known) {
+namespace {
+
+std::string text_in(const PdfValue* v) { return v && v->string() ? text_of(*v->string()) : ""; }
+std::string name_in(const PdfValue* v) { return v && v->name() ? v->name()->name : ""; }
+
+}  // namespace
+
+std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignature& known) {
   std::vector<SignatureEntry> out;
-  PdfVecObjects& objects = doc.GetObjects();
-  auto resolve = [&](const PdfObject* o) -> const PdfObject* {
-    return o && o->IsReference() ? objects.GetObject(o->GetReference()) : o;
-  };
-  const PdfObject* catalog = doc.GetCatalog();
-  const PdfObject* form = resolve(catalog->GetDictionary().GetKey(PdfName("AcroForm")));
-  if (!form || !form->IsDictionary()) return out;
-  const PdfObject* fields = resolve(form->GetDictionary().GetKey(PdfName("Fields")));
-  if (!fields || !fields->IsArray()) return out;
-  std::vector<std::pair<const PdfObject*, int>> stack;
-  for (const auto& f : fields->GetArray()) stack.emplace_back(resolve(&f), 0);
+  const PdfValue* fields = doc.key(doc.acroform(), "Fields");
+  if (!fields || !fields->array()) return out;
+  std::vector<std::pair<const PdfValue*, int>> stack;
+  for (const auto& f : *fields->array()) stack.emplace_back(doc.resolve(&f), 0);
   while (!stack.empty() && out.size() < 1000) {
     auto [field, depth] = stack.back();
     stack.pop_back();
-    if (!field || !field->IsDictionary() || depth > 16) continue;
-    const auto& d = field->GetDictionary();
-    if (const PdfObject* kids = resolve(d.GetKey(PdfName("Kids"))); kids && kids->IsArray()) {
-      for (const auto& k : kids->GetArray()) stack.emplace_back(resolve(&k), depth + 1);
+    if (!field || !field->dictionary() || depth > 16) continue;
+    if (const PdfValue* kids = doc.key(field, "Kids"); kids && kids->array()) {
+      for (const auto& k : *kids->array()) stack.emplace_back(doc.resolve(&k), depth + 1);
     }
-    const PdfObject* ft = d.GetKey(PdfName("FT"));
-    if (!ft || !ft->IsName() || ft->GetName().GetName() != "Sig") continue;
-    std::string field_name;
-    if (const PdfObject* t = d.GetKey(PdfName("T")); t && t->IsString()) field_name = t->GetString().GetStringUtf8();
-    const PdfObject* value = d.GetKey(PdfName("V"));
-    const int value_object = value && value->IsReference() ? static_cast<int>(value->GetReference().ObjectNumber()) : 0;
+    if (name_in(field->find("FT")) != "Sig") continue;
+    const std::string field_name = text_in(field->find("T"));
+    const PdfValue* value = field->find("V");
+    const int value_object = value && value->reference() ? value->reference()->number : 0;
     if (known && value_object != 0) {
       if (const SignatureEntry* same = known(value_object, field_name)) {
         out.push_back(*same);
         continue;
       }
     }
-    const PdfObject* v = resolve(value);
-    if (!v || !v->IsDictionary()) continue;
+    const PdfValue* v = doc.resolve(value);
+    if (!v || !v->dictionary()) continue;
     SignatureEntry e;
     e.field = field_name;
     e.value_object = value_object;
-    const auto& s = v->GetDictionary();
-    if (const PdfObject* type = s.GetKey(PdfName("Type")); type && type->IsName()) e.type = type->GetName().GetName();
-    if (const PdfObject* sf = s.GetKey(PdfName("SubFilter")); sf && sf->IsName()) e.subfilter = sf->GetName().GetName();
-    if (const PdfObject* br = resolve(s.GetKey(PdfName("ByteRange"))); br && br->IsArray()) {
-      for (const auto& n : br->GetArray()) {
-        if (n.IsNumber() && n.GetNumber() >= 0) e.byte_range.push_back(static_cast<size_t>(n.GetNumber()));
+    e.type = name_in(v->find("Type"));
+    e.subfilter = name_in(v->find("SubFilter"));
+    if (const PdfValue* br = doc.key(v, "ByteRange"); br && br->array()) {
+      for (const auto& n : *br->array()) {
+        if (n.number() && n.number()->value >= 0 && n.number()->text.find('.') == std::string::npos) {
+          e.byte_range.push_back(static_cast<size_t>(n.number()->value));
+        }
       }
     }
-    if (const PdfObject* m = s.GetKey(PdfName("M")); m && m->IsString()) e.claimed_time = parse_pdf_date(m->GetString().GetString());
-    if (const PdfObject* refs = resolve(s.GetKey(PdfName("Reference"))); refs && refs->IsArray()) {
-      for (const auto& r : refs->GetArray()) {
-        const PdfObject* ref = resolve(&r);
-        if (!ref || !ref->IsDictionary()) continue;
-        const PdfObject* method = ref->GetDictionary().GetKey(PdfName("TransformMethod"));
-        const PdfObject* params = resolve(ref->GetDictionary().GetKey(PdfName("TransformParams")));
-        if (!method || !method->IsName() || !params || !params->IsDictionary()) continue;
-        if (method->GetName().GetName() == "DocMDP") e.certification = true;
-        if (method->GetName().GetName() == "FieldMDP") {
-          if (const PdfObject* list = resolve(params->GetDictionary().GetKey(PdfName("Fields"))); list && list->IsArray()) {
-            for (const auto& name : list->GetArray()) {
-              if (name.IsString()) e.locked_fields.push_back(name.GetString().GetStringUtf8());
+    if (const PdfValue* m = v->find("M"); m && m->string()) e.claimed_time = parse_pdf_date(m->string()->bytes);
+    if (const PdfValue* refs = doc.key(v, "Reference"); refs && refs->array()) {
+      for (const auto& r : *refs->array()) {
+        const PdfValue* ref = doc.resolve(&r);
+        const std::string method = name_in(ref ? ref->find("TransformMethod") : nullptr);
+        const PdfValue* params = doc.key(ref, "TransformParams");
+        if (method.empty() || !params || !params->dictionary()) continue;
+        if (method == "DocMDP") e.certification = true;
+        if (method == "FieldMDP") {
+          if (const PdfValue* list = doc.key(params, "Fields"); list && list->array()) {
+            for (const auto& name : *list->array()) {
+              if (name.string()) e.locked_fields.push_back(text_of(*name.string()));
             }
           }
         }
@@ -120,31 +104,18 @@ std::vector<SignatureEntry> find_signatures(PdfMemDocument& doc, const KnownSign
   return out;
 }
 
-ValidationPool read_dss(PdfMemDocument& doc) {
+ValidationPool read_dss(PdfObjects& doc) {
   ValidationPool dss;
-  PdfVecObjects& objects = doc.GetObjects();
-  const PdfObject* catalog = doc.GetCatalog();
-  const PdfObject* d = catalog->GetDictionary().GetKey(PdfName("DSS"));
-  if (d && d->IsReference()) d = objects.GetObject(d->GetReference());
-  if (!d || !d->IsDictionary()) return dss;
-  auto each_stream = [&](const char* key, auto&& take) {
-    const PdfObject* array = d->GetDictionary().GetKey(PdfName(key));
-    if (array && array->IsReference()) array = objects.GetObject(array->GetReference());
-    if (!array || !array->IsArray()) return;
-    for (const auto& item : array->GetArray()) {
-      if (!item.IsReference()) continue;
-      const PdfObject* o = objects.GetObject(item.GetReference());
-      if (!o || !o->HasStream()) continue;
-      char* data = nullptr;
-      pdf_long length = 0;
-      try {
-        o->GetStream()->GetFilteredCopy(&data, &length);
-      } catch (const PdfError&) {
-        continue;
-      }
-      Bytes bytes(reinterpret_cast<unsigned char*>(data), reinterpret_cast<unsigned char*>(data) + length);
-      podofo_free(data);
-      take(bytes);
+  const PdfValue* d = doc.key(doc.catalog(), "DSS");
+  if (!d || !d->dictionary()) return dss;
+  auto each_stream = [&](const char* name, auto&& take) {
+    const PdfValue* array = doc.key(d, name);
+    if (!array || !array->array()) return;
+    for (const auto& item : *array->array()) {
+      if (!item.reference()) continue;
+      const auto data = doc.decoded_stream(item.reference()->number, 16u << 20);
+      if (!data) continue;
+      take(Bytes(data->begin(), data->end()));
     }
   };
   each_stream("Certs", [&](const Bytes& b) {

@@ -1,22 +1,20 @@
 #pragma once
-// What a parsed PDF says about its signatures (private to signing): each signature
-// dictionary's entries, and the validation data of its /DSS. PoDoFo is read through const
-// access only.
-#include <podofo/podofo.h>
-
+// What a PDF says about its signatures (private to signing): each signature dictionary's
+// entries, and the validation data of its /DSS, read from the document's last state.
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "pdf_objects.hpp"
 #include "revocation_check.hpp"
 
 namespace ipt::signing::detail {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-// What a signature dictionary says, read from the parsed document.
+// What a signature dictionary says.
 struct SignatureEntry {
   std::string field;
   std::string type;        // "Sig" or "DocTimeStamp"
@@ -28,9 +26,6 @@ struct SignatureEntry {
   int value_object = 0;  // the object number of the signature dictionary (0: a direct one)
 };
 
-// Turns off PoDoFo's own logging (it prints to stdout); called before any parse.
-void silence_podofo();
-
 // "D:YYYYMMDDHHmmSS[Z|+HH'mm'|-HH'mm']"
 std::optional<TimePoint> parse_pdf_date(const std::string& text);
 
@@ -39,9 +34,9 @@ std::optional<TimePoint> parse_pdf_date(const std::string& text);
 // object number and field name) that the caller knows to be unchanged: that dictionary is
 // then not parsed again (its /Contents is most of a document's parsing).
 using KnownSignature = std::function<const SignatureEntry*(int value_object, const std::string& field)>;
-std::vector<SignatureEntry> find_signatures(PoDoFo::PdfMemDocument& doc, const KnownSignature& known = {});
+std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignature& known = {});
 
 // The catalog's /DSS, parsed; empty when there is none.
-ValidationPool read_dss(PoDoFo::PdfMemDocument& doc);
+ValidationPool read_dss(PdfObjects& doc);
 
 }  // namespace ipt::signing::detail

@@ -89,13 +89,14 @@ std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth)
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting) {
   const std::string_view s = view(pdf);
   if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n’est pas un PDF");
-  // PoDoFo's tokenizer recurses once per nesting level: a dictionary nested thousands deep
-  // overflows its stack. Nothing this project reads nests beyond a few dozen levels.
-  if (const auto at = nesting == NestingCheck::before_podofo ? find_excessive_nesting(pdf, max_nesting) : std::nullopt) {
+  // A reader recurses once per nesting level: a dictionary nested thousands deep would
+  // overflow its stack. Nothing this project reads nests beyond a few dozen levels.
+  if (const auto at = nesting == NestingCheck::refuse ? find_excessive_nesting(pdf, max_nesting) : std::nullopt) {
     return core::fail(core::Category::invalid_input, "structure PDF imbriquée sur plus de " + std::to_string(max_nesting) +
                                                          " niveaux (octet " + std::to_string(*at) + ") : fichier refusé");
   }
-  // Object streams and encryption are refused outright: PoDoFo 0.9.8 cannot continue them safely.
+  // Object streams and encryption are refused outright: neither the reader nor the writer
+  // of revisions handles them.
   for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
     if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d’objets (ObjStm) : format non pris en charge");
   }

@@ -22,22 +22,23 @@ struct Revision {
   std::string trailer;             // the trailer dictionary's text (a stream's: its dictionary)
 };
 
-// Dictionaries and arrays nested deeper than this are refused before PoDoFo parses anything.
+// Dictionaries and arrays nested deeper than this are refused (and never read).
 inline constexpr size_t max_nesting = 256;
 
 // The offset of the first "<<" or "[" that opens a level deeper than `max_depth` (outside
 // strings, comments and stream data), or nothing.
 std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth);
 
-// Whether scan_revisions first looks for nesting deeper than max_nesting: needed before
-// PoDoFo parses the file (its tokenizer recurses once per level); not for the revision
-// writer, whose own reader stops at that depth.
-enum class NestingCheck { before_podofo, none };
+// Whether scan_revisions first looks for nesting deeper than max_nesting, to refuse the whole
+// file with the byte where it happens (the verifier: a clear reason rather than objects that
+// silently do not read); the signer skips the scan of every byte, since its reader stops at
+// that depth anyway.
+enum class NestingCheck { refuse, none };
 
 // Every revision in file order, each ending with a classic cross-reference table or a
 // cross-reference stream (xref_stream.hpp). Fails, with a French reason, on a file that is
 // not a PDF, that holds object streams, a hybrid revision (/XRefStm), or encryption.
-core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting = NestingCheck::before_podofo);
+core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting = NestingCheck::refuse);
 
 // The text of object `number` at `offset` up to its "endobj" (without the stream data
 // beyond 64 KiB), for small dictionaries such as Info; nothing when the bytes do not hold

@@ -1,7 +1,6 @@
 #include "ipt/signing/verifier.hpp"
 #include "ipt/core/files.hpp"
 
-#include <podofo/podofo.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,7 +22,6 @@
 namespace ipt::signing {
 
 using namespace detail;
-using namespace PoDoFo;
 
 namespace {
 
@@ -54,11 +52,12 @@ bool byte_range_well_formed(const std::vector<size_t>& br, const Bytes& pdf) {
 
 // The 1-based revisions that wrote the /DSS object: they decide B-LT, and document
 // timestamps after them B-LTA.
-std::vector<size_t> dss_revisions(PdfMemDocument& doc, const std::vector<Revision>& revisions) {
+std::vector<size_t> dss_revisions(PdfObjects& doc, const std::vector<Revision>& revisions) {
   std::vector<size_t> out;
-  const PdfObject* d = doc.GetCatalog()->GetDictionary().GetKey(PdfName("DSS"));
-  if (!d || !d->IsReference()) return out;
-  const int number = static_cast<int>(d->GetReference().ObjectNumber());
+  const PdfValue* catalog = doc.catalog();
+  const PdfValue* d = catalog ? catalog->find("DSS") : nullptr;
+  if (!d || !d->reference()) return out;
+  const int number = d->reference()->number;
   for (size_t i = 0; i < revisions.size(); ++i) {
     if (revisions[i].objects.contains(number)) out.push_back(i + 1);
   }
@@ -232,8 +231,11 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
     }
   }
 
-  PdfMemDocument doc;
-  doc.LoadFromBuffer(reinterpret_cast<const char*>(pdf.data()), static_cast<long>(complete), false);
+  // The document's last state, read from the bytes as far as the verdict needs; the revision
+  // history reads the earlier states from the same parsed objects.
+  auto parsed = std::make_shared<ParsedObjects>();
+  PdfObjects doc(std::string_view(reinterpret_cast<const char*>(pdf.data()), complete), *revisions, revisions->size() - 1, parsed);
+  if (!doc.catalog() || !doc.catalog()->dictionary()) return core::fail("PDF illisible (catalogue /Root introuvable)");
   // The signature dictionaries the earlier verdict read, and that no later revision rewrote.
   std::set<int> rewritten;
   for (size_t r = base_revisions; base && r < revisions->size(); ++r) {
@@ -265,8 +267,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   }
   const Document document{pdf, *revisions, dss_at};
   const CmsContext context{anchors, pool, options};
-  RevisionHistory history(pdf, *revisions);
-  history.share(revisions->size() - 1, doc);
+  RevisionHistory history(pdf, *revisions, parsed);
   size_t revalidated = 0;
   auto cached = std::make_shared<CachedVerification>();
   for (const auto& e : entries) {
@@ -325,12 +326,9 @@ VerificationCounters verification_counters() {
 }
 
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options) {
-  silence_podofo();
-  // Hostile input: whatever PoDoFo or the standard library throws on it is an unreadable file.
+  // Hostile input: whatever the standard library throws on it (memory) is an unreadable file.
   try {
     return verify_unchecked(pdf, options);
-  } catch (const PdfError& e) {
-    return core::fail("PDF illisible (" + std::string(PdfError::ErrorName(e.GetError())) + ")");
   } catch (const std::exception& e) {
     return core::fail(std::string("PDF illisible (") + e.what() + ")");
   }
