@@ -13,9 +13,8 @@ namespace ipt::signing::detail {
 namespace {
 
 constexpr size_t max_entries = 10'000'000;
-// PoDoFo 0.9.8, which parses the document once its structure is checked, reads entry fields
-// of at most 4 bytes (W_MAX_BYTES); Acrobat writes 3 or 4, pyHanko 8.
-constexpr size_t max_field_width = 4;
+// Entry fields of up to 8 bytes (a 64-bit offset): Acrobat writes 3 or 4, pyHanko 8.
+constexpr size_t max_field_width = 8;
 
 std::unexpected<core::Error> refused(const std::string& why) {
   return core::fail(core::Category::refused, "flux de références croisées : " + why + " (format non pris en charge)");

@@ -64,6 +64,7 @@ class EdgesTest : public HttpPortalTest {
     EXPECT_NE(pdf.find("/Type /XRef", downloaded.size()), std::string::npos) << "pyHanko wrote no cross-reference stream";
     return upload(pdf);
   }
+  void round_goes_on_after_a_stream(const std::string& style);
 };
 
 TEST_F(EdgesTest, ADocumentSignedElsewhereIsAcceptedOnlyAsTheSignatorysOneRevision) {
@@ -111,10 +112,11 @@ TEST_F(EdgesTest, ADocumentSignedElsewhereIsAcceptedOnlyAsTheSignatorysOneRevisi
 }
 
 // Acrobat ends its revision with a cross-reference stream when the file it updates uses them,
-// and may do so otherwise. The portal reads it, the two remaining signatories sign after it,
-// and the verifier, pyHanko's difference analysis and pdfsig judge the four signatures valid.
-TEST_F(EdgesTest, ARevisionEndingWithAnAcrobatStyleCrossReferenceStreamIsReadAndTheRoundGoesOn) {
-  auto accepted = sign_with_pyhanko_and_upload("acrobat");
+// and may do so otherwise; pyHanko's own streams carry 8-byte offsets. The portal reads
+// either, the two remaining signatories sign after it, and the verifier, pyHanko's
+// difference analysis and pdfsig judge the four signatures valid.
+void EdgesTest::round_goes_on_after_a_stream(const std::string& style) {
+  auto accepted = sign_with_pyhanko_and_upload(style);
   ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(accepted);
   ASSERT_EQ(accepted->status, 200) << accepted->body;
@@ -148,16 +150,12 @@ TEST_F(EdgesTest, ARevisionEndingWithAnAcrobatStyleCrossReferenceStreamIsReadAnd
   EXPECT_EQ(qpdf.status, 0) << qpdf.out << qpdf.err;
 }
 
-// pyHanko's own cross-reference streams carry 8-byte offsets, beyond what PoDoFo 0.9.8 reads:
-// refused, saying so, and the round waits for the director.
-TEST_F(EdgesTest, ACrossReferenceStreamWithWideEntriesIsRefusedSayingWhy) {
-  auto refused = sign_with_pyhanko_and_upload("pyhanko");
-  ASSERT_FALSE(HasFailure());
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status, 409) << refused->body;
-  EXPECT_NE(refused->body.find("entrées de 8 octets (/W), au-delà des 4 que lit ce vérificateur"), std::string::npos)
-      << refused->body;
-  EXPECT_EQ(audit_details("document.sign").size(), 1u);
+TEST_F(EdgesTest, ARevisionEndingWithAnAcrobatStyleCrossReferenceStreamIsReadAndTheRoundGoesOn) {
+  round_goes_on_after_a_stream("acrobat");
+}
+
+TEST_F(EdgesTest, ARevisionEndingWithPyHankosWideCrossReferenceStreamIsReadAndTheRoundGoesOn) {
+  round_goes_on_after_a_stream("pyhanko");
 }
 
 TEST_F(EdgesTest, TwoBrowsersOfOneSignatorySigningAtOnceSignOnce) {

@@ -199,6 +199,15 @@ TEST(PdfStructure, ReadsARevisionEndingWithACrossReferenceStream) {
   const auto unfiltered = scan_revisions(StreamRevision(plain).bytes());
   ASSERT_TRUE(unfiltered) << unfiltered.error().message;
   EXPECT_EQ((*unfiltered)[1].objects, (std::map<int, size_t>{{3, StreamRevision(plain).info_again}}));
+
+  // pyHanko's own layout: 8-byte offsets, 2-byte generations.
+  XrefStreamStyle wide;
+  wide.widths = "1 8 2";
+  wide.predict = false;
+  const auto wide_revisions = scan_revisions(StreamRevision(wide).bytes());
+  ASSERT_TRUE(wide_revisions) << wide_revisions.error().message;
+  EXPECT_EQ((*wide_revisions)[1].objects, (std::map<int, size_t>{{3, StreamRevision(wide).info_again}}));
+  EXPECT_EQ((*wide_revisions)[1].freed, std::vector<int>{4});
 }
 
 TEST(PdfStructure, RefusesCrossReferenceStreamsItCannotRead) {
@@ -206,12 +215,12 @@ TEST(PdfStructure, RefusesCrossReferenceStreamsItCannotRead) {
     const auto r = scan_revisions(StreamRevision(style).bytes());
     return r ? std::make_pair(core::Category::internal, std::string("accepté")) : std::make_pair(r.error().category, r.error().message);
   };
-  XrefStreamStyle wide;
-  wide.widths = "1 8 2";
-  wide.predict = false;
-  const auto [wide_category, wide_message] = refusal(wide);
+  XrefStreamStyle too_wide;  // beyond a 64-bit offset
+  too_wide.widths = "1 9 1";
+  too_wide.predict = false;
+  const auto [wide_category, wide_message] = refusal(too_wide);
   EXPECT_EQ(wide_category, core::Category::refused);
-  EXPECT_NE(wide_message.find("entrées de 8 octets (/W)"), std::string::npos) << wide_message;
+  EXPECT_NE(wide_message.find("entrées de 9 octets (/W)"), std::string::npos) << wide_message;
 
   XrefStreamStyle in_object_stream;
   in_object_stream.type_of_info = 2;
