@@ -1,5 +1,6 @@
 #pragma once
-// Page previews for the signer's page, rendered on the server with poppler's C++ API, so
+// Page previews for the signer's page, rendered on the server by poppler (in a module loaded on
+// first use, libipt_page_preview.so: see portal/module/page_preview_module.cpp), so
 // that a phone shows the document without a PDF viewer and without JavaScript.
 #include <string>
 

@@ -33,8 +33,8 @@ class ParsedObjects {
 
 class PdfObjects {
  public:
-  // The state after revisions[last] (0-based) of `pdf`; `pdf`, `revisions` and `shared` (when
-  // given) must outlive it.
+  // The state after revisions[last] (0-based) of `pdf`, which must outlive it (`revisions` is
+  // read here only); `shared`, when given, is the parsed objects it shares with other states.
   PdfObjects(std::string_view pdf, const std::vector<Revision>& revisions, size_t last,
              std::shared_ptr<ParsedObjects> shared = nullptr);
 

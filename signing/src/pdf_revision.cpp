@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 #include <sstream>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "ipt/core/files.hpp"

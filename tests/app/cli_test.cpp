@@ -21,6 +21,17 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
   return path.string();
 }
 
+// libcurl and poppler load when first used (core/curl/curl_on_demand.cpp, the portal's
+// preview module): a command that neither goes online nor shows a preview starts without them.
+// The dynamic loader names every library it loads (LD_DEBUG=libs).
+TEST(Cli, AnOfflineCommandLoadsNeitherLibcurlNorPoppler) {
+  const auto plan = run_ipt({"plan", example_path("c-fin-integration")}, {"LD_DEBUG=libs"});
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  EXPECT_NE(plan.err.find("libcrypto.so"), std::string::npos) << "LD_DEBUG a-t-il parlé ?\n" << plan.err.substr(0, 2000);
+  EXPECT_EQ(plan.err.find("libcurl"), std::string::npos);
+  EXPECT_EQ(plan.err.find("libpoppler"), std::string::npos);
+}
+
 TEST(Cli, EveryCommandHasFrenchHelp) {
   const auto overview = run_ipt({"--help"});
   EXPECT_EQ(overview.status, 0);
