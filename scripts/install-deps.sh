@@ -27,6 +27,8 @@ packages=(
   python3-qrcode python3-uritools python3-click python3-oscrypto python3-defusedxml
   # the kill tests stop processes at chosen system calls
   strace
+  # the benchmarks' whole-process figures (scripts/bench-signing.sh)
+  hyperfine
 )
 
 missing=()
