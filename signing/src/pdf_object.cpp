@@ -1,7 +1,6 @@
 #include "pdf_object.hpp"
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -130,12 +129,28 @@ std::optional<PdfNumber> parse_number(std::string_view s, size_t& pos) {
   if (!digits || pos - start > 32) return std::nullopt;
   PdfNumber out;
   out.text = std::string(s.substr(start, pos - start));
-  // Integers (nearly every number of a form) directly; strtod for the rest ("+5" and ".5"
-  // are valid PDF numbers, which from_chars refuses).
-  long long integer = 0;
-  const auto [end, error] = std::from_chars(out.text.data(), out.text.data() + out.text.size(), integer);
-  out.value = error == std::errc() && end == out.text.data() + out.text.size() ? static_cast<double>(integer)
-                                                                               : std::strtod(out.text.c_str(), nullptr);
+  // Up to 15 digits (every number of a form: flags, widths, coordinates such as 86.890000)
+  // as an integer divided by a power of ten, which is the correctly rounded value, as strtod
+  // would give; strtod for longer ones.
+  long long digits_value = 0;
+  int digit_count = 0, decimals = 0;
+  bool after_dot = false;
+  for (const char c : out.text) {
+    if (c == '.') {
+      after_dot = true;
+    } else if (c >= '0' && c <= '9') {
+      digits_value = digits_value * 10 + (c - '0');
+      ++digit_count;
+      decimals += after_dot;
+    }
+  }
+  if (digit_count <= 15) {
+    static constexpr double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    out.value = static_cast<double>(digits_value) / powers[decimals];
+    if (out.text[0] == '-') out.value = -out.value;
+  } else {
+    out.value = std::strtod(out.text.c_str(), nullptr);
+  }
   return out;
 }
 
@@ -361,14 +376,22 @@ void write_value(const PdfValue& v, std::string& out) {
   std::visit(Writer{out}, v.value);
 }
 
+namespace {
+
+char32_t utf16_unit(const std::string& b, size_t i) {
+  return static_cast<char32_t>((static_cast<unsigned char>(b[i]) << 8) | static_cast<unsigned char>(b[i + 1]));
+}
+
+}  // namespace
+
 std::string text_of(const PdfString& s) {
   const std::string& b = s.bytes;
   std::string out;
   if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0xFE && static_cast<unsigned char>(b[1]) == 0xFF) {
     for (size_t i = 2; i + 1 < b.size(); i += 2) {
-      char32_t unit = (static_cast<unsigned char>(b[i]) << 8) | static_cast<unsigned char>(b[i + 1]);
+      char32_t unit = utf16_unit(b, i);
       if (unit >= 0xD800 && unit < 0xDC00 && i + 3 < b.size()) {
-        const char32_t low = (static_cast<unsigned char>(b[i + 2]) << 8) | static_cast<unsigned char>(b[i + 3]);
+        const char32_t low = utf16_unit(b, i + 2);
         if (low >= 0xDC00 && low < 0xE000) {
           unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
           i += 2;

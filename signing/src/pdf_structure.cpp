@@ -1,6 +1,7 @@
 #include "pdf_structure.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <string_view>
 
@@ -12,6 +13,20 @@ namespace ipt::signing::detail {
 namespace {
 
 std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// Every offset of `needle` in `s`, in order. Boyer-Moore-Horspool: the whole file is searched
+// for keywords whose first byte ('/', 's') is among the commonest of a PDF, where a search by
+// first byte stops at each of them.
+template <typename Visit>
+void each_occurrence(std::string_view s, std::string_view needle, Visit&& visit) {
+  const std::boyer_moore_horspool_searcher searcher(needle.begin(), needle.end());
+  for (auto at = s.begin();;) {
+    const auto [found, end] = searcher(at, s.end());
+    if (found == s.end()) return;
+    if (!visit(static_cast<size_t>(found - s.begin()))) return;
+    at = found + 1;
+  }
+}
 
 core::Result<Revision> read_xref(std::string_view s, size_t offset) {
   Revision rev;
@@ -97,11 +112,16 @@ core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingChec
   }
   // Object streams and encryption are refused outright: neither the reader nor the writer
   // of revisions handles them.
-  for (size_t at = s.find("/ObjStm"); at != std::string_view::npos; at = s.find("/ObjStm", at + 1)) {
-    if (token_at(s, at + 1, "ObjStm")) return core::fail(core::Category::refused, "flux d’objets (ObjStm) : format non pris en charge");
-  }
+  bool object_stream = false;
+  each_occurrence(s, "/ObjStm", [&](size_t at) { return !(object_stream = token_at(s, at + 1, "ObjStm")); });
+  if (object_stream) return core::fail(core::Category::refused, "flux d’objets (ObjStm) : format non pris en charge");
+  std::vector<size_t> keywords;
+  each_occurrence(s, "startxref", [&](size_t at) {
+    keywords.push_back(at);
+    return keywords.size() <= 20000;
+  });
   std::vector<Revision> revisions;
-  for (size_t at = s.find("startxref"); at != std::string_view::npos; at = s.find("startxref", at + 9)) {
+  for (const size_t at : keywords) {
     size_t pos = at + 9;
     const auto offset = read_number(s, pos);
     while (pos < s.size() && is_space(static_cast<unsigned char>(s[pos]))) ++pos;

@@ -1,6 +1,7 @@
 // pdf_object (private to signing): PDF values read from text and written back.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 using namespace std::string_literals;
@@ -108,6 +109,12 @@ TEST(PdfObject, NumbersAreWrittenInTheCLocaleWithoutTrailingZeros) {
   EXPECT_EQ(text(make_real(-0.00001)), "0");
   EXPECT_EQ(text(make_real(595.27559)), "595.2756");
   EXPECT_EQ(text(make_integer(-42)), "-42");
+  // Read back as strtod would: decimals, signs, more digits than the fast path takes.
+  for (const char* number : {"86.890000", "-.5", "+3", "0.1", "595.2756", "12345678901234567", "-0.000001"}) {
+    const auto v = parse(number);
+    ASSERT_TRUE(v) << number;
+    EXPECT_EQ(number_value(&*v), std::strtod(number, nullptr)) << number;
+  }
 }
 
 }  // namespace
