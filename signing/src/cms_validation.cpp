@@ -109,8 +109,8 @@ struct TokenResult {
 // An RFC 3161 token over `digest` (SHA-256): its time, its authority, and whether it holds.
 TokenResult verify_token(const Bytes& token_der, const Bytes& digest, const std::vector<X509Ptr>& anchors) {
   TokenResult t;
-  const unsigned char* p = token_der.data();
-  PKCS7Ptr token(d2i_PKCS7(nullptr, &p, static_cast<long>(token_der.size())));
+  auto parsed = parse_pkcs7(token_der);
+  PKCS7Ptr token = parsed ? std::move(*parsed) : PKCS7Ptr();
   Handle<TS_TST_INFO, TS_TST_INFO_free> info(token ? PKCS7_to_TS_TST_INFO(token.get()) : nullptr);
   if (!info) {
     ERR_clear_error();

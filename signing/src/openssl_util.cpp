@@ -6,6 +6,8 @@
 
 #include <openssl/asn1.h>
 
+#include "signed_data_certificates.hpp"
+
 namespace ipt::signing::detail {
 
 std::string openssl_errors() {
@@ -56,7 +58,43 @@ core::Result<X509Ptr> parse_certificate(const Bytes& der) {
   return cert;
 }
 
+namespace {
+
+// The structure decoded without its certificates, which are then added back from the cache
+// of parsed ones (signed_data_certificates.hpp); nothing when that does not apply, and the
+// caller decodes the whole. `add` adds one certificate to the structure.
+template <typename Structure, typename Decode, typename Add>
+Structure decoded_with_cached_certificates(const Bytes& der, Decode decode, Add add) {
+  auto split = split_certificates(der);
+  if (!split) return Structure();
+  std::vector<X509Ptr> certificates;
+  for (const auto& c : split->certificates) {
+    auto parsed = parse_certificate(c);
+    if (!parsed) return Structure();
+    certificates.push_back(std::move(*parsed));
+  }
+  const unsigned char* p = split->without_certificates.data();
+  Structure structure(decode(nullptr, &p, static_cast<long>(split->without_certificates.size())));
+  for (const auto& c : certificates) {
+    if (structure && add(structure.get(), c.get()) != 1) structure.reset();
+  }
+  ERR_clear_error();
+  return structure;
+}
+
+}  // namespace
+
+core::Result<PKCS7Ptr> parse_pkcs7(const Bytes& der) {
+  PKCS7Ptr token = decoded_with_cached_certificates<PKCS7Ptr>(der, d2i_PKCS7, PKCS7_add_certificate);
+  if (token) return token;
+  const unsigned char* p = der.data();
+  token.reset(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+  if (!token) return core::fail(core::Category::invalid_input, "structure PKCS#7 illisible (" + openssl_errors() + ")");
+  return token;
+}
+
 core::Result<CmsPtr> parse_cms(const Bytes& der) {
+  if (CmsPtr cms = decoded_with_cached_certificates<CmsPtr>(der, d2i_CMS_ContentInfo, CMS_add1_cert)) return cms;
   const unsigned char* p = der.data();
   CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
   if (!cms) return core::fail(core::Category::invalid_input, "structure CMS illisible (" + openssl_errors() + ")");

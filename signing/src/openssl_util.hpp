@@ -29,7 +29,10 @@ std::string openssl_errors();
 // DER encodings.
 Bytes der_of(X509* cert);
 core::Result<X509Ptr> parse_certificate(const Bytes& der);
+// A CMS or PKCS#7 SignedData (a signature, a timestamp token): the certificates it carries
+// come from the process's cache of parsed certificates (signed_data_certificates.hpp).
 core::Result<CmsPtr> parse_cms(const Bytes& der);
+core::Result<PKCS7Ptr> parse_pkcs7(const Bytes& der);
 
 Bytes sha256(const unsigned char* data, size_t size);
 inline Bytes sha256(const Bytes& data) { return sha256(data.data(), data.size()); }
