@@ -61,20 +61,18 @@ core::Result<X509Ptr> parse_certificate(const Bytes& der) {
 namespace {
 
 // The structure decoded without its certificates, which are then added back from the cache
-// of parsed ones (signed_data_certificates.hpp); nothing when that does not apply, and the
-// caller decodes the whole. `add` adds one certificate to the structure.
+// of parsed ones (signed_data_certificates.hpp); nothing when that fails, and the caller
+// decodes the whole. `add` adds one certificate to the structure.
 template <typename Structure, typename Decode, typename Add>
-Structure decoded_with_cached_certificates(const Bytes& der, Decode decode, Add add) {
-  auto split = split_certificates(der);
-  if (!split) return Structure();
+Structure decoded_with_cached_certificates(const SplitSignedData& split, Decode decode, Add add) {
   std::vector<X509Ptr> certificates;
-  for (const auto& c : split->certificates) {
+  for (const auto& c : split.certificates) {
     auto parsed = parse_certificate(c);
     if (!parsed) return Structure();
     certificates.push_back(std::move(*parsed));
   }
-  const unsigned char* p = split->without_certificates.data();
-  Structure structure(decode(nullptr, &p, static_cast<long>(split->without_certificates.size())));
+  const unsigned char* p = split.without_certificates.data();
+  Structure structure(decode(nullptr, &p, static_cast<long>(split.without_certificates.size())));
   for (const auto& c : certificates) {
     if (structure && add(structure.get(), c.get()) != 1) structure.reset();
   }
@@ -85,16 +83,38 @@ Structure decoded_with_cached_certificates(const Bytes& der, Decode decode, Add 
 }  // namespace
 
 core::Result<PKCS7Ptr> parse_pkcs7(const Bytes& der) {
-  PKCS7Ptr token = decoded_with_cached_certificates<PKCS7Ptr>(der, d2i_PKCS7, PKCS7_add_certificate);
-  if (token) return token;
+  if (const auto split = split_certificates(der)) {
+    if (PKCS7Ptr token = decoded_with_cached_certificates<PKCS7Ptr>(*split, d2i_PKCS7, PKCS7_add_certificate)) return token;
+  }
+  PKCS7Ptr token;
   const unsigned char* p = der.data();
   token.reset(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
   if (!token) return core::fail(core::Category::invalid_input, "structure PKCS#7 illisible (" + openssl_errors() + ")");
   return token;
 }
 
+core::Result<OcspBasicPtr> parse_ocsp_basic(const Bytes& der) {
+  if (const auto split = split_ocsp_certificates(der)) {
+    OcspBasicPtr basic = decoded_with_cached_certificates<OcspBasicPtr>(
+        *split, [](OCSP_BASICRESP** out, const unsigned char** p, long n) { return d2i_OCSP_BASICRESP(out, p, n); },
+        OCSP_basic_add1_cert);
+    if (basic) return basic;
+  }
+  const unsigned char* p = der.data();
+  OcspRespPtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
+  if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    ERR_clear_error();
+    return core::fail(core::Category::invalid_input, "réponse OCSP refusée ou illisible");
+  }
+  OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
+  if (!basic) return core::fail(core::Category::invalid_input, "réponse OCSP illisible (" + openssl_errors() + ")");
+  return basic;
+}
+
 core::Result<CmsPtr> parse_cms(const Bytes& der) {
-  if (CmsPtr cms = decoded_with_cached_certificates<CmsPtr>(der, d2i_CMS_ContentInfo, CMS_add1_cert)) return cms;
+  if (const auto split = split_certificates(der)) {
+    if (CmsPtr cms = decoded_with_cached_certificates<CmsPtr>(*split, d2i_CMS_ContentInfo, CMS_add1_cert)) return cms;
+  }
   const unsigned char* p = der.data();
   CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
   if (!cms) return core::fail(core::Category::invalid_input, "structure CMS illisible (" + openssl_errors() + ")");

@@ -33,6 +33,8 @@ core::Result<X509Ptr> parse_certificate(const Bytes& der);
 // come from the process's cache of parsed certificates (signed_data_certificates.hpp).
 core::Result<CmsPtr> parse_cms(const Bytes& der);
 core::Result<PKCS7Ptr> parse_pkcs7(const Bytes& der);
+// The BasicOCSPResponse of a successful OCSPResponse, its certificates from the same cache.
+core::Result<OcspBasicPtr> parse_ocsp_basic(const Bytes& ocsp_response);
 
 Bytes sha256(const unsigned char* data, size_t size);
 inline Bytes sha256(const Bytes& data) { return sha256(data.data(), data.size()); }

@@ -122,9 +122,7 @@ ValidationPool read_dss(PdfObjects& doc) {
     if (auto c = parse_certificate(b)) dss.certificates.push_back(std::move(*c));
   });
   each_stream("OCSPs", [&](const Bytes& b) {
-    const unsigned char* p = b.data();
-    OcspRespPtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(b.size())));
-    if (response) dss.ocsp.emplace_back(OCSP_response_get1_basic(response.get()));
+    if (auto basic = parse_ocsp_basic(b)) dss.ocsp.push_back(std::move(*basic));
   });
   each_stream("CRLs", [&](const Bytes& b) {
     const unsigned char* p = b.data();

@@ -86,14 +86,10 @@ core::Result<ValidationData> fetch_validation_data(const std::vector<Bytes>& cha
       IPT_TRY(request, ocsp_request_for(cert, issuer));
       auto reply = http_post(*url, "application/ocsp-request", *request, timeout);
       if (!reply) return std::unexpected(reply.error().with_context(who + " : OCSP"));
-      const unsigned char* p = reply->data();
-      OcspRespPtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(reply->size())));
-      if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-        return core::fail(who + " : réponse OCSP refusée ou illisible");
-      }
-      OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
-      for (int i = 0; basic && i < sk_X509_num(OCSP_resp_get0_certs(basic.get())); ++i) {
-        add_certificate(der_of(sk_X509_value(OCSP_resp_get0_certs(basic.get()), i)));
+      auto basic = parse_ocsp_basic(*reply);
+      if (!basic) return core::fail(who + " : réponse OCSP refusée ou illisible");
+      for (int i = 0; i < sk_X509_num(OCSP_resp_get0_certs(basic->get())); ++i) {
+        add_certificate(der_of(sk_X509_value(OCSP_resp_get0_certs(basic->get()), i)));
       }
       data.ocsp_responses.push_back(*std::move(reply));
     } else if (const auto crl = crl_url(cert)) {

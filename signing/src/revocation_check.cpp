@@ -98,16 +98,11 @@ RevocationCheck check_revocation(const RevocationQuery& q, const ValidationPool&
     if (!reply) {
       why = "OCSP : " + reply.error().message;
     } else {
-      const unsigned char* p = reply->data();
-      OcspRespPtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(reply->size())));
-      if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-        ERR_clear_error();
+      auto basic = parse_ocsp_basic(*reply);
+      if (!basic) {
         why = "OCSP : réponse refusée ou illisible";
       } else {
-        OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
-        if (basic) {
-          if (auto r = judge_ocsp(basic.get(), id.get(), store.get(), untrusted, q.at, RevocationSource::online_ocsp)) return *r;
-        }
+        if (auto r = judge_ocsp(basic->get(), id.get(), store.get(), untrusted, q.at, RevocationSource::online_ocsp)) return *r;
         why = "OCSP : la réponse ne parle pas de ce certificat";
       }
     }

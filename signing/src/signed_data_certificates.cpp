@@ -49,7 +49,20 @@ void append_header(Bytes& out, unsigned char tag, size_t length) {
   while (n > 0) out.push_back(digits[--n]);
 }
 
-constexpr unsigned char sequence = 0x30, set = 0x31, integer = 0x02, oid = 0x06, context_0 = 0xA0;
+constexpr unsigned char sequence = 0x30, set = 0x31, integer = 0x02, oid = 0x06, context_0 = 0xA0, enumerated = 0x0A,
+                        octet_string = 0x04, bit_string = 0x03;
+
+Bytes slice(const Bytes& der, size_t from, size_t to) {
+  return Bytes(der.begin() + static_cast<long>(from), der.begin() + static_cast<long>(to));
+}
+
+// `tag` and length, then `content`.
+Bytes wrapped(unsigned char tag, const Bytes& content) {
+  Bytes out;
+  append_header(out, tag, content.size());
+  out.insert(out.end(), content.begin(), content.end());
+  return out;
+}
 // 1.2.840.113549.1.7.2, id-signedData
 constexpr unsigned char signed_data_oid[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02};
 
@@ -108,6 +121,65 @@ std::optional<SplitSignedData> split_certificates(const Bytes& der) {
   append_header(out.without_certificates, sequence, body.size());
   out.without_certificates.insert(out.without_certificates.end(), body.begin(), body.end());
   return out;
+}
+
+std::optional<SplitSignedData> split_ocsp_certificates(const Bytes& der) {
+  // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+  //   SEQUENCE { responseType OID, response OCTET STRING } }
+  const auto response = element_at(der, 0, der.size());
+  if (!response || response->tag != sequence) return std::nullopt;
+  const auto status = element_at(der, response->content, response->end);
+  if (!status || status->tag != enumerated || status->end - status->content != 1 || der[status->content] != 0) return std::nullopt;
+  const auto explicit_bytes = element_at(der, status->end, response->end);
+  if (!explicit_bytes || explicit_bytes->tag != context_0) return std::nullopt;
+  const auto bytes = element_at(der, explicit_bytes->content, explicit_bytes->end);
+  if (!bytes || bytes->tag != sequence) return std::nullopt;
+  const auto type = element_at(der, bytes->content, bytes->end);
+  if (!type || type->tag != oid) return std::nullopt;
+  const auto octets = element_at(der, type->end, bytes->end);
+  if (!octets || octets->tag != octet_string) return std::nullopt;
+  // BasicOCSPResponse ::= SEQUENCE { tbsResponseData SEQUENCE, signatureAlgorithm SEQUENCE,
+  //   signature BIT STRING, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
+  const auto basic = element_at(der, octets->content, octets->end);
+  if (!basic || basic->tag != sequence) return std::nullopt;
+  SplitSignedData out;
+  Bytes kept;
+  size_t pos = basic->content;
+  int index = 0;
+  for (; pos < basic->end; ++index) {
+    const auto e = element_at(der, pos, basic->end);
+    if (!e) return std::nullopt;
+    const unsigned char expected[] = {sequence, sequence, bit_string, context_0};
+    if (index > 3 || e->tag != expected[index]) return std::nullopt;
+    if (index == 3) {
+      const auto list = element_at(der, e->content, e->end);
+      if (!list || list->tag != sequence || list->end != e->end) return std::nullopt;
+      for (size_t c = list->content; c < list->end;) {
+        const auto certificate = element_at(der, c, list->end);
+        if (!certificate || certificate->tag != sequence) return std::nullopt;
+        out.certificates.push_back(slice(der, c, certificate->end));
+        c = certificate->end;
+      }
+    } else {
+      const Bytes part = slice(der, pos, e->end);
+      kept.insert(kept.end(), part.begin(), part.end());
+    }
+    pos = e->end;
+  }
+  if (index < 3) return std::nullopt;
+  out.without_certificates = wrapped(sequence, kept);
+  return out;
+}
+
+std::optional<TimestampResponseParts> split_timestamp_response(const Bytes& der) {
+  // TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken ContentInfo OPTIONAL }
+  const auto response = element_at(der, 0, der.size());
+  if (!response || response->tag != sequence) return std::nullopt;
+  const auto status = element_at(der, response->content, response->end);
+  if (!status || status->tag != sequence) return std::nullopt;
+  const auto token = element_at(der, status->end, response->end);
+  if (!token || token->tag != sequence || token->end != response->end) return std::nullopt;
+  return TimestampResponseParts{slice(der, response->content, status->end), slice(der, status->end, token->end)};
 }
 
 }  // namespace ipt::signing::detail

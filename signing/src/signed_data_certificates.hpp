@@ -22,4 +22,17 @@ struct SplitSignedData {
 // placeholder's zeros) are ignored.
 std::optional<SplitSignedData> split_certificates(const Bytes& content_info);
 
+// An OCSPResponse (RFC 6960) whose status is successful, as its BasicOCSPResponse without the
+// responder's certificates, and those certificates; nothing otherwise (the caller decodes
+// the whole and reads the status there).
+std::optional<SplitSignedData> split_ocsp_certificates(const Bytes& ocsp_response);
+
+// A TimeStampResp (RFC 3161) cut in two: its PKIStatusInfo and its token (a ContentInfo),
+// each the DER the authority wrote; nothing when it is not that shape (no token: refused).
+struct TimestampResponseParts {
+  Bytes status;
+  Bytes token;
+};
+std::optional<TimestampResponseParts> split_timestamp_response(const Bytes& response);
+
 }  // namespace ipt::signing::detail

@@ -4,10 +4,58 @@
 
 #include "http_client.hpp"
 #include "openssl_util.hpp"
+#include "signed_data_certificates.hpp"
 
 namespace ipt::signing {
 
 using namespace detail;
+
+namespace {
+
+// What a TimeStampResp says: its status granted, its token (the bytes the authority wrote)
+// and the token's TSTInfo. The token is decoded with its certificates from the process's
+// cache (parse_pkcs7); a reply of another shape is decoded whole by OpenSSL.
+struct Answer {
+  Bytes token;
+  Handle<TS_TST_INFO, TS_TST_INFO_free> info;
+};
+
+core::Result<Answer> read_response(const Bytes& reply, const std::string& where) {
+  long code = -1;
+  Answer answer;
+  if (const auto parts = split_timestamp_response(reply)) {
+    const unsigned char* p = parts->status.data();
+    Handle<TS_STATUS_INFO, TS_STATUS_INFO_free> status(d2i_TS_STATUS_INFO(nullptr, &p, static_cast<long>(parts->status.size())));
+    auto token = parse_pkcs7(parts->token);
+    if (status && token) {
+      code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status.get()));
+      answer.info.reset(PKCS7_to_TS_TST_INFO(token->get()));
+      answer.token = parts->token;
+    }
+  }
+  if (!answer.info) {
+    const unsigned char* p = reply.data();
+    TsRespPtr response(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply.size())));
+    if (!response) return core::fail(core::Category::external_service, where + " : réponse illisible");
+    code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get())));
+    if (PKCS7* token = TS_RESP_get_token(response.get())) {
+      unsigned char* der = nullptr;
+      const int length = i2d_PKCS7(token, &der);
+      if (length > 0) answer.token.assign(der, der + length);
+      OPENSSL_free(der);
+      if (TS_TST_INFO* info = TS_RESP_get_tst_info(response.get())) answer.info.reset(TS_TST_INFO_dup(info));
+    }
+  }
+  ERR_clear_error();
+  // The reply must answer this request: status granted (then the same nonce and imprint).
+  if (code != 0 && code != 1) {
+    return core::fail(core::Category::external_service, where + " : demande refusée par l’autorité (statut " + std::to_string(code) + ")");
+  }
+  if (answer.token.empty() || !answer.info) return core::fail(core::Category::external_service, where + " : réponse sans jeton");
+  return answer;
+}
+
+}  // namespace
 
 HttpTimestampClient::HttpTimestampClient(std::string url, std::chrono::milliseconds timeout)
     : url_(std::move(url)), timeout_(timeout) {}
@@ -38,19 +86,8 @@ core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
 
   auto reply = http_post(url_, "application/timestamp-query", body, timeout_);
   if (!reply) return std::unexpected(reply.error().with_context("horodatage"));
-  const unsigned char* p = reply->data();
-  TsRespPtr response(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply->size())));
-  if (!response) return core::fail(core::Category::external_service, where + " : réponse illisible");
-
-  // The reply must answer this request: status granted, same nonce, same imprint.
-  TS_STATUS_INFO* status = TS_RESP_get_status_info(response.get());
-  const long code = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status));
-  if (code != 0 && code != 1) {
-    return core::fail(core::Category::external_service, where + " : demande refusée par l’autorité (statut " + std::to_string(code) + ")");
-  }
-  PKCS7* token = TS_RESP_get_token(response.get());
-  TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());
-  if (!token || !info) return core::fail(core::Category::external_service, where + " : réponse sans jeton");
+  IPT_TRY(answer, read_response(*reply, where));
+  TS_TST_INFO* info = answer->info.get();
   const ASN1_INTEGER* echoed = TS_TST_INFO_get_nonce(info);
   const bool nonce_ok = echoed && ASN1_INTEGER_cmp(echoed, nonce.get()) == 0;
   if (!nonce_ok) return core::fail(core::Category::external_service, where + " : la réponse ne correspond pas à la demande (nonce)");
@@ -60,12 +97,7 @@ core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
       !std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(answered_digest))) {
     return core::fail(core::Category::external_service, where + " : la réponse ne correspond pas à la demande (empreinte)");
   }
-  unsigned char* token_der = nullptr;
-  const int token_length = i2d_PKCS7(token, &token_der);
-  if (token_length <= 0) return core::fail(core::Category::external_service, where + " : jeton illisible");
-  Bytes out(token_der, token_der + token_length);
-  OPENSSL_free(token_der);
-  return out;
+  return std::move(answer->token);
 }
 
 }  // namespace ipt::signing
