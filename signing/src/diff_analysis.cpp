@@ -13,10 +13,7 @@ namespace ipt::signing::detail {
 
 namespace {
 
-std::string name_of(const PdfValue* dict, const char* key) {
-  const PdfValue* v = dict ? dict->find(key) : nullptr;
-  return v && v->name() ? v->name()->name : "";
-}
+std::string name_of(const PdfValue* dict, const char* key) { return name_or_empty(dict ? dict->find(key) : nullptr); }
 
 // Whether two values say the same: strings by their text (a tool may rewrite UTF-16 text in
 // PDFDocEncoding, or escape it otherwise), numbers by their value, dictionaries whatever the
@@ -72,10 +69,7 @@ bool only(const std::set<std::string>& changed, std::initializer_list<const char
   });
 }
 
-std::string field_name(const PdfValue* o) {
-  const PdfValue* t = o ? o->find("T") : nullptr;
-  return t && t->string() ? text_of(*t->string()) : "";
-}
+std::string field_name(const PdfValue* o) { return text_or_empty(o ? o->find("T") : nullptr); }
 
 // "avis_cpms.favorable": the partial names up the /Parent chain.
 std::string qualified_name(PdfObjects& state, const PdfValue* o) {
@@ -309,8 +303,7 @@ struct RevisionHistory::Impl {
 
   PdfObjects& state_at(size_t index) {
     if (auto it = states.find(index); it != states.end()) return it->second;
-    const std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
-    return states.try_emplace(index, text, revisions, index, parsed).first->second;
+    return states.try_emplace(index, as_text(pdf), revisions, index, parsed).first->second;
   }
 };
 

@@ -23,8 +23,7 @@ void add_unique(std::vector<Bytes>& pool, const Bytes& der) {
 // signature timestamp tokens inside each CMS).
 core::Result<std::vector<Bytes>> certificates_of(const Bytes& pdf) {
   IPT_TRY(revisions, scan_revisions(pdf, NestingCheck::none));
-  PdfObjects doc(std::string_view(reinterpret_cast<const char*>(pdf.data()), revisions->back().end), *revisions,
-                 revisions->size() - 1);
+  PdfObjects doc(as_text(pdf).substr(0, revisions->back().end), *revisions, revisions->size() - 1);
   if (!doc.catalog()) return core::fail("document illisible (catalogue /Root introuvable)");
   std::vector<Bytes> pool;
   for (const auto& e : find_signatures(doc)) {

@@ -95,9 +95,7 @@ core::Result<PKCS7Ptr> parse_pkcs7(const Bytes& der) {
 
 core::Result<OcspBasicPtr> parse_ocsp_basic(const Bytes& der) {
   if (const auto split = split_ocsp_certificates(der)) {
-    OcspBasicPtr basic = decoded_with_cached_certificates<OcspBasicPtr>(
-        *split, [](OCSP_BASICRESP** out, const unsigned char** p, long n) { return d2i_OCSP_BASICRESP(out, p, n); },
-        OCSP_basic_add1_cert);
+    OcspBasicPtr basic = decoded_with_cached_certificates<OcspBasicPtr>(*split, d2i_OCSP_BASICRESP, OCSP_basic_add1_cert);
     if (basic) return basic;
   }
   const unsigned char* p = der.data();

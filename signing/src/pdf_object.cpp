@@ -181,6 +181,9 @@ void PdfValue::set(std::string_view key, PdfValue v) {
   d->emplace_back(std::string(key), std::move(v));
 }
 
+std::string name_or_empty(const PdfValue* v) { return v && v->name() ? v->name()->name : ""; }
+std::string text_or_empty(const PdfValue* v) { return v && v->string() ? text_of(*v->string()) : ""; }
+
 PdfValue make_integer(long long v) { return PdfNumber{std::to_string(v), static_cast<double>(v)}; }
 
 PdfValue make_real(double v) {

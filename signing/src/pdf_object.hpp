@@ -66,6 +66,13 @@ struct PdfValue {
   void set(std::string_view key, PdfValue v);
 };
 
+// A reference to a reference to ... is followed this many times at most.
+inline constexpr int max_references_followed = 8;
+
+// A name's text, a text string as UTF-8 (text_of below); "" for a missing value or another kind.
+std::string name_or_empty(const PdfValue* v);
+std::string text_or_empty(const PdfValue* v);
+
 PdfValue make_integer(long long v);
 PdfValue make_real(double v);  // at most four decimals, in the C locale
 PdfValue make_name(std::string name);

@@ -1,41 +1,11 @@
 #include "pdf_objects.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 
+#include "flate.hpp"
 #include "pdf_syntax.hpp"
 
 namespace ipt::signing::detail {
-
-namespace {
-
-constexpr int max_references_followed = 8;  // a reference to a reference to ...
-
-// Inflates `in` up to `limit` bytes; nothing when it is corrupt or larger.
-std::optional<std::string> inflate_up_to(std::string_view in, size_t limit) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  int status = Z_OK;
-  while (status == Z_OK) {
-    const size_t before = out.size();
-    if (before >= limit) break;
-    out.resize(std::min(limit, std::max<size_t>(4096, before * 2)));
-    z.next_out = reinterpret_cast<Bytef*>(out.data() + before);
-    z.avail_out = static_cast<uInt>(out.size() - before);
-    status = inflate(&z, Z_NO_FLUSH);
-    out.resize(out.size() - z.avail_out);
-    if (status == Z_BUF_ERROR && z.avail_in == 0) break;  // the data ends without its end marker
-  }
-  inflateEnd(&z);
-  if (status != Z_STREAM_END) return std::nullopt;
-  return out;
-}
-
-}  // namespace
 
 const ParsedObjects::Entry& ParsedObjects::at(std::string_view pdf, size_t offset, int number) {
   if (const auto it = entries_.find(offset); it != entries_.end()) return it->second;
@@ -132,7 +102,7 @@ std::optional<std::string> PdfObjects::decoded_stream(int number, size_t limit) 
     return std::string(*data);
   }
   if (!filter->name() || filter->name()->name != "FlateDecode" || key(dictionary, "DecodeParms")) return std::nullopt;
-  return inflate_up_to(*data, limit);
+  return inflate_flate(*data, limit, BeyondLimit::refuse);
 }
 
 }  // namespace ipt::signing::detail

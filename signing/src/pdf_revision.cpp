@@ -21,9 +21,6 @@ namespace {
 constexpr const char* byte_range_placeholder = "[0 1234567890 1234567890 1234567890]";
 constexpr long long read_only_flag = 1;     // Ff bit 1 (ISO 32000-1, table 221)
 constexpr long long multiline_flag = 1 << 12;
-constexpr int max_references_followed = 8;  // a reference to a reference to ... (as PdfObjects)
-
-std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 // Escapes a Windows-1252 string for a content stream's literal string.
 std::string literal(const std::string& win_ansi) {
@@ -35,7 +32,6 @@ std::string literal(const std::string& win_ansi) {
   return out + ")";
 }
 
-std::string name_of(const PdfValue* v) { return v && v->name() ? v->name()->name : ""; }
 double number_of(const PdfValue* v, double otherwise) { return v && v->number() ? v->number()->value : otherwise; }
 
 struct Field {
@@ -163,8 +159,7 @@ struct PdfRevision::Impl {
     if (!seen.insert(number).second) return;
     const PdfValue* field = object(number);
     if (!field || !field->dictionary()) return;
-    const PdfValue* t = key(field, "T");
-    const std::string partial = t && t->string() ? text_of(*t->string()) : "";
+    const std::string partial = text_or_empty(key(field, "T"));
     const std::string name = partial.empty() ? prefix : prefix.empty() ? partial : prefix + "." + partial;
     const PdfValue* kids_value = key(field, "Kids");
     const PdfArray* kids = kids_value ? kids_value->array() : nullptr;
@@ -175,7 +170,7 @@ struct PdfRevision::Impl {
       for (const auto& kid : *kids) collect(&kid, name, out, seen, depth + 1);
       return;
     }
-    out.push_back({number, name, name_of(key(field, "FT"))});
+    out.push_back({number, name, name_or_empty(key(field, "FT"))});
   }
 
   // The form's terminal fields, read once: a revision changes fields' values and flags,
@@ -215,7 +210,7 @@ struct PdfRevision::Impl {
   // validators with difference analysis cannot explain.
   void set_check_box(const Field& box, const std::string& state) {
     const PdfValue* current = object(box.number);
-    if (name_of(key(current, "V")) == state && name_of(key(current, "AS")) == state) return;
+    if (name_or_empty(key(current, "V")) == state && name_or_empty(key(current, "AS")) == state) return;
     PdfValue& edited = edit(box.number);
     edited.set("V", make_name(state));
     edited.set("AS", make_name(state));
@@ -297,7 +292,7 @@ struct PdfRevision::Impl {
     for (int depth = 0; ref && ref->reference() && depth < 64; ++depth) {
       const int number = ref->reference()->number;
       const PdfValue* node = object(number);
-      if (name_of(key(node, "Type")) == "Page") return number;
+      if (name_or_empty(key(node, "Type")) == "Page") return number;
       const PdfValue* kids = key(node, "Kids");
       ref = kids && kids->array() && !kids->array()->empty() ? &kids->array()->front() : nullptr;
     }
@@ -334,7 +329,7 @@ core::Result<PdfRevision> PdfRevision::open(const Bytes& pdf) {
   }
   auto impl = std::make_unique<Impl>();
   impl->original = &pdf;
-  impl->document.emplace(view(pdf), *revisions, revisions->size() - 1);
+  impl->document.emplace(as_text(pdf), *revisions, revisions->size() - 1);
   impl->previous_xref = revisions->back().startxref;
   impl->next_number = impl->document->size();
   if (!impl->catalog() || !impl->catalog()->dictionary()) return core::fail("document illisible : catalogue (/Root) introuvable");

@@ -32,13 +32,6 @@ std::optional<TimePoint> parse_pdf_date(const std::string& s) {
   return std::chrono::system_clock::from_time_t(timegm(&tm) + offset);
 }
 
-namespace {
-
-std::string text_in(const PdfValue* v) { return v && v->string() ? text_of(*v->string()) : ""; }
-std::string name_in(const PdfValue* v) { return v && v->name() ? v->name()->name : ""; }
-
-}  // namespace
-
 std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignature& known) {
   std::vector<SignatureEntry> out;
   const PdfValue* fields = doc.key(doc.acroform(), "Fields");
@@ -52,8 +45,8 @@ std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignatur
     if (const PdfValue* kids = doc.key(field, "Kids"); kids && kids->array()) {
       for (const auto& k : *kids->array()) stack.emplace_back(doc.resolve(&k), depth + 1);
     }
-    if (name_in(field->find("FT")) != "Sig") continue;
-    const std::string field_name = text_in(field->find("T"));
+    if (name_or_empty(field->find("FT")) != "Sig") continue;
+    const std::string field_name = text_or_empty(field->find("T"));
     const PdfValue* value = field->find("V");
     const int value_object = value && value->reference() ? value->reference()->number : 0;
     if (known && value_object != 0) {
@@ -67,8 +60,8 @@ std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignatur
     SignatureEntry e;
     e.field = field_name;
     e.value_object = value_object;
-    e.type = name_in(v->find("Type"));
-    e.subfilter = name_in(v->find("SubFilter"));
+    e.type = name_or_empty(v->find("Type"));
+    e.subfilter = name_or_empty(v->find("SubFilter"));
     if (const PdfValue* br = doc.key(v, "ByteRange"); br && br->array()) {
       for (const auto& n : *br->array()) {
         if (n.number() && n.number()->value >= 0 && n.number()->text.find('.') == std::string::npos) {
@@ -80,7 +73,7 @@ std::vector<SignatureEntry> find_signatures(PdfObjects& doc, const KnownSignatur
     if (const PdfValue* refs = doc.key(v, "Reference"); refs && refs->array()) {
       for (const auto& r : *refs->array()) {
         const PdfValue* ref = doc.resolve(&r);
-        const std::string method = name_in(ref ? ref->find("TransformMethod") : nullptr);
+        const std::string method = name_or_empty(ref ? ref->find("TransformMethod") : nullptr);
         const PdfValue* params = doc.key(ref, "TransformParams");
         if (method.empty() || !params || !params->dictionary()) continue;
         if (method == "DocMDP") e.certification = true;

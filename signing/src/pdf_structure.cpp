@@ -12,7 +12,6 @@ namespace ipt::signing::detail {
 
 namespace {
 
-std::string_view view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 // Every offset of `needle` in `s`, in order. Boyer-Moore-Horspool: the whole file is searched
 // for keywords whose first byte ('/', 's') is among the commonest of a PDF, where a search by
@@ -75,7 +74,7 @@ core::Result<Revision> read_xref(std::string_view s, size_t offset) {
 }  // namespace
 
 std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth) {
-  const std::string_view s = view(pdf);
+  const std::string_view s = as_text(pdf);
   size_t depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
@@ -102,7 +101,7 @@ std::optional<size_t> find_excessive_nesting(const Bytes& pdf, size_t max_depth)
 }
 
 core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingCheck nesting) {
-  const std::string_view s = view(pdf);
+  const std::string_view s = as_text(pdf);
   if (s.size() < 16 || s.compare(0, 5, "%PDF-") != 0) return core::fail(core::Category::invalid_input, "ce fichier n’est pas un PDF");
   // A reader recurses once per nesting level: a dictionary nested thousands deep would
   // overflow its stack. Nothing this project reads nests beyond a few dozen levels.
@@ -143,7 +142,7 @@ core::Result<std::vector<Revision>> scan_revisions(const Bytes& pdf, NestingChec
 }
 
 std::optional<std::string> object_text(const Bytes& pdf, size_t offset, int number) {
-  const std::string_view s = view(pdf);
+  const std::string_view s = as_text(pdf);
   size_t pos = offset;
   const auto n = read_number(s, pos);
   const auto g = read_number(s, pos);

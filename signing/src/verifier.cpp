@@ -234,7 +234,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   // The document's last state, read from the bytes as far as the verdict needs; the revision
   // history reads the earlier states from the same parsed objects.
   auto parsed = std::make_shared<ParsedObjects>();
-  PdfObjects doc(std::string_view(reinterpret_cast<const char*>(pdf.data()), complete), *revisions, revisions->size() - 1, parsed);
+  PdfObjects doc(as_text(pdf).substr(0, complete), *revisions, revisions->size() - 1, parsed);
   if (!doc.catalog() || !doc.catalog()->dictionary()) return core::fail("PDF illisible (catalogue /Root introuvable)");
   // The signature dictionaries the earlier verdict read, and that no later revision rewrote.
   std::set<int> rewritten;

@@ -1,11 +1,10 @@
 #include "xref_stream.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "flate.hpp"
 #include "pdf_syntax.hpp"
 
 namespace ipt::signing::detail {
@@ -128,25 +127,6 @@ struct Dictionary {
   }
 };
 
-core::Result<std::string> inflate_bounded(std::string_view in, size_t limit) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return (unreadable("décompression impossible"));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out(limit, '\0');
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = inflate(&z, Z_FINISH);
-  const size_t produced = out.size() - z.avail_out;
-  inflateEnd(&z);
-  // Z_BUF_ERROR with the output full: more data than the entries need, which is read no further.
-  if (status != Z_STREAM_END && !(status == Z_BUF_ERROR && z.avail_out == 0)) {
-    return (unreadable("données compressées corrompues ou tronquées"));
-  }
-  out.resize(produced);
-  return out;
-}
-
 // Undoes PNG prediction (RFC 2083 §6) on rows of `columns` bytes, one byte per pixel.
 core::Result<std::string> unpredict_png(const std::string& data, size_t columns) {
   const size_t row = columns + 1;
@@ -252,7 +232,9 @@ core::Result<Revision> read_xref_stream(std::string_view s, size_t offset) {
   if (filters.empty()) {
     decoded.assign(data);
   } else if (filters == std::vector<std::string>{"FlateDecode"}) {
-    IPT_TRY(inflated, inflate_bounded(data, entries * row));
+    // More data than the entries need is read no further.
+    auto inflated = inflate_flate(data, entries * row, BeyondLimit::ignore);
+    if (!inflated) return (unreadable("données compressées corrompues ou tronquées"));
     decoded = std::move(*inflated);
   } else {
     return (refused("filtre " + filters.front()));
