@@ -5,6 +5,7 @@
 
 #include "ipt/signing/key_source.hpp"
 #include "openssl_util.hpp"
+#include "pkcs12_contents.hpp"
 
 namespace ipt::signing {
 
@@ -41,32 +42,45 @@ core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path
     ERR_clear_error();
     return ok;
   };
-  // The MAC is always checked, and a file without one refused. With a non-empty password,
-  // PKCS12_parse checks the MAC itself: checking it beforehand too would derive the MAC key
-  // twice (10,000 iterations in localpki's files, about a quarter of the opening's cost), so
-  // it is checked alone only when parsing fails, to tell a wrong password from a damaged
-  // file. An empty password keeps the check first (PKCS12_parse would also try "no password").
-  if (!PKCS12_mac_present(p12.get()) || (password.empty() && !mac_verifies())) {
+  // The MAC is always checked, and a file without one refused: it tells a wrong password
+  // from a damaged file before anything is decrypted. The safes are then read by
+  // pkcs12_contents.cpp when they use PBES2 with PBKDF2-HMAC-SHA-256 and AES (its PBKDF2 is
+  // 2.5 times OpenSSL's), by PKCS12_parse otherwise (which checks the MAC again: the
+  // uncommon case). An empty password goes to PKCS12_parse, which also tries "no password".
+  if (!PKCS12_mac_present(p12.get()) || !mac_verifies()) {
     return core::fail(core::Category::refused, path.string() + " : mot de passe incorrect");
   }
-  EVP_PKEY* key = nullptr;
-  X509* cert = nullptr;
-  STACK_OF(X509)* ca = nullptr;
-  if (PKCS12_parse(p12.get(), password.c_str(), &key, &cert, &ca) != 1) {
-    const std::string reason = openssl_errors();
-    if (!mac_verifies()) return core::fail(core::Category::refused, path.string() + " : mot de passe incorrect");
-    return core::fail(core::Category::invalid_input, path.string() + " : lecture du PKCS#12 impossible (" + reason + ")");
+  EvpPkeyPtr key_holder;
+  X509Ptr cert_holder;
+  std::vector<X509Ptr> others;
+  auto contents = password.empty() ? std::nullopt : read_pbes2_pkcs12(p12.get(), password);
+  if (contents) {
+    if (!*contents) return std::unexpected((*contents).error().with_context(path.string()));
+    key_holder = std::move((*contents)->key);
+    cert_holder = std::move((*contents)->certificate);
+    others = std::move((*contents)->chain);
+  } else {
+    EVP_PKEY* key = nullptr;
+    X509* cert = nullptr;
+    STACK_OF(X509)* ca = nullptr;
+    if (PKCS12_parse(p12.get(), password.c_str(), &key, &cert, &ca) != 1) {
+      return core::fail(core::Category::invalid_input,
+                        path.string() + " : lecture du PKCS#12 impossible (" + openssl_errors() + ")");
+    }
+    key_holder.reset(key);
+    cert_holder.reset(cert);
+    X509StackPtr ca_holder(ca);
+    while (ca && sk_X509_num(ca) > 0) others.emplace_back(sk_X509_shift(ca));
   }
-  EvpPkeyPtr key_holder(key);
-  X509Ptr cert_holder(cert);
-  X509StackPtr ca_holder(ca);
+  EVP_PKEY* key = key_holder.get();
+  X509* cert = cert_holder.get();
   if (!key || !cert) return core::fail(core::Category::invalid_input, path.string() + " : le PKCS#12 ne contient pas de clé et de certificat");
   if (X509_check_private_key(cert, key) != 1) {
     ERR_clear_error();
     return core::fail(core::Category::invalid_input, path.string() + " : la clé ne correspond pas au certificat");
   }
   std::vector<Bytes> chain;
-  for (int i = 0; ca && i < sk_X509_num(ca); ++i) chain.push_back(der_of(sk_X509_value(ca, i)));
+  for (const auto& c : others) chain.push_back(der_of(c.get()));
   return std::make_unique<Pkcs12KeySource>(std::move(key_holder), der_of(cert), std::move(chain));
 }
 

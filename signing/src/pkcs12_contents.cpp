@@ -1,0 +1,299 @@
+// SHA256_Transform and SHA256_CTX (see PreparedHmac).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include "pkcs12_contents.hpp"
+
+#include <openssl/pkcs12.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace ipt::signing::detail {
+
+namespace {
+
+constexpr size_t sha256_size = 32, sha256_block = 64;
+
+using EvpCipherPtr = Handle<EVP_CIPHER, EVP_CIPHER_free>;
+using EvpCipherCtxPtr = Handle<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
+using Pbe2ParamPtr = Handle<PBE2PARAM, PBE2PARAM_free>;
+using Pbkdf2ParamPtr = Handle<PBKDF2PARAM, PBKDF2PARAM_free>;
+
+struct Pkcs7StackDeleter {
+  void operator()(STACK_OF(PKCS7) * s) const { sk_PKCS7_pop_free(s, PKCS7_free); }
+};
+struct SafeBagStackDeleter {
+  void operator()(STACK_OF(PKCS12_SAFEBAG) * s) const { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
+};
+using Pkcs7StackPtr = std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackDeleter>;
+using SafeBagStackPtr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackDeleter>;
+
+// HMAC-SHA-256 keyed once: the SHA-256 states after the inner and the outer pad, which
+// every MAC of the derivation starts from. The MAC of a 32-byte value (every iteration but
+// the first) is then two compressions of a block padded here, with SHA256_Transform: OpenSSL
+// 3.0 deprecates the low-level SHA-256 functions for EVP, but an EVP digest context copied
+// for each MAC allocates and was 1.8 times slower here (2.4 ms for 10,000 iterations against
+// 1.35 ms), and PBKDF2 through EVP_KDF 2.3 times (3.2 ms).
+class PreparedHmac {
+ public:
+  explicit PreparedHmac(const std::string& key) {
+    std::array<unsigned char, sha256_block> block{};
+    if (key.size() > sha256_block) {
+      SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block.data());
+    } else {
+      std::memcpy(block.data(), key.data(), key.size());
+    }
+    std::array<unsigned char, sha256_block> pad{};
+    for (size_t i = 0; i < sha256_block; ++i) pad[i] = block[i] ^ 0x36;
+    SHA256_Init(&inner_);
+    SHA256_Update(&inner_, pad.data(), pad.size());
+    for (size_t i = 0; i < sha256_block; ++i) pad[i] = block[i] ^ 0x5c;
+    SHA256_Init(&outer_);
+    SHA256_Update(&outer_, pad.data(), pad.size());
+    OPENSSL_cleanse(block.data(), block.size());
+    OPENSSL_cleanse(pad.data(), pad.size());
+    // A 32-byte message after the 64-byte pad: 0x80, zeros, then 768 bits as a length.
+    padded_.fill(0);
+    padded_[sha256_size] = 0x80;
+    padded_[sha256_block - 2] = 0x03;
+  }
+  ~PreparedHmac() {
+    OPENSSL_cleanse(&inner_, sizeof inner_);
+    OPENSSL_cleanse(&outer_, sizeof outer_);
+    OPENSSL_cleanse(padded_.data(), padded_.size());
+  }
+  PreparedHmac(const PreparedHmac&) = delete;
+  PreparedHmac& operator=(const PreparedHmac&) = delete;
+
+  // out = HMAC(key, first || second), any lengths.
+  void mac(const unsigned char* first, size_t first_size, const unsigned char* second, size_t second_size,
+           unsigned char* out) const {
+    SHA256_CTX c = inner_;
+    SHA256_Update(&c, first, first_size);
+    SHA256_Update(&c, second, second_size);
+    SHA256_Final(out, &c);
+    c = outer_;
+    SHA256_Update(&c, out, sha256_size);
+    SHA256_Final(out, &c);
+    OPENSSL_cleanse(&c, sizeof c);
+  }
+
+  // value = HMAC(key, value), for a 32-byte value.
+  void mac_in_place(std::array<unsigned char, sha256_size>& value) {
+    compress(inner_, value);
+    compress(outer_, value);
+  }
+
+ private:
+  void compress(const SHA256_CTX& from, std::array<unsigned char, sha256_size>& value) {
+    std::memcpy(padded_.data(), value.data(), value.size());
+    SHA256_CTX c = from;
+    SHA256_Transform(&c, padded_.data());
+    for (size_t j = 0; j < 8; ++j) {
+      const SHA_LONG h = c.h[j];
+      value[4 * j] = static_cast<unsigned char>(h >> 24);
+      value[4 * j + 1] = static_cast<unsigned char>(h >> 16);
+      value[4 * j + 2] = static_cast<unsigned char>(h >> 8);
+      value[4 * j + 3] = static_cast<unsigned char>(h);
+    }
+  }
+
+  SHA256_CTX inner_{}, outer_{};
+  std::array<unsigned char, sha256_block> padded_{};
+};
+
+// The octets of an ASN1_TYPE that must be an OCTET STRING (a salt, an IV, a localKeyID).
+std::optional<Bytes> octets(const ASN1_TYPE* t) {
+  if (!t || t->type != V_ASN1_OCTET_STRING || !t->value.octet_string) return std::nullopt;
+  const ASN1_OCTET_STRING* s = t->value.octet_string;
+  return Bytes(s->data, s->data + s->length);
+}
+
+// PBES2 (RFC 8018, 6.2) with PBKDF2-HMAC-SHA-256 and AES-CBC; nothing for another scheme.
+// The password is used as its bytes, as PKCS#12 does for PBES2.
+std::optional<core::Result<Bytes>> pbes2_decrypt(const X509_ALGOR* algorithm, const ASN1_OCTET_STRING* data,
+                                                 const std::string& password) {
+  if (!algorithm || !data || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) return std::nullopt;
+  Pbe2ParamPtr pbe2(static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter)));
+  if (!pbe2 || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2) return std::nullopt;
+  Pbkdf2ParamPtr kdf(
+      static_cast<PBKDF2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter)));
+  if (!kdf || !kdf->prf || OBJ_obj2nid(kdf->prf->algorithm) != NID_hmacWithSHA256) return std::nullopt;
+  const int cipher_nid = OBJ_obj2nid(pbe2->encryption->algorithm);
+  if (cipher_nid != NID_aes_128_cbc && cipher_nid != NID_aes_192_cbc && cipher_nid != NID_aes_256_cbc) return std::nullopt;
+  const auto salt = octets(kdf->salt);
+  const auto iv = octets(pbe2->encryption->parameter);
+  uint64_t iterations = 0;
+  if (!salt || !iv || ASN1_INTEGER_get_uint64(&iterations, kdf->iter) != 1 || iterations == 0 ||
+      iterations > 100'000'000) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  const EvpCipherPtr cipher(EVP_CIPHER_fetch(nullptr, OBJ_nid2sn(cipher_nid), nullptr));
+  if (!cipher || iv->size() != static_cast<size_t>(EVP_CIPHER_get_iv_length(cipher.get()))) return std::nullopt;
+  const auto key_size = static_cast<size_t>(EVP_CIPHER_get_key_length(cipher.get()));
+  if (uint64_t declared = 0; kdf->keylength && (ASN1_INTEGER_get_uint64(&declared, kdf->keylength) != 1 || declared != key_size)) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  Bytes key = pbkdf2_hmac_sha256(password, salt->data(), salt->size(), static_cast<unsigned long>(iterations), key_size);
+  if (key.size() != key_size) return core::fail(core::Category::internal, "PKCS#12 : dérivation de la clé impossible");
+  Bytes plain(static_cast<size_t>(data->length) + static_cast<size_t>(EVP_CIPHER_get_block_size(cipher.get())));
+  int n = 0, last = 0;
+  const EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  const bool ok = ctx && EVP_DecryptInit_ex2(ctx.get(), cipher.get(), key.data(), iv->data(), nullptr) == 1 &&
+                  EVP_DecryptUpdate(ctx.get(), plain.data(), &n, data->data, data->length) == 1 &&
+                  EVP_DecryptFinal_ex(ctx.get(), plain.data() + n, &last) == 1;
+  OPENSSL_cleanse(key.data(), key.size());
+  if (!ok) {
+    OPENSSL_cleanse(plain.data(), plain.size());
+    ERR_clear_error();
+    return core::fail(core::Category::invalid_input, "PKCS#12 : contenu chiffré illisible");
+  }
+  plain.resize(static_cast<size_t>(n + last));
+  return plain;
+}
+
+// The bags of one of the file's safes (plain or encrypted).
+std::optional<core::Result<SafeBagStackPtr>> bags_of(PKCS7* safe, const std::string& password) {
+  switch (OBJ_obj2nid(safe->type)) {
+    case NID_pkcs7_data: {
+      SafeBagStackPtr bags(PKCS12_unpack_p7data(safe));
+      if (!bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu illisible");
+      return bags;
+    }
+    case NID_pkcs7_encrypted: {
+      if (!safe->d.encrypted || !safe->d.encrypted->enc_data) return std::nullopt;
+      auto plain = pbes2_decrypt(safe->d.encrypted->enc_data->algorithm, safe->d.encrypted->enc_data->enc_data, password);
+      if (!plain) return std::nullopt;
+      if (!*plain) return std::unexpected(plain->error());
+      const unsigned char* p = (*plain)->data();
+      // SafeContents, as PKCS12_unpack_p7encdata decodes it (ASN1_VALUE is OpenSSL's opaque type).
+      SafeBagStackPtr bags(reinterpret_cast<STACK_OF(PKCS12_SAFEBAG)*>(  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+          ASN1_item_d2i(nullptr, &p, static_cast<long>((*plain)->size()), ASN1_ITEM_rptr(PKCS12_SAFEBAGS))));
+      OPENSSL_cleanse((*plain)->data(), (*plain)->size());
+      if (!bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu déchiffré illisible");
+      return bags;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+struct Found {
+  EvpPkeyPtr key;
+  std::optional<Bytes> key_id;
+  std::vector<std::pair<X509Ptr, std::optional<Bytes>>> certificates;  // with their localKeyID
+};
+
+// Adds one bag to `found`; nothing when the bag is of a kind left to PKCS12_parse.
+std::optional<core::Result<void>> take(const PKCS12_SAFEBAG* bag, const std::string& password, Found& found) {
+  auto key_id = octets(PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID));
+  switch (PKCS12_SAFEBAG_get_nid(bag)) {
+    case NID_keyBag:
+    case NID_pkcs8ShroudedKeyBag: {
+      if (found.key) return std::nullopt;  // several keys: PKCS12_parse's choice applies
+      const PKCS8_PRIV_KEY_INFO* info = nullptr;
+      Handle<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> decrypted;
+      if (PKCS12_SAFEBAG_get_nid(bag) == NID_keyBag) {
+        info = PKCS12_SAFEBAG_get0_p8inf(bag);
+      } else {
+        const X509_ALGOR* algorithm = nullptr;
+        const ASN1_OCTET_STRING* data = nullptr;
+        X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &algorithm, &data);
+        auto plain = pbes2_decrypt(algorithm, data, password);
+        if (!plain) return std::nullopt;
+        if (!*plain) return std::unexpected(plain->error());
+        const unsigned char* p = (*plain)->data();
+        decrypted.reset(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>((*plain)->size())));
+        OPENSSL_cleanse((*plain)->data(), (*plain)->size());
+        info = decrypted.get();
+      }
+      if (info) found.key.reset(EVP_PKCS82PKEY(info));
+      if (!found.key) {
+        ERR_clear_error();
+        return core::fail(core::Category::invalid_input, "PKCS#12 : clé privée illisible");
+      }
+      found.key_id = std::move(key_id);
+      return core::Result<void>{};
+    }
+    case NID_certBag: {
+      if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) return core::Result<void>{};  // an SDSI certificate: not ours
+      X509Ptr cert(PKCS12_SAFEBAG_get1_cert(bag));
+      if (!cert) return core::fail(core::Category::invalid_input, "PKCS#12 : certificat illisible");
+      found.certificates.emplace_back(std::move(cert), std::move(key_id));
+      return core::Result<void>{};
+    }
+    case NID_crlBag:
+    case NID_secretBag:
+      return core::Result<void>{};  // PKCS12_parse ignores them too
+    default:
+      return std::nullopt;  // nested safe contents
+  }
+}
+
+}  // namespace
+
+Bytes pbkdf2_hmac_sha256(const std::string& password, const unsigned char* salt, size_t salt_size,
+                         unsigned long iterations, size_t key_size) {
+  if (iterations == 0) return {};
+  PreparedHmac hmac(password);
+  Bytes out;
+  out.reserve(key_size);
+  std::array<unsigned char, sha256_size> u{}, t{};
+  for (uint32_t block = 1; out.size() < key_size; ++block) {
+    const std::array<unsigned char, 4> index{static_cast<unsigned char>(block >> 24), static_cast<unsigned char>(block >> 16),
+                                             static_cast<unsigned char>(block >> 8), static_cast<unsigned char>(block)};
+    hmac.mac(salt, salt_size, index.data(), index.size(), u.data());
+    t = u;
+    for (unsigned long i = 1; i < iterations; ++i) {
+      hmac.mac_in_place(u);
+      for (size_t j = 0; j < t.size(); ++j) t[j] ^= u[j];
+    }
+    out.insert(out.end(), t.begin(), t.begin() + static_cast<long>(std::min(t.size(), key_size - out.size())));
+  }
+  OPENSSL_cleanse(u.data(), u.size());
+  OPENSSL_cleanse(t.data(), t.size());
+  return out;
+}
+
+std::optional<core::Result<Pkcs12Contents>> read_pbes2_pkcs12(PKCS12* p12, const std::string& password) {
+  const Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
+  if (!safes) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  Found found;
+  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+    auto bags = bags_of(sk_PKCS7_value(safes.get(), i), password);
+    if (!bags) return std::nullopt;
+    if (!*bags) return std::unexpected(bags->error());
+    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags->value().get()); ++j) {
+      auto taken = take(sk_PKCS12_SAFEBAG_value(bags->value().get(), j), password, found);
+      if (!taken) return std::nullopt;
+      if (!*taken) return std::unexpected(taken->error());
+    }
+  }
+  Pkcs12Contents contents;
+  contents.key = std::move(found.key);
+  // The key's certificate, as PKCS12_parse chooses it: the same localKeyID, or else the
+  // one whose public key is the key's.
+  auto mine = std::find_if(found.certificates.begin(), found.certificates.end(),
+                           [&](const auto& c) { return found.key_id && c.second == found.key_id; });
+  if (mine == found.certificates.end() && contents.key) {
+    mine = std::find_if(found.certificates.begin(), found.certificates.end(),
+                        [&](const auto& c) { return X509_check_private_key(c.first.get(), contents.key.get()) == 1; });
+    ERR_clear_error();
+  }
+  for (auto it = found.certificates.begin(); it != found.certificates.end(); ++it) {
+    if (it == mine) {
+      contents.certificate = std::move(it->first);
+    } else {
+      contents.chain.push_back(std::move(it->first));
+    }
+  }
+  return contents;
+}
+
+}  // namespace ipt::signing::detail
