@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "http_client.hpp"
+#include "revocation_fetch.hpp"
 
 namespace ipt::signing::detail {
 
@@ -83,8 +83,7 @@ core::Result<ValidationData> fetch_validation_data(const std::vector<Bytes>& cha
     const std::string who = "certificat « " + subject_field(cert, NID_commonName) + " »";
     if (!issuer) return core::fail(who + " : émetteur introuvable pour les données de révocation");
     if (const auto url = ocsp_url(cert)) {
-      IPT_TRY(request, ocsp_request_for(cert, issuer));
-      auto reply = http_post(*url, "application/ocsp-request", *request, timeout);
+      auto reply = fetch_ocsp(*url, cert, issuer, timeout);
       if (!reply) return std::unexpected(reply.error().with_context(who + " : OCSP"));
       auto basic = parse_ocsp_basic(*reply);
       if (!basic) return core::fail(who + " : réponse OCSP refusée ou illisible");
@@ -93,7 +92,7 @@ core::Result<ValidationData> fetch_validation_data(const std::vector<Bytes>& cha
       }
       data.ocsp_responses.push_back(*std::move(reply));
     } else if (const auto crl = crl_url(cert)) {
-      auto list = http_get(*crl, timeout);
+      auto list = fetch_crl(*crl, timeout);
       if (!list) return std::unexpected(list.error().with_context(who + " : CRL"));
       data.crls.push_back(*std::move(list));
     } else {

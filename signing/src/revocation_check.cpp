@@ -1,6 +1,6 @@
 #include "revocation_check.hpp"
 
-#include "http_client.hpp"
+#include "revocation_fetch.hpp"
 #include "revocation.hpp"
 
 namespace ipt::signing::detail {
@@ -93,8 +93,7 @@ RevocationCheck check_revocation(const RevocationQuery& q, const ValidationPool&
 
   std::string why;
   if (const auto url = ocsp_url(q.certificate)) {
-    auto request = ocsp_request_for(q.certificate, q.issuer);
-    auto reply = request ? http_post(*url, "application/ocsp-request", *request, timeout) : std::unexpected(request.error());
+    auto reply = fetch_ocsp(*url, q.certificate, q.issuer, timeout);
     if (!reply) {
       why = "OCSP : " + reply.error().message;
     } else {
@@ -108,7 +107,7 @@ RevocationCheck check_revocation(const RevocationQuery& q, const ValidationPool&
     }
   }
   if (const auto url = crl_url(q.certificate)) {
-    auto reply = http_get(*url, timeout);
+    auto reply = fetch_crl(*url, timeout);
     if (!reply) {
       why += (why.empty() ? "" : " ; ") + std::string("CRL : ") + reply.error().message;
     } else {

@@ -20,6 +20,7 @@
 #include "ipt/pipeline/signing_config.hpp"
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
+#include "ipt/signing/revocation_reuse.hpp"
 #include "ipt/signing/timestamp_client.hpp"
 
 namespace ipt::pipeline {
@@ -54,6 +55,9 @@ struct BatchWorker {
   DossierDocuments documents;
   std::unique_ptr<signing::HttpTimestampClient> tsa;
   BatchContext context;
+  // A certificate's OCSP answer or CRL is fetched once a minute by a worker, not once a
+  // signature (ipt/signing/revocation_reuse.hpp).
+  signing::RevocationReuse revocation_reuse;
 
   BatchWorker(core::Store s, templates::Renderer r, const std::string& tsa_url);
   BatchWorker(const BatchWorker&) = delete;
