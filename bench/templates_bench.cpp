@@ -4,8 +4,8 @@
 #include <benchmark/benchmark.h>
 
 #include "fixtures.hpp"
-#include "font_program.hpp"  // private: to split the cost between fonts, layout and writing
 #include "layout.hpp"
+#include "pdf_writer.hpp"  // private: to split the cost between fonts, layout and writing
 
 namespace {
 
@@ -22,7 +22,7 @@ BENCHMARK(BM_RendererCreate)->Unit(benchmark::kMillisecond);
 
 void BM_FontProgram(benchmark::State& state) {
   for (auto _ : state) {
-    auto font = load_font_program(FontFiles{}.regular);
+    auto font = (*pdf_writer())->load_font_program(FontFiles{}.regular);
     benchmark::DoNotOptimize(font);
   }
 }
@@ -34,8 +34,8 @@ void BM_LayoutOnly(benchmark::State& state) {
   const auto& renderer = testing::fixture_renderer();
   const auto fields = testing::fixture_fields();
   const auto* def = renderer.templates().find("annexe-4");
-  static const auto regular = load_font_program(FontFiles{}.regular);
-  static const auto bold = load_font_program(FontFiles{}.bold);
+  static const auto regular = (*pdf_writer())->load_font_program(FontFiles{}.regular);
+  static const auto bold = (*pdf_writer())->load_font_program(FontFiles{}.bold);
   const Fonts fonts{*regular, *bold};
   for (auto _ : state) {
     auto laid_out = layout(*def, fields, fonts);

@@ -1,13 +1,10 @@
 #include "page_preview.hpp"
 
 #include <dlfcn.h>
-#include <limits.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <mutex>
-#include <vector>
+
+#include "ipt/core/module.hpp"
 
 #include "page_preview_module.h"
 
@@ -23,32 +20,13 @@ struct PreviewModule {
   std::string failure;  // why it did not load
 };
 
-// Where the module may be: $IPT_MODULE_DIR, beside the running program, then the build
-// tree's copy (tests and benchmarks run from other folders).
-std::vector<std::filesystem::path> module_candidates() {
-  constexpr const char* file = "libipt_page_preview.so";
-  std::vector<std::filesystem::path> out;
-  if (const char* dir = std::getenv("IPT_MODULE_DIR"); dir && *dir) out.emplace_back(std::filesystem::path(dir) / file);
-  char self[PATH_MAX];
-  if (const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1); n > 0) {
-    out.emplace_back(std::filesystem::path(std::string(self, static_cast<size_t>(n))).parent_path() / file);
-  }
-  out.emplace_back(std::filesystem::path(IPT_PAGE_PREVIEW_BUILD_DIR) / file);
-  return out;
-}
-
 const PreviewModule& preview_module() {
   static const PreviewModule module = [] {
     PreviewModule m;
-    void* handle = nullptr;
-    for (const auto& candidate : module_candidates()) {
-      if (!std::filesystem::exists(candidate)) continue;
-      if ((handle = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL))) break;
-      const char* error = ::dlerror();
-      m.failure = candidate.string() + " : " + (error ? error : "chargement impossible");
-    }
+    const core::OpenedModule opened = core::open_module("libipt_page_preview.so", IPT_PAGE_PREVIEW_BUILD_DIR);
+    void* handle = opened.handle;
     if (!handle) {
-      if (m.failure.empty()) m.failure = "libipt_page_preview.so introuvable (à côté du programme, ou IPT_MODULE_DIR)";
+      m.failure = opened.failure;
       return m;
     }
     m.page_count = reinterpret_cast<decltype(m.page_count)>(::dlsym(handle, "ipt_preview_page_count"));

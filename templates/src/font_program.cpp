@@ -5,7 +5,6 @@
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
 #include <podofo/podofo.h>
-#include <zlib.h>
 
 #include <cmath>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "deflate.hpp"
 #include "win_ansi.hpp"
 
 namespace ipt::templates {
@@ -169,15 +169,6 @@ std::string with_cmap(std::string_view font, const std::string& cmap) {
 }
 
 }  // namespace
-
-std::string deflate(std::string_view bytes, int level) {
-  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
-  std::string out(size, '\0');
-  compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-            static_cast<uLong>(bytes.size()), level);
-  out.resize(size);
-  return out;
-}
 
 core::Result<FontProgram> load_font_program(const std::filesystem::path& path) {
   const auto content = core::read_whole_file(path);

@@ -35,8 +35,4 @@ struct FontProgram {
 // it cannot be read or lacks a glyph for a WinAnsi character.
 core::Result<FontProgram> load_font_program(const std::filesystem::path& path);
 
-// zlib-compresses bytes (for cached streams written with /FlateDecode as they are).
-// Level 9 for data compressed once per process, the default (6) for each document's pages.
-std::string deflate(std::string_view bytes, int level = 6);
-
 }  // namespace ipt::templates

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "deflate.hpp"
 #include "win_ansi.hpp"
 
 namespace ipt::templates {
@@ -137,30 +138,6 @@ PdfObject* form_xobject(PdfVecObjects& objects, double width, double height, con
 }
 
 }  // namespace
-
-std::string win_ansi_to_unicode_cmap() {
-  std::string cmap =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n";
-  const auto& cps = win_ansi::code_points();
-  std::vector<std::string> entries;
-  for (std::size_t code = 32; code < 256; ++code) {
-    if (cps[code] == 0) continue;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "<%02X> <%04X>\n", static_cast<unsigned>(code), static_cast<unsigned>(cps[code]));
-    entries.emplace_back(buf);
-  }
-  for (std::size_t i = 0; i < entries.size(); i += 100) {
-    const std::size_t n = std::min<std::size_t>(100, entries.size() - i);
-    cmap += std::to_string(n) + " beginbfchar\n";
-    for (std::size_t k = 0; k < n; ++k) cmap += entries[i + k];
-    cmap += "endbfchar\n";
-  }
-  cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-  return cmap;
-}
 
 core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& document, const SharedResources& shared,
                                                   const PdfMetadata& metadata) {

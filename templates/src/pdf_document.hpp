@@ -26,8 +26,6 @@ struct PdfMetadata {
   std::chrono::sys_seconds created;
 };
 
-std::string win_ansi_to_unicode_cmap();
-
 core::Result<std::vector<std::uint8_t>> write_pdf(const LaidOutDocument& document, const SharedResources& shared,
                                                   const PdfMetadata& metadata);
 

@@ -3,9 +3,10 @@
 
 #include <algorithm>
 
-#include "font_program.hpp"
+#include "deflate.hpp"
 #include "layout.hpp"
-#include "pdf_document.hpp"
+#include "pdf_writer.hpp"
+#include "win_ansi.hpp"
 
 namespace ipt::templates {
 
@@ -14,6 +15,7 @@ std::span<const EmbeddedFile> embedded_color_profiles();
 struct Renderer::State {
   TemplateSet templates;
   SharedResources shared;
+  const PdfWriter* writer;  // the module's (pdf_writer.hpp)
 };
 
 core::Result<Renderer> Renderer::create_embedded() {
@@ -22,14 +24,16 @@ core::Result<Renderer> Renderer::create_embedded() {
 }
 
 core::Result<Renderer> Renderer::create(TemplateSet templates, const FontFiles& fonts) {
-  IPT_TRY(regular, load_font_program(fonts.regular));
-  IPT_TRY(bold, load_font_program(fonts.bold));
+  IPT_TRY(writer, pdf_writer());
+  IPT_TRY(regular, (*writer)->load_font_program(fonts.regular));
+  IPT_TRY(bold, (*writer)->load_font_program(fonts.bold));
   const auto profiles = embedded_color_profiles();
   if (profiles.empty()) return core::fail("profil de couleur sRGB absent du programme");
   auto state = std::make_shared<State>(State{
       std::move(templates),
       SharedResources{std::move(*regular), std::move(*bold), deflate(profiles.front().content, 9),
-                      deflate(win_ansi_to_unicode_cmap(), 9)}});
+                      deflate(win_ansi::to_unicode_cmap(), 9)},
+      *writer});
   return Renderer(std::move(state));
 }
 
@@ -52,7 +56,7 @@ core::Result<std::vector<std::uint8_t>> Renderer::render(const TemplateDefinitio
   metadata.pdfa_part = options.pdfa_part;
   metadata.created = options.creation_date.value_or(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-  IPT_TRY(pdf, write_pdf(*laid_out, state_->shared, metadata));
+  IPT_TRY(pdf, state_->writer->write_pdf(*laid_out, state_->shared, metadata));
   return pdf;
 }
 

@@ -27,6 +27,10 @@ struct Encoded {
 // dropped, tabs become spaces; any other control character is unsupported.
 Encoded encode_utf8(std::string_view utf8);
 
+// The ToUnicode CMap of a simple font with WinAnsiEncoding (codes 32 to 255), shared by both
+// fonts of every document.
+std::string to_unicode_cmap();
+
 // "U+202F" and, when printable, the character in « »: for error messages.
 std::string describe(char32_t code_point);
 

@@ -21,15 +21,27 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
   return path.string();
 }
 
-// libcurl and poppler load when first used (core/curl/curl_on_demand.cpp, the portal's
-// preview module): a command that neither goes online nor shows a preview starts without them.
+// libcurl, poppler, PoDoFo and FreeType load when first used (core/curl/curl_on_demand.cpp,
+// the portal's preview module, the renderer's PDF writer module): a command that neither goes
+// online, nor shows a preview, nor renders starts without them.
 // The dynamic loader names every library it loads (LD_DEBUG=libs).
-TEST(Cli, AnOfflineCommandLoadsNeitherLibcurlNorPoppler) {
+TEST(Cli, AnOfflineCommandLoadsNeitherLibcurlNorPopplerNorPodofo) {
   const auto plan = run_ipt({"plan", example_path("c-fin-integration")}, {"LD_DEBUG=libs"});
   ASSERT_EQ(plan.status, 0) << plan.err;
   EXPECT_NE(plan.err.find("libcrypto.so"), std::string::npos) << "LD_DEBUG a-t-il parlé ?\n" << plan.err.substr(0, 2000);
-  EXPECT_EQ(plan.err.find("libcurl"), std::string::npos);
-  EXPECT_EQ(plan.err.find("libpoppler"), std::string::npos);
+  for (const char* library : {"libcurl", "libpoppler", "libpodofo", "libfreetype", "libipt_pdf_writer"}) {
+    EXPECT_EQ(plan.err.find(library), std::string::npos) << library;
+  }
+}
+
+TEST(Cli, RenderingOpensThePdfWriterModule) {
+  TempDir dir;
+  const auto render = run_ipt({"render", example_path("c-fin-integration"), "--out", (dir / "docs").string()},
+                              {"LD_DEBUG=libs"});
+  ASSERT_EQ(render.status, 0) << render.err.substr(render.err.size() > 4000 ? render.err.size() - 4000 : 0);
+  EXPECT_NE(render.err.find("libipt_pdf_writer.so"), std::string::npos);
+  EXPECT_NE(render.err.find("libpodofo"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "docs" / "annexe-4.pdf"));
 }
 
 TEST(Cli, EveryCommandHasFrenchHelp) {
