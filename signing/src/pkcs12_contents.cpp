@@ -51,6 +51,7 @@ class PreparedHmac {
     for (size_t i = 0; i < sha256_block; ++i) pad[i] = block[i] ^ 0x5c;
     SHA256_Init(&outer_);
     SHA256_Update(&outer_, pad.data(), pad.size());
+    SHA256_Init(&work_);
     OPENSSL_cleanse(block.data(), block.size());
     OPENSSL_cleanse(pad.data(), pad.size());
     // A 32-byte message after the 64-byte pad: 0x80, zeros, then 768 bits as a length.
@@ -61,6 +62,7 @@ class PreparedHmac {
   ~PreparedHmac() {
     OPENSSL_cleanse(&inner_, sizeof inner_);
     OPENSSL_cleanse(&outer_, sizeof outer_);
+    OPENSSL_cleanse(&work_, sizeof work_);
     OPENSSL_cleanse(padded_.data(), padded_.size());
   }
   PreparedHmac(const PreparedHmac&) = delete;
@@ -79,27 +81,31 @@ class PreparedHmac {
     OPENSSL_cleanse(&c, sizeof c);
   }
 
-  // value = HMAC(key, value), for a 32-byte value.
-  void mac_in_place(std::array<unsigned char, sha256_size>& value) {
-    compress(inner_, value);
-    compress(outer_, value);
+  // The 32-byte value HMAC(key, value) works on, kept in the block it is hashed from.
+  void set_value(const unsigned char* value) { std::memcpy(padded_.data(), value, sha256_size); }
+  const unsigned char* value() const { return padded_.data(); }
+  // value = HMAC(key, value)
+  void iterate() {
+    compress(inner_);
+    compress(outer_);
   }
 
  private:
-  void compress(const SHA256_CTX& from, std::array<unsigned char, sha256_size>& value) {
-    std::memcpy(padded_.data(), value.data(), value.size());
-    SHA256_CTX c = from;
-    SHA256_Transform(&c, padded_.data());
+  // The block (the value, then its padding) through the compression from `from`'s state;
+  // the result replaces the value. SHA256_Transform reads and writes only the state words.
+  void compress(const SHA256_CTX& from) {
+    std::memcpy(work_.h, from.h, sizeof work_.h);
+    SHA256_Transform(&work_, padded_.data());
     for (size_t j = 0; j < 8; ++j) {
-      const SHA_LONG h = c.h[j];
-      value[4 * j] = static_cast<unsigned char>(h >> 24);
-      value[4 * j + 1] = static_cast<unsigned char>(h >> 16);
-      value[4 * j + 2] = static_cast<unsigned char>(h >> 8);
-      value[4 * j + 3] = static_cast<unsigned char>(h);
+      const SHA_LONG h = work_.h[j];
+      padded_[4 * j] = static_cast<unsigned char>(h >> 24);
+      padded_[4 * j + 1] = static_cast<unsigned char>(h >> 16);
+      padded_[4 * j + 2] = static_cast<unsigned char>(h >> 8);
+      padded_[4 * j + 3] = static_cast<unsigned char>(h);
     }
   }
 
-  SHA256_CTX inner_{}, outer_{};
+  SHA256_CTX inner_{}, outer_{}, work_{};
   std::array<unsigned char, sha256_block> padded_{};
 };
 
@@ -247,9 +253,11 @@ Bytes pbkdf2_hmac_sha256(const std::string& password, const unsigned char* salt,
                                              static_cast<unsigned char>(block >> 8), static_cast<unsigned char>(block)};
     hmac.mac(salt, salt_size, index.data(), index.size(), u.data());
     t = u;
+    hmac.set_value(u.data());
     for (unsigned long i = 1; i < iterations; ++i) {
-      hmac.mac_in_place(u);
-      for (size_t j = 0; j < t.size(); ++j) t[j] ^= u[j];
+      hmac.iterate();
+      const unsigned char* value = hmac.value();
+      for (size_t j = 0; j < t.size(); ++j) t[j] ^= value[j];
     }
     out.insert(out.end(), t.begin(), t.begin() + static_cast<long>(std::min(t.size(), key_size - out.size())));
   }

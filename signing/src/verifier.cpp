@@ -200,6 +200,19 @@ void conclude(VerificationReport& report, const std::vector<size_t>& dss_at) {
 
 core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const VerifyOptions& options) {
   if (pdf.size() > options.max_bytes) return core::fail("fichier trop volumineux pour être vérifié");
+  // The same bytes verified a moment ago with the same options: the same verdict, found from
+  // the file's digest before any scanning (a batch reads a document's status again after each
+  // of its signatures). A verdict is kept under the digest of the bytes up to the last
+  // %%EOF, which is the whole file's when nothing follows it.
+  auto& cache = VerificationCache::process();
+  const std::string options_part = options_key(options);
+  const std::string whole_digest = to_hex(sha256(pdf));
+  if (options.reuse_verdicts) {
+    if (auto hit = cache.find(options_part + whole_digest)) {
+      ++documents_cached;
+      return hit->report;
+    }
+  }
   IPT_TRY(revisions, scan_revisions(pdf));
   if (revisions->size() > 200) return core::fail("trop de révisions (" + std::to_string(revisions->size()) + ")");
   VerificationReport report;
@@ -210,13 +223,11 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   const size_t complete = revisions->back().end;
   if (auto p = trailing_bytes_problem(pdf, complete)) report.problems.push_back(*p);
   const auto digests = prefix_digests(pdf, *revisions);
-  report.sha256 = complete == pdf.size() ? digests.back() : to_hex(sha256(pdf));
+  report.sha256 = whole_digest;
 
-  // The same bytes verified a moment ago with the same options: the same verdict.
-  auto& cache = VerificationCache::process();
-  const std::string options_part = options_key(options);
+  // The complete revisions verified a moment ago, when what follows them is blank.
   const bool cacheable = report.problems.empty();
-  if (cacheable && options.reuse_verdicts) {
+  if (cacheable && options.reuse_verdicts && complete != pdf.size()) {
     if (auto hit = cache.find(options_part + digests.back())) {
       ++documents_cached;
       return hit->report;
