@@ -105,6 +105,37 @@ std::string place_name(core::Lieu l) {
 
 }  // namespace
 
+core::Result<void> finish_interrupted_archive(const core::Store& store, const fs::path& out, const std::string& reference) {
+  const fs::path base = out / reference;
+  std::error_code ec;
+  if (!fs::is_directory(base, ec)) return {};
+  std::vector<fs::path> pending;
+  for (const auto& e : fs::directory_iterator(base, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(".v") && name.ends_with(".en-cours")) pending.push_back(e.path());
+  }
+  if (pending.empty()) return {};
+  IPT_TRY(entries, store.audit_entries(reference));
+  for (const auto& folder : pending) {
+    const std::string name = folder.filename().string();
+    const std::string version = name.substr(2, name.size() - 2 - std::string(".en-cours").size());
+    const auto manifest = core::read_whole_file(folder / "manifest.json", 16u << 20);
+    const std::string entry = "version " + version + ", manifeste sha256 " + (manifest ? core::sha256_hex(*manifest) : "");
+    const bool committed = manifest && std::any_of(entries->begin(), entries->end(), [&](const core::AuditEntry& e) {
+      return e.action == "dossier.archive" && e.details.starts_with(entry);
+    });
+    const fs::path final_folder = base / ("v" + version);
+    if (committed && !fs::exists(final_folder, ec)) {
+      fs::rename(folder, final_folder, ec);
+      if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l’archive (" + ec.message() + ")");
+      IPT_TRY_VOID(core::sync_folder(base));
+    } else {
+      fs::remove_all(folder, ec);
+    }
+  }
+  return {};
+}
+
 core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDocuments& documents,
                                              const std::string& reference, const fs::path& out,
                                              const std::vector<signing::Bytes>& trust,
@@ -112,6 +143,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
                                              const std::string& actor) {
   IPT_TRY(stored, store.find_dossier(reference));
   if (!*stored) return core::fail("dossier « " + reference + " » inconnu");
+  IPT_TRY_VOID(finish_interrupted_archive(store, out, reference));
   auto dossier = core::parse_dossier((*stored)->xml, reference);
   if (!dossier) return core::fail("dossier « " + reference + " » enregistré illisible");
   IPT_TRY(plan, core::make_plan(*dossier, core::SchoolCalendar::official()));
@@ -236,26 +268,34 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
   IPT_TRY(sealed, detail::seal_certificate(signing::Bytes(certificate->begin(), certificate->end()), seal, trust));
   files.push_back({certificate_file, *std::move(sealed)});
 
-  // Written under a temporary name, then renamed: a version is complete or absent.
+  // Written under a temporary name, every file synced, then renamed: a version is complete
+  // or absent, and the rename survives a crash.
   const fs::path temp = base / (".v" + std::to_string(version) + ".en-cours");
   std::error_code ec;
   fs::remove_all(temp, ec);
-  for (const auto& f : files) {
-    fs::create_directories((temp / f.relative).parent_path(), ec);
-    if (ec) return core::fail((temp / f.relative).parent_path().string() + " : création impossible (" + ec.message() + ")");
-    IPT_TRY_VOID(signing::write_file_atomically(temp / f.relative, f.bytes));
+  fs::create_directories(base, ec);
+  if (ec) return core::fail(base.string() + " : création impossible (" + ec.message() + ")");
+  std::vector<core::FolderFile> contents;
+  contents.reserve(files.size() + 1);
+  for (const auto& f : files) contents.push_back({f.relative, signing::as_text(f.bytes)});
+  contents.push_back({"manifest.json", manifest_text});
+  if (auto written = core::write_new_folder(temp, contents); !written) {
+    fs::remove_all(temp, ec);
+    return std::unexpected(written.error());
   }
-  if (auto ok = signing::write_file_atomically(temp / "manifest.json", signing::to_bytes(manifest_text)); !ok) {
+  IPT_TRY_VOID(core::sync_folder(base));
+  IPT_TRY_VOID(core::sync_folder(base.parent_path()));  // when `base` is new
+  // The commit: from here the version exists, and finish_interrupted_archive completes it.
+  if (auto ok = store.record(actor, "dossier.archive", reference,
+                             "version " + std::to_string(version) + ", manifeste sha256 " + manifest_sha256 + ", scellé");
+      !ok) {
+    fs::remove_all(temp, ec);
     return std::unexpected(ok.error());
   }
   const fs::path final_folder = base / ("v" + std::to_string(version));
   fs::rename(temp, final_folder, ec);
   if (ec) return core::fail(final_folder.string() + " : impossible de finaliser l’archive (" + ec.message() + ")");
-  if (auto ok = store.record(actor, "dossier.archive", reference,
-                             "version " + std::to_string(version) + ", manifeste sha256 " + manifest_sha256 + ", scellé");
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  IPT_TRY_VOID(core::sync_folder(base));
   return ArchiveOutcome{final_folder, version, files.size() + 1};
 }
 

@@ -188,6 +188,9 @@ std::optional<std::string> archived_already(const core::Store& store, const std:
 
 ItemOutcome archive_one(const BatchContext& c, const std::string& reference) {
   if (!c.seal || !c.timestamps) return outcome(reference, ItemStatus::failed, "le cachet du pôle et un serveur d’horodatage sont requis");
+  if (auto finished = finish_interrupted_archive(*c.store, c.archive_folder, reference); !finished) {
+    return failure(reference, finished.error());
+  }
   if (archived_already(*c.store, reference)) return outcome(reference, ItemStatus::skipped, "déjà archivé, rien de nouveau depuis");
   auto archived = archive_dossier(*c.store, *c.documents, reference, c.archive_folder, c.trust,
                                   dispatches_of(c.store->path(), reference), ArchiveSeal{c.seal, c.timestamps}, c.actor);

@@ -104,6 +104,16 @@ class BatchTest : public ::testing::Test {
     ASSERT_EQ(r.status, 0) << field << ": " << r.err;
   }
 
+  // The Procédure C example imported, rendered and signed by everyone: its Annexe 4 complete.
+  void complete_c_dossier() const {
+    ASSERT_EQ(run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db()}).status, 0);
+    ASSERT_EQ(batch({"render", "--all"}).status, 0);
+    ASSERT_EQ(batch({"sign", "--all"}).status, 0);
+    sign_as("sig_ecole_ordinaire", "ecole-ordinaire");
+    sign_as("sig_cpms", "cpms", {"--fill", "avis_cpms=favorable"});
+    sign_as("sig_responsable", "responsable");
+  }
+
   // The database and the documents, copied into dir_/NAME: a state each placement starts from.
   fs::path copy_state(const std::string& name) const {
     const fs::path to = dir_ / name;
@@ -118,17 +128,25 @@ class BatchTest : public ::testing::Test {
   // `command` (an ipt command; --db and --config are added) over a copy of `seed`, killed
   // with SIGKILL at calls spread over each of its renames, fsyncs and writes (strace's fault
   // injection, in one process), then run again to the end; every state must then have an
-  // intact audit chain, no temporary or pending file left, and pass `check`.
+  // intact audit chain, no temporary or pending file left, and pass `check`. An argument
+  // that starts with "@ETAT@" names a path inside the state ("@ETAT@/archives").
   void kill_everywhere(const fs::path& seed, std::vector<std::string> command,
                        const std::function<void(const fs::path& state, const std::string& where)>& check, int min_renames = 20) const {
     const std::string kill_set = "rename,fsync,fdatasync,pwrite64";
     command.insert(command.begin(), IPT_BINARY);
     command.insert(command.end(), {"--db", "", "--config", conf()});
     const size_t db_at = command.size() - 3;
+    const std::vector<std::string> pattern = command;
+    const auto in_state = [&](const fs::path& state) {
+      for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i].starts_with("@ETAT@")) command[i] = state.string() + pattern[i].substr(6);
+      }
+      command[db_at] = (state / "ipt.sqlite").string();
+    };
     // How many such calls a whole run makes; strace counts each system call apart.
     const fs::path counted = dir_ / "compte";
     fs::copy(seed, counted, fs::copy_options::recursive);
-    command[db_at] = (counted / "ipt.sqlite").string();
+    in_state(counted);
     std::vector<std::string> trace{IPT_STRACE, "-o", (dir_ / "trace").string(), "-e", "trace=" + kill_set};
     trace.insert(trace.end(), command.begin(), command.end());
     ASSERT_EQ(run_process(trace).status, 0);
@@ -148,7 +166,7 @@ class BatchTest : public ::testing::Test {
       const std::string where = call + " n° " + std::to_string(n);
       const fs::path state = dir_ / ("coupe-" + call + "-" + std::to_string(n));
       fs::copy(seed, state, fs::copy_options::recursive);
-      command[db_at] = (state / "ipt.sqlite").string();
+      in_state(state);
       std::vector<std::string> killed{IPT_STRACE, "-o", "/dev/null", "-e", "trace=" + kill_set,
                                       "-e", "inject=" + call + ":signal=KILL:when=" + std::to_string(n)};
       killed.insert(killed.end(), command.begin(), command.end());
@@ -287,12 +305,7 @@ TEST_F(BatchTest, RenderKilledAnywhereResumesAndRendersNothingTwice) {
 // The same for a new archive timestamp: killed anywhere, resumed, the document is extended
 // exactly once by the run, verifies offline, and nothing half-written is left beside it.
 TEST_F(BatchTest, ExtendKilledAnywhereResumesAndExtendsEachDocumentOnce) {
-  ASSERT_EQ(run_ipt({"import", std::string(IPT_EXAMPLES_DIR) + "/c-fin-integration.xml", "--db", db()}).status, 0);
-  ASSERT_EQ(batch({"render", "--all"}).status, 0);
-  ASSERT_EQ(batch({"sign", "--all"}).status, 0);
-  sign_as("sig_ecole_ordinaire", "ecole-ordinaire");
-  sign_as("sig_cpms", "cpms", {"--fill", "avis_cpms=favorable"});
-  sign_as("sig_responsable", "responsable");
+  complete_c_dossier();
   const fs::path seed = copy_state("graine");
   kill_everywhere(seed, {"batch", "extend", "--all", "--jobs", "1"}, [&](const fs::path& state, const std::string& where) {
     auto store = core::Store::open(state / "ipt.sqlite");
@@ -305,6 +318,30 @@ TEST_F(BatchTest, ExtendKilledAnywhereResumesAndExtendsEachDocumentOnce) {
     const auto verified = run_ipt({"verify", (state / "documents" / c_reference / "annexe-4.pdf").string(), "--trust",
                                    (*base_ / "racine.pem").string(), "--offline"});
     EXPECT_EQ(verified.status, 0) << where << ": " << verified.out;
+  }, 1);
+}
+
+// The same for the archive: killed anywhere (a file of the version being synced, the
+// version's rename, its audit entry), resumed, the dossier is archived exactly once, the
+// version verifies, and no half-written version is left.
+TEST_F(BatchTest, ArchiveKilledAnywhereResumesAndFilesOneCompleteVersion) {
+  complete_c_dossier();
+  const fs::path seed = copy_state("graine");
+  kill_everywhere(seed, {"batch", "archive", "--all", "--jobs", "1", "--out", "@ETAT@/archives"},
+                  [&](const fs::path& state, const std::string& where) {
+    auto store = core::Store::open(state / "ipt.sqlite");
+    ASSERT_TRUE(store);
+    const auto entries = store->audit_entries(c_reference);
+    ASSERT_TRUE(entries);
+    int archives = 0;
+    for (const auto& e : *entries) archives += e.action == "dossier.archive";
+    EXPECT_EQ(archives, 1) << where;
+    const fs::path folder = state / "archives" / c_reference;
+    std::vector<std::string> versions;
+    for (const auto& e : fs::directory_iterator(folder)) versions.push_back(e.path().filename().string());
+    EXPECT_EQ(versions, std::vector<std::string>{"v1"}) << where;
+    const auto verified = run_ipt({"archive", "verify", (folder / "v1").string(), "--config", conf()});
+    EXPECT_EQ(verified.status, 0) << where << ": " << verified.out << verified.err;
   }, 1);
 }
 

@@ -45,6 +45,14 @@ struct ArchiveOutcome {
   size_t files = 0;
 };
 
+// A version is written under ".v<N>.en-cours" (every file synced), recorded in the audit trail
+// (the entry, which names the manifest's SHA-256, is the archive's commit), then renamed to
+// "v<N>". Finishes what a killed archiving left in <out>/<reference>: a pending version whose
+// entry was committed is renamed into place, one whose entry was not is removed. Called by
+// archive_dossier first, and by a batch before it decides that a dossier is archived already.
+core::Result<void> finish_interrupted_archive(const core::Store& store, const std::filesystem::path& out,
+                                              const std::string& reference);
+
 // Fails, writing nothing, when a document of the plan is missing, a signed document does not
 // verify (with `trust` and online revocation when its data is not in the document), or the
 // seal cannot be applied (no key or timestamp server, a level not reached).
