@@ -1,7 +1,8 @@
 #pragma once
-// The HTTP transport shared by the timestamp and OCSP services: a cpp-httplib server bound
-// to 127.0.0.1 that hands every request to one handler on a background thread. Keeps
-// httplib out of the protocol code (and out of every public header).
+// The HTTP transport shared by the timestamp and OCSP services: a small HTTP/1.1 server on
+// POSIX sockets bound to 127.0.0.1 (http_server.cpp says why not cpp-httplib) that hands
+// every request to one handler on a few worker threads. Keeps HTTP out of the protocol code
+// (and out of every public header).
 #include <cstdint>
 #include <chrono>
 #include <cstddef>
