@@ -1,77 +1,50 @@
-// ipt serve: the signer portal (portal/), with the outbox worker inside it.
-#include <csignal>
+// ipt serve: hands over to the portal program, ipt-serve, beside ipt. The portal is a program
+// of its own so that cpp-httplib, libssl and brotli (its HTTP and TLS) load only where it
+// runs, not at the start of every ipt command (issue 13). The hand-over is an exec: the
+// process, its PID, its signals and its output stay the same.
+#include <limits.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <ostream>
 
 #include "common.hpp"
-#include "mail_common.hpp"
-#include "ipt/portal/server.hpp"
+#include "serve_spec.hpp"
 
 namespace ipt::app {
 
 namespace {
 
-portal::Server* running = nullptr;
-
-extern "C" void stop_on_signal(int) {
-  // Server::stop only sets a flag, wakes the worker and shuts the listening socket.
-  if (running) running->stop();
-}
-
 int run(const Arguments& args, Io& io) {
-  auto mail = read_mail_config(args);
-  if (!mail) return report_failure(io, "serve", mail.error());
-  auto portal_config = read_portal_config(args);
-  if (!portal_config) return report_failure(io, "serve", portal_config.error());
-  auto signing = read_signing_config(args);
-  if (!signing) return report_failure(io, "serve", signing.error());
-  if (const auto listen = args.value("--ecoute")) {
-    const auto colon = listen->rfind(':');
-    try {
-      if (colon == std::string::npos) throw std::invalid_argument("port");
-      portal_config->listen_host = listen->substr(0, colon);
-      portal_config->listen_port = std::stoi(listen->substr(colon + 1));
-    } catch (const std::exception&) {
-      io.err << "ipt serve : --ecoute : « adresse:port » attendu (127.0.0.1:8783, port 0 : un port libre)\n";
-      return exit_bad_input;
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    io.err << "ipt serve : emplacement du programme introuvable (/proc/self/exe)\n";
+    return exit_failure;
+  }
+  const auto program = std::filesystem::path(std::string(self, static_cast<size_t>(n))).parent_path() / "ipt-serve";
+  std::vector<std::string> words{"ipt-serve"};
+  for (const auto& option : serve_spec().options) {
+    for (const auto& value : args.values(option.name)) {
+      words.push_back(option.name);
+      words.push_back(value);
     }
   }
-  portal::ServeOptions options;
-  options.database = database_path(args);
-  options.mail = *std::move(mail);
-  options.portal = *std::move(portal_config);
-  options.signing = *std::move(signing);
-  options.outbox_folder = default_outbox_folder(args);
-  auto server = portal::Server::create(std::move(options));
-  if (!server) return report_failure(io, "serve", server.error());
-  auto port = (*server)->bind();
-  if (!port) return report_failure(io, "serve", port.error());
-  // The first line says where it listens (tests and scripts wait for it).
-  io.out << "PORT " << *port << " — portail de signature : " << (*server)->base_url() << "\n" << std::flush;
-  running = server->get();
-  std::signal(SIGINT, stop_on_signal);
-  std::signal(SIGTERM, stop_on_signal);
-  (*server)->run();
-  running = nullptr;
-  io.out << "ipt serve : arrêté\n";
-  return exit_ok;
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  io.out.flush();
+  io.err.flush();
+  ::execv(program.c_str(), argv.data());
+  io.err << "ipt serve : " << program.string() << " : lancement impossible (" << std::strerror(errno)
+         << ") ; le portail est le programme ipt-serve, à installer à côté d’ipt\n";
+  return exit_failure;
 }
 
 }  // namespace
 
-Command serve_command() {
-  return {{"serve", "ipt serve [--ecoute ADRESSE:PORT] [--config ipt.conf] [--db FICHIER]",
-           "le portail de signature à distance (et l’envoi des courriels)",
-           "Sert les pages où chaque signataire ouvre son lien, lit les documents, confirme son\n"
-           "identité par un code reçu par courriel, remplit sa partie et signe, ou refuse en écrivant\n"
-           "sa raison. Publie le certificat et la liste de révocation de l’autorité de signature du\n"
-           "pôle (/ac/certificat, /ac/crl) et envoie la file d’envoi en continu. Écoute sur\n"
-           "127.0.0.1:8783 par défaut ([portail] ecoute) ; HTTPS avec certificat_tls et cle_tls ;\n"
-           "derrière un proxy inverse, déclarez son adresse ([portail] proxy). Arrêt : Ctrl-C.",
-           {{"--ecoute", "ADRESSE:PORT", "où écouter (défaut : [portail] ecoute, sinon 127.0.0.1:8783)"},
-            config_option(),
-            database_option()},
-           0, 0},
-          run};
-}
+Command serve_command() { return {serve_spec(), run}; }
 
 }  // namespace ipt::app

@@ -22,16 +22,26 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
 }
 
 // libcurl, poppler, PoDoFo and FreeType load when first used (core/curl/curl_on_demand.cpp,
-// the portal's preview module, the renderer's PDF writer module): a command that neither goes
-// online, nor shows a preview, nor renders starts without them.
+// the portal's preview module, the renderer's PDF writer module), cpp-httplib and libssl only
+// in the portal program: a command that neither goes online, nor shows a preview, nor
+// renders starts without them.
 // The dynamic loader names every library it loads (LD_DEBUG=libs).
 TEST(Cli, AnOfflineCommandLoadsNeitherLibcurlNorPopplerNorPodofo) {
   const auto plan = run_ipt({"plan", example_path("c-fin-integration")}, {"LD_DEBUG=libs"});
   ASSERT_EQ(plan.status, 0) << plan.err;
   EXPECT_NE(plan.err.find("libcrypto.so"), std::string::npos) << "LD_DEBUG a-t-il parlé ?\n" << plan.err.substr(0, 2000);
-  for (const char* library : {"libcurl", "libpoppler", "libpodofo", "libfreetype", "libipt_pdf_writer"}) {
+  for (const char* library : {"libcurl", "libpoppler", "libpodofo", "libfreetype", "libipt_pdf_writer", "libcpp-httplib", "libssl"}) {
     EXPECT_EQ(plan.err.find(library), std::string::npos) << library;
   }
+}
+
+// `ipt serve` hands over to the portal program: same options, same French errors.
+TEST(Cli, ServeHandsOverToThePortalProgram) {
+  const auto r = run_ipt({"serve", "--ecoute", "sans-port"}, {"LD_DEBUG=libs"});
+  EXPECT_EQ(r.status, 2) << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0);
+  EXPECT_NE(r.err.find("ipt-serve"), std::string::npos);       // the loader opened its libraries
+  EXPECT_NE(r.err.find("libcpp-httplib"), std::string::npos);  // there, not in ipt
+  EXPECT_NE(r.err.find("ipt serve : --ecoute : « adresse:port » attendu"), std::string::npos);
 }
 
 TEST(Cli, RenderingOpensThePdfWriterModule) {
