@@ -30,6 +30,7 @@
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
+#include "pkcs12_contents.hpp"  // private: its key derivations beside OpenSSL's
 #include "support/must.hpp"
 
 extern char** environ;
@@ -321,6 +322,42 @@ BENCHMARK(BM_VerifyNewRevision)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_offline, std::string("BT"), false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_online_ocsp, std::string("BT"), true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BLT_revocation_offline_dss, std::string("BLT"), false)->Unit(benchmark::kMillisecond);
+
+// The key derivations inside opening a PKCS#12 (10,000 iterations, the test PKI's files):
+// ours (pkcs12_contents.cpp) beside OpenSSL's, in the same run.
+void BM_Pbkdf2Sha256(benchmark::State& state, bool ours) {
+  const std::string password = "mot de passe";
+  const unsigned char salt[16] = {1, 2, 3};
+  Bytes key(32);
+  for (auto _ : state) {
+    if (ours) {
+      key = signing::detail::pbkdf2_hmac_sha256(password, salt, sizeof salt, 10000, 32);
+    } else {
+      PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, sizeof salt, 10000, EVP_sha256(), 32,
+                        key.data());
+    }
+    benchmark::DoNotOptimize(key);
+  }
+}
+BENCHMARK_CAPTURE(BM_Pbkdf2Sha256, ours, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pbkdf2Sha256, openssl, false)->Unit(benchmark::kMillisecond);
+
+void BM_Pkcs12MacKey(benchmark::State& state, bool ours) {
+  const std::string password = "mot de passe";
+  const unsigned char salt[8] = {1, 2, 3};
+  Bytes key(32);
+  for (auto _ : state) {
+    if (ours) {
+      key = *signing::detail::pkcs12_mac_key(password, salt, sizeof salt, 10000);
+    } else {
+      PKCS12_key_gen_utf8(password.c_str(), static_cast<int>(password.size()), const_cast<unsigned char*>(salt), sizeof salt,
+                          PKCS12_MAC_ID, 10000, 32, key.data(), EVP_sha256());
+    }
+    benchmark::DoNotOptimize(key);
+  }
+}
+BENCHMARK_CAPTURE(BM_Pkcs12MacKey, ours, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pkcs12MacKey, openssl, false)->Unit(benchmark::kMillisecond);
 
 void BM_LoadPkcs12(benchmark::State& state, const std::string& id) {
   auto& w = world();

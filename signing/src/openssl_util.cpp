@@ -35,15 +35,36 @@ Bytes der_of(X509* cert) {
 // decoders, about 0.1 ms): the same certificates (a signer's chain, the trust anchors, a
 // TSA's) come back with every signature, so this process keeps the ones it decoded, shared
 // by reference count. Bounded: cleared when full.
-core::Result<X509Ptr> parse_certificate(const Bytes& der) {
-  static std::mutex mutex;
+namespace {
+
+// The process's decoded certificates, by DER.
+struct DecodedCertificates {
+  std::mutex mutex;
+  std::unordered_map<std::string, X509Ptr> by_der;
+  static constexpr size_t capacity = 512;
+
+  void put(std::string der, X509* cert) {
+    std::lock_guard lock(mutex);
+    if (by_der.size() >= capacity) by_der.clear();
+    X509_up_ref(cert);
+    by_der.insert_or_assign(std::move(der), X509Ptr(cert));
+  }
+};
+
+DecodedCertificates& decoded_certificates() {
   // Never destroyed: freeing certificates after OpenSSL's own clean-up at exit would crash.
-  static auto& decoded = *new std::unordered_map<std::string, X509Ptr>();
-  constexpr size_t capacity = 512;
+  static auto& decoded = *new DecodedCertificates();
+  return decoded;
+}
+
+}  // namespace
+
+core::Result<X509Ptr> parse_certificate(const Bytes& der) {
+  auto& decoded = decoded_certificates();
   std::string key(der.begin(), der.end());
   {
-    std::lock_guard lock(mutex);
-    if (auto it = decoded.find(key); it != decoded.end()) {
+    std::lock_guard lock(decoded.mutex);
+    if (auto it = decoded.by_der.find(key); it != decoded.by_der.end()) {
       X509_up_ref(it->second.get());
       return X509Ptr(it->second.get());
     }
@@ -51,11 +72,13 @@ core::Result<X509Ptr> parse_certificate(const Bytes& der) {
   const unsigned char* p = der.data();
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) return core::fail(core::Category::invalid_input, "certificat illisible (" + openssl_errors() + ")");
-  std::lock_guard lock(mutex);
-  if (decoded.size() >= capacity) decoded.clear();
-  X509_up_ref(cert.get());
-  decoded.emplace(std::move(key), X509Ptr(cert.get()));
+  decoded.put(std::move(key), cert.get());
   return cert;
+}
+
+void remember_certificate(X509* cert) {
+  const Bytes der = der_of(cert);
+  decoded_certificates().put(std::string(der.begin(), der.end()), cert);
 }
 
 namespace {

@@ -29,6 +29,8 @@ std::string openssl_errors();
 // DER encodings.
 Bytes der_of(X509* cert);
 core::Result<X509Ptr> parse_certificate(const Bytes& der);
+// Puts a certificate decoded elsewhere (a PKCS#12's) into the cache parse_certificate reads.
+void remember_certificate(X509* cert);
 // A CMS or PKCS#7 SignedData (a signature, a timestamp token): the certificates it carries
 // come from the process's cache of parsed certificates (signed_data_certificates.hpp).
 core::Result<CmsPtr> parse_cms(const Bytes& der);

@@ -113,6 +113,51 @@ void expect_same_as_openssl(const Bytes& file) {
   EXPECT_FALSE(chain.empty());
 }
 
+TEST(Pkcs12MacKey, GivesOpenSslsKeyForAccentsEmojisLongPasswordsAndEverySalt) {
+  const std::string long_password(100, 'z');
+  for (const std::string pass : {"mot de passe", "é à ç « »", "🔑clé", long_password.c_str()}) {
+    for (const size_t salt_size : {size_t{8}, size_t{20}, size_t{64}, size_t{65}}) {
+      Bytes salt(salt_size);
+      ASSERT_EQ(RAND_bytes(salt.data(), static_cast<int>(salt.size())), 1);
+      for (const int iterations : {1, 2, 2048}) {
+        Bytes expected(32);
+        ASSERT_EQ(PKCS12_key_gen_utf8(pass.c_str(), static_cast<int>(pass.size()), salt.data(), static_cast<int>(salt.size()),
+                                      PKCS12_MAC_ID, iterations, 32, expected.data(), EVP_sha256()),
+                  1);
+        EXPECT_EQ(pkcs12_mac_key(pass, salt.data(), salt.size(), static_cast<unsigned long>(iterations)), expected)
+            << pass << ", " << salt_size << " bytes of salt, " << iterations << " iterations";
+      }
+    }
+  }
+  const unsigned char salt[8] = {1};
+  EXPECT_FALSE(pkcs12_mac_key("\xC3", salt, sizeof salt, 1));  // not UTF-8: left to OpenSSL
+}
+
+TEST(Pkcs12MacKey, TheMacHoldsExactlyWhenOpenSslSaysSo) {
+  for (const std::string who : {"pole", "ecole-ordinaire"}) {
+    const Bytes file = must(read_file(world().p12(who)), who);
+    auto p12 = decode(file);
+    ASSERT_TRUE(p12);
+    EXPECT_EQ(pkcs12_mac_holds(file, p12.get(), password), std::optional(true)) << who;
+    EXPECT_EQ(pkcs12_mac_holds(file, p12.get(), "mot de passf"), std::optional(false)) << who;
+    EXPECT_EQ(PKCS12_verify_mac(p12.get(), "mot de passf", -1), 0);
+    // One byte of the authSafe changed (after the MAC check of d2i, which checks nothing):
+    // the MAC no longer holds, for OpenSSL either.
+    Bytes damaged = file;
+    damaged[damaged.size() / 2] ^= 0x01;
+    if (auto broken = decode(damaged)) {
+      EXPECT_EQ(pkcs12_mac_holds(damaged, broken.get(), password), std::optional(false)) << who;
+      EXPECT_EQ(PKCS12_verify_mac(broken.get(), password.c_str(), -1), 0);
+    }
+    ERR_clear_error();
+  }
+  // A SHA-1 MAC (older files): left to PKCS12_verify_mac.
+  const Bytes legacy = rewritten("pole", NID_pbe_WithSHA1And3_Key_TripleDES_CBC, -1, EVP_sha1());
+  auto p12 = decode(legacy);
+  ASSERT_TRUE(p12);
+  EXPECT_FALSE(pkcs12_mac_holds(legacy, p12.get(), password).has_value());
+}
+
 TEST(Pkcs12Contents, ReadsTheTestPkisFilesAsPkcs12ParseDoes) {
   for (const std::string who : {"pole", "ecole-ordinaire"}) {  // RSA and ECDSA keys
     SCOPED_TRACE(who);
