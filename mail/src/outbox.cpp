@@ -449,11 +449,10 @@ std::string_view state_fr(const OutboxEntry& entry) {
 }
 
 Result<std::optional<OutboxEntry>> Outbox::find(long long id) const {
-  IPT_TRY(all, list());
-  for (auto& e : *all) {
-    if (e.id == id) return std::optional<OutboxEntry>{std::move(e)};
-  }
-  return std::optional<OutboxEntry>{};
+  if (id <= 0) return std::optional<OutboxEntry>{};  // ids start at 1; 0 would mean "any" below
+  IPT_TRY(found, impl_->read_entries({}, id));
+  if (found->empty()) return std::optional<OutboxEntry>{};
+  return std::optional<OutboxEntry>{std::move(found->front())};
 }
 
 }  // namespace ipt::mail

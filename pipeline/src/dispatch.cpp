@@ -35,11 +35,11 @@ std::vector<DispatchRecord> dispatches_of(const std::filesystem::path& database,
   std::vector<DispatchRecord> out;
   auto outbox = mail::Outbox::open(database);
   if (!outbox) return out;
-  auto entries = outbox->list();
+  // The dossier's messages only: listing the whole outbox made each archive of a year's
+  // batch slower than the one before (10,000 dossiers: 40 ms an archive, 23 ms at 1,000).
+  auto entries = outbox->list(reference);
   if (!entries) return out;
-  for (const auto& e : *entries) {
-    if (e.dossier == reference) out.push_back({e.subject, e.recipients, std::string(mail::state_fr(e))});
-  }
+  for (const auto& e : *entries) out.push_back({e.subject, e.recipients, std::string(mail::state_fr(e))});
   return out;
 }
 

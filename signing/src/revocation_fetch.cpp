@@ -34,6 +34,7 @@ Answers& answers() {
 }
 
 std::atomic<std::size_t> fetched{0}, reused{0};
+constexpr std::size_t max_kept = 512;  // a few KiB each
 
 std::optional<Bytes> kept_answer(const std::string& key) {
   auto& a = answers();
@@ -54,8 +55,15 @@ void keep(const std::string& key, const Bytes& answer, std::optional<Clock::time
   auto& a = answers();
   const std::lock_guard lock(a.mutex);
   if (!a.max_age) return;
-  auto until = Clock::now() + *a.max_age;
+  const auto now = Clock::now();
+  auto until = now + *a.max_age;
   if (next_update && *next_update < until) until = *next_update;
+  // Bounded, so that a worker's memory stays flat over a year of dossiers, each with its
+  // signatories' certificates: what has expired goes first, then everything.
+  if (a.kept.size() >= max_kept) {
+    std::erase_if(a.kept, [&](const auto& entry) { return now >= entry.second.until; });
+    if (a.kept.size() >= max_kept) a.kept.clear();
+  }
   a.kept[key] = Kept{answer, until};
 }
 
