@@ -38,7 +38,11 @@ core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path
   Handle<PKCS12, PKCS12_free> p12(d2i_PKCS12(nullptr, &p, static_cast<long>(bytes->size())));
   if (!p12) return core::fail(core::Category::invalid_input, path.string() + " : fichier PKCS#12 illisible");
   const auto mac_verifies = [&] {
-    if (const auto holds = password.empty() ? std::nullopt : pkcs12_mac_holds(*bytes, p12.get(), password)) return *holds;
+    // A MAC that holds here holds; one that does not is asked of OpenSSL too, so that a file
+    // this reader would misread is never refused as a wrong password.
+    if (const auto holds = password.empty() ? std::nullopt : pkcs12_mac_holds(*bytes, p12.get(), password); holds && *holds) {
+      return true;
+    }
     const bool ok = PKCS12_verify_mac(p12.get(), password.c_str(), static_cast<int>(password.size())) == 1;
     ERR_clear_error();
     return ok;
