@@ -1,6 +1,7 @@
 #include "ipt/pipeline/archive.hpp"
 
 #include "archive_seal.hpp"
+#include "document_lock.hpp"
 #include "ipt/core/files.hpp"
 
 #include <nlohmann/json.hpp>
@@ -105,10 +106,25 @@ std::string place_name(core::Lieu l) {
 
 }  // namespace
 
+namespace {
+
+// One archiving of a dossier at a time, across processes (the CLI, a batch, the portal):
+// "<out>/<reference>.lock", so that two never take the same version number, and a pending
+// version another process is writing is never taken for a cut one.
+core::Result<detail::DocumentLock> archive_lock(const fs::path& out, const std::string& reference) {
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) return core::fail(out.string() + " : création impossible (" + ec.message() + ")");
+  return detail::DocumentLock::acquire(out / reference);
+}
+
+}  // namespace
+
 core::Result<void> finish_interrupted_archive(const core::Store& store, const fs::path& out, const std::string& reference) {
   const fs::path base = out / reference;
   std::error_code ec;
   if (!fs::is_directory(base, ec)) return {};
+  IPT_TRY(lock, archive_lock(out, reference));
   std::vector<fs::path> pending;
   for (const auto& e : fs::directory_iterator(base, ec)) {
     const std::string name = e.path().filename().string();
@@ -222,7 +238,8 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     fields["parcours.aucun"] = row == 0 ? "oui" : "";
   }
 
-  // The version: the next free v<N>.
+  // The version: the next free v<N>, under the dossier's archive lock until it is renamed.
+  IPT_TRY(lock, archive_lock(out, reference));
   const fs::path base = out / reference;
   int version = 1;
   while (fs::exists(base / ("v" + std::to_string(version)))) ++version;

@@ -23,14 +23,6 @@ using EvpCipherCtxPtr = Handle<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 using Pbe2ParamPtr = Handle<PBE2PARAM, PBE2PARAM_free>;
 using Pbkdf2ParamPtr = Handle<PBKDF2PARAM, PBKDF2PARAM_free>;
 
-struct Pkcs7StackDeleter {
-  void operator()(STACK_OF(PKCS7) * s) const { sk_PKCS7_pop_free(s, PKCS7_free); }
-};
-struct SafeBagStackDeleter {
-  void operator()(STACK_OF(PKCS12_SAFEBAG) * s) const { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
-};
-using Pkcs7StackPtr = std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackDeleter>;
-using SafeBagStackPtr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackDeleter>;
 
 // SHA-256's eight state words as the 32 bytes of its digest (big-endian): one byte swap and
 // store a word.
@@ -405,7 +397,7 @@ std::optional<bool> pkcs12_mac_holds(const Bytes& file, const PKCS12* p12, const
 }
 
 std::optional<core::Result<Pkcs12Contents>> read_pbes2_pkcs12(PKCS12* p12, const std::string& password) {
-  const Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
+  const PKCS7StackPtr safes(PKCS12_unpack_authsafes(p12));
   if (!safes) {
     ERR_clear_error();
     return std::nullopt;

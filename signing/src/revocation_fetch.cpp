@@ -36,6 +36,12 @@ Answers& answers() {
 std::atomic<std::size_t> fetched{0}, reused{0};
 constexpr std::size_t max_kept = 512;  // a few KiB each
 
+bool keeping() {
+  auto& a = answers();
+  const std::lock_guard lock(a.mutex);
+  return a.max_age.has_value();
+}
+
 std::optional<Bytes> kept_answer(const std::string& key) {
   auto& a = answers();
   const std::lock_guard lock(a.mutex);
@@ -98,7 +104,9 @@ core::Result<Bytes> fetch_ocsp(const std::string& url, X509* cert, X509* issuer,
   IPT_TRY(request, ocsp_request_for(cert, issuer));
   IPT_TRY(reply, http_post(url, "application/ocsp-request", *request, timeout));
   ++fetched;
-  // Kept only when it is a signed answer about this certificate, and no longer than it says.
+  // Kept (in a scope) only when it is a signed answer about this certificate, and no longer
+  // than it says; outside a scope it is not decoded here, only by the caller.
+  if (!keeping()) return reply;
   if (auto basic = parse_ocsp_basic(*reply)) {
     int status = -1, reason = 0;
     ASN1_GENERALIZEDTIME *revoked_at = nullptr, *this_update = nullptr, *next_update = nullptr;
@@ -115,6 +123,7 @@ core::Result<Bytes> fetch_crl(const std::string& url, std::chrono::milliseconds 
   if (auto answer = kept_answer(key)) return *std::move(answer);
   IPT_TRY(reply, http_get(url, timeout));
   ++fetched;
+  if (!keeping()) return reply;
   const unsigned char* p = reply->data();
   if (X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(reply->size()))); crl) {
     const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());

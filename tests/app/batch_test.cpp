@@ -6,6 +6,7 @@
 // batches racing, every field sealed once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -343,6 +344,33 @@ TEST_F(BatchTest, ArchiveKilledAnywhereResumesAndFilesOneCompleteVersion) {
     const auto verified = run_ipt({"archive", "verify", (folder / "v1").string(), "--config", conf()});
     EXPECT_EQ(verified.status, 0) << where << ": " << verified.out << verified.err;
   }, 1);
+}
+
+// Two archivings of the same dossier at once (two `ipt archive` processes): each files a
+// version of its own, v1 and v2, both recorded, both complete, nothing pending left.
+TEST_F(BatchTest, TwoArchivingsOfOneDossierAtOnceFileTwoVersions) {
+  complete_c_dossier();
+  const fs::path out = dir_ / "archives";
+  auto archive = [&] { return run_ipt({"archive", c_reference, "--out", out.string(), "--db", db(), "--config", conf()}); };
+  auto first = std::async(std::launch::async, archive);
+  auto second = std::async(std::launch::async, archive);
+  const auto a = first.get(), b = second.get();
+  ASSERT_EQ(a.status, 0) << a.out << a.err;
+  ASSERT_EQ(b.status, 0) << b.out << b.err;
+  std::vector<std::string> versions;
+  for (const auto& e : fs::directory_iterator(out / c_reference)) versions.push_back(e.path().filename().string());
+  std::sort(versions.begin(), versions.end());
+  EXPECT_EQ(versions, (std::vector<std::string>{"v1", "v2"}));
+  for (const char* v : {"v1", "v2"}) {
+    const auto verified = run_ipt({"archive", "verify", (out / c_reference / v).string(), "--config", conf()});
+    EXPECT_EQ(verified.status, 0) << v << ": " << verified.out << verified.err;
+  }
+  EXPECT_EQ(audit_counts("dossier.archive").at(c_reference), 2);
+  auto store = core::Store::open(db());
+  ASSERT_TRUE(store);
+  const auto audit = store->verify_audit();
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->intact) << audit->problem;
 }
 
 // Interrupted (SIGINT, as Ctrl-C sends it): nothing new starts, what is in flight finishes,

@@ -54,10 +54,18 @@ using X509RevokedPtr = Handle<X509_REVOKED, X509_REVOKED_free>;
 using X509StoreCtxPtr = Handle<X509_STORE_CTX, X509_STORE_CTX_free>;
 using X509StorePtr = Handle<X509_STORE, X509_STORE_free>;
 
-// A STACK_OF(X509) that owns its certificates.
+// STACK_OFs that own their elements (sk_*_pop_free are macros: one deleter each).
 struct X509StackDeleter {
   void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
 };
+struct PKCS7StackDeleter {
+  void operator()(STACK_OF(PKCS7) * s) const { sk_PKCS7_pop_free(s, PKCS7_free); }
+};
+struct SafeBagStackDeleter {
+  void operator()(STACK_OF(PKCS12_SAFEBAG) * s) const { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
+};
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
+using PKCS7StackPtr = std::unique_ptr<STACK_OF(PKCS7), PKCS7StackDeleter>;
+using SafeBagStackPtr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackDeleter>;
 
 }  // namespace ipt::core::openssl
