@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "ipt/signing/process.hpp"
 #include "version.hpp"
 
 namespace {
@@ -28,6 +29,7 @@ void print_overview(std::ostream& out) {
 int main(int argc, char** argv) {
   // Everything ipt writes (database, documents) holds pupils' personal data: owner only.
   ::umask(077);
+  ipt::signing::start_short_lived_process();
   std::vector<std::string> args(argv + 1, argv + argc);
   ipt::app::Io io{std::cout, std::cerr};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -37,29 +37,26 @@ core::Result<std::unique_ptr<KeySource>> load_pkcs12(const std::filesystem::path
   const unsigned char* p = bytes->data();
   Handle<PKCS12, PKCS12_free> p12(d2i_PKCS12(nullptr, &p, static_cast<long>(bytes->size())));
   if (!p12) return core::fail(core::Category::invalid_input, path.string() + " : fichier PKCS#12 illisible");
-  const auto mac_verifies = [&] {
-    // A MAC that holds here holds; one that does not is asked of OpenSSL too, so that a file
-    // this reader would misread is never refused as a wrong password.
-    if (const auto holds = password.empty() ? std::nullopt : pkcs12_mac_holds(*bytes, p12.get(), password); holds && *holds) {
-      return true;
-    }
+  // The MAC is always checked, and a file without one refused: it tells a wrong password
+  // from a damaged file before anything is decrypted. pkcs12_contents.cpp checks an
+  // HMAC-SHA-256 MAC and reads safes that use PBES2 with PBKDF2-HMAC-SHA-256 and AES, its
+  // key derivations side by side and each from prepared SHA-256 states (a third of
+  // OpenSSL's time for each); PKCS12_parse reads anything else (and checks the MAC again:
+  // the uncommon case). An empty password goes to PKCS12_parse, which also tries "no
+  // password".
+  if (!PKCS12_mac_present(p12.get())) return core::fail(core::Category::refused, path.string() + " : mot de passe incorrect");
+  auto reading = password.empty() ? Pkcs12Reading{} : read_pkcs12(*bytes, p12.get(), password);
+  // A MAC that holds here holds; one that does not is asked of OpenSSL too, so that a file
+  // this reader would misread is never refused as a wrong password.
+  if (!reading.mac_holds || !*reading.mac_holds) {
     const bool ok = PKCS12_verify_mac(p12.get(), password.c_str(), static_cast<int>(password.size())) == 1;
     ERR_clear_error();
-    return ok;
-  };
-  // The MAC is always checked, and a file without one refused: it tells a wrong password
-  // from a damaged file before anything is decrypted. The safes are then read by
-  // pkcs12_contents.cpp when they use PBES2 with PBKDF2-HMAC-SHA-256 and AES (its PBKDF2 is
-  // four times as fast as OpenSSL's; an HMAC-SHA-256 MAC is checked from the same SHA-256
-  // compressions, twice as fast: pkcs12_mac_holds), by PKCS12_parse otherwise (which checks the MAC again: the
-  // uncommon case). An empty password goes to PKCS12_parse, which also tries "no password".
-  if (!PKCS12_mac_present(p12.get()) || !mac_verifies()) {
-    return core::fail(core::Category::refused, path.string() + " : mot de passe incorrect");
+    if (!ok) return core::fail(core::Category::refused, path.string() + " : mot de passe incorrect");
   }
   EvpPkeyPtr key_holder;
   X509Ptr cert_holder;
   std::vector<X509Ptr> others;
-  auto contents = password.empty() ? std::nullopt : read_pbes2_pkcs12(p12.get(), password);
+  auto& contents = reading.contents;
   if (contents) {
     if (!*contents) return std::unexpected((*contents).error().with_context(path.string()));
     key_holder = std::move((*contents)->key);

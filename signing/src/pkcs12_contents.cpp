@@ -1,4 +1,4 @@
-// SHA256_Transform and SHA256_CTX (see PreparedHmac).
+// SHA256_CTX and its low-level functions (see PreparedHmac).
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "pkcs12_contents.hpp"
 
@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "ipt/core/text.hpp"
+#include "sha256_chains.hpp"
 
 namespace ipt::signing::detail {
 
@@ -34,11 +35,11 @@ void put_words(unsigned char* out, const SHA_LONG* h) {
 }
 
 // HMAC-SHA-256 keyed once: the SHA-256 states after the inner and the outer pad, which
-// every MAC of the derivation starts from. The MAC of a 32-byte value (every iteration but
-// the first) is then two compressions of a block padded here, with SHA256_Transform: OpenSSL
-// 3.0 deprecates the low-level SHA-256 functions for EVP, but an EVP digest context copied
-// for each MAC allocates, and took 2.4 ms for 10,000 iterations here against 0.93 ms this
-// way; PBKDF2 through EVP_KDF takes 3.5-4.2 ms (bench/signing_bench.cpp, BM_Pbkdf2Sha256).
+// every MAC of a derivation starts from. The iterations that follow run from these states
+// as chains of compressions (sha256_chains.hpp). OpenSSL 3.0 deprecates the low-level
+// SHA-256 functions for EVP, but an EVP digest context copied for each MAC allocates, and
+// took 2.4 ms for 10,000 iterations here against 0.93 ms from the states; PBKDF2 through
+// EVP_KDF takes 3.5-4.2 ms (bench/signing_bench.cpp, BM_Pbkdf2Sha256).
 class PreparedHmac {
  public:
   explicit PreparedHmac(const std::string& key) {
@@ -55,19 +56,12 @@ class PreparedHmac {
     for (size_t i = 0; i < sha256_block; ++i) pad[i] = block[i] ^ 0x5c;
     SHA256_Init(&outer_);
     SHA256_Update(&outer_, pad.data(), pad.size());
-    SHA256_Init(&work_);
     OPENSSL_cleanse(block.data(), block.size());
     OPENSSL_cleanse(pad.data(), pad.size());
-    // A 32-byte message after the 64-byte pad: 0x80, zeros, then 768 bits as a length.
-    padded_.fill(0);
-    padded_[sha256_size] = 0x80;
-    padded_[sha256_block - 2] = 0x03;
   }
   ~PreparedHmac() {
     OPENSSL_cleanse(&inner_, sizeof inner_);
     OPENSSL_cleanse(&outer_, sizeof outer_);
-    OPENSSL_cleanse(&work_, sizeof work_);
-    OPENSSL_cleanse(padded_.data(), padded_.size());
   }
   PreparedHmac(const PreparedHmac&) = delete;
   PreparedHmac& operator=(const PreparedHmac&) = delete;
@@ -85,27 +79,28 @@ class PreparedHmac {
     OPENSSL_cleanse(&c, sizeof c);
   }
 
-  // The 32-byte value HMAC(key, value) works on, kept in the block it is hashed from.
-  void set_value(const unsigned char* value) { std::memcpy(padded_.data(), value, sha256_size); }
-  // value = HMAC(key, value); returns it as SHA-256 state words (for the XOR of PBKDF2).
-  const SHA_LONG* iterate() {
-    compress(inner_);
-    compress(outer_);
-    return work_.h;
-  }
+  Sha256Words inner_words() const { return words_of(inner_); }
+  Sha256Words outer_words() const { return words_of(outer_); }
 
  private:
-  // The block (the value, then its padding) through the compression from `from`'s state;
-  // the result replaces the value. SHA256_Transform reads and writes only the state words.
-  void compress(const SHA256_CTX& from) {
-    std::memcpy(work_.h, from.h, sizeof work_.h);
-    SHA256_Transform(&work_, padded_.data());
-    put_words(padded_.data(), work_.h);
+  static Sha256Words words_of(const SHA256_CTX& c) {
+    Sha256Words w{};
+    for (size_t j = 0; j < 8; ++j) w[j] = c.h[j];
+    return w;
   }
-
-  SHA256_CTX inner_{}, outer_{}, work_{};
-  std::array<unsigned char, sha256_block> padded_{};
+  SHA256_CTX inner_{}, outer_{};
 };
+
+// A digest's 32 bytes as SHA-256 words, and back.
+Sha256Words words_of(const unsigned char* digest) {
+  Sha256Words w{};
+  for (size_t j = 0; j < 8; ++j) {
+    std::uint32_t big_endian = 0;
+    std::memcpy(&big_endian, digest + 4 * j, 4);
+    w[j] = ntohl(big_endian);
+  }
+  return w;
+}
 
 // The octets of an ASN1_TYPE that must be an OCTET STRING (a salt, an IV, a localKeyID).
 std::optional<Bytes> octets(const ASN1_TYPE* t) {
@@ -114,42 +109,172 @@ std::optional<Bytes> octets(const ASN1_TYPE* t) {
   return Bytes(s->data, s->data + s->length);
 }
 
-// PBES2 (RFC 8018, 6.2) with PBKDF2-HMAC-SHA-256 and AES-CBC; nothing for another scheme.
-// The password is used as its bytes, as PKCS#12 does for PBES2.
-std::optional<core::Result<Bytes>> pbes2_decrypt(const X509_ALGOR* algorithm, const ASN1_OCTET_STRING* data,
-                                                 const std::string& password) {
-  if (!algorithm || !data || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) return std::nullopt;
+// ---- Key derivations, gathered and then run together ---------------------------------
+
+// The derivations a file needs (its MAC's key, one key for each encrypted part), each a
+// chain of compressions, run side by side by run_chains: opening a file takes about the
+// time of its longest derivation rather than of all of them one after the other.
+class Derivations {
+ public:
+  Derivations() = default;
+  Derivations(const Derivations&) = delete;
+  Derivations& operator=(const Derivations&) = delete;
+  ~Derivations() {
+    OPENSSL_cleanse(chains_.data(), chains_.size() * sizeof(CompressionChain));
+    for (auto& k : keys_) OPENSSL_cleanse(k.data(), k.size());
+  }
+
+  // PBKDF2 (RFC 8018, 5.2) with HMAC-SHA-256: one chain for each 32 bytes of key.
+  size_t pbkdf2(const std::string& password, const unsigned char* salt, size_t salt_size, std::uint64_t iterations,
+                size_t key_size) {
+    const PreparedHmac hmac(password);
+    Wanted w{chains_.size(), 0, key_size, true};
+    for (std::uint32_t block = 1; w.chains * sha256_size < key_size; ++block, ++w.chains) {
+      const std::array<unsigned char, 4> index{static_cast<unsigned char>(block >> 24), static_cast<unsigned char>(block >> 16),
+                                               static_cast<unsigned char>(block >> 8), static_cast<unsigned char>(block)};
+      std::array<unsigned char, sha256_size> u{};
+      hmac.mac(salt, salt_size, index.data(), index.size(), u.data());
+      CompressionChain c;
+      c.from = {hmac.inner_words(), hmac.outer_words()};
+      c.period = 2;
+      c.message_bits = (sha256_block + sha256_size) * 8;
+      c.compressions = 2 * (iterations - 1);
+      c.value = c.sum = words_of(u.data());
+      c.accumulate = true;
+      chains_.push_back(c);
+      OPENSSL_cleanse(u.data(), u.size());
+    }
+    wanted_.push_back(w);
+    return wanted_.size() - 1;
+  }
+
+  // The key of a PKCS#12 MAC with SHA-256 (RFC 7292, appendix B.2, ID 3); nothing when the
+  // password is not UTF-8.
+  std::optional<size_t> mac_key(const std::string& password, const unsigned char* salt, size_t salt_size,
+                                std::uint64_t iterations) {
+    const auto code_points = core::decode_utf8(password);
+    if (!code_points || iterations == 0) return std::nullopt;
+    Bytes bmp;  // UTF-16BE, surrogate pairs beyond the BMP, then two zero bytes
+    for (const char32_t c : *code_points) {
+      const auto put = [&](std::uint32_t unit) {
+        bmp.push_back(static_cast<unsigned char>(unit >> 8));
+        bmp.push_back(static_cast<unsigned char>(unit));
+      };
+      if (c >= 0x10000) {
+        put(0xd800 + ((c - 0x10000) >> 10));
+        put(0xdc00 + ((c - 0x10000) & 0x3ff));
+      } else {
+        put(c);
+      }
+    }
+    bmp.insert(bmp.end(), {0, 0});
+    // D (64 bytes of the ID), then the salt and the password each repeated to a multiple of 64.
+    Bytes input(sha256_block, 3);
+    const auto repeat = [&](const unsigned char* data, size_t size) {
+      const size_t total = size == 0 ? 0 : (size + sha256_block - 1) / sha256_block * sha256_block;
+      for (size_t i = 0; i < total; ++i) input.push_back(data[i % size]);
+    };
+    repeat(salt, salt_size);
+    repeat(bmp.data(), bmp.size());
+    OPENSSL_cleanse(bmp.data(), bmp.size());
+    std::array<unsigned char, sha256_size> a{};
+    SHA256(input.data(), input.size(), a.data());
+    OPENSSL_cleanse(input.data(), input.size());
+    // The other iterations hash the 32-byte result alone.
+    SHA256_CTX initial{};
+    SHA256_Init(&initial);
+    CompressionChain c;
+    for (size_t j = 0; j < 8; ++j) c.from[0][j] = initial.h[j];
+    c.period = 1;
+    c.message_bits = sha256_size * 8;
+    c.compressions = iterations - 1;
+    c.value = words_of(a.data());
+    OPENSSL_cleanse(a.data(), a.size());
+    wanted_.push_back({chains_.size(), 1, sha256_size, false});
+    chains_.push_back(c);
+    return wanted_.size() - 1;
+  }
+
+  void run() {
+    run_chains(chains_);
+    keys_.clear();
+    for (const auto& w : wanted_) {
+      Bytes key(w.chains * sha256_size);
+      for (size_t i = 0; i < w.chains; ++i) {
+        const auto& c = chains_[w.first_chain + i];
+        put_words(key.data() + i * sha256_size, w.xor_sum ? c.sum.data() : c.value.data());
+      }
+      key.resize(w.key_size);
+      keys_.push_back(std::move(key));
+    }
+  }
+
+  // A derived key, after run().
+  const Bytes& key(size_t index) const { return keys_.at(index); }
+
+ private:
+  struct Wanted {
+    size_t first_chain, chains, key_size;
+    bool xor_sum;  // PBKDF2's T; else the last digest
+  };
+  std::vector<CompressionChain> chains_;
+  std::vector<Wanted> wanted_;
+  std::vector<Bytes> keys_;
+};
+
+// ---- PBES2 (RFC 8018, 6.2) with PBKDF2-HMAC-SHA-256 and AES-CBC -----------------------
+
+struct Pbes2 {
+  Bytes salt, iv;
+  std::uint64_t iterations = 0;
+  int cipher_nid = 0;
+  size_t key_size = 0;
+};
+
+// The scheme's parameters; nothing for another scheme, PRF or cipher.
+std::optional<Pbes2> pbes2_of(const X509_ALGOR* algorithm) {
+  if (!algorithm || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) return std::nullopt;
   Pbe2ParamPtr pbe2(static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter)));
   if (!pbe2 || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2) return std::nullopt;
   Pbkdf2ParamPtr kdf(
       static_cast<PBKDF2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter)));
   if (!kdf || !kdf->prf || OBJ_obj2nid(kdf->prf->algorithm) != NID_hmacWithSHA256) return std::nullopt;
-  const int cipher_nid = OBJ_obj2nid(pbe2->encryption->algorithm);
-  if (cipher_nid != NID_aes_128_cbc && cipher_nid != NID_aes_192_cbc && cipher_nid != NID_aes_256_cbc) return std::nullopt;
-  const auto salt = octets(kdf->salt);
-  const auto iv = octets(pbe2->encryption->parameter);
-  uint64_t iterations = 0;
-  if (!salt || !iv || ASN1_INTEGER_get_uint64(&iterations, kdf->iter) != 1 || iterations == 0 ||
-      iterations > 100'000'000) {
+  Pbes2 out;
+  out.cipher_nid = OBJ_obj2nid(pbe2->encryption->algorithm);
+  // AES's key sizes (the IV is a block, 16 bytes), known before any cipher is fetched.
+  switch (out.cipher_nid) {
+    case NID_aes_128_cbc: out.key_size = 16; break;
+    case NID_aes_192_cbc: out.key_size = 24; break;
+    case NID_aes_256_cbc: out.key_size = 32; break;
+    default: return std::nullopt;
+  }
+  auto salt = octets(kdf->salt);
+  auto iv = octets(pbe2->encryption->parameter);
+  if (!salt || !iv || iv->size() != 16 || ASN1_INTEGER_get_uint64(&out.iterations, kdf->iter) != 1 ||
+      out.iterations == 0 || out.iterations > 100'000'000) {
     ERR_clear_error();
     return std::nullopt;
   }
-  const EvpCipherPtr cipher(EVP_CIPHER_fetch(nullptr, OBJ_nid2sn(cipher_nid), nullptr));
-  if (!cipher || iv->size() != static_cast<size_t>(EVP_CIPHER_get_iv_length(cipher.get()))) return std::nullopt;
-  const auto key_size = static_cast<size_t>(EVP_CIPHER_get_key_length(cipher.get()));
-  if (uint64_t declared = 0; kdf->keylength && (ASN1_INTEGER_get_uint64(&declared, kdf->keylength) != 1 || declared != key_size)) {
+  if (std::uint64_t declared = 0; kdf->keylength && (ASN1_INTEGER_get_uint64(&declared, kdf->keylength) != 1 || declared != out.key_size)) {
     ERR_clear_error();
     return std::nullopt;
   }
-  Bytes key = pbkdf2_hmac_sha256(password, salt->data(), salt->size(), static_cast<unsigned long>(iterations), key_size);
-  if (key.size() != key_size) return core::fail(core::Category::internal, "PKCS#12 : dérivation de la clé impossible");
-  Bytes plain(static_cast<size_t>(data->length) + static_cast<size_t>(EVP_CIPHER_get_block_size(cipher.get())));
+  out.salt = *std::move(salt);
+  out.iv = *std::move(iv);
+  return out;
+}
+
+core::Result<Bytes> pbes2_decrypt(const Pbes2& scheme, const Bytes& key, const ASN1_OCTET_STRING* data) {
+  const EVP_CIPHER* cipher = scheme.cipher_nid == NID_aes_128_cbc   ? EVP_aes_128_cbc()
+                             : scheme.cipher_nid == NID_aes_192_cbc ? EVP_aes_192_cbc()
+                                                                    : EVP_aes_256_cbc();
+  Bytes plain(static_cast<size_t>(data->length) + 16);
   int n = 0, last = 0;
   const EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  const bool ok = ctx && EVP_DecryptInit_ex2(ctx.get(), cipher.get(), key.data(), iv->data(), nullptr) == 1 &&
+  const bool ok = key.size() == scheme.key_size && ctx &&
+                  EVP_DecryptInit_ex2(ctx.get(), cipher, key.data(), scheme.iv.data(), nullptr) == 1 &&
                   EVP_DecryptUpdate(ctx.get(), plain.data(), &n, data->data, data->length) == 1 &&
                   EVP_DecryptFinal_ex(ctx.get(), plain.data() + n, &last) == 1;
-  OPENSSL_cleanse(key.data(), key.size());
   if (!ok) {
     OPENSSL_cleanse(plain.data(), plain.size());
     ERR_clear_error();
@@ -159,121 +284,7 @@ std::optional<core::Result<Bytes>> pbes2_decrypt(const X509_ALGOR* algorithm, co
   return plain;
 }
 
-// The bags of one of the file's safes (plain or encrypted).
-std::optional<core::Result<SafeBagStackPtr>> bags_of(PKCS7* safe, const std::string& password) {
-  switch (OBJ_obj2nid(safe->type)) {
-    case NID_pkcs7_data: {
-      SafeBagStackPtr bags(PKCS12_unpack_p7data(safe));
-      if (!bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu illisible");
-      return bags;
-    }
-    case NID_pkcs7_encrypted: {
-      if (!safe->d.encrypted || !safe->d.encrypted->enc_data) return std::nullopt;
-      auto plain = pbes2_decrypt(safe->d.encrypted->enc_data->algorithm, safe->d.encrypted->enc_data->enc_data, password);
-      if (!plain) return std::nullopt;
-      if (!*plain) return std::unexpected(plain->error());
-      const unsigned char* p = (*plain)->data();
-      // SafeContents, as PKCS12_unpack_p7encdata decodes it (ASN1_VALUE is OpenSSL's opaque type).
-      SafeBagStackPtr bags(reinterpret_cast<STACK_OF(PKCS12_SAFEBAG)*>(  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-          ASN1_item_d2i(nullptr, &p, static_cast<long>((*plain)->size()), ASN1_ITEM_rptr(PKCS12_SAFEBAGS))));
-      OPENSSL_cleanse((*plain)->data(), (*plain)->size());
-      if (!bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu déchiffré illisible");
-      return bags;
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
-struct Found {
-  EvpPkeyPtr key;
-  std::optional<Bytes> key_id;
-  std::vector<std::pair<X509Ptr, std::optional<Bytes>>> certificates;  // with their localKeyID
-};
-
-// Adds one bag to `found`; nothing when the bag is of a kind left to PKCS12_parse.
-std::optional<core::Result<void>> take(const PKCS12_SAFEBAG* bag, const std::string& password, Found& found) {
-  auto key_id = octets(PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID));
-  switch (PKCS12_SAFEBAG_get_nid(bag)) {
-    case NID_keyBag:
-    case NID_pkcs8ShroudedKeyBag: {
-      if (found.key) return std::nullopt;  // several keys: PKCS12_parse's choice applies
-      const PKCS8_PRIV_KEY_INFO* info = nullptr;
-      Handle<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> decrypted;
-      if (PKCS12_SAFEBAG_get_nid(bag) == NID_keyBag) {
-        info = PKCS12_SAFEBAG_get0_p8inf(bag);
-      } else {
-        const X509_ALGOR* algorithm = nullptr;
-        const ASN1_OCTET_STRING* data = nullptr;
-        X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &algorithm, &data);
-        auto plain = pbes2_decrypt(algorithm, data, password);
-        if (!plain) return std::nullopt;
-        if (!*plain) return std::unexpected(plain->error());
-        const unsigned char* p = (*plain)->data();
-        decrypted.reset(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>((*plain)->size())));
-        OPENSSL_cleanse((*plain)->data(), (*plain)->size());
-        info = decrypted.get();
-      }
-      if (info) found.key.reset(EVP_PKCS82PKEY(info));
-      if (!found.key) {
-        ERR_clear_error();
-        return core::fail(core::Category::invalid_input, "PKCS#12 : clé privée illisible");
-      }
-      found.key_id = std::move(key_id);
-      return core::Result<void>{};
-    }
-    case NID_certBag: {
-      if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) return core::Result<void>{};  // an SDSI certificate: not ours
-      X509Ptr cert(PKCS12_SAFEBAG_get1_cert(bag));
-      if (!cert) return core::fail(core::Category::invalid_input, "PKCS#12 : certificat illisible");
-      // Kept in the process's cache of certificates (openssl_util.hpp), where signing with the
-      // key looks them up again: each is decoded once, not twice.
-      remember_certificate(cert.get());
-      found.certificates.emplace_back(std::move(cert), std::move(key_id));
-      return core::Result<void>{};
-    }
-    case NID_crlBag:
-    case NID_secretBag:
-      return core::Result<void>{};  // PKCS12_parse ignores them too
-    default:
-      return std::nullopt;  // nested safe contents
-  }
-}
-
-}  // namespace
-
-Bytes pbkdf2_hmac_sha256(const std::string& password, const unsigned char* salt, size_t salt_size,
-                         unsigned long iterations, size_t key_size) {
-  if (iterations == 0) return {};
-  PreparedHmac hmac(password);
-  Bytes out;
-  out.reserve(key_size);
-  std::array<unsigned char, sha256_size> u{}, t{};
-  for (uint32_t block = 1; out.size() < key_size; ++block) {
-    const std::array<unsigned char, 4> index{static_cast<unsigned char>(block >> 24), static_cast<unsigned char>(block >> 16),
-                                             static_cast<unsigned char>(block >> 8), static_cast<unsigned char>(block)};
-    hmac.mac(salt, salt_size, index.data(), index.size(), u.data());
-    hmac.set_value(u.data());
-    std::array<SHA_LONG, 8> sum{};  // T as state words: XORed word by word
-    for (size_t j = 0; j < 8; ++j) {
-      std::uint32_t big_endian = 0;
-      std::memcpy(&big_endian, u.data() + 4 * j, 4);
-      sum[j] = ntohl(big_endian);
-    }
-    for (unsigned long i = 1; i < iterations; ++i) {
-      const SHA_LONG* h = hmac.iterate();
-      for (size_t j = 0; j < 8; ++j) sum[j] ^= h[j];
-    }
-    put_words(t.data(), sum.data());
-    OPENSSL_cleanse(sum.data(), sizeof sum);
-    out.insert(out.end(), t.begin(), t.begin() + static_cast<long>(std::min(t.size(), key_size - out.size())));
-  }
-  OPENSSL_cleanse(u.data(), u.size());
-  OPENSSL_cleanse(t.data(), t.size());
-  return out;
-}
-
-namespace {
+// ---- The MAC ---------------------------------------------------------------------------
 
 // A DER length at `at` (definite form, up to four bytes); nothing otherwise.
 std::optional<size_t> der_length(const Bytes& der, size_t& at) {
@@ -316,99 +327,185 @@ std::optional<std::pair<size_t, size_t>> auth_safe_octets(const Bytes& der) {
   return std::pair{at, *octets};
 }
 
-}  // namespace
-
-std::optional<Bytes> pkcs12_mac_key(const std::string& password, const unsigned char* salt, size_t salt_size,
-                                    unsigned long iterations) {
-  const auto code_points = core::decode_utf8(password);
-  if (!code_points || iterations == 0) return std::nullopt;
-  Bytes bmp;  // UTF-16BE, surrogate pairs beyond the BMP, then two zero bytes
-  for (const char32_t c : *code_points) {
-    const auto put = [&](std::uint32_t unit) {
-      bmp.push_back(static_cast<unsigned char>(unit >> 8));
-      bmp.push_back(static_cast<unsigned char>(unit));
-    };
-    if (c >= 0x10000) {
-      put(0xd800 + ((c - 0x10000) >> 10));
-      put(0xdc00 + ((c - 0x10000) & 0x3ff));
-    } else {
-      put(c);
-    }
-  }
-  bmp.insert(bmp.end(), {0, 0});
-  // D (64 bytes of the ID), then the salt and the password each repeated to a multiple of 64.
-  Bytes input(sha256_block, 3);
-  const auto repeat = [&](const unsigned char* data, size_t size) {
-    const size_t total = size == 0 ? 0 : (size + sha256_block - 1) / sha256_block * sha256_block;
-    for (size_t i = 0; i < total; ++i) input.push_back(data[i % size]);
-  };
-  repeat(salt, salt_size);
-  repeat(bmp.data(), bmp.size());
-  OPENSSL_cleanse(bmp.data(), bmp.size());
-  std::array<unsigned char, sha256_size> a{};
-  SHA256(input.data(), input.size(), a.data());
-  OPENSSL_cleanse(input.data(), input.size());
-  // The other iterations hash the 32-byte result: one compression of a block padded here.
-  SHA256_CTX initial{}, work{};
-  SHA256_Init(&initial);
-  std::array<unsigned char, sha256_block> block{};
-  block[sha256_size] = 0x80;
-  block[sha256_block - 2] = 0x01;  // 256 bits
-  std::memcpy(block.data(), a.data(), a.size());
-  for (unsigned long i = 1; i < iterations; ++i) {
-    std::memcpy(work.h, initial.h, sizeof work.h);
-    SHA256_Transform(&work, block.data());
-    put_words(block.data(), work.h);
-  }
-  std::memcpy(a.data(), block.data(), a.size());
-  OPENSSL_cleanse(block.data(), block.size());
-  OPENSSL_cleanse(&work, sizeof work);
-  Bytes key(a.begin(), a.end());
-  OPENSSL_cleanse(a.data(), a.size());
-  return key;
-}
-
-std::optional<bool> pkcs12_mac_holds(const Bytes& file, const PKCS12* p12, const std::string& password) {
-  const ASN1_OCTET_STRING* mac = nullptr;
-  const X509_ALGOR* algorithm = nullptr;
+// An HMAC-SHA-256 MAC over a DER-encoded authSafe, as this reader checks it.
+struct Mac {
+  const ASN1_OCTET_STRING* value = nullptr;
   const ASN1_OCTET_STRING* salt = nullptr;
+  std::uint64_t iterations = 1;  // the default when the file leaves it out
+  std::pair<size_t, size_t> content;
+};
+
+std::optional<Mac> mac_of(const Bytes& file, const PKCS12* p12) {
+  Mac m;
+  const X509_ALGOR* algorithm = nullptr;
   const ASN1_INTEGER* iterations = nullptr;
-  PKCS12_get0_mac(&mac, &algorithm, &salt, &iterations, p12);
-  if (!mac || !algorithm || !salt || mac->length != static_cast<int>(sha256_size)) return std::nullopt;
+  PKCS12_get0_mac(&m.value, &algorithm, &m.salt, &iterations, p12);
+  if (!m.value || !algorithm || !m.salt || m.value->length != static_cast<int>(sha256_size)) return std::nullopt;
   const ASN1_OBJECT* oid = nullptr;
   X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
   if (OBJ_obj2nid(oid) != NID_sha256) return std::nullopt;
-  uint64_t count = 1;  // the default when the file leaves it out
-  if (iterations && (ASN1_INTEGER_get_uint64(&count, iterations) != 1 || count == 0 || count > 100'000'000)) {
+  if (iterations && (ASN1_INTEGER_get_uint64(&m.iterations, iterations) != 1 || m.iterations == 0 || m.iterations > 100'000'000)) {
     ERR_clear_error();
     return std::nullopt;
   }
   const auto content = auth_safe_octets(file);
   if (!content) return std::nullopt;
-  auto key = pkcs12_mac_key(password, salt->data, static_cast<size_t>(salt->length), static_cast<unsigned long>(count));
-  if (!key) return std::nullopt;
-  std::array<unsigned char, sha256_size> computed{};
-  {
-    const PreparedHmac hmac(std::string(key->begin(), key->end()));
-    hmac.mac(file.data() + content->first, content->second, nullptr, 0, computed.data());
-  }
-  OPENSSL_cleanse(key->data(), key->size());
-  return CRYPTO_memcmp(computed.data(), mac->data, computed.size()) == 0;
+  m.content = *content;
+  return m;
 }
 
-std::optional<core::Result<Pkcs12Contents>> read_pbes2_pkcs12(PKCS12* p12, const std::string& password) {
-  const PKCS7StackPtr safes(PKCS12_unpack_authsafes(p12));
-  if (!safes) {
-    ERR_clear_error();
-    return std::nullopt;
+bool mac_matches(const Bytes& file, const Mac& m, const Bytes& key) {
+  std::array<unsigned char, sha256_size> computed{};
+  {
+    const PreparedHmac hmac(std::string(key.begin(), key.end()));
+    hmac.mac(file.data() + m.content.first, m.content.second, nullptr, 0, computed.data());
   }
+  return CRYPTO_memcmp(computed.data(), m.value->data, computed.size()) == 0;
+}
+
+// ---- The safes and their bags ----------------------------------------------------------
+
+struct Found {
+  EvpPkeyPtr key;
+  std::optional<Bytes> key_id;
+  std::vector<std::pair<X509Ptr, std::optional<Bytes>>> certificates;  // with their localKeyID
+};
+
+// A shrouded key's PBES2 parameters and encrypted octets; nothing for another scheme.
+std::optional<std::pair<Pbes2, const ASN1_OCTET_STRING*>> shrouded_key_of(const PKCS12_SAFEBAG* bag) {
+  const X509_ALGOR* algorithm = nullptr;
+  const ASN1_OCTET_STRING* data = nullptr;
+  X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &algorithm, &data);
+  auto scheme = pbes2_of(algorithm);
+  if (!scheme || !data) return std::nullopt;
+  return std::pair{*std::move(scheme), data};
+}
+
+// Adds one bag to `found`; nothing when the bag is of a kind left to PKCS12_parse. A
+// shrouded key is decrypted with `derived` when given (derived with the others), else its
+// key is derived here.
+std::optional<core::Result<void>> take(const PKCS12_SAFEBAG* bag, const std::string& password, const Bytes* derived,
+                                       Found& found) {
+  auto key_id = octets(PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID));
+  switch (PKCS12_SAFEBAG_get_nid(bag)) {
+    case NID_keyBag:
+    case NID_pkcs8ShroudedKeyBag: {
+      if (found.key) return std::nullopt;  // several keys: PKCS12_parse's choice applies
+      const PKCS8_PRIV_KEY_INFO* info = nullptr;
+      Handle<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> decrypted;
+      if (PKCS12_SAFEBAG_get_nid(bag) == NID_keyBag) {
+        info = PKCS12_SAFEBAG_get0_p8inf(bag);
+      } else {
+        const auto shrouded = shrouded_key_of(bag);
+        if (!shrouded) return std::nullopt;
+        Derivations alone;
+        if (!derived) {
+          const auto& scheme = shrouded->first;
+          const size_t i = alone.pbkdf2(password, scheme.salt.data(), scheme.salt.size(), scheme.iterations, scheme.key_size);
+          alone.run();
+          derived = &alone.key(i);
+        }
+        auto plain = pbes2_decrypt(shrouded->first, *derived, shrouded->second);
+        if (!plain) return std::unexpected(plain.error());
+        const unsigned char* p = plain->data();
+        decrypted.reset(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(plain->size())));
+        OPENSSL_cleanse(plain->data(), plain->size());
+        info = decrypted.get();
+      }
+      if (info) found.key.reset(EVP_PKCS82PKEY(info));
+      if (!found.key) {
+        ERR_clear_error();
+        return core::fail(core::Category::invalid_input, "PKCS#12 : clé privée illisible");
+      }
+      found.key_id = std::move(key_id);
+      return core::Result<void>{};
+    }
+    case NID_certBag: {
+      if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate) return core::Result<void>{};  // an SDSI certificate: not ours
+      X509Ptr cert(PKCS12_SAFEBAG_get1_cert(bag));
+      if (!cert) return core::fail(core::Category::invalid_input, "PKCS#12 : certificat illisible");
+      // Kept in the process's cache of certificates (openssl_util.hpp), where signing with the
+      // key looks them up again: each is decoded once, not twice.
+      remember_certificate(cert.get());
+      found.certificates.emplace_back(std::move(cert), std::move(key_id));
+      return core::Result<void>{};
+    }
+    case NID_crlBag:
+    case NID_secretBag:
+      return core::Result<void>{};  // PKCS12_parse ignores them too
+    default:
+      return std::nullopt;  // nested safe contents
+  }
+}
+
+// One of the authSafe's parts: bags in clear, or bags encrypted with a key to derive.
+struct Part {
+  SafeBagStackPtr bags;
+  std::optional<Pbes2> scheme;
+  const ASN1_OCTET_STRING* encrypted = nullptr;
+  size_t derivation = 0;
+  std::vector<std::pair<const PKCS12_SAFEBAG*, size_t>> shrouded;  // clear bags' keys: their derivations
+};
+
+// The parts of `safes`, with every derivation they need added to `derivations`; nothing
+// when one is of a kind left to PKCS12_parse.
+std::optional<core::Result<std::vector<Part>>> parts_of(STACK_OF(PKCS7)* safes, const std::string& password,
+                                                        Derivations& derivations) {
+  std::vector<Part> parts;
+  for (int i = 0; i < sk_PKCS7_num(safes); ++i) {
+    PKCS7* safe = sk_PKCS7_value(safes, i);
+    Part part;
+    switch (OBJ_obj2nid(safe->type)) {
+      case NID_pkcs7_data: {
+        part.bags.reset(PKCS12_unpack_p7data(safe));
+        if (!part.bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu illisible");
+        for (int j = 0; j < sk_PKCS12_SAFEBAG_num(part.bags.get()); ++j) {
+          const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(part.bags.get(), j);
+          if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
+          const auto shrouded = shrouded_key_of(bag);
+          if (!shrouded) return std::nullopt;
+          const auto& scheme = shrouded->first;
+          part.shrouded.emplace_back(bag, derivations.pbkdf2(password, scheme.salt.data(), scheme.salt.size(),
+                                                             scheme.iterations, scheme.key_size));
+        }
+        break;
+      }
+      case NID_pkcs7_encrypted: {
+        if (!safe->d.encrypted || !safe->d.encrypted->enc_data || !safe->d.encrypted->enc_data->enc_data) return std::nullopt;
+        part.scheme = pbes2_of(safe->d.encrypted->enc_data->algorithm);
+        if (!part.scheme) return std::nullopt;
+        part.encrypted = safe->d.encrypted->enc_data->enc_data;
+        part.derivation = derivations.pbkdf2(password, part.scheme->salt.data(), part.scheme->salt.size(),
+                                             part.scheme->iterations, part.scheme->key_size);
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+// The key and certificates of `parts`, whose keys `derivations` holds.
+std::optional<core::Result<Pkcs12Contents>> contents_of(std::vector<Part>& parts, const std::string& password,
+                                                        const Derivations& derivations) {
   Found found;
-  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-    auto bags = bags_of(sk_PKCS7_value(safes.get(), i), password);
-    if (!bags) return std::nullopt;
-    if (!*bags) return std::unexpected(bags->error());
-    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags->value().get()); ++j) {
-      auto taken = take(sk_PKCS12_SAFEBAG_value(bags->value().get(), j), password, found);
+  for (auto& part : parts) {
+    if (part.scheme) {
+      auto plain = pbes2_decrypt(*part.scheme, derivations.key(part.derivation), part.encrypted);
+      if (!plain) return std::unexpected(plain.error());
+      const unsigned char* p = plain->data();
+      // SafeContents, as PKCS12_unpack_p7encdata decodes it (ASN1_VALUE is OpenSSL's opaque type).
+      part.bags.reset(reinterpret_cast<STACK_OF(PKCS12_SAFEBAG)*>(  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+          ASN1_item_d2i(nullptr, &p, static_cast<long>(plain->size()), ASN1_ITEM_rptr(PKCS12_SAFEBAGS))));
+      OPENSSL_cleanse(plain->data(), plain->size());
+      if (!part.bags) return core::fail(core::Category::invalid_input, "PKCS#12 : contenu déchiffré illisible");
+    }
+    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(part.bags.get()); ++j) {
+      const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(part.bags.get(), j);
+      const auto derived = std::find_if(part.shrouded.begin(), part.shrouded.end(), [&](const auto& s) { return s.first == bag; });
+      auto taken = take(bag, password, derived == part.shrouded.end() ? nullptr : &derivations.key(derived->second), found);
       if (!taken) return std::nullopt;
       if (!*taken) return std::unexpected(taken->error());
     }
@@ -432,6 +529,57 @@ std::optional<core::Result<Pkcs12Contents>> read_pbes2_pkcs12(PKCS12* p12, const
     }
   }
   return contents;
+}
+
+}  // namespace
+
+Bytes pbkdf2_hmac_sha256(const std::string& password, const unsigned char* salt, size_t salt_size,
+                         unsigned long iterations, size_t key_size) {
+  if (iterations == 0) return {};
+  Derivations d;
+  const size_t i = d.pbkdf2(password, salt, salt_size, iterations, key_size);
+  d.run();
+  return d.key(i);
+}
+
+std::optional<Bytes> pkcs12_mac_key(const std::string& password, const unsigned char* salt, size_t salt_size,
+                                    unsigned long iterations) {
+  Derivations d;
+  const auto i = d.mac_key(password, salt, salt_size, iterations);
+  if (!i) return std::nullopt;
+  d.run();
+  return d.key(*i);
+}
+
+std::optional<bool> pkcs12_mac_holds(const Bytes& file, const PKCS12* p12, const std::string& password) {
+  const auto mac = mac_of(file, p12);
+  if (!mac) return std::nullopt;
+  const auto key = pkcs12_mac_key(password, mac->salt->data, static_cast<size_t>(mac->salt->length),
+                                  static_cast<unsigned long>(mac->iterations));
+  if (!key) return std::nullopt;
+  return mac_matches(file, *mac, *key);
+}
+
+Pkcs12Reading read_pkcs12(const Bytes& file, PKCS12* p12, const std::string& password) {
+  Pkcs12Reading out;
+  Derivations derivations;
+  const auto mac = mac_of(file, p12);
+  const auto mac_key = mac ? derivations.mac_key(password, mac->salt->data, static_cast<size_t>(mac->salt->length), mac->iterations)
+                           : std::nullopt;
+  const PKCS7StackPtr safes(PKCS12_unpack_authsafes(p12));
+  if (!safes) ERR_clear_error();
+  auto parts = safes ? parts_of(safes.get(), password, derivations) : std::nullopt;
+  derivations.run();
+  if (mac_key) out.mac_holds = mac_matches(file, *mac, derivations.key(*mac_key));
+  // What is read here is read only once the MAC held here: then the password is right and
+  // the file as written.
+  if (!out.mac_holds || !*out.mac_holds || !parts) return out;
+  if (!*parts) {
+    out.contents = std::unexpected(parts->error());
+    return out;
+  }
+  out.contents = contents_of(**parts, password, derivations);
+  return out;
 }
 
 }  // namespace ipt::signing::detail

@@ -26,7 +26,7 @@ std::optional<Bytes> pkcs12_mac_key(const std::string& password, const unsigned 
 
 // Whether the MAC of `file` (the bytes `p12` was decoded from) holds with `password`, when it
 // is an HMAC-SHA-256 over a DER-encoded authSafe; nothing otherwise (PKCS12_verify_mac then
-// decides). OpenSSL's PKCS12_verify_mac derives the key through EVP_KDF (1.2-1.4 ms for
+// decides). read_pkcs12 checks it with the other derivations; this one alone is for tests. OpenSSL's PKCS12_verify_mac derives the key through EVP_KDF (1.2-1.4 ms for
 // 10,000 iterations here; 0.47 ms from SHA-256 compressions, BM_Pkcs12MacKey).
 std::optional<bool> pkcs12_mac_holds(const Bytes& file, const PKCS12* p12, const std::string& password);
 
@@ -36,10 +36,20 @@ struct Pkcs12Contents {
   std::vector<X509Ptr> chain;  // the other certificates, in the file's order
 };
 
-// The contents of `p12`, whose MAC the caller has verified with `password`. Nothing when
-// the file uses anything this reader does not know (another cipher or PRF, a legacy PBE,
-// nested safes, several keys): PKCS12_parse then reads it. A safe that does not decrypt or
-// decode is an error (the MAC held, so the file was written that way).
-std::optional<core::Result<Pkcs12Contents>> read_pbes2_pkcs12(PKCS12* p12, const std::string& password);
+struct Pkcs12Reading {
+  // Whether the file's MAC holds with the password, when it is an HMAC-SHA-256 over a
+  // DER-encoded authSafe; nothing otherwise (PKCS12_verify_mac then decides).
+  std::optional<bool> mac_holds;
+  // The contents, read only when the MAC held here. Nothing when the file uses anything this
+  // reader does not know (another cipher or PRF, a legacy PBE, nested safes, several keys):
+  // PKCS12_parse then reads it. A part that does not decrypt or decode is an error (the MAC
+  // held, so the file was written that way).
+  std::optional<core::Result<Pkcs12Contents>> contents;
+};
+
+// Checks the MAC of `file` (the bytes `p12` was decoded from) and reads its contents, with
+// every key derivation the file needs (the MAC's, the certificates' safe's, the private
+// key's) run side by side (sha256_chains.hpp).
+Pkcs12Reading read_pkcs12(const Bytes& file, PKCS12* p12, const std::string& password);
 
 }  // namespace ipt::signing::detail

@@ -101,9 +101,10 @@ void expect_same_as_openssl(const Bytes& file) {
   auto p12 = decode(file);
   ASSERT_TRUE(p12);
   const Parsed expected = parsed_by_openssl(p12.get());
-  auto read = read_pbes2_pkcs12(p12.get(), password);
-  ASSERT_TRUE(read.has_value()) << "the file should be read here, not left to PKCS12_parse";
-  const auto contents = must(std::move(*read), "read_pbes2_pkcs12");
+  auto read = read_pkcs12(file, p12.get(), password);
+  EXPECT_EQ(read.mac_holds, std::optional(true));
+  ASSERT_TRUE(read.contents.has_value()) << "the file should be read here, not left to PKCS12_parse";
+  const auto contents = must(std::move(*read.contents), "read_pkcs12");
   ASSERT_TRUE(contents.key && contents.certificate);
   EXPECT_EQ(EVP_PKEY_eq(contents.key.get(), expected.key.get()), 1);
   EXPECT_EQ(der_of(contents.certificate.get()), der_of(expected.cert.get()));
@@ -141,6 +142,10 @@ TEST(Pkcs12MacKey, TheMacHoldsExactlyWhenOpenSslSaysSo) {
     EXPECT_EQ(pkcs12_mac_holds(file, p12.get(), password), std::optional(true)) << who;
     EXPECT_EQ(pkcs12_mac_holds(file, p12.get(), "mot de passf"), std::optional(false)) << who;
     EXPECT_EQ(PKCS12_verify_mac(p12.get(), "mot de passf", -1), 0);
+    // Read with the other derivations: a wrong password reads nothing.
+    const auto wrong = read_pkcs12(file, p12.get(), "mot de passf");
+    EXPECT_EQ(wrong.mac_holds, std::optional(false)) << who;
+    EXPECT_FALSE(wrong.contents.has_value()) << who;
     // One byte of the authSafe changed (after the MAC check of d2i, which checks nothing):
     // the MAC no longer holds, for OpenSSL either.
     Bytes damaged = file;
@@ -175,7 +180,7 @@ TEST(Pkcs12Contents, LeavesLegacyEncryptionToOpenSsl) {
   const Bytes file = rewritten("pole", NID_pbe_WithSHA1And3_Key_TripleDES_CBC, -1, EVP_sha1());
   auto p12 = decode(file);
   ASSERT_TRUE(p12);
-  EXPECT_FALSE(read_pbes2_pkcs12(p12.get(), password).has_value());
+  EXPECT_FALSE(read_pkcs12(file, p12.get(), password).contents.has_value());
   EXPECT_TRUE(parsed_by_openssl(p12.get()).key);
 }
 
