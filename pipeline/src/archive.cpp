@@ -255,15 +255,19 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     fields[row + "destinataires"] = dispatches[i].recipients;
     fields[row + "etat"] = dispatches[i].state;
   }
+  // Each file hashed once, for the certificate and for the manifest.
+  std::vector<std::string> digests;
+  digests.reserve(files.size());
+  for (const auto& f : files) digests.push_back(core::sha256_hex(signing::as_text(f.bytes)));
   for (size_t i = 0; i < files.size() && i < static_cast<size_t>(max_files); ++i) {
     const std::string row = "fichiers." + std::to_string(i) + ".";
     fields[row + "nom"] = files[i].relative;
-    fields[row + "sha256"] = grouped(core::sha256_hex(signing::as_text(files[i].bytes)));
+    fields[row + "sha256"] = grouped(digests[i]);
   }
   // The manifest lists every file but itself and the certificate, which seals it.
   json manifest_files = json::array();
-  for (const auto& f : files) {
-    manifest_files.push_back({{"fichier", f.relative}, {"octets", f.bytes.size()}, {"sha256", core::sha256_hex(signing::as_text(f.bytes))}});
+  for (size_t i = 0; i < files.size(); ++i) {
+    manifest_files.push_back({{"fichier", files[i].relative}, {"octets", files[i].bytes.size()}, {"sha256", digests[i]}});
   }
   const json manifest{{"format", archive_format},
                       {"reference", reference},

@@ -1,4 +1,5 @@
 #include "ipt/pipeline/dossier_documents.hpp"
+#include "ipt/core/companion_file.hpp"
 #include "ipt/core/files.hpp"
 
 #include <algorithm>
@@ -164,21 +165,36 @@ int rendered_version(const std::vector<core::AuditEntry>& entries) {
 }  // namespace
 
 core::Result<std::optional<std::string>> DossierDocuments::recover_pending(const std::string& reference, const fs::path& path) {
+  // "<document>.nouveau" is the document's companion (core/companion_file.hpp): normally
+  // empty; after an interruption it holds either the new revision, recorded or not, or (when
+  // the names were exchanged but the companion not yet emptied) the previous one. Of the two
+  // files, the document is the one whose digest the audit trail recorded last.
   const fs::path pending = path.string() + ".nouveau";
   std::error_code ec;
-  if (!fs::exists(pending, ec)) return std::optional<std::string>{};
+  const auto size = fs::file_size(pending, ec);
+  if (ec || size == 0) return std::optional<std::string>{};
   auto bytes = signing::read_file(pending);
   const std::string sha = bytes ? core::sha256_hex(signing::as_text(*bytes)) : "";
+  auto current = signing::read_file(path);
+  const std::string current_sha = current ? core::sha256_hex(signing::as_text(*current)) : "";
   IPT_TRY(entries, store_.audit_entries(reference));
-  const bool recorded = !sha.empty() && std::any_of(entries->begin(), entries->end(), [&](const core::AuditEntry& e) {
-    return (e.action == "document.sign" || e.action == "document.extend") && e.details.find("sha256 " + sha) != std::string::npos;
-  });
-  if (recorded) {
-    fs::rename(pending, path, ec);
-    if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ")");
+  const auto last_recorded = [&](const std::string& digest, bool revisions_only) -> std::optional<size_t> {
+    if (digest.empty()) return std::nullopt;
+    std::optional<size_t> at;
+    for (size_t i = 0; i < entries->size(); ++i) {
+      const auto& e = (*entries)[i];
+      const bool kind = e.action == "document.sign" || e.action == "document.extend" || (!revisions_only && e.action == "document.render");
+      if (kind && e.details.find("sha256 " + digest) != std::string::npos) at = i;
+    }
+    return at;
+  };
+  const auto pending_at = last_recorded(sha, true);
+  const auto current_at = last_recorded(current_sha, false);
+  if (pending_at && (!current_at || *pending_at > *current_at)) {
+    IPT_TRY_VOID(core::exchange_with_companion(pending, path));
     return std::optional<std::string>{"promue"};
   }
-  fs::remove(pending, ec);
+  IPT_TRY_VOID(core::empty_companion(pending));
   return std::optional<std::string>{"retirée"};
 }
 
@@ -190,7 +206,8 @@ core::Result<int> DossierDocuments::recover_all() {
     if (!dossier->is_directory() || !core::check_reference(dossier->path().filename().string())) continue;
     for (fs::directory_iterator file(dossier->path(), ec), stop; !ec && file != stop; file.increment(ec)) {
       const std::string name = file->path().filename().string();
-      if (name.ends_with(".pdf.nouveau")) {
+      std::error_code size_error;
+      if (name.ends_with(".pdf.nouveau") && file->file_size(size_error) > 0 && !size_error) {
         pending.emplace_back(dossier->path().filename().string(), file->path().parent_path() / name.substr(0, name.size() - 8));
       }
     }
@@ -394,10 +411,11 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
     return core::fail(core::Category::integrity, request.document + " : la nouvelle révision ne se vérifie pas (" + problems_of(*report) + ") — le document reste inchangé");
   }
   outcome.report = *report;
-  outcome.document = {request.document, path, signed_pdf->size(), core::sha256_hex(signing::as_text(*signed_pdf))};
+  // The verification hashed the whole file already (the digest its verdict is kept under).
+  outcome.document = {request.document, path, signed_pdf->size(), report->sha256};
 
   const fs::path pending = path.string() + ".nouveau";
-  IPT_TRY_VOID(signing::write_file_atomically(pending, *signed_pdf));
+  IPT_TRY_VOID(core::write_companion(pending, signing::as_text(*signed_pdf)));
   const std::string level = elsewhere ? "signé ailleurs et déposé" : std::string(signing::code(options.level));
   const std::string details = where + " " + level + ", sha256 " + outcome.document.sha256 +
                               (outcome.complete ? ", signatures complètes" : "") + (outcome.extended ? ", prolongé en B-LTA" : "") +
@@ -409,12 +427,13 @@ core::Result<SignOutcome> DossierDocuments::sign(const SignRequest& request, con
     return on_complete(tx, loaded->dossier, *signed_pdf);
   });
   if (!recorded) {
-    fs::remove(pending, ec);
+    (void)core::empty_companion(pending);  // the failure reported is the recording's
     return std::unexpected(recorded.error());
   }
   outcome.hook_ran = run_hook;
-  fs::rename(pending, path, ec);
-  if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ") ; la révision signée est dans " + pending.string());
+  if (auto placed = core::exchange_with_companion(pending, path); !placed) {
+    return core::fail(core::Category::internal, placed.error().message + " ; la révision signée est dans " + pending.string());
+  }
   return outcome;
 }
 
@@ -465,14 +484,12 @@ core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::str
     if (!report->valid()) return core::fail(core::Category::integrity, name + " : le document prolongé ne se vérifie pas hors ligne (" + problems_of(*report) + ") — inchangé");
     StoredDocument doc{name, path, extended->size(), core::sha256_hex(signing::as_text(*extended))};
     const fs::path pending = path.string() + ".nouveau";
-    IPT_TRY_VOID(signing::write_file_atomically(pending, *extended));
-    std::error_code ec;
+    IPT_TRY_VOID(core::write_companion(pending, signing::as_text(*extended)));
     if (auto recorded = store_.record(actor, "document.extend", reference, name + " horodatage d’archive, sha256 " + doc.sha256); !recorded) {
-      fs::remove(pending, ec);
+      (void)core::empty_companion(pending);  // the failure reported is the recording's
       return std::unexpected(recorded.error());
     }
-    fs::rename(pending, path, ec);
-    if (ec) return core::fail(core::Category::internal, path.string() + " : remplacement impossible (" + ec.message() + ")");
+    IPT_TRY_VOID(core::exchange_with_companion(pending, path));
     out.extended.push_back(std::move(doc));
   }
   return out;
@@ -547,12 +564,13 @@ core::Result<DossierStatus> DossierDocuments::status(const std::string& referenc
     std::optional<signing::VerificationReport> report;
     if (auto bytes = signing::read_file(path)) {
       doc.present = true;
-      doc.sha256 = core::sha256_hex(signing::as_text(*bytes));
       // Revocation is checked online where the document carries no validation data yet.
       signing::VerifyOptions options;
       options.trust_anchors = trust;
       options.timeout = std::chrono::seconds(5);
       if (auto r = signing::verify_pdf(*bytes, options)) report = *r;
+      // The verification's digest of the whole file, when it could read it.
+      doc.sha256 = report ? report->sha256 : core::sha256_hex(signing::as_text(*bytes));
     }
     for (const auto& step : d.signatures) {
       SignatureState s{step.field, step.role, step.signataire, false, "", "", signing::Indication::invalid, {}};

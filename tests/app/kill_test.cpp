@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -27,8 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string reference = "PT-LIEGE-2026-0002";
-// The system calls at which a process is killed: every write, sync, rename, removal and lock.
-const std::string kill_set = "write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat,flock";
+// The system calls at which a process is killed: every write, sync, cut, rename, removal and lock.
+const std::string kill_set = "write,pwrite64,fsync,fdatasync,ftruncate,rename,renameat,renameat2,unlink,unlinkat,flock";
 
 std::string sha256_of_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -91,38 +92,63 @@ class KillTest : public ::testing::Test {
     return args;
   }
 
-  // `args` (an ipt command) under strace, killed at the `n`-th call of kill_set.
-  static ProcessResult run_killed_at(const std::vector<std::string>& args, int n) {
+  // Where a process is killed: the `n`-th call of one system call. (strace counts each
+  // system call of an injection set apart, so a placement names its call.)
+  struct Placement {
+    std::string call;
+    int n;
+    std::string name() const { return call + "-" + std::to_string(n); }
+  };
+
+  // `args` (an ipt command) under strace, killed at `at`.
+  static ProcessResult run_killed_at(const std::vector<std::string>& args, const Placement& at) {
     std::vector<std::string> argv{IPT_STRACE, "-o", "/dev/null", "-e", "trace=" + kill_set,
-                                  "-e", "inject=" + kill_set + ":signal=KILL:when=" + std::to_string(n)};
+                                  "-e", "inject=" + at.call + ":signal=KILL:when=" + std::to_string(at.n)};
     const auto command = with_ipt(args);
     argv.insert(argv.end(), command.begin(), command.end());
     return run_process(argv);
   }
 
-  // How many calls of kill_set `args` makes when it runs to the end (on a copy).
-  int count_calls(const std::vector<std::string>& args, const fs::path& trace) const {
+  // How many calls of each system call of kill_set `args` makes when it runs to the end (on a copy).
+  std::map<std::string, int> count_calls(const std::vector<std::string>& args, const fs::path& trace) const {
     std::vector<std::string> argv{IPT_STRACE, "-o", trace.string(), "-e", "trace=" + kill_set};
     const auto command = with_ipt(args);
     argv.insert(argv.end(), command.begin(), command.end());
     const auto r = run_process(argv);
     EXPECT_EQ(r.status, 0) << r.err;
     std::ifstream in(trace);
-    int lines = 0;
+    std::map<std::string, int> calls;
     for (std::string line; std::getline(in, line);) {
-      if (line.find("+++") == std::string::npos && line.find("---") == std::string::npos) ++lines;
+      if (line.find("+++") == std::string::npos && line.find("---") == std::string::npos) ++calls[line.substr(0, line.find('('))];
     }
-    return lines;
+    return calls;
   }
 
-  // Placements spread over the whole run, denser over its last third (where the document
-  // is written, recorded and renamed).
-  static std::vector<int> placements(int total, int count) {
-    std::vector<int> out;
-    for (int i = 0; i < count / 2; ++i) out.push_back(1 + i * total / (count / 2));
-    for (int i = 0; i < count - count / 2; ++i) out.push_back(total * 2 / 3 + 1 + i * (total / 3) / (count - count / 2));
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+  static int total_of(const std::map<std::string, int>& calls) {
+    int total = 0;
+    for (const auto& [call, count] : calls) total += count;
+    return total;
+  }
+
+  // Every call of the rare system calls (the syncs, renames, cuts, removals and locks: each
+  // a step of what the command changes), and `spread` calls of each frequent one (the
+  // database's page writes), half over the whole run and half over its last third, where
+  // the document is written, recorded and put in place.
+  static std::vector<Placement> placements(const std::map<std::string, int>& calls, int spread) {
+    std::vector<Placement> out;
+    for (const auto& [call, count] : calls) {
+      if (count <= 8) {
+        for (int n = 1; n <= count; ++n) out.push_back({call, n});
+        continue;
+      }
+      std::vector<int> at;
+      for (int i = 0; i < spread / 2; ++i) at.push_back(1 + i * count / (spread / 2));
+      for (int i = 0; i < spread - spread / 2; ++i) at.push_back(count * 2 / 3 + 1 + i * (count / 3) / (spread - spread / 2));
+      at.push_back(count);
+      std::sort(at.begin(), at.end());
+      at.erase(std::unique(at.begin(), at.end()), at.end());
+      for (int n : at) out.push_back({call, n});
+    }
     return out;
   }
 
@@ -156,7 +182,9 @@ class KillTest : public ::testing::Test {
     EXPECT_EQ(outbox.size(), 1u) << where << ": exactly one message for the completed Annexe 4";
     for (const auto& entry : fs::directory_iterator(document.parent_path())) {
       const std::string name = entry.path().filename().string();
-      EXPECT_FALSE(name.ends_with(".nouveau") || name.starts_with(".annexe-4.pdf.")) << where << ": left behind: " << name;
+      // The document's companion (core/companion_file.hpp) stays, empty.
+      const bool pending_revision = name.ends_with(".nouveau") && fs::file_size(entry.path()) > 0;
+      EXPECT_FALSE(pending_revision || name.starts_with(".annexe-4.pdf.")) << where << ": left behind: " << name;
     }
   }
 
@@ -167,26 +195,32 @@ class KillTest : public ::testing::Test {
 
 TEST_F(KillTest, TheLastSignatureKilledAtEveryStepLosesNothing) {
   const fs::path probe = copy_state("mesure");
-  const int total = count_calls(sign_args(probe, "sig_responsable", "responsable"), dir_ / "trace.txt");
-  ASSERT_GT(total, 30) << "strace counted too few calls";
-  const auto at = placements(total, 36);
+  const auto calls = count_calls(sign_args(probe, "sig_responsable", "responsable"), dir_ / "trace.txt");
+  ASSERT_GT(total_of(calls), 30) << "strace counted too few calls";
+  const auto at = placements(calls, 24);
   ASSERT_GE(at.size(), 30u);
-  int killed = 0;
-  for (int n : at) {
-    const fs::path state = copy_state("kill-" + std::to_string(n));
+  size_t killed = 0;
+  std::string survived;  // placements the process ran past, with how it ended
+  for (const auto& p : at) {
+    const fs::path state = copy_state("kill-" + p.name());
     const auto args = sign_args(state, "sig_responsable", "responsable");
-    const auto first = run_killed_at(args, n);
-    if (first.status == 128 + SIGKILL || first.status == 137) ++killed;
+    const auto first = run_killed_at(args, p);
+    if (first.status == 128 + SIGKILL || first.status == 137) {
+      ++killed;
+    } else {
+      survived += " " + p.name() + " (statut " + std::to_string(first.status) + ")";
+    }
     // `ipt status` only reads: it neither promotes nor removes what a kill left.
     EXPECT_EQ(run_ipt({"status", reference, "--db", (state / "ipt.sqlite").string()}).status, 0);
     // The signatory tries again: done once, whatever the first attempt left.
     const auto again = run_ipt(args);
     if (again.status != 0) {
-      EXPECT_NE(again.err.find("déjà signé"), std::string::npos) << "kill at call " << n << ": " << again.err;
+      EXPECT_NE(again.err.find("déjà signé"), std::string::npos) << "kill at " << p.name() << ": " << again.err;
     }
-    expect_consistent(state, "kill at call " + std::to_string(n) + " of " + std::to_string(total));
+    expect_consistent(state, "kill at " + p.name());
   }
-  EXPECT_GE(killed, 30) << "most placements must actually kill the process";
+  // The same command makes the same calls: every placement is reached.
+  EXPECT_EQ(killed, at.size()) << "not killed at:" << survived;
 }
 
 TEST_F(KillTest, AnOutboxPassKilledAtEveryStepSendsEveryMessageWithOneIdentity) {
@@ -199,13 +233,14 @@ TEST_F(KillTest, AnOutboxPassKilledAtEveryStepSendsEveryMessageWithOneIdentity) 
   };
   fs::path probe = dir_ / "mesure-envoi";
   fs::copy(ready, probe, fs::copy_options::recursive);
-  const int total = count_calls(send_args(probe), dir_ / "trace-envoi.txt");
-  ASSERT_GT(total, 10);
+  const auto calls = count_calls(send_args(probe), dir_ / "trace-envoi.txt");
+  ASSERT_GT(total_of(calls), 10);
   const std::string message_id = nlohmann::json::parse(run_ipt({"outbox", "list", "--db", (ready / "ipt.sqlite").string(), "--json"}).out)[0]["message_id"];
-  for (int n : placements(total, 32)) {
-    const fs::path state = dir_ / ("envoi-" + std::to_string(n));
+  for (const auto& p : placements(calls, 16)) {
+    const std::string n = p.name();
+    const fs::path state = dir_ / ("envoi-" + n);
     fs::copy(ready, state, fs::copy_options::recursive);
-    (void)run_killed_at(send_args(state), n);
+    (void)run_killed_at(send_args(state), p);
     const auto again = run_ipt(send_args(state));
     EXPECT_EQ(again.status, 0) << n << ": " << again.err;
     const std::string db = (state / "ipt.sqlite").string();
@@ -236,12 +271,13 @@ TEST_F(KillTest, ARoundRestartKilledAtEveryStepLosesNoDocument) {
   const fs::path probe = copy_state("mesure-relance");
   ASSERT_EQ(run_ipt({"import", xml.string(), "--db", (probe / "ipt.sqlite").string()}).status, 0);
   const std::string signed_hash = sha256_of_file(probe / "documents" / reference / "annexe-4.pdf");
-  const int total = count_calls(restart_args(probe), dir_ / "trace-relance.txt");
-  ASSERT_GT(total, 10);
-  for (int n : placements(total, 30)) {
-    const fs::path state = copy_state("relance-" + std::to_string(n));
+  const auto calls = count_calls(restart_args(probe), dir_ / "trace-relance.txt");
+  ASSERT_GT(total_of(calls), 10);
+  for (const auto& p : placements(calls, 14)) {
+    const std::string n = p.name();
+    const fs::path state = copy_state("relance-" + n);
     ASSERT_EQ(run_ipt({"import", xml.string(), "--db", (state / "ipt.sqlite").string()}).status, 0);
-    (void)run_killed_at(restart_args(state), n);
+    (void)run_killed_at(restart_args(state), p);
     const auto again = run_ipt(restart_args(state));
     EXPECT_EQ(again.status, 0) << "kill at call " << n << ": " << again.err;
     const std::string db = (state / "ipt.sqlite").string();

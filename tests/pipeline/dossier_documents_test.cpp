@@ -93,6 +93,13 @@ TEST_F(DossierDocumentsTest, RenderSignInOrderAndStatus) {
   EXPECT_NE(again.error().message.find("déjà signé"), std::string::npos);
 }
 
+// No revision waits beside `document`: its companion is absent or empty.
+bool nothing_pending(const std::filesystem::path& document) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(document.string() + ".nouveau", ec);
+  return ec || size == 0;
+}
+
 TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
   for (const auto& [field, credential] : std::vector<std::pair<std::string, std::string>>{
@@ -113,19 +120,20 @@ TEST_F(DossierDocumentsTest, AFailingCompletionLeavesEverythingAsItWas) {
   ASSERT_TRUE(before);
   EXPECT_EQ(*signing::read_file(path), *before);
   EXPECT_EQ(store_->audit_entries()->size(), entries_before);
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".nouveau"));
+  EXPECT_TRUE(nothing_pending(path));
 }
 
-// What a process killed between a signature's commit and its rename leaves: the signed
-// revision beside the document. recover_all (run by `ipt serve` when it starts) promotes it
-// when the audit trail names it, and removes one that no entry names.
+// What a process killed between a signature's commit and the exchange of names leaves: the
+// signed revision in the document's companion. recover_all (run by `ipt serve` when it
+// starts) promotes it when the audit trail recorded it after the document in place, and
+// empties a companion that no later entry names.
 TEST_F(DossierDocumentsTest, RecoverAllFinishesWhatAKilledProcessLeft) {
   ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
   const auto path = dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
   const auto unsigned_pdf = *signing::read_file(path);
   ASSERT_TRUE(sign("sig_pole", "pole"));
   const auto signed_pdf = *signing::read_file(path);
-  // As if the rename had not happened: the signed revision pending, the old document in place.
+  // As if the names had not been exchanged: the signed revision pending, the old document in place.
   ASSERT_TRUE(signing::write_file_atomically(path.string() + ".nouveau", signed_pdf));
   ASSERT_TRUE(signing::write_file_atomically(path, unsigned_pdf));
   // And a pending file no audit entry names, beside another document.
@@ -135,9 +143,31 @@ TEST_F(DossierDocumentsTest, RecoverAllFinishesWhatAKilledProcessLeft) {
   ASSERT_TRUE(recovered) << recovered.error().message;
   EXPECT_EQ(*recovered, 2);
   EXPECT_EQ(*signing::read_file(path), signed_pdf);
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".nouveau"));
-  EXPECT_FALSE(std::filesystem::exists(other.string() + ".nouveau"));
+  EXPECT_TRUE(nothing_pending(path));
+  EXPECT_TRUE(nothing_pending(other));
   EXPECT_FALSE(std::filesystem::exists(other));
+  EXPECT_EQ(*documents_->recover_all(), 0);
+}
+
+// Killed after the exchange of names, before the companion was emptied: the companion holds
+// the previous revision (recorded, but before the document's), which is never promoted.
+TEST_F(DossierDocumentsTest, ThePreviousRevisionLeftInTheCompanionIsNeverPromoted) {
+  ASSERT_TRUE(documents_->render("PT-LIEGE-2026-0002", "coordinatrice"));
+  const auto path = dir_ / "documents" / "PT-LIEGE-2026-0002" / "annexe-4.pdf";
+  ASSERT_TRUE(sign("sig_pole", "pole"));
+  const auto first = *signing::read_file(path);
+  ASSERT_TRUE(sign("sig_ecole_ordinaire", "ecole-ordinaire"));
+  const auto second = *signing::read_file(path);
+  ASSERT_NE(first, second);
+  ASSERT_TRUE(signing::write_file_atomically(path.string() + ".nouveau", first));
+  auto recovered = documents_->recover_all();
+  ASSERT_TRUE(recovered) << recovered.error().message;
+  EXPECT_EQ(*signing::read_file(path), second);
+  EXPECT_TRUE(nothing_pending(path));
+  // The next signature goes on from the document in place.
+  auto third = sign("sig_cpms", "cpms", {}, {{"avis_cpms", "favorable"}});
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_TRUE(nothing_pending(path));
   EXPECT_EQ(*documents_->recover_all(), 0);
 }
 

