@@ -175,7 +175,9 @@ void BM_WholeYear(benchmark::State& state) {
       break;
     }
     last = *std::move(report);
-    fs::remove_all(run);
+    // The lot stays until the process ends (World removes its folder): on ext4 without a
+    // journal, thousands of files deleted make every inode allocated in the next minutes
+    // slower (docs/BENCHMARKS.md), which would be charged to the next benchmark.
     state.ResumeTiming();
   }
   if (last.items.empty()) return;

@@ -30,7 +30,8 @@ Result<void> write_companion(const std::filesystem::path& companion, std::string
   };
   struct stat st{};
   if (::fstat(fd, &st) != 0) return give_up(errno);
-  if (!S_ISREG(st.st_mode)) return give_up(EINVAL);
+  // A regular file of its own: written through a second name, another file would change.
+  if (!S_ISREG(st.st_mode) || st.st_nlink != 1) return give_up(EINVAL);
   if (::fchmod(fd, 0600) != 0) return give_up(errno);
   // Written from the start, then cut to its length (the companion is normally empty: a
   // version left in it by an interruption is written over).

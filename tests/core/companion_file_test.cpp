@@ -55,13 +55,16 @@ TEST(CompanionFile, WithoutAFileTheCompanionTakesItsName) {
   EXPECT_FALSE(std::filesystem::exists(dir / "a.pdf.nouveau"));
 }
 
-TEST(CompanionFile, ALinkOrAFolderInTheCompanionsPlaceIsRefusedNamingIt) {
+TEST(CompanionFile, ALinkAHardLinkOrAFolderInTheCompanionsPlaceIsRefusedNamingIt) {
   const test::TempDir dir;
   ASSERT_TRUE(write_file_atomically(dir / "ailleurs", "à ne pas écraser"));
   std::filesystem::create_symlink(dir / "ailleurs", dir / "a.pdf.nouveau");
   const auto linked = write_companion(dir / "a.pdf.nouveau", "x");
   ASSERT_FALSE(linked);
   EXPECT_NE(linked.error().message.find("a.pdf.nouveau"), std::string::npos) << linked.error().message;
+  EXPECT_EQ(read_whole_file(dir / "ailleurs"), "à ne pas écraser");
+  std::filesystem::create_hard_link(dir / "ailleurs", dir / "c.pdf.nouveau");
+  EXPECT_FALSE(write_companion(dir / "c.pdf.nouveau", "x"));
   EXPECT_EQ(read_whole_file(dir / "ailleurs"), "à ne pas écraser");
   std::filesystem::create_directory(dir / "b.pdf.nouveau");
   EXPECT_FALSE(write_companion(dir / "b.pdf.nouveau", "x"));
