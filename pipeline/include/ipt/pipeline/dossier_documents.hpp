@@ -160,15 +160,17 @@ class DossierDocuments {
   core::Store& store() const { return store_; }
   const templates::Renderer& renderer() const { return renderer_; }
 
-  // Finishes what processes killed after a commit left: every "<document>.pdf.nouveau" of
-  // the store is promoted when the audit trail names its SHA-256, removed otherwise (each
-  // under its document's lock). A long-running server runs it when it starts, so that what it
-  // shows matches the audit trail; returns how many were promoted or removed.
+  // Finishes what killed processes left: every non-empty "<document>.pdf.nouveau" (the
+  // document's companion, core/companion_file.hpp) of the store is promoted when the audit
+  // trail recorded its SHA-256 after the document's, emptied otherwise (each under its
+  // document's lock). A long-running server runs it when it starts, so that what it shows
+  // matches the audit trail; returns how many were promoted or emptied.
   core::Result<int> recover_all();
 
  private:
-  // A "<document>.pdf.nouveau" left by a process killed after its commit is promoted when
-  // the audit trail names its SHA-256, removed otherwise. Call with the document's lock held.
+  // A revision left in the document's companion by a killed process is promoted when the
+  // audit trail recorded its SHA-256 after the document's, emptied otherwise. Call with the
+  // document's lock held.
   core::Result<std::optional<std::string>> recover_pending(const std::string& reference, const std::filesystem::path& path);
 
   core::Store& store_;
