@@ -482,7 +482,7 @@ core::Result<DossierDocuments::Extended> DossierDocuments::extend(const std::str
     if (!extended) return std::unexpected(extended.error().with_context(name + " (nouvel horodatage d’archive)"));
     IPT_TRY(report, signing::verify_pdf(*extended, options));
     if (!report->valid()) return core::fail(core::Category::integrity, name + " : le document prolongé ne se vérifie pas hors ligne (" + problems_of(*report) + ") — inchangé");
-    StoredDocument doc{name, path, extended->size(), core::sha256_hex(signing::as_text(*extended))};
+    StoredDocument doc{name, path, extended->size(), report->sha256};  // the verification hashed it
     const fs::path pending = path.string() + ".nouveau";
     IPT_TRY_VOID(core::write_companion(pending, signing::as_text(*extended)));
     if (auto recorded = store_.record(actor, "document.extend", reference, name + " horodatage d’archive, sha256 " + doc.sha256); !recorded) {

@@ -441,6 +441,39 @@ TEST_F(BatchTest, TwoSealingBatchesRacingSealEachFieldOnce) {
   EXPECT_TRUE(store->verify_audit()->intact);
 }
 
+// Two extending batches at once over a complete dossier: each document is extended under its
+// lock, one batch after the other, so the document in place is the one the last extension
+// recorded, it verifies offline, its companion is empty and the audit chain is intact.
+TEST_F(BatchTest, TwoExtendingBatchesRacingLeaveTheLastRecordedDocument) {
+  complete_c_dossier();
+  auto a = std::async(std::launch::async, [&] { return batch({"extend", "--all", "--jobs", "1"}); });
+  auto b = std::async(std::launch::async, [&] { return batch({"extend", "--all", "--jobs", "1"}); });
+  const auto ra = a.get();
+  const auto rb = b.get();
+  EXPECT_EQ(ra.status, 0) << ra.out << ra.err;
+  EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
+  auto store = core::Store::open(db());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->verify_audit()->intact);
+  const auto entries = store->audit_entries(c_reference);
+  ASSERT_TRUE(entries);
+  std::string last_extension;
+  int extensions = 0;
+  for (const auto& e : *entries) {
+    if (e.action == "document.extend" && e.details.starts_with("annexe-4 ")) {
+      ++extensions;
+      last_extension = e.details.substr(e.details.find("sha256 ") + 7, 64);
+    }
+  }
+  EXPECT_GE(extensions, 1);
+  EXPECT_LE(extensions, 2);
+  const fs::path annexe4 = dir_ / "documents" / c_reference / "annexe-4.pdf";
+  EXPECT_EQ(last_extension, core::sha256_hex(*core::read_whole_file(annexe4)));
+  EXPECT_EQ(fs::file_size(annexe4.string() + ".nouveau"), 0u) << "a revision left in the companion";
+  const auto verified = run_ipt({"verify", annexe4.string(), "--trust", (*base_ / "racine.pem").string(), "--offline"});
+  EXPECT_EQ(verified.status, 0) << verified.out;
+}
+
 TEST_F(BatchTest, ExplainsBadUsageInFrench) {
   auto r = batch({"tamponner", "--all"});
   EXPECT_EQ(r.status, 2);
