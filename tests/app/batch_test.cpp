@@ -72,6 +72,16 @@ class BatchTest : public ::testing::Test {
     return run_ipt(args);
   }
 
+  // Two batches with `args` at once; both must succeed.
+  void race(const std::vector<std::string>& args) const {
+    auto a = std::async(std::launch::async, [&] { return batch(args); });
+    auto b = std::async(std::launch::async, [&] { return batch(args); });
+    const auto ra = a.get();
+    const auto rb = b.get();
+    EXPECT_EQ(ra.status, 0) << ra.out << ra.err;
+    EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
+  }
+
   // The examples, plus a file that is not a dossier.
   fs::path examples_folder() const {
     const fs::path folder = dir_ / "lot";
@@ -422,12 +432,7 @@ TEST_F(BatchTest, TwoSealingBatchesRacingSealEachFieldOnce) {
   fs::remove(folder / "zz-casse.xml");
   ASSERT_EQ(batch({"import", folder.string()}).status, 0);
   ASSERT_EQ(batch({"render", "--all"}).status, 0);
-  auto a = std::async(std::launch::async, [&] { return batch({"sign", "--all", "--jobs", "2"}); });
-  auto b = std::async(std::launch::async, [&] { return batch({"sign", "--all", "--jobs", "2"}); });
-  const auto ra = a.get();
-  const auto rb = b.get();
-  EXPECT_EQ(ra.status, 0) << ra.out << ra.err;
-  EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
+  race({"sign", "--all", "--jobs", "2"});
   auto store = core::Store::open(db());
   ASSERT_TRUE(store);
   std::map<std::string, int> per_field;
@@ -446,12 +451,7 @@ TEST_F(BatchTest, TwoSealingBatchesRacingSealEachFieldOnce) {
 // recorded, it verifies offline, its companion is empty and the audit chain is intact.
 TEST_F(BatchTest, TwoExtendingBatchesRacingLeaveTheLastRecordedDocument) {
   complete_c_dossier();
-  auto a = std::async(std::launch::async, [&] { return batch({"extend", "--all", "--jobs", "1"}); });
-  auto b = std::async(std::launch::async, [&] { return batch({"extend", "--all", "--jobs", "1"}); });
-  const auto ra = a.get();
-  const auto rb = b.get();
-  EXPECT_EQ(ra.status, 0) << ra.out << ra.err;
-  EXPECT_EQ(rb.status, 0) << rb.out << rb.err;
+  race({"extend", "--all", "--jobs", "1"});
   auto store = core::Store::open(db());
   ASSERT_TRUE(store);
   EXPECT_TRUE(store->verify_audit()->intact);
