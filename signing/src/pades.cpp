@@ -79,6 +79,34 @@ core::Result<void> check_signing_certificate(X509* cert, std::chrono::system_clo
 
 namespace {
 
+// Room for a CMS whose timestamp token nothing is known of yet: a token with its
+// authority's certificates (2 KB from the test PKI, 5 to 7 KB from public authorities) and
+// the signer's chain, with room to spare.
+constexpr size_t worst_case_reservation = 16384;
+
+// Room for the CMS of a signature by `key` whose timestamp token will look like the largest
+// one `timestamps` returned: everything else in the CMS is known now (certificates, signed
+// attributes, a signature value of at most 4096 bits), and two tokens of one authority
+// differ by a few bytes (serial number, time, the authority's ECDSA value). Every reserved
+// byte the CMS leaves unused stays in the file as two '0's, hashed, written, synced and read
+// again at each later revision: 23 KB a signature with the worst case, five times over in a
+// signed Annexe 4. 0 (the level's default) when nothing is known of the token yet.
+size_t reservation_for(const KeySource& key, Level level, const TimestampSource* timestamps) {
+  size_t known = 1536 + key.certificate().size();
+  for (const auto& c : key.chain()) known += c.size();
+  if (level == Level::b_b) return known;
+  const auto token = timestamps ? timestamps->largest_token() : std::nullopt;
+  return token ? known + *token + *token / 8 : 0;
+}
+
+// Room for a document timestamp's token, from the largest one `timestamps` returned.
+size_t token_reservation(const TimestampSource& timestamps) {
+  const auto token = timestamps.largest_token();
+  return token ? *token + *token / 8 + 256 : worst_case_reservation;
+}
+
+bool fits(const Bytes& cms, size_t contents_length) { return cms.size() * 2 + 2 <= contents_length; }
+
 // Stage 1, keeping the CMS skeleton (and so the parsed certificates) for sign_pdf, which
 // completes it in the same process.
 struct Prepared {
@@ -122,7 +150,7 @@ core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options
   spec.certify = options.certify;
   spec.lock_fields = locks;
   spec.reserved_bytes = options.reserved_bytes ? options.reserved_bytes
-                       : options.level == Level::b_b ? 8192 : 16384;
+                       : options.level == Level::b_b ? 8192 : worst_case_reservation;
   const std::string organisation =
       options.organisation.empty() ? subject_field(cert->get(), NID_organizationName) : options.organisation;
   spec.appearance_lines = {"Signé électroniquement par", spec.name};
@@ -145,19 +173,32 @@ core::Result<Prepared> prepare(const Bytes& pdf, const SignatureOptions& options
   return out;
 }
 
-// Stage 3 on a skeleton whose signed attributes are `prepared`'s: the CMS goes into `pdf`
-// (the prepared document, taken by value so that sign_pdf can hand it over without a copy).
-core::Result<Bytes> finish(Bytes pdf, const PreparedSignature& prepared, CmsSkeleton& skeleton,
-                           const Bytes& signature_value, TimestampSource* timestamps) {
+// Stage 3's CMS, on a skeleton whose signed attributes are `prepared`'s.
+core::Result<Bytes> complete_cms(const PreparedSignature& prepared, CmsSkeleton& skeleton, const Bytes& signature_value,
+                                 TimestampSource* timestamps) {
   std::optional<Bytes> token;
   if (prepared.options.level != Level::b_b) {
     if (!timestamps) return core::fail(core::Category::invalid_input, "niveau " + std::string(code(prepared.options.level)) + " : un serveur d’horodatage est requis (--tsa)");
     IPT_TRY(t, timestamps->timestamp(sha256(signature_value)));
     token = *std::move(t);
   }
-  IPT_TRY(cms, finish_cms(skeleton, signature_value, token));
-  IPT_TRY_VOID(write_contents(pdf, prepared.contents_offset, prepared.contents_length, *cms));
-  return pdf;
+  return finish_cms(skeleton, signature_value, token);
+}
+
+// Stages 1 to 3 in one process: the revision prepared with room for `options.reserved_bytes`,
+// signed by the key, its CMS completed on the same skeleton (complete_signature rebuilds it,
+// to check a state that may have been stored).
+struct Made {
+  Prepared stages;
+  Bytes cms;
+};
+
+core::Result<Made> make_signature(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
+                                  TimestampSource* timestamps) {
+  IPT_TRY(stages, prepare(pdf, options, key.certificate(), key.chain()));
+  IPT_TRY(value, key.sign(stages->signature.signed_attributes));
+  IPT_TRY(cms, complete_cms(stages->signature, stages->skeleton, *value, timestamps));
+  return Made{*std::move(stages), *std::move(cms)};
 }
 
 }  // namespace
@@ -174,7 +215,10 @@ core::Result<Bytes> complete_signature(const PreparedSignature& prepared, const 
   if (skeleton->signed_attributes != prepared.signed_attributes) {
     return core::fail(core::Category::integrity, "état de signature incohérent : les données à signer ont changé");
   }
-  return finish(prepared.pdf, prepared, *skeleton, signature_value, timestamps);
+  IPT_TRY(cms, complete_cms(prepared, *skeleton, signature_value, timestamps));
+  Bytes pdf = prepared.pdf;
+  IPT_TRY_VOID(write_contents(pdf, prepared.contents_offset, prepared.contents_length, *cms));
+  return pdf;
 }
 
 core::Result<Bytes> complete_signature_with_cms(const PreparedSignature& prepared, const Bytes& cms_der) {
@@ -204,17 +248,25 @@ core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& 
 }
 
 core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& timestamps, size_t reserved_bytes) {
-  IPT_TRY(revisions, PdfRevision::open(pdf));
-  SignatureSpec spec;
-  spec.document_timestamp = true;
-  // A fresh name for each document timestamp.
-  spec.field = "horodatage_" + std::to_string(pdf.size());
-  spec.reserved_bytes = reserved_bytes;
-  IPT_TRY_VOID(revisions->add_signature(spec));
-  IPT_TRY(written, revisions->write());
-  IPT_TRY(token, timestamps.timestamp(written->digest));
-  IPT_TRY_VOID(write_contents(written->pdf, written->contents_offset, written->contents_length, *token));
-  return std::move(written->pdf);
+  size_t room = reserved_bytes ? reserved_bytes : token_reservation(timestamps);
+  for (bool may_retry = !reserved_bytes;; may_retry = false) {
+    IPT_TRY(revisions, PdfRevision::open(pdf));
+    SignatureSpec spec;
+    spec.document_timestamp = true;
+    // A fresh name for each document timestamp.
+    spec.field = "horodatage_" + std::to_string(pdf.size());
+    spec.reserved_bytes = room;
+    IPT_TRY_VOID(revisions->add_signature(spec));
+    IPT_TRY(written, revisions->write());
+    IPT_TRY(token, timestamps.timestamp(written->digest));
+    // A token larger than the room made from the earlier ones: once more, with room for it.
+    if (may_retry && !fits(*token, written->contents_length)) {
+      room = token->size() + token->size() / 4 + 256;
+      continue;
+    }
+    IPT_TRY_VOID(write_contents(written->pdf, written->contents_offset, written->contents_length, *token));
+    return std::move(written->pdf);
+  }
 }
 
 core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, KeySource& key,
@@ -222,22 +274,27 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   if (options.level != Level::b_b && !timestamps) {
     return core::fail(core::Category::invalid_input, "niveau " + std::string(code(options.level)) + " : un serveur d’horodatage est requis (--tsa)");
   }
-  IPT_TRY(stages, prepare(pdf, options, key.certificate(), key.chain()));
-  const PreparedSignature* prepared = &stages->signature;
-  IPT_TRY(value, key.sign(prepared->signed_attributes));
-  // Same process, same skeleton: no need to rebuild it (complete_signature does, to check a
-  // state that may have been stored). The prepared document is handed over, not copied.
-  IPT_TRY(signed_pdf, finish(std::move(stages->signature.pdf), *prepared, stages->skeleton, *value, timestamps));
+  SignatureOptions sized = options;
+  if (!sized.reserved_bytes) sized.reserved_bytes = reservation_for(key, options.level, timestamps);
+  IPT_TRY(made, make_signature(pdf, sized, key, timestamps));
+  if (!options.reserved_bytes && !fits(made->cms, made->stages.signature.contents_length)) {
+    // The room was made from earlier tokens and this one is larger (the authority changed its
+    // certificate, say): the revision again, with room for this CMS and more.
+    sized.reserved_bytes = made->cms.size() + made->cms.size() / 4 + 1024;
+    IPT_TRY(again, make_signature(pdf, sized, key, timestamps));
+    *made = *std::move(again);
+  }
+  // The prepared document is handed over, not copied.
+  const PreparedSignature& prepared = made->stages.signature;
+  Bytes signed_pdf = std::move(made->stages.signature.pdf);
+  IPT_TRY_VOID(write_contents(signed_pdf, prepared.contents_offset, prepared.contents_length, made->cms));
   if (options.level == Level::b_b || options.level == Level::b_t) return signed_pdf;
 
   // B-LT: validation data for the signer's chain and for the timestamp authority's.
   std::vector<Bytes> chain{key.certificate()};
   chain.insert(chain.end(), key.chain().begin(), key.chain().end());
-  const Bytes cms_der(signed_pdf->begin() + static_cast<long>(prepared->contents_offset + 1),
-                      signed_pdf->begin() + static_cast<long>(prepared->contents_offset + prepared->contents_length - 1));
-  IPT_TRY(cms_bytes, from_hex(as_text(cms_der)));
   // The timestamp token's certificates sit in the unsigned attribute; take them from there.
-  if (auto cms = parse_cms(*cms_bytes)) {
+  if (auto cms = parse_cms(made->cms)) {
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms->get()), 0);
     const int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
     if (index >= 0) {
@@ -255,7 +312,7 @@ core::Result<Bytes> sign_pdf(const Bytes& pdf, const SignatureOptions& options, 
   }
   auto data = fetch_validation_data(chain, trust_anchors);
   if (!data) return std::unexpected(data.error().with_context("niveau B-LT"));
-  IPT_TRY(with_dss, add_validation_data(*signed_pdf, *data));
+  IPT_TRY(with_dss, add_validation_data(signed_pdf, *data));
   auto result = options.level == Level::b_lt ? std::move(with_dss) : add_document_timestamp(*with_dss, *timestamps);
   if (!result) return result;
   IPT_TRY_VOID(check_level_reached(*result, options.field, options.level, trust_anchors));

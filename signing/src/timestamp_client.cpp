@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "http_client.hpp"
 #include "openssl_util.hpp"
 #include "signed_data_certificates.hpp"
@@ -97,6 +99,7 @@ core::Result<Bytes> HttpTimestampClient::timestamp(const Bytes& digest) {
       !std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(answered_digest))) {
     return core::fail(core::Category::external_service, where + " : la réponse ne correspond pas à la demande (empreinte)");
   }
+  largest_token_ = std::max(largest_token_.value_or(0), answer->token.size());
   return std::move(answer->token);
 }
 

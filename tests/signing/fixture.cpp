@@ -88,7 +88,9 @@ const std::vector<Step>& signing_steps() {
 
 core::Result<Bytes> sign_as(const Bytes& pdf, const std::string& credential, signing::SignatureOptions options) {
   IPT_TRY(key, signing::load_pkcs12(world().p12(credential), "mot de passe"));
-  signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
+  // One client for the program, as a batch keeps one: after its first token, every signature
+  // reserves room for the CMS it will hold rather than for the worst case.
+  static signing::HttpTimestampClient tsa(world().services->timestamps().url(), std::chrono::seconds(5));
   return signing::sign_pdf(pdf, options, **key, &tsa, world().trust());
 }
 
@@ -112,6 +114,12 @@ Bytes sign_by_all(const Bytes& pdf, signing::Level level) {
 std::string pdfsig(const std::filesystem::path& pdf) {
   const auto r = run_process({IPT_PDFSIG, "-nssdir", world().nss_dir.string(), pdf.string()});
   return r.out + r.err;
+}
+
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
 }
 
 std::filesystem::path write_temp(const std::string& name, const Bytes& bytes) {

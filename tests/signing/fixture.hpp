@@ -58,6 +58,9 @@ std::string pdfsig(const std::filesystem::path& pdf);
 
 std::filesystem::path write_temp(const std::string& name, const Bytes& bytes);
 
+// How many times `needle` occurs in `text` (a judge's verdicts in its output).
+size_t count(const std::string& text, const std::string& needle);
+
 // An incremental update made with PoDoFo, as another program (or a tampering tool) would.
 Bytes update_with(const Bytes& pdf, const std::function<void(PoDoFo::PdfMemDocument&)>& change);
 

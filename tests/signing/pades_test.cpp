@@ -11,12 +11,6 @@ namespace {
 
 using signing::Level;
 
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // Each signature's CMS and signed bytes, checked by `openssl cms -verify`.
 void expect_openssl_accepts(const Bytes& pdf, const signing::VerificationReport& report) {
   for (const auto& s : report.signatures) {

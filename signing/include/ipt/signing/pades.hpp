@@ -59,7 +59,10 @@ struct SignatureOptions {
   std::string signer_name;
   std::string organisation;
   std::chrono::system_clock::time_point signing_time = std::chrono::system_clock::now();
-  // Room for the CMS; 0 chooses by level (8 KiB for B-B, 16 KiB with a timestamp token).
+  // Room for the CMS. 0 lets sign_pdf size it: what the CMS will hold (the certificates, and
+  // a timestamp token as large as the largest the same TimestampSource returned), with room
+  // to spare, and the signature made again with more room should it not fit; 16 KiB when no
+  // token has been seen yet (and for prepare_signature, which cannot know the token).
   size_t reserved_bytes = 0;
 };
 
@@ -101,8 +104,10 @@ struct ValidationData {
 // Adds a revision with a /DSS holding `data` (merged with any /DSS already there).
 core::Result<Bytes> add_validation_data(const Bytes& pdf, const ValidationData& data);
 // Adds a revision with a document timestamp (SubFilter ETSI.RFC3161) over the whole file.
+// `reserved_bytes` 0: room for a token like the largest `timestamps` returned (16 KiB when it
+// returned none yet), and the timestamp asked again with more room should it not fit.
 core::Result<Bytes> add_document_timestamp(const Bytes& pdf, TimestampSource& timestamps,
-                                           size_t reserved_bytes = 16384);
+                                           size_t reserved_bytes = 0);
 
 // Extends a signed document to B-LTA: one revision with a /DSS holding the validation data of
 // every signature and timestamp it carries (fetched from the URLs in their certificates,
