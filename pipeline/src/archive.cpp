@@ -92,6 +92,7 @@ core::Result<templates::Renderer> certificate_renderer() {
 struct FileToWrite {
   std::string relative;
   signing::Bytes bytes;
+  std::string sha256{};  // hex; empty until computed (a document's comes from its verification)
 };
 
 std::string place_name(core::Lieu l) {
@@ -173,12 +174,13 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
     const fs::path source = documents.folder(reference) / (name + ".pdf");
     auto bytes = signing::read_file(source);
     if (!bytes) return core::fail(name + " : absent du magasin de documents (ipt render --dossier " + reference + ")");
-    files.push_back({"originaux/" + name + ".pdf", *bytes});
-    for (auto place : d.copies) files.push_back({"copies/" + place_name(place) + "/" + name + ".pdf", *bytes});
     signing::VerifyOptions options;
     options.trust_anchors = trust;
     auto report = signing::verify_pdf(*bytes, options);
     if (!report) return std::unexpected(report.error().with_context(name));
+    // The verification hashed the file whole: the original and its copies have that digest.
+    files.push_back({"originaux/" + name + ".pdf", *bytes, report->sha256});
+    for (auto place : d.copies) files.push_back({"copies/" + place_name(place) + "/" + name + ".pdf", *bytes, report->sha256});
     for (const auto& step : d.signatures) {
       const bool present = std::any_of(report->signatures.begin(), report->signatures.end(),
                                        [&](const auto& s) { return s.field == step.field; });
@@ -258,7 +260,7 @@ core::Result<ArchiveOutcome> archive_dossier(core::Store& store, const DossierDo
   // Each file hashed once, for the certificate and for the manifest.
   std::vector<std::string> digests;
   digests.reserve(files.size());
-  for (const auto& f : files) digests.push_back(core::sha256_hex(signing::as_text(f.bytes)));
+  for (const auto& f : files) digests.push_back(f.sha256.empty() ? core::sha256_hex(signing::as_text(f.bytes)) : f.sha256);
   for (size_t i = 0; i < files.size() && i < static_cast<size_t>(max_files); ++i) {
     const std::string row = "fichiers." + std::to_string(i) + ".";
     fields[row + "nom"] = files[i].relative;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cms_builder.hpp"
+#include "prefix_digests.hpp"
 
 namespace ipt::signing::detail {
 
@@ -215,7 +216,10 @@ bool is_revocation_problem(ProblemCode code) {
 
 }  // namespace
 
-Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& br, const EVP_MD* md) {
+Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& br, const EVP_MD* md, const PrefixDigests* hashed) {
+  if (hashed && EVP_MD_is_a(md, "SHA256")) {
+    if (auto digest = hashed->of_byte_range(br)) return *std::move(digest);
+  }
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_DigestInit_ex(ctx.get(), md, nullptr);
   EVP_DigestUpdate(ctx.get(), pdf.data() + br[0], br[1]);
@@ -228,7 +232,7 @@ Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& br, const EV
 
 void validate_document_timestamp(const Bytes& token_der, const Bytes& pdf, const std::vector<size_t>& byte_range,
                                  const CmsContext& context, SignatureVerdict& v) {
-  const auto token = verify_token(token_der, digest_of_ranges(pdf, byte_range, EVP_sha256()), context.anchors);
+  const auto token = verify_token(token_der, digest_of_ranges(pdf, byte_range, EVP_sha256(), context.hashed), context.anchors);
   v.signer = token.authority;
   v.timestamp_present = true;
   v.timestamp_time = token.time;
@@ -275,7 +279,7 @@ CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const
   // Intact: the message-digest attribute equals the digest of the signed bytes.
   const EVP_MD* md = EVP_get_digestbyobj(digest_algorithm ? digest_algorithm->algorithm : nullptr);
   if (!md) md = EVP_sha256();
-  const Bytes digest = digest_of_ranges(pdf, br, md);
+  const Bytes digest = digest_of_ranges(pdf, br, md, context.hashed);
   const int index = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
   ASN1_TYPE* value = index >= 0 ? X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, index), 0) : nullptr;
   v.intact = value && value->type == V_ASN1_OCTET_STRING && octets(value->value.octet_string) == digest;

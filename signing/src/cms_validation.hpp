@@ -12,10 +12,13 @@
 
 namespace ipt::signing::detail {
 
+class PrefixDigests;
+
 struct CmsContext {
   const std::vector<X509Ptr>& anchors;
   const ValidationPool& pool;  // the document's /DSS
   const VerifyOptions& options;
+  const PrefixDigests* hashed = nullptr;  // the document's, when it was hashed already
 };
 
 struct CmsFindings {
@@ -23,8 +26,8 @@ struct CmsFindings {
   bool baseline_attributes = false;      // ETSI.CAdES.detached, signing-certificate-v2, no signing-time
 };
 
-// `signed_digest` is SHA-256 over the byte range (for another digest algorithm, the CMS's
-// own is recomputed from `pdf` and `byte_range`). Fills `verdict`'s signer, certificate,
+// The byte range's SHA-256 comes from `context.hashed` when given (another digest algorithm
+// is computed over `pdf`). Fills `verdict`'s signer, certificate,
 // intact, signature_valid, timestamp, chain and revocation fields and adds its problems.
 CmsFindings validate_signature_cms(const Bytes& cms_der, const Bytes& pdf, const std::vector<size_t>& byte_range,
                                    const CmsContext& context, SignatureVerdict& verdict);
@@ -39,7 +42,8 @@ bool revalidate_revocation(const Bytes& cms_der, const CmsContext& context, Sign
 void validate_document_timestamp(const Bytes& token_der, const Bytes& pdf, const std::vector<size_t>& byte_range,
                                  const CmsContext& context, SignatureVerdict& verdict);
 
-// The digest of the two byte ranges with `md`.
-Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& byte_range, const EVP_MD* md);
+// The digest of the two byte ranges with `md` (SHA-256 from `hashed` when given).
+Bytes digest_of_ranges(const Bytes& pdf, const std::vector<size_t>& byte_range, const EVP_MD* md,
+                       const PrefixDigests* hashed = nullptr);
 
 }  // namespace ipt::signing::detail

@@ -39,4 +39,8 @@ RevocationCheck check_revocation(const RevocationQuery& query, const ValidationP
                                  const std::vector<X509Ptr>& anchors, STACK_OF(X509)* untrusted, bool online,
                                  std::chrono::milliseconds timeout);
 
+// OCSP responses whose signature and responder chain this process checked (a response
+// checked and held in the last minutes is not checked again).
+size_t ocsp_responses_checked();
+
 }  // namespace ipt::signing::detail

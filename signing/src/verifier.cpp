@@ -13,6 +13,8 @@
 #include "diff_analysis.hpp"
 #include "pdf_signatures.hpp"
 #include "pdf_structure.hpp"
+#include "prefix_digests.hpp"
+#include "revocation_check.hpp"
 #include "verification_cache.hpp"
 
 // The PDF half of verification: the file's revisions, each signature's byte range and what
@@ -147,22 +149,11 @@ SignatureVerdict verify_entry(const SignatureEntry& e, const Document& d, const 
   return v;
 }
 
-// SHA-256 of the bytes up to each revision's end, in one pass.
-std::vector<std::string> prefix_digests(const Bytes& pdf, const std::vector<Revision>& revisions) {
+// SHA-256 of the bytes up to each revision's end.
+std::vector<std::string> prefix_digests(const PrefixDigests& hashed, const std::vector<Revision>& revisions) {
   std::vector<std::string> out;
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  size_t hashed = 0;
-  for (const auto& r : revisions) {
-    EVP_DigestUpdate(ctx.get(), pdf.data() + hashed, r.end - hashed);
-    hashed = r.end;
-    EvpMdCtxPtr copy(EVP_MD_CTX_new());
-    EVP_MD_CTX_copy_ex(copy.get(), ctx.get());
-    Bytes digest(32);
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(copy.get(), digest.data(), &n);
-    out.push_back(to_hex(digest));
-  }
+  out.reserve(revisions.size());
+  for (const auto& r : revisions) out.push_back(to_hex(hashed.of_first(r.end)));
   return out;
 }
 
@@ -206,11 +197,19 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   // %%EOF, which is the whole file's when nothing follows it.
   auto& cache = VerificationCache::process();
   const std::string options_part = options_key(options);
-  const std::string whole_digest = to_hex(sha256(pdf));
+  const PrefixDigests hashed(pdf);
+  const std::string whole_digest = to_hex(hashed.whole());
+  // A verdict is kept under the digest of its complete revisions, which the bytes verified
+  // then may have followed with blanks: the report describes these bytes.
+  const auto as_these_bytes = [&](VerificationReport report) {
+    report.sha256 = whole_digest;
+    report.size = pdf.size();
+    return report;
+  };
   if (options.reuse_verdicts) {
     if (auto hit = cache.find(options_part + whole_digest)) {
       ++documents_cached;
-      return hit->report;
+      return as_these_bytes(hit->report);
     }
   }
   IPT_TRY(revisions, scan_revisions(pdf));
@@ -222,7 +221,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   // silently read (or silently dropped).
   const size_t complete = revisions->back().end;
   if (auto p = trailing_bytes_problem(pdf, complete)) report.problems.push_back(*p);
-  const auto digests = prefix_digests(pdf, *revisions);
+  const auto digests = prefix_digests(hashed, *revisions);
   report.sha256 = whole_digest;
 
   // The complete revisions verified a moment ago, when what follows them is blank.
@@ -230,7 +229,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
   if (cacheable && options.reuse_verdicts && complete != pdf.size()) {
     if (auto hit = cache.find(options_part + digests.back())) {
       ++documents_cached;
-      return hit->report;
+      return as_these_bytes(hit->report);
     }
   }
   std::shared_ptr<const CachedVerification> base;
@@ -277,7 +276,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
     if (reused != base->report.signatures.size()) base.reset();
   }
   const Document document{pdf, *revisions, dss_at};
-  const CmsContext context{anchors, pool, options};
+  const CmsContext context{anchors, pool, options, &hashed};
   RevisionHistory history(pdf, *revisions, parsed);
   size_t revalidated = 0;
   auto cached = std::make_shared<CachedVerification>();
@@ -333,7 +332,7 @@ core::Result<VerificationReport> verify_unchecked(const Bytes& pdf, const Verify
 
 VerificationCounters verification_counters() {
   return {signatures_checked.load(), documents_whole.load(), documents_incremental.load(), documents_cached.load(),
-          revocations_rechecked.load()};
+          revocations_rechecked.load(), ocsp_responses_checked()};
 }
 
 core::Result<VerificationReport> verify_pdf(const Bytes& pdf, const VerifyOptions& options) {

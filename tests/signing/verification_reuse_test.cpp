@@ -8,6 +8,7 @@
 
 #include "fixture.hpp"
 #include "ipt/signing/timestamp_client.hpp"
+#include "openssl_util.hpp"
 #include "support/must.hpp"
 
 namespace ipt::test {
@@ -19,7 +20,8 @@ signing::VerificationCounters delta(const signing::VerificationCounters& before)
   const auto now = signing::verification_counters();
   return {now.signatures_checked - before.signatures_checked, now.documents_whole - before.documents_whole,
           now.documents_incremental - before.documents_incremental, now.documents_cached - before.documents_cached,
-          now.revocations_rechecked - before.revocations_rechecked};
+          now.revocations_rechecked - before.revocations_rechecked,
+          now.ocsp_responses_checked - before.ocsp_responses_checked};
 }
 
 // Options that verify every signature, and keep nothing.
@@ -98,6 +100,29 @@ TEST(VerificationReuse, ChangedBytesNeverGetTheEarlierVerdict) {
   tampered[tampered.size() / 3] ^= 0x01;
   const auto report = signing::verify_pdf(tampered, options);
   ASSERT_TRUE(!report || !report->valid());
+}
+
+// A verdict reused for the same revisions followed by blanks (or no longer followed by them)
+// still describes the bytes given: their size and digest, which the archive's manifest takes.
+TEST(VerificationReuse, AReusedVerdictDescribesTheBytesGiven) {
+  const auto options = world().verify_options();
+  const Bytes signed_pdf = sign_by_all(world().annexe_4, signing::Level::b_b);
+  const Bytes blanks = [&] {
+    Bytes b = signed_pdf;
+    for (const char c : std::string("\n\r\n  \n")) b.push_back(static_cast<unsigned char>(c));
+    return b;
+  }();
+  for (const auto& [first, second] : {std::pair{&blanks, &signed_pdf}, std::pair{&signed_pdf, &blanks}}) {
+    const auto a = must(signing::verify_pdf(*first, options), "première");
+    const auto before = signing::verification_counters();
+    const auto b = must(signing::verify_pdf(*second, options), "seconde");
+    EXPECT_EQ(delta(before).signatures_checked, 0u) << "the same revisions: the same verdict";
+    EXPECT_TRUE(a.valid());
+    EXPECT_TRUE(b.valid());
+    EXPECT_EQ(b.size, second->size());
+    EXPECT_EQ(b.sha256, signing::to_hex(signing::detail::sha256(*second)));
+    EXPECT_EQ(a.sha256, signing::to_hex(signing::detail::sha256(*first)));
+  }
 }
 
 // Validation data and an archive timestamp added: the earlier signatures are not checked

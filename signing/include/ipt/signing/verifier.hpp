@@ -113,6 +113,9 @@ struct VerificationCounters {
   size_t documents_incremental = 0;
   size_t documents_cached = 0;
   size_t revocations_rechecked = 0;  // earlier signatures checked again against new validation data
+  // OCSP responses whose signature and responder were checked: the same response held in the
+  // last ten minutes, against the same certificates, is not checked again.
+  size_t ocsp_responses_checked = 0;
 };
 VerificationCounters verification_counters();
 
