@@ -27,12 +27,11 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 REFERENCE = "PT-LIEGE-2026-0002"
@@ -133,7 +132,7 @@ class Browser:
         old = self.driver.find_element(By.TAG_NAME, "html")
         action()
         wait = WebDriverWait(self.driver, self.args.timeout)
-        wait.until(expected_conditions.staleness_of(old))
+        wait.until(lambda d: page_left(old))
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def heading(self):
@@ -192,6 +191,22 @@ class Browser:
                     print("clavier : %s atteint en %d × Tab" % (what, presses), flush=True)
                     return t
         raise JourneyError("%s : jamais atteint avec Tab" % what)
+
+
+def page_left(old):
+    """Whether the page `old` (its <html>) belongs to has been replaced. While the new document
+    takes the old one's place, ChromeDriver may answer "Node with given id does not belong to
+    the document" (an unknown error) rather than a stale element: the old page is gone either
+    way (seen on a loaded machine, Chromium 156)."""
+    try:
+        old.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
 
 
 def link_in(text, url):
