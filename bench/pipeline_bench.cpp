@@ -3,8 +3,9 @@
 // planned signature (B-T, each signatory's own certificate, keys opened once per worker; the
 // last signature of a document extends it to B-LTA), verification and archive (sealed by the
 // pole at B-LTA), with the bulk code `ipt batch` and `ipt demo` use (pipeline::run_batch), on
-// one or two worker processes. The test PKI's timestamp server and OCSP responder run in
-// this process on 127.0.0.1.
+// one to three worker processes (three is `ipt batch`'s default on 2 cores,
+// pipeline::default_jobs: one worker per core and one more). The test PKI's timestamp
+// server and OCSP responder run in this process on 127.0.0.1.
 //
 // Counters: wall time and CPU (this process and its workers) per dossier, signatures per
 // dossier, and the peak RSS of the largest worker (flat in the number of dossiers: each
@@ -196,8 +197,11 @@ BENCHMARK(BM_WholeYear)
     ->Args({16, 1})  // for valgrind --tool=callgrind (docs/BENCHMARKS.md)
     ->Args({100, 1})
     ->Args({100, 2})
+    ->Args({100, 3})  // ipt batch's default on 2 cores: one worker per core, and one more
     ->Args({1000, 2})
+    ->Args({1000, 3})
     ->Args({10000, 2})
+    ->Args({10000, 3})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kSecond);

@@ -247,7 +247,7 @@ Command batch_command() {
       {"--dossier", "RÉF", "ce dossier (répétable)", true},
       {"--procedure", "P", "les dossiers de cette procédure : A, B1, B2 ou C"},
       {"--etape", "ÉTAPE", "les dossiers à cette étape : a-completer, a-signer, attente-ministre, a-envoyer, envoye, archive"},
-      {"--jobs", "N", "processus de travail (défaut : un par cœur)"},
+      {"--jobs", "N", "processus de travail (défaut : un par cœur, plus un)"},
       {"--out", "DOSSIER", "archive : dossier des archives"},
       {"--tsa", "URL", "serveur d’horodatage (défaut : tsa_url d’ipt.conf)"},
       {"--level", "NIVEAU", "sign : niveau des signatures du pôle (défaut : celui d’ipt.conf)"},
@@ -269,7 +269,8 @@ Command batch_command() {
            "  extend    ajoute un nouvel horodatage d’archive à chaque document signé complet\n"
            "            (sauf à ceux qui en ont reçu un dans les dernières 24 heures)\n"
            "Les dossiers se choisissent par --dossier, --procedure, --etape ou --all. Le travail est\n"
-           "réparti sur --jobs processus (défaut : un par cœur) ; chaque dossier est traité à part, un\n"
+           "réparti sur --jobs processus (défaut : un par cœur, plus un, qui travaille pendant que les\n"
+           "autres attendent le disque ou l’horodatage) ; chaque dossier est traité à part, un\n"
            "dossier en échec n’arrête pas les autres. Sur un terminal, une barre montre l’avancement,\n"
            "le débit et le temps restant ; sinon une ligne par dossier. Interrompu, le même lot reprend\n"
            "où il s’était arrêté quand on relance la même commande, sans rien refaire. Le bilan dit ce\n"

@@ -266,7 +266,7 @@ Command demo_command() {
            "recréée à chaque exécution. Chaque étape montre son avancement ; le bilan dit ce qui a été\n"
            "produit et où, combien de signatures, ce qui a été envoyé et la durée de chaque étape.",
            {{"--out", "DOSSIER", "dossier de démonstration (défaut : ./ipt-demo)"},
-            {"--jobs", "N", "processus de travail (défaut : un par cœur)"}},
+            {"--jobs", "N", "processus de travail (défaut : un par cœur, plus un)"}},
            0, 0},
           run};
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 #include "ipt/core/files.hpp"
+#include "ipt/pipeline/batch.hpp"
 #include "ipt/signing/certificates.hpp"
 
 #include <fstream>
@@ -99,7 +99,7 @@ const core::SchoolCalendar* select_calendar(const Arguments& args, Io& io, const
 
 std::optional<int> jobs_option(const Arguments& args, Io& io, const std::string& command) {
   const auto value = args.value("--jobs");
-  if (!value) return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (!value) return pipeline::default_jobs();
   const int jobs = std::atoi(value->c_str());
   if (jobs < 1 || jobs > 256) {
     io.err << "ipt " << command << " : --jobs : un nombre de processus entre 1 et 256\n";

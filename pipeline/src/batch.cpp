@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -368,6 +370,8 @@ core::Result<BatchReport> run_in_workers(const std::vector<std::string>& items, 
 }
 
 }  // namespace
+
+int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1; }
 
 core::Result<BatchReport> run_batch(const std::vector<std::string>& items, const WorkerSetup& setup,
                                     const BatchOptions& options) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "ipt/core/files.hpp"
 #include "ipt/core/store.hpp"
@@ -246,6 +247,8 @@ TEST_F(BatchTest, EveryStepOverTheExamplesOnceEachAndABadFileFailsAlone) {
   EXPECT_EQ(report["faits"], 8);
   EXPECT_EQ(report["echecs"], 0);
   EXPECT_GE(report["comptes"]["signatures"].get<int>(), 1);
+  // No --jobs: one worker per core and one more (pipeline::default_jobs).
+  EXPECT_EQ(report["processus"].get<int>(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1);
 
   // A tampered document is reported by its dossier; the others verify.
   {
