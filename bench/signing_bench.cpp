@@ -30,6 +30,7 @@
 #include "ipt/signing/key_source.hpp"
 #include "ipt/signing/pades.hpp"
 #include "ipt/signing/verifier.hpp"
+#include "pdf_structure.hpp"    // private: the revision scanner
 #include "pkcs12_contents.hpp"  // private: its key derivations beside OpenSSL's
 #include "support/must.hpp"
 
@@ -318,7 +319,23 @@ void BM_VerifyNewRevision(benchmark::State& state) {
   state.counters["incremental"] = static_cast<double>(after.documents_incremental - before.documents_incremental) /
                                   static_cast<double>(state.iterations());
 }
+// Finding the revisions of a document with four signatures (what every verification and every
+// new revision does first, over the whole file): the keyword searches and the nesting check.
+void BM_ScanRevisions(benchmark::State& state) {
+  const Bytes& pdf = world().four_signatures;
+  for (auto _ : state) {
+    auto revisions = signing::detail::scan_revisions(pdf);
+    if (!revisions || revisions->size() < 5) {
+      state.SkipWithError("révisions introuvables");
+      break;
+    }
+    benchmark::DoNotOptimize(revisions);
+  }
+  state.counters["octets"] = static_cast<double>(pdf.size());
+}
+
 BENCHMARK(BM_VerifyNewRevision)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScanRevisions)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_offline, std::string("BT"), false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BT_revocation_online_ocsp, std::string("BT"), true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Verify4, BLT_revocation_offline_dss, std::string("BLT"), false)->Unit(benchmark::kMillisecond);

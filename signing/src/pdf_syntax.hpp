@@ -4,6 +4,7 @@
 // given.
 #include <cctype>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -57,7 +58,9 @@ inline bool skip_comment_or_string(std::string_view s, size_t& i) {
     return true;
   }
   if (c == '<' && (i + 1 >= s.size() || s[i + 1] != '<')) {
-    while (i < s.size() && s[i] != '>') ++i;
+    // A hex string (a signature's /Contents: kilobytes) runs to the next '>': memchr.
+    const void* close = std::memchr(s.data() + i, '>', s.size() - i);
+    i = close ? static_cast<size_t>(static_cast<const char*>(close) - s.data()) : s.size();
     return true;
   }
   return false;
