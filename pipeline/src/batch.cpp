@@ -8,15 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <deque>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 // The worker processes talk to the caller over two pipes each: the caller writes the index
 // of the next item ("17\n"), the worker answers with the outcome as one line of JSON. A

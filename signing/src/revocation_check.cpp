@@ -20,12 +20,11 @@ X509StorePtr store_of(const std::vector<X509Ptr>& anchors) {
 }
 
 // OCSP responses whose signature and responder held, by the bytes that were checked and the
-// certificates they were checked against. A responder answers for a while with the same
-// response (the test PKI's for a day, public ones for hours), and one response comes back
-// with every signature of its signatory and each verification of every document that carries
-// it: a year's batch checked 252 responses for 16 dossiers, 14 different ones. A response
-// held is kept ten minutes, as a document's verdict is (the responder's chain is checked at
-// the current time); failures are not kept.
+// certificates they were checked against. One response comes back many times: a batch hands
+// out the same answer for a minute (RevocationReuse), and a document carries its answers in
+// its /DSS, read again at each of its verifications; a year's batch checked 252 responses for
+// 16 dossiers, 14 different ones. A response held is kept ten minutes, as a document's
+// verdict is (the responder's chain is checked at the current time); failures are not kept.
 std::atomic<size_t> ocsp_checked{0};
 std::mutex held_mutex;
 std::map<std::string, TimePoint>& held_responses() {
