@@ -40,11 +40,7 @@ struct HeldChain {
 };
 
 std::string chain_key(X509* cert, STACK_OF(X509)* untrusted, const std::vector<X509Ptr>& anchors) {
-  std::string material = to_hex(sha256(der_of(cert)));
-  for (int i = 0; untrusted && i < sk_X509_num(untrusted); ++i) material += ":" + to_hex(sha256(der_of(sk_X509_value(untrusted, i))));
-  material += "|";
-  for (const auto& a : anchors) material += ":" + to_hex(sha256(der_of(a.get())));
-  return material;
+  return to_hex(sha256(der_of(cert))) + certificates_key(untrusted, anchors);
 }
 
 std::mutex held_mutex;

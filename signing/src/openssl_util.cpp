@@ -31,6 +31,14 @@ Bytes der_of(X509* cert) {
   return der;
 }
 
+std::string certificates_key(STACK_OF(X509)* untrusted, const std::vector<X509Ptr>& anchors) {
+  std::string key;
+  for (int i = 0; untrusted && i < sk_X509_num(untrusted); ++i) key += ":" + to_hex(sha256(der_of(sk_X509_value(untrusted, i))));
+  key += "|";
+  for (const auto& a : anchors) key += ":" + to_hex(sha256(der_of(a.get())));
+  return key;
+}
+
 // Decoding a certificate is costly in OpenSSL 3.0 (its public key goes through the provider
 // decoders, about 0.1 ms): the same certificates (a signer's chain, the trust anchors, a
 // TSA's) come back with every signature, so this process keeps the ones it decoded, shared

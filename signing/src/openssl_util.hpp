@@ -41,6 +41,11 @@ core::Result<OcspBasicPtr> parse_ocsp_basic(const Bytes& ocsp_response);
 Bytes sha256(const unsigned char* data, size_t size);
 inline Bytes sha256(const Bytes& data) { return sha256(data.data(), data.size()); }
 
+// The SHA-256 of each of `untrusted`'s certificates, then of each anchor's (":…|:…"): the
+// part of a held verdict's key (a chain's, an OCSP response's) that says what it was checked
+// against.
+std::string certificates_key(STACK_OF(X509)* untrusted, const std::vector<X509Ptr>& anchors);
+
 // Signs `data` with SHA-256 and `key` (PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC);
 // `who` names the key in the French error.
 core::Result<Bytes> sign_sha256(EVP_PKEY* key, const Bytes& data, const std::string& who);

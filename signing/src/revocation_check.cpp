@@ -37,12 +37,9 @@ std::string response_key(OCSP_BASICRESP* basic, STACK_OF(X509)* untrusted, const
   unsigned char* der = nullptr;
   const int n = i2d_OCSP_BASICRESP(basic, &der);
   if (n <= 0) return {};
-  std::string material = to_hex(sha256(der, static_cast<size_t>(n)));
+  const std::string response = to_hex(sha256(der, static_cast<size_t>(n)));
   OPENSSL_free(der);
-  for (int i = 0; untrusted && i < sk_X509_num(untrusted); ++i) material += ":" + to_hex(sha256(der_of(sk_X509_value(untrusted, i))));
-  material += "|";
-  for (const auto& a : anchors) material += ":" + to_hex(sha256(der_of(a.get())));
-  return material;
+  return response + certificates_key(untrusted, anchors);
 }
 
 // OCSP_basic_verify, once per response and set of certificates within `held_for`.
